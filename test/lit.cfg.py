@@ -1,0 +1,30 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "WSE"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".onnxtext", ".test", ".py"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Inputs", "unit",
+                   "models", "CMakeLists.txt"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.wse_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", config.python_with_torch))
+config.substitutions.append(("%srcroot", config.wse_src_root))
+config.substitutions.append(("%onnx_testdata", config.onnx_testdata_dir))
+# Generated test models (test/models/generate_decoders.py) live here.
+config.substitutions.append(
+    ("%models", os.path.join(config.wse_obj_root, "test", "models")))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.wse_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(
+    ["wse-opt", "wse-translate", "wse-emu"], tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.wse_tools_dir, append_path=True)

@@ -1,0 +1,27 @@
+//===- wse-opt.cpp - The project's mlir-opt --------------------------------===//
+//
+// Runs passes and pipelines over the project's dialects and the upstream
+// dialects the pipeline uses.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/onnx/IR/ONNXDialect.h"
+#include "dialects/onnx/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  registry.insert<wse::onnxir::ONNXDialect, mlir::func::FuncDialect>();
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
+  mlir::registerSymbolDCEPass();
+  mlir::registerInlinerPass();
+  wse::onnxir::registerONNXPassesAndPipelines();
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "wse-opt: the wafer-scale engine compiler's optimizer\n",
+      registry));
+}
