@@ -19,6 +19,12 @@ include "mlir/IR/BuiltinAttributeInterfaces.td"
 class ONNX_Op<string mnemonic, list<Trait> traits = []>
     : Op<ONNX_Dialect, mnemonic, !listconcat(traits, [Pure])>;
 
+// Upstream I64Attr returns uint64_t; ONNX axes and offsets are signed.
+def ONNX_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
+                                                "64-bit integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
 def ONNX_FloatTensor : TensorOf<[AnyFloat]>;
 def ONNX_IntTensor : TensorOf<[AnySignlessInteger]>;
 def ONNX_I64Tensor : TensorOf<[I64]>;
@@ -146,8 +152,8 @@ def ONNX_GemmOp : ONNX_Op<"Gemm"> {
                    Optional<ONNX_FloatTensor>:$c,
                    DefaultValuedAttr<F32Attr, "1.0">:$alpha,
                    DefaultValuedAttr<F32Attr, "1.0">:$beta,
-                   DefaultValuedAttr<I64Attr, "0">:$transA,
-                   DefaultValuedAttr<I64Attr, "0">:$transB);
+                   DefaultValuedAttr<ONNX_I64Attr, "0">:$transA,
+                   DefaultValuedAttr<ONNX_I64Attr, "0">:$transB);
   let results = (outs ONNX_FloatTensor:$output);
   let assemblyFormat = "$a `,` $b (`,` $c^)? attr-dict `:` "
                        "functional-type(operands, results)";
@@ -161,7 +167,7 @@ def ONNX_GemmOp : ONNX_Op<"Gemm"> {
 def ONNX_ReshapeOp : ONNX_Op<"Reshape"> {
   let summary = "reshape to a shape tensor (0 copies, -1 infers)";
   let arguments = (ins AnyTensor:$data, ONNX_I64Tensor:$shape,
-                   DefaultValuedAttr<I64Attr, "0">:$allowzero);
+                   DefaultValuedAttr<ONNX_I64Attr, "0">:$allowzero);
   let results = (outs AnyTensor:$output);
   let assemblyFormat =
       "$data `,` $shape attr-dict `:` functional-type(operands, results)";
@@ -197,7 +203,7 @@ def ONNX_UnsqueezeOp : ONNX_Op<"Unsqueeze"> {
 
 def ONNX_ConcatOp : ONNX_Op<"Concat"> {
   let summary = "concatenate along axis";
-  let arguments = (ins Variadic<AnyTensor>:$inputs, I64Attr:$axis);
+  let arguments = (ins Variadic<AnyTensor>:$inputs, ONNX_I64Attr:$axis);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -205,7 +211,7 @@ def ONNX_ConcatOp : ONNX_Op<"Concat"> {
 
 def ONNX_SplitOp : ONNX_Op<"Split"> {
   let summary = "split along axis into pieces of the given sizes";
-  let arguments = (ins AnyTensor:$input, I64Attr:$axis,
+  let arguments = (ins AnyTensor:$input, ONNX_I64Attr:$axis,
                    OptionalAttr<DenseI64ArrayAttr>:$split);
   let results = (outs Variadic<AnyTensor>:$outputs);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -226,7 +232,7 @@ def ONNX_SliceOp : ONNX_Op<"Slice"> {
 def ONNX_GatherOp : ONNX_Op<"Gather"> {
   let summary = "take entries of data along axis at indices";
   let arguments = (ins AnyTensor:$data, ONNX_IndexTensor:$indices,
-                   DefaultValuedAttr<I64Attr, "0">:$axis);
+                   DefaultValuedAttr<ONNX_I64Attr, "0">:$axis);
   let results = (outs AnyTensor:$output);
   let assemblyFormat =
       "$data `,` $indices attr-dict `:` functional-type(operands, results)";
@@ -272,8 +278,8 @@ class ONNX_ReduceOp<string mnemonic, string desc> : ONNX_Op<mnemonic> {
   }];
   let arguments = (ins AnyTensor:$data,
                    OptionalAttr<DenseI64ArrayAttr>:$axes,
-                   DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                   DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+                   DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                   DefaultValuedAttr<ONNX_I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -287,7 +293,7 @@ class ONNX_SoftmaxBase<string mnemonic, string desc>
     : ONNX_Op<mnemonic, [SameOperandsAndResultType]> {
   let summary = desc;
   let arguments = (ins ONNX_FloatTensor:$input,
-                   DefaultValuedAttr<I64Attr, "-1">:$axis);
+                   DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis);
   let results = (outs ONNX_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -301,9 +307,9 @@ def ONNX_LayerNormalizationOp : ONNX_Op<"LayerNormalization"> {
   let summary = "layer normalization over the dimensions from axis on";
   let arguments = (ins ONNX_FloatTensor:$input, ONNX_FloatTensor:$scale,
                    Optional<ONNX_FloatTensor>:$bias,
-                   DefaultValuedAttr<I64Attr, "-1">:$axis,
+                   DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis,
                    DefaultValuedAttr<F32Attr, "1e-5">:$epsilon,
-                   DefaultValuedAttr<I64Attr, "1">:$stash_type);
+                   DefaultValuedAttr<ONNX_I64Attr, "1">:$stash_type);
   let results = (outs ONNX_FloatTensor:$output);
   let assemblyFormat = "$input `,` $scale (`,` $bias^)? attr-dict `:` "
                        "functional-type(operands, results)";
@@ -313,7 +319,7 @@ def ONNX_LayerNormalizationOp : ONNX_Op<"LayerNormalization"> {
 def ONNX_RMSNormalizationOp : ONNX_Op<"RMSNormalization"> {
   let summary = "x / sqrt(mean(x^2) + epsilon) * scale (recomposed)";
   let arguments = (ins ONNX_FloatTensor:$input, ONNX_FloatTensor:$scale,
-                   DefaultValuedAttr<I64Attr, "-1">:$axis,
+                   DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis,
                    DefaultValuedAttr<F32Attr, "1e-5">:$epsilon);
   let results = (outs ONNX_FloatTensor:$output);
   let assemblyFormat = "$input `,` $scale attr-dict `:` "
@@ -323,8 +329,8 @@ def ONNX_RMSNormalizationOp : ONNX_Op<"RMSNormalization"> {
 
 def ONNX_TriluOp : ONNX_Op<"Trilu", [SameOperandsAndResultType]> {
   let summary = "keep the upper (upper=1) or lower triangle from diagonal k";
-  let arguments = (ins AnyTensor:$input, DefaultValuedAttr<I64Attr, "0">:$k,
-                   DefaultValuedAttr<I64Attr, "1">:$upper);
+  let arguments = (ins AnyTensor:$input, DefaultValuedAttr<ONNX_I64Attr, "0">:$k,
+                   DefaultValuedAttr<ONNX_I64Attr, "1">:$upper);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -332,9 +338,9 @@ def ONNX_TriluOp : ONNX_Op<"Trilu", [SameOperandsAndResultType]> {
 
 def ONNX_CumSumOp : ONNX_Op<"CumSum", [SameOperandsAndResultType]> {
   let summary = "cumulative sum along axis";
-  let arguments = (ins AnyTensor:$input, I64Attr:$axis,
-                   DefaultValuedAttr<I64Attr, "0">:$exclusive,
-                   DefaultValuedAttr<I64Attr, "0">:$reverse);
+  let arguments = (ins AnyTensor:$input, ONNX_I64Attr:$axis,
+                   DefaultValuedAttr<ONNX_I64Attr, "0">:$exclusive,
+                   DefaultValuedAttr<ONNX_I64Attr, "0">:$reverse);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -373,8 +379,8 @@ def ONNX_ConstantOfShapeOp : ONNX_Op<"ConstantOfShape"> {
 def ONNX_ShapeOp : ONNX_Op<"Shape"> {
   let summary = "the input's shape (dimensions [start, end)) as i64";
   let arguments = (ins AnyTensor:$data,
-                   DefaultValuedAttr<I64Attr, "0">:$start,
-                   OptionalAttr<I64Attr>:$end);
+                   DefaultValuedAttr<ONNX_I64Attr, "0">:$start,
+                   OptionalAttr<ONNX_I64Attr>:$end);
   let results = (outs ONNX_I64Tensor:$output);
   let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -403,7 +409,7 @@ def ONNX_ParameterOp
     ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, TypeAttrOf<AnyRankedTensor>:$type,
-                   StrAttr:$file, I64Attr:$offset, I64Attr:$length);
+                   StrAttr:$file, ONNX_I64Attr:$offset, ONNX_I64Attr:$length);
   let assemblyFormat = "$sym_name `:` $type `file` $file `offset` $offset "
                        "`length` $length attr-dict";
   let hasVerifier = 1;

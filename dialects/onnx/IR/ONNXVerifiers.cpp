@@ -104,12 +104,6 @@ LogicalResult verifyBroadcast(Operation *op) {
   return success();
 }
 
-LogicalResult verifyFloatResult(Operation *op) {
-  if (!isa<FloatType>(getElementTypeOrSelf(op->getResult(0).getType())))
-    return op->emitOpError("result must have a floating-point element type");
-  return success();
-}
-
 LogicalResult verifyReduce(Operation *op, Value data,
                            std::optional<ArrayRef<int64_t>> axes,
                            int64_t keepdims, int64_t noop) {

@@ -1,0 +1,154 @@
+//===- ONNXImporter.cpp - Entry point of the ONNX importer ----------------===//
+//
+// Parses the model (binary protobuf or ONNX text syntax), checks the opset,
+// pins input shapes, runs ONNX shape inference and hands the graph to the
+// GraphImporter. libonnx throws: everything is caught here and turned into a
+// diagnostic.
+//
+//===----------------------------------------------------------------------===//
+
+#include "wse/Import/ONNXImporter.h"
+#include "GraphImporter.h"
+
+#include "dialects/onnx/IR/ONNXDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <onnx/defs/parser.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <climits>
+
+using namespace mlir;
+using namespace wse::import;
+
+llvm::Error wse::import::parseInputShape(llvm::StringRef spec,
+                                         ImportOptions &options) {
+  auto [name, dimsText] = spec.rsplit('=');
+  if (name.empty() || dimsText.empty() || !spec.contains('='))
+    return llvm::createStringError(
+        "--input-shape '%s' is not of the form NAME=DIMS (e.g. "
+        "input_ids=1x128)",
+        spec.str().c_str());
+  std::vector<int64_t> dims;
+  SmallVector<StringRef> parts;
+  dimsText.split(parts, 'x');
+  for (StringRef part : parts) {
+    int64_t dim;
+    if (part.getAsInteger(10, dim) || dim <= 0)
+      return llvm::createStringError(
+          "--input-shape '%s': dimension '%s' is not a positive integer",
+          spec.str().c_str(), part.str().c_str());
+    dims.push_back(dim);
+  }
+  if (options.inputShapes.count(name.str()))
+    return llvm::createStringError("--input-shape names '%s' twice",
+                                   name.str().c_str());
+  options.inputShapes[name.str()] = std::move(dims);
+  return llvm::Error::success();
+}
+
+namespace {
+
+LogicalResult parseModel(StringRef path, StringRef bytes, bool text,
+                         onnx::ModelProto &model, Location loc) {
+  if (text) {
+    std::string source = bytes.str();
+    onnx::OnnxParser parser(source.c_str());
+    auto status = parser.Parse(model);
+    if (!status.IsOK())
+      return emitError(loc) << "cannot parse ONNX text model '" << path
+                            << "': " << status.ErrorMessage();
+    return success();
+  }
+  if (bytes.size() > size_t(INT_MAX))
+    return emitError(loc) << "model file '" << path
+                          << "' is larger than 2 GiB; store the weights as "
+                             "external data";
+  if (!model.ParseFromArray(bytes.data(), int(bytes.size())))
+    return emitError(loc) << "'" << path
+                          << "' is not a valid ONNX model (malformed or "
+                             "truncated protobuf)";
+  if (!model.has_graph())
+    return emitError(loc) << "'" << path << "' has no graph";
+  return success();
+}
+
+FailureOr<int64_t> defaultOpset(const onnx::ModelProto &model, StringRef path,
+                                Location loc) {
+  std::optional<int64_t> opset;
+  for (const auto &entry : model.opset_import())
+    if (entry.domain().empty() || entry.domain() == "ai.onnx")
+      opset = entry.version();
+  if (!opset)
+    return emitError(loc) << "'" << path
+                          << "' does not import the default ONNX opset";
+  if (*opset < 13 || *opset > 17)
+    return emitError(loc) << "'" << path << "' uses opset " << *opset
+                          << "; supported opsets are 13 to 17 (re-export "
+                             "with opset_version in that range)";
+  return *opset;
+}
+
+/// Writes pinned input dimensions into the graph so shape inference
+/// propagates them.
+void pinInputShapes(onnx::ModelProto &model, const ImportOptions &options) {
+  for (auto &input : *model.mutable_graph()->mutable_input()) {
+    auto it = options.inputShapes.find(input.name());
+    if (it == options.inputShapes.end() || !input.type().has_tensor_type())
+      continue;
+    auto *shape = input.mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (shape->dim_size() != 0 && shape->dim_size() != (int)it->second.size())
+      continue; // GraphImporter reports the rank mismatch.
+    shape->clear_dim();
+    for (int64_t d : it->second)
+      shape->add_dim()->set_dim_value(d);
+  }
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp>
+wse::import::importONNXModel(StringRef path, StringRef bytes,
+                             MLIRContext *context,
+                             const ImportOptions &options) {
+  context->loadDialect<wse::onnxir::ONNXDialect, func::FuncDialect>();
+  Location loc = FileLineColLoc::get(context, path, 0, 0);
+  bool text = path.ends_with(".onnxtext") ||
+              (!bytes.empty() && bytes.front() == '<');
+  try {
+    onnx::ModelProto model;
+    if (failed(parseModel(path, bytes, text, model, loc)))
+      return nullptr;
+    auto opset = defaultOpset(model, path, loc);
+    if (failed(opset))
+      return nullptr;
+    pinInputShapes(model, options);
+    try {
+      onnx::ShapeInferenceOptions inference(/*check_type=*/false,
+                                            /*strict_mode=*/0,
+                                            /*data_prop=*/true);
+      onnx::shape_inference::InferShapes(
+          model, onnx::OpSchemaRegistry::Instance(), inference);
+    } catch (const std::exception &e) {
+      // Inference is an aid: the staticize pass refines types itself.
+      emitWarning(loc) << "ONNX shape inference failed, continuing with the "
+                          "declared types: "
+                       << e.what();
+    }
+    GraphImporter importer(context, options, path, bytes, text, model,
+                           *opset);
+    OwningOpRef<ModuleOp> module = importer.run();
+    if (!module || failed(verify(*module)))
+      return nullptr;
+    return module;
+  } catch (const std::exception &e) {
+    emitError(loc) << "importing '" << path << "' failed: " << e.what();
+  } catch (...) {
+    emitError(loc) << "importing '" << path << "' failed with an unknown error";
+  }
+  return nullptr;
+}
