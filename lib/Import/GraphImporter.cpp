@@ -9,7 +9,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
-#include <deque>
 
 using namespace mlir;
 using namespace wse::import;
@@ -110,8 +109,7 @@ LogicalResult GraphImporter::collectTypes() {
 }
 
 FailureOr<std::vector<const onnx::NodeProto *>> GraphImporter::sortNodes() {
-  // Kahn's algorithm, stable in file order: real exporters emit nodes out of
-  // topological order.
+  // Real exporters emit nodes out of topological order.
   const onnx::GraphProto &graph = model.graph();
   llvm::StringMap<size_t> producer;
   for (int i = 0; i < graph.node_size(); ++i)
@@ -122,18 +120,13 @@ FailureOr<std::vector<const onnx::NodeProto *>> GraphImporter::sortNodes() {
                  << "value '" << out << "' is defined more than once";
         producer[out] = i;
       }
-  std::vector<SmallVector<size_t>> users(graph.node_size());
-  std::vector<size_t> pending(graph.node_size(), 0);
   for (int i = 0; i < graph.node_size(); ++i) {
     const onnx::NodeProto &node = graph.node(i);
     for (const std::string &in : node.input()) {
       if (in.empty())
         continue;
-      auto it = producer.find(in);
-      if (it != producer.end()) {
-        users[it->second].push_back(i);
-        ++pending[i];
-      } else if (!values.count(in) && !initializers.count(in)) {
+      if (!producer.count(in) && !values.count(in) &&
+          !initializers.count(in)) {
         return emitError(nodeLoc(node, i))
                << node.op_type() << " node reads '" << in
                << "', which no node, input or initializer defines";
@@ -146,25 +139,39 @@ FailureOr<std::vector<const onnx::NodeProto *>> GraphImporter::sortNodes() {
                  << node.op_type()
                  << " node has a subgraph; control flow is not supported";
   }
+  // Depth-first from each node in file order: a graph already in order keeps
+  // its order, and a node is emitted only after its producers.
   std::vector<const onnx::NodeProto *> order;
-  std::deque<size_t> ready;
-  for (int i = 0; i < graph.node_size(); ++i)
-    if (!pending[i])
-      ready.push_back(i);
-  while (!ready.empty()) {
-    size_t i = ready.front();
-    ready.pop_front();
-    order.push_back(&graph.node(i));
-    for (size_t user : users[i])
-      if (--pending[user] == 0)
-        ready.push_back(user);
-  }
-  if ((int)order.size() != graph.node_size()) {
-    for (int i = 0; i < graph.node_size(); ++i)
-      if (pending[i])
-        return emitError(nodeLoc(graph.node(i), i))
-               << "the graph has a cycle through this "
-               << graph.node(i).op_type() << " node";
+  std::vector<uint8_t> state(graph.node_size(), 0); // 0 new, 1 open, 2 done
+  for (int root = 0; root < graph.node_size(); ++root) {
+    SmallVector<std::pair<size_t, size_t>> stack; // node, next input index
+    if (state[root] == 0) {
+      stack.push_back({root, 0});
+      state[root] = 1;
+    }
+    while (!stack.empty()) {
+      auto &[node, next] = stack.back();
+      const auto &inputs = graph.node(node).input();
+      if (next < (size_t)inputs.size()) {
+        const std::string &in = inputs[next++];
+        auto it = producer.find(in);
+        if (in.empty() || it == producer.end())
+          continue;
+        size_t p = it->second;
+        if (state[p] == 1)
+          return emitError(nodeLoc(graph.node(p), p))
+                 << "the graph has a cycle through this "
+                 << graph.node(p).op_type() << " node";
+        if (state[p] == 0) {
+          state[p] = 1;
+          stack.push_back({p, 0});
+        }
+        continue;
+      }
+      state[node] = 2;
+      order.push_back(&graph.node(node));
+      stack.pop_back();
+    }
   }
   return order;
 }

@@ -40,8 +40,7 @@ struct NodeContext {
   OpBuilder &b() { return importer.builder(); }
 
   InFlightDiagnostic error() {
-    return emitError(loc) << node.op_type() << " node '" << node.name()
-                          << "': ";
+    return emitError(loc) << node.op_type() << ": ";
   }
 
   bool has(unsigned i) const { return i < operands.size() && operands[i]; }
@@ -406,14 +405,14 @@ LogicalResult wse::import::importNode(GraphImporter &importer,
                                       size_t index) {
   Location loc = importer.nodeLoc(node, index);
   if (!node.domain().empty() && node.domain() != "ai.onnx")
-    return emitError(loc) << node.op_type() << " node '" << node.name()
-                          << "' is in domain '" << node.domain()
+    return emitError(loc) << node.op_type() << " is in domain '"
+                          << node.domain()
                           << "'; only the default ONNX domain is supported";
   const auto &table = handlers();
   auto it = table.find(node.op_type());
   if (it == table.end())
     return emitError(loc) << "unsupported ONNX operator '" << node.op_type()
-                          << "' (node '" << node.name() << "')";
+                          << "'";
   NodeContext ctx{importer, node, loc, {}, {}};
   for (const std::string &input : node.input()) {
     if (input.empty()) {

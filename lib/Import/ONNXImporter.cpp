@@ -119,6 +119,19 @@ wse::import::importONNXModel(StringRef path, StringRef bytes,
   Location loc = FileLineColLoc::get(context, path, 0, 0);
   bool text = path.ends_with(".onnxtext") ||
               (!bytes.empty() && bytes.front() == '<');
+  // Ops carry the node (or initializer) name as their location. Report such
+  // diagnostics against the model file, naming the node.
+  ScopedDiagnosticHandler nodeNames(context, [&](Diagnostic &diag) {
+    auto name = dyn_cast<NameLoc>(diag.getLocation());
+    if (!name)
+      return failure();
+    Diagnostic renamed(loc, diag.getSeverity());
+    renamed << "node '" << name.getName().getValue() << "': " << diag.str();
+    for (Diagnostic &note : diag.getNotes())
+      renamed.attachNote(loc) << note.str();
+    context->getDiagEngine().emit(std::move(renamed));
+    return success();
+  });
   try {
     onnx::ModelProto model;
     if (failed(parseModel(path, bytes, text, model, loc)))
