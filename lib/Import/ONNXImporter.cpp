@@ -101,8 +101,15 @@ void pinInputShapes(onnx::ModelProto &model, const ImportOptions &options) {
     if (it == options.inputShapes.end() || !input.type().has_tensor_type())
       continue;
     auto *shape = input.mutable_type()->mutable_tensor_type()->mutable_shape();
+    // Conflicts are left in place for GraphImporter to report.
     if (shape->dim_size() != 0 && shape->dim_size() != (int)it->second.size())
-      continue; // GraphImporter reports the rank mismatch.
+      continue;
+    bool conflict = false;
+    for (int i = 0; i < shape->dim_size(); ++i)
+      conflict |= shape->dim(i).has_dim_value() &&
+                  shape->dim(i).dim_value() != it->second[i];
+    if (conflict)
+      continue;
     shape->clear_dim();
     for (int64_t d : it->second)
       shape->add_dim()->set_dim_value(d);

@@ -1,0 +1,75 @@
+"""Writes malformed and hostile ONNX models for the importer's error tests.
+
+Usage: /usr/bin/python3 make_bad_models.py OUTDIR
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+
+
+def graph_with_weight(init, opset=17, nodes=None):
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 64])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 64])
+    nodes = nodes or [helper.make_node("MatMul", ["x", init.name], ["y"], name="mm")]
+    g = helper.make_graph(nodes, "g", [x], [y], [init])
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+
+
+def external(name, location, offset=0, length=64 * 64 * 4):
+    t = TensorProto()
+    t.name = name
+    t.data_type = TensorProto.FLOAT
+    t.dims.extend([64, 64])
+    t.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", location), ("offset", str(offset)), ("length", str(length))):
+        e = t.external_data.add()
+        e.key, e.value = k, v
+    return t
+
+
+weights = numpy_helper.from_array(np.ones((64, 64), np.float32), "w")
+good = graph_with_weight(weights)
+data = good.SerializeToString()
+open(os.path.join(out, "good.onnx"), "wb").write(data)
+open(os.path.join(out, "truncated.onnx"), "wb").write(data[: len(data) // 2])
+open(os.path.join(out, "garbage.onnx"), "wb").write(b"\xff\xff\xff\xff not a model")
+open(os.path.join(out, "empty.onnx"), "wb").write(b"")
+onnx.save(graph_with_weight(weights, opset=12), os.path.join(out, "opset12.onnx"))
+onnx.save(graph_with_weight(weights, opset=18), os.path.join(out, "opset18.onnx"))
+
+# External data cases; the data file holds exactly one 64x64 float matrix.
+open(os.path.join(out, "weights.bin"), "wb").write(np.ones((64, 64), np.float32).tobytes())
+onnx.save(graph_with_weight(external("w", "weights.bin")), os.path.join(out, "ext_ok.onnx"))
+onnx.save(graph_with_weight(external("w", "missing.bin")), os.path.join(out, "ext_missing.onnx"))
+onnx.save(graph_with_weight(external("w", "../weights.bin")), os.path.join(out, "ext_dotdot.onnx"))
+onnx.save(graph_with_weight(external("w", "/etc/passwd")), os.path.join(out, "ext_absolute.onnx"))
+onnx.save(graph_with_weight(external("w", "weights.bin", offset=8)), os.path.join(out, "ext_past_end.onnx"))
+onnx.save(graph_with_weight(external("w", "weights.bin", length=12)), os.path.join(out, "ext_bad_length.onnx"))
+os.makedirs(os.path.join(out, "sub"), exist_ok=True)
+link = os.path.join(out, "sub", "escape.bin")
+if os.path.lexists(link):
+    os.remove(link)
+os.symlink(os.path.abspath(os.path.join(out, "weights.bin")), link)
+sub = os.path.join(out, "sub")
+onnx.save(graph_with_weight(external("w", "escape.bin")), os.path.join(sub, "ext_symlink.onnx"))
+
+# Control flow: a Loop with a body graph.
+body = helper.make_graph(
+    [helper.make_node("Identity", ["c"], ["c_out"])], "body",
+    [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+     helper.make_tensor_value_info("c", TensorProto.BOOL, [])],
+    [helper.make_tensor_value_info("c_out", TensorProto.BOOL, [])])
+loop = helper.make_node("Loop", ["n", "cond"], [], name="the_loop", body=body)
+g = helper.make_graph(
+    [loop], "g",
+    [helper.make_tensor_value_info("n", TensorProto.INT64, []),
+     helper.make_tensor_value_info("cond", TensorProto.BOOL, [])],
+    [helper.make_tensor_value_info("n", TensorProto.INT64, [])])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]),
+          os.path.join(out, "loop.onnx"))
