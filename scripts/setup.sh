@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  cmake ninja-build g++ git
+  cmake ninja-build g++ git strace time
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libonnx-dev protobuf-compiler libprotobuf-dev
   python3-onnx python3-torch python3-numpy

@@ -125,6 +125,28 @@ Handler predicate(StringRef name) {
   };
 }
 
+/// Max and Min take one or more inputs: a left-leaning chain of binary ops
+/// (one input is the identity).
+LogicalResult importVariadic(NodeContext &ctx, StringRef name) {
+  if (llvm::any_of(ctx.operands, [](Value v) { return !v; }))
+    return ctx.error() << "inputs must not be omitted";
+  if (ctx.operands.size() <= 2)
+    return emit(ctx, ctx.operands.size() == 1 ? "Identity" : name,
+                ctx.operands, {ctx.elementOf(0)});
+  Value acc = ctx.operands[0];
+  for (Value next : llvm::drop_begin(ctx.operands)) {
+    OperationState state(ctx.loc, ("onnx." + name).str());
+    state.addOperands({acc, next});
+    bool last = next == ctx.operands.back();
+    state.addTypes(last ? ctx.importer.typeOf(ctx.node.output(0),
+                                              ctx.elementOf(0))
+                        : UnrankedTensorType::get(ctx.elementOf(0)));
+    acc = ctx.b().create(state)->getResult(0);
+  }
+  ctx.importer.define(ctx.node.output(0), acc);
+  return success();
+}
+
 /// Squeeze, Unsqueeze and ReduceSum take axes as an input from opset 13.
 FailureOr<std::optional<SmallVector<int64_t>>> axesOf(NodeContext &ctx,
                                                       bool inputForm) {
@@ -310,11 +332,15 @@ const llvm::StringMap<Handler> &handlers() {
   static const llvm::StringMap<Handler> table = [] {
     llvm::StringMap<Handler> t;
     for (StringRef name :
-         {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sqrt",
+         {"Add", "Sub", "Mul", "Div", "Pow", "Sqrt",
           "Reciprocal", "Neg", "Abs", "Exp", "Log", "Erf", "Tanh", "Sigmoid",
           "Relu", "Sin", "Cos", "Identity", "Not", "MatMul", "Where", "Expand",
           "Tile", "Range"})
       t[name] = same(name);
+    for (StringRef name : {"Max", "Min"}) {
+      std::string opName = name.str();
+      t[name] = [opName](NodeContext &ctx) { return importVariadic(ctx, opName); };
+    }
     for (StringRef name : {"Equal", "Less", "Greater", "And", "Or"})
       t[name] = predicate(name);
     t["Gemm"] = [](NodeContext &ctx) {

@@ -7,24 +7,27 @@ Requires the system python with torch 1.13 / onnx 1.12 / numpy:
     /usr/bin/python3 test/models/generate_decoders.py --example examples/gpt2-tiny
 
 The four families mirror the structure of the HuggingFace modules (GPT2,
-GPTNeo, GPTJ, Llama) as they were around transformers 4.2x-4.31, written in
+GPTNeo, GPTJ, Llama) as they were around transformers 4.2x-4.3x, written in
 plain torch (no `transformers` dependency), so that torch.onnx.export produces
 the same op patterns as real exports: Gemm for GPT-2's Conv1D, bool tril
 buffers + Where for GPT-2/Neo/J masks, an additive finfo.min mask built from
 Range/Less for Llama, Shape/Gather/Range chains for positions, etc.
 
 Sizes: vocab 256, d_model 64, 2 layers, 4 heads (head_dim 16), max_positions
-64. Every weight matrix has >= 4096 elements (64x64), so a 1024-element
-"large constant" threshold cleanly separates weights from shape vectors,
-scalars and LayerNorm vectors (64 elements). The causal-mask buffers are
-64x64 = 4096 bools (max_positions=64); in static exports constant folding
-slices them down to 1x1x16x16 = 256 elements, dynamic exports keep the full
-buffer and Slice it at run time.
+64. Weight matrices have >= 4096 elements (64x64; llama's k/v projections
+64x32 = 2048), so a 1024-element "large constant" threshold cleanly separates
+weights from shape vectors, scalars and norm vectors/biases (64-256 elements).
+The causal-mask buffers are 64x64 = 4096 bools (max_positions=64, so they are
+clearly above 1024); static exports constant-fold them to 1x1x16x16 = 256
+(except GPT-J, whose slice bounds stay unfolded), dynamic exports keep the
+full buffer and Slice it at run time.
 
 For every family and every (static|dynamic) x (opset 14|17) the script writes
 DIR/<family>_<static|dynamic>_op<14|17>.onnx, plus DIR/<family>.input_ids.npy
 (int64 [1,16]) and DIR/<family>.logits.npy (float32 [1,16,256]). It also
-writes DIR/gpt2_static_op17_ext/{model.onnx,weights.bin} (external data).
+writes DIR/gpt2_static_op17_ext/{model.onnx,weights.bin} (external data) and
+DIR/gpt2_static_op17_tied.onnx (tied head as Transpose(wte.weight) instead of
+torch's constant-folded copy).
 
 Checks done for each export: onnx.checker.check_model, only allowed ops (no
 Loop/If/Sequence*), torch reference is deterministic (computed twice), and
@@ -577,12 +580,13 @@ def init_weights(model, seed):
     near-uniform logits, which makes poor test references). Norm scales are
     1+noise and biases are non-zero so gamma/beta/bias mix-ups are visible."""
     gen = torch.Generator().manual_seed(seed)
+    wte = getattr(model, "wte", None)
     with torch.no_grad():
         for name, mod in model.named_modules():
             if isinstance(mod, nn.Embedding):
                 mod.weight.copy_(torch.randn(mod.weight.shape, generator=gen))
             elif isinstance(mod, nn.Linear):
-                if mod.weight is getattr(model, "wte", nn.Embedding(1, 1)).weight:
+                if wte is not None and mod.weight is wte.weight:
                     continue  # tied head, already initialised as the embedding
                 fan_in = mod.weight.shape[1]
                 mod.weight.copy_(torch.randn(mod.weight.shape, generator=gen) / math.sqrt(fan_in))
@@ -723,8 +727,9 @@ EXAMPLE_README = """# gpt2-tiny
 A 2-layer GPT-2 (vocab 256, d_model 64, 4 heads, max_positions 64, tied LM head,
 ~{params} parameters, random weights) exported by torch {torch} at ONNX opset 17
 with static input `input_ids` int64 [1, 16] and output `logits` float32 [1, 16, 256].
-Weights are embedded in `model.onnx`. `input_ids.npy` is the reference input and
-`logits.npy` the torch float32 output for it.
+Weights are embedded in `model.onnx` (the tied head appears as a second, constant-
+folded initializer holding wte^T, as in real GPT-2 exports). `input_ids.npy` is the
+reference input and `logits.npy` the torch float32 output for it.
 
 Produced by (deterministic, seeds fixed in the script):
 

@@ -198,8 +198,8 @@ def eval_node(node, ins, opset):
         return [_softmax(x, at.get("axis", -1)).astype(x.dtype)]
     if op == "LogSoftmax":
         ax = at.get("axis", -1)
-        return [(x - np.max(x, axis=ax, keepdims=True)
-                 - np.log(np.sum(np.exp(x - np.max(x, axis=ax, keepdims=True)), axis=ax, keepdims=True))).astype(x.dtype)]
+        z = x - np.max(x, axis=ax, keepdims=True)
+        return [(z - np.log(np.sum(np.exp(z), axis=ax, keepdims=True))).astype(x.dtype)]
     if op == "LayerNormalization":
         axis = at.get("axis", -1)
         eps = at.get("epsilon", 1e-5)

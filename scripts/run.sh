@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The main job: set up, build, import the bundled example model and print a
+# summary of its IR before and after staticization.
+#   usage: scripts/run.sh [MODEL.onnx] [BUILD_DIR]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+MODEL="${1:-$ROOT/examples/gpt2-tiny/model.onnx}"
+BUILD="${2:-$ROOT/build}"
+
+"$ROOT/scripts/setup.sh"
+cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+ninja -C "$BUILD" -j"$(nproc)" wse-translate wse-opt >/dev/null
+
+OUT="$BUILD/run"
+mkdir -p "$OUT"
+"$BUILD/bin/wse-translate" --import-onnx "$MODEL" --input-shape input_ids=1x16 \
+  -o "$OUT/imported.mlir"
+"$BUILD/bin/wse-opt" --onnx-prepare "$OUT/imported.mlir" -o "$OUT/prepared.mlir"
+/usr/bin/python3 "$ROOT/scripts/ir_summary.py" "$OUT/imported.mlir" "$OUT/prepared.mlir"

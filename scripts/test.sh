@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up the machine, builds everything and runs every test (lit suites,
+# GoogleTest units, end-to-end checks). Ends with a summary line.
+#   usage: scripts/test.sh [BUILD_DIR]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD="${1:-$ROOT/build}"
+
+"$ROOT/scripts/setup.sh"
+cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+# "all" includes the test models (torch exports with references, generated).
+ninja -C "$BUILD" -j"$(nproc)" all WSEUnitTests
+
+set +e
+/usr/lib/llvm-22/bin/lit -sv "$BUILD/test" "$BUILD/test/unit" | tee "$BUILD/lit.log"
+status=${PIPESTATUS[0]}
+set -e
+passed=$(grep -E '^\s+Passed\s*:' "$BUILD/lit.log" | grep -oE '[0-9]+' | head -1 || true)
+failed=$(grep -E '^\s+(Failed|Unresolved|Timed Out)\s*:' "$BUILD/lit.log" | awk '{s+=$NF+0} END {print s+0}')
+echo "SUMMARY: passed=${passed:-0} failed=${failed:-0}"
+exit "$status"
