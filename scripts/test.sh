@@ -9,7 +9,7 @@ BUILD="${1:-$ROOT/build}"
 "$ROOT/scripts/setup.sh"
 cmake -G Ninja -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
 # "all" includes the test models (torch exports with references, generated).
-ninja -C "$BUILD" -j"$(nproc)" all WSEUnitTests
+ninja -C "$BUILD" -j"$(nproc)" all WSEUnitTests mlir-doc
 
 set +e
 /usr/lib/llvm-22/bin/lit -sv "$BUILD/test" "$BUILD/test/unit" | tee "$BUILD/lit.log"

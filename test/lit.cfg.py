@@ -15,6 +15,7 @@ config.test_exec_root = os.path.join(config.wse_obj_root, "test")
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_with_torch))
 config.substitutions.append(("%srcroot", config.wse_src_root))
+config.substitutions.append(("%wse_obj_root", config.wse_obj_root))
 config.substitutions.append(("%onnx_testdata", config.onnx_testdata_dir))
 # Generated test models (test/models/generate_decoders.py) live here.
 config.substitutions.append(
