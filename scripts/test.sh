@@ -15,7 +15,12 @@ set +e
 /usr/lib/llvm-22/bin/lit -sv "$BUILD/test" "$BUILD/test/unit" | tee "$BUILD/lit.log"
 status=${PIPESTATUS[0]}
 set -e
-passed=$(grep -E '^\s+Passed\s*:' "$BUILD/lit.log" | grep -oE '[0-9]+' | head -1 || true)
-failed=$(grep -E '^\s+(Failed|Unresolved|Timed Out)\s*:' "$BUILD/lit.log" | awk '{s+=$NF+0} END {print s+0}')
+# lit prints "  Passed: N (..%)", "  Failed: N (..%)" and so on.
+count() {
+  { grep -E "^\s+($1)\s*:" "$BUILD/lit.log" || true; } |
+    awk -F: '{split($2, a, " "); s += a[1]} END {print s + 0}'
+}
+passed=$(count 'Passed|Expectedly Failed')
+failed=$(count 'Failed|Unresolved|Timed Out|Unexpectedly Passed')
 echo "SUMMARY: passed=${passed:-0} failed=${failed:-0}"
 exit "$status"

@@ -431,36 +431,58 @@ WSE_REDUCE_VERIFIER(ReduceSumOp)
 WSE_REDUCE_VERIFIER(ReduceMaxOp)
 #undef WSE_REDUCE_VERIFIER
 
-LogicalResult SoftmaxOp::verify() {
-  if (auto type = ranked(getInput()))
-    return verifyAxis(*this, getAxis(), type.getRank());
+static LogicalResult verifyInputAxis(Operation *op, int64_t axis) {
+  if (auto type = ranked(op->getOperand(0)))
+    return verifyAxis(op, axis, type.getRank());
   return success();
 }
 
+LogicalResult SoftmaxOp::verify() {
+  return verifyInputAxis(*this, getAxis());
+}
+
 LogicalResult LogSoftmaxOp::verify() {
-  if (auto type = ranked(getInput()))
-    return verifyAxis(*this, getAxis(), type.getRank());
+  return verifyInputAxis(*this, getAxis());
+}
+
+/// Normalizations reduce over the dimensions from `axis` on; scale and bias
+/// must broadcast to exactly those dimensions.
+static LogicalResult verifyNormalization(Operation *op, int64_t axis,
+                                         APFloat epsilon, ValueRange params) {
+  if (epsilon.isNegative())
+    return op->emitOpError("epsilon must be non-negative");
+  if (failed(verifySameShape(op)) || failed(verifyInputAxis(op, axis)))
+    return failure();
+  auto type = ranked(op->getOperand(0));
+  if (!type)
+    return success();
+  ArrayRef<int64_t> normalized =
+      type.getShape().drop_front(axis < 0 ? axis + type.getRank() : axis);
+  for (Value param : params) {
+    auto paramType = ranked(param);
+    if (!paramType)
+      continue;
+    SmallVector<int64_t> shape;
+    if (paramType.getRank() > (int64_t)normalized.size() ||
+        !OpTrait::util::getBroadcastedShape(normalized, paramType.getShape(),
+                                            shape) ||
+        failed(verifyCompatibleShape(shape, normalized)))
+      return op->emitOpError()
+             << "scale and bias must broadcast to the normalized dimensions ["
+             << normalized << "], got " << paramType;
+  }
   return success();
 }
 
 LogicalResult LayerNormalizationOp::verify() {
-  if (getEpsilon().convertToDouble() < 0)
-    return emitOpError("epsilon must be non-negative");
-  if (failed(verifySameShape(*this)))
-    return failure();
-  if (auto type = ranked(getInput()))
-    return verifyAxis(*this, getAxis(), type.getRank());
-  return success();
+  SmallVector<Value> params{getScale()};
+  if (getBias())
+    params.push_back(getBias());
+  return verifyNormalization(*this, getAxis(), getEpsilon(), params);
 }
 
 LogicalResult RMSNormalizationOp::verify() {
-  if (getEpsilon().convertToDouble() < 0)
-    return emitOpError("epsilon must be non-negative");
-  if (failed(verifySameShape(*this)))
-    return failure();
-  if (auto type = ranked(getInput()))
-    return verifyAxis(*this, getAxis(), type.getRank());
-  return success();
+  return verifyNormalization(*this, getAxis(), getEpsilon(), {getScale()});
 }
 
 LogicalResult TriluOp::verify() {

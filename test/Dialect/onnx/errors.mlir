@@ -194,3 +194,19 @@ func.func @constant_type() {
   %0 = "onnx.Constant"() {value = dense<1> : tensor<2xi64>} : () -> tensor<3xi64>
   return
 }
+
+// -----
+
+func.func @layernorm_scale(%a: tensor<2x8xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{scale and bias must broadcast to the normalized dimensions [8], got 'tensor<4xf32>'}}
+  %0 = onnx.LayerNormalization %a, %g : (tensor<2x8xf32>, tensor<4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @rmsnorm_eps(%a: tensor<2x8xf32>, %g: tensor<8xf32>) {
+  // expected-error @+1 {{epsilon must be non-negative}}
+  %0 = onnx.RMSNormalization %a, %g {epsilon = -1.0 : f32} : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  return
+}

@@ -1,0 +1,31 @@
+//===- Npy.h - NumPy .npy files for host tensors ----------------*- C++ -*-===//
+
+#ifndef WSE_EMU_NPY_H
+#define WSE_EMU_NPY_H
+
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wse::emu {
+
+/// A host tensor in fp32, the emulator's only data type.
+struct HostTensor {
+  std::vector<uint64_t> shape;
+  std::vector<float> data;
+};
+
+/// Reads a little-endian, C-order .npy (format 1.0-3.0) of dtype float32,
+/// float64, float16, int32 or int64; values are converted to fp32 (integers
+/// exactly up to 2^24 in magnitude).
+llvm::Expected<HostTensor> readNpy(llvm::StringRef path);
+llvm::Expected<HostTensor> parseNpy(llvm::StringRef bytes,
+                                    llvm::StringRef name);
+/// Writes a float32 .npy (format 1.0).
+llvm::Error writeNpy(llvm::StringRef path, const HostTensor &t);
+
+} // namespace wse::emu
+
+#endif

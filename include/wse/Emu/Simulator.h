@@ -1,0 +1,54 @@
+//===- Simulator.h - Run a program on a machine -----------------*- C++ -*-===//
+
+#ifndef WSE_EMU_SIMULATOR_H
+#define WSE_EMU_SIMULATOR_H
+
+#include "wse/Emu/Npy.h"
+#include "wse/Emu/Program.h"
+#include "wse/Emu/Stats.h"
+#include "wse/Emu/Trace.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <memory>
+
+namespace wse::emu {
+
+struct SimOptions {
+  uint64_t maxCycles = 1000000000ull;
+  bool checkUninitialized = false;
+  bool trace = false;
+  bool progress = false; ///< print progress to stderr (caller checks the tty)
+  std::string weightsPath;
+  std::string programDir;
+};
+
+struct SimResult {
+  RunStats stats;
+  Trace trace;
+  llvm::StringMap<HostTensor> outputs;
+};
+
+class SimulatorImpl;
+
+/// Loading validates the program against the machine (placement, SRAM,
+/// routes, ports, weight files); running returns the outputs and statistics,
+/// or an error naming the PE/color/buffer at fault (deadlock, bad descriptor,
+/// uninitialized read, cycle limit).
+class Simulator {
+public:
+  static llvm::Expected<std::unique_ptr<Simulator>>
+  create(const Program &p, const machine::MachineDescription &m,
+         const SimOptions &opts);
+  ~Simulator();
+  llvm::Error setInput(llvm::StringRef name, HostTensor t);
+  llvm::Expected<SimResult> run();
+
+private:
+  Simulator() = default;
+  std::unique_ptr<SimulatorImpl> impl;
+};
+
+} // namespace wse::emu
+
+#endif

@@ -1,0 +1,58 @@
+//===- Stats.h - What a run measured ----------------------------*- C++ -*-===//
+
+#ifndef WSE_EMU_STATS_H
+#define WSE_EMU_STATS_H
+
+#include "wse/Machine/MachineDescription.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wse::emu {
+
+struct PEStats {
+  uint32_t x = 0, y = 0;
+  uint64_t busy = 0;    ///< cycles issuing/computing (task switches included)
+  uint64_t stalled = 0; ///< cycles inside a task, waiting on the fabric
+  uint64_t flops = 0;
+  uint64_t tasks = 0; ///< task activations run
+};
+
+struct LinkStats {
+  uint32_t x = 0, y = 0;
+  std::array<uint64_t, 5> wavelets{}; ///< sent on N E S W R (R = to core)
+};
+
+struct PortStats {
+  std::string name;
+  uint32_t row = 0;
+  uint64_t inWavelets = 0, outWavelets = 0;
+};
+
+struct RunStats {
+  machine::MachineDescription machine;
+  uint64_t cycles = 0;
+  std::vector<PEStats> pes; ///< PEs with a kernel
+  std::vector<LinkStats> links; ///< routers that sent anything
+  std::vector<PortStats> ports; ///< ports used by streams
+  uint64_t routerBlockedEvents = 0; ///< wavelet-cycles lost to contention or
+                                    ///< backpressure
+  uint64_t weightBytesRead = 0;
+  double wallSeconds = 0;
+
+  uint64_t totalFlops() const;
+  double seconds() const { return double(cycles) / machine.clockHz; }
+};
+
+/// Human-readable summary (the lines tests check).
+void printSummary(const RunStats &s, llvm::raw_ostream &os);
+llvm::json::Value statsToJSON(const RunStats &s);
+
+} // namespace wse::emu
+
+#endif

@@ -1,0 +1,195 @@
+//===- Fabric.cpp - Queues, routers and off-wafer ports -------------------===//
+
+#include "SimImpl.h"
+
+#include <cmath>
+
+namespace wse::emu {
+
+void SimulatorImpl::push(uint32_t q, float v, uint64_t ready) {
+  Queue &Q = queues[q];
+  uint32_t idx = Q.head + Q.count;
+  if (idx >= Q.cap)
+    idx -= Q.cap;
+  qvals[Q.base + idx] = v;
+  qready[Q.base + idx] = ready;
+  ++Q.count;
+  ++queuedTotal;
+  switch (Q.owner) {
+  case Queue::RouterIn: {
+    RouterState &r = pes[Q.ownerIndex].router;
+    ++r.queued;
+    if (!r.active) {
+      r.active = true;
+      activeRouters.push_back(Q.ownerIndex);
+    }
+    break;
+  }
+  case Queue::CoreRx: {
+    CoreState &c = cores[pes[Q.ownerIndex].core];
+    if (c.state == CoreState::Idle ||
+        (c.state == CoreState::BlockedRx && c.waitQueue == q))
+      wakeCore(c, ready);
+    break;
+  }
+  case Queue::PortRx:
+    break;
+  }
+}
+
+float SimulatorImpl::pop(uint32_t q) {
+  Queue &Q = queues[q];
+  float v = qvals[Q.base + Q.head];
+  if (++Q.head == Q.cap)
+    Q.head = 0;
+  --Q.count;
+  --queuedTotal;
+  if (Q.popCycle == now) {
+    ++Q.pops;
+  } else {
+    Q.popCycle = now;
+    Q.pops = 1;
+  }
+  if (Q.owner == Queue::RouterIn) {
+    PEInfo &pe = pes[Q.ownerIndex];
+    --pe.router.queued;
+    if (Q.dir == Ramp && pe.core >= 0) {
+      CoreState &c = cores[pe.core];
+      if (c.state == CoreState::BlockedTx && c.waitQueue == q)
+        wakeCore(c, now + 1);
+    }
+  }
+  return v;
+}
+
+void SimulatorImpl::stepRouter(uint32_t slot) {
+  RouterState &r = pes[slot].router;
+  size_t n = r.entries.size();
+  uint8_t used = 0;
+  for (size_t k = 0; k < n; ++k) {
+    size_t idx = r.rr + k;
+    if (idx >= n)
+      idx -= n;
+    const RouteEntry &e = r.entries[idx];
+    const Queue &Q = queues[e.queue];
+    if (!Q.count)
+      continue;
+    uint64_t ready = qready[Q.base + Q.head];
+    if (ready > now) {
+      nextEvent = std::min(nextEvent, ready);
+      continue;
+    }
+    // One wavelet per output link per cycle; a multicast moves only when
+    // every output is free and every destination has room.
+    bool ok = !(e.outMask & used);
+    for (unsigned d = 0; ok && d < kNumDirs; ++d)
+      if ((e.outMask & (1u << d)) && !canPush(e.dest[d]))
+        ok = false;
+    if (!ok) {
+      ++routerBlocked;
+      continue;
+    }
+    float v = pop(e.queue);
+    for (unsigned d = 0; d < kNumDirs; ++d)
+      if (e.outMask & (1u << d)) {
+        push(e.dest[d], v,
+             now + (d == Ramp ? mach.rampLatency : mach.hopLatency));
+        ++r.sent[d];
+      }
+    used |= e.outMask;
+    progress = true;
+  }
+  if (n && ++r.rr >= n)
+    r.rr = 0;
+}
+
+/// Flat element index of position `k` of a slice.
+static uint64_t sliceIndex(const Slice &s, uint64_t k) {
+  uint64_t idx = s.offset;
+  for (size_t d = s.shape.size(); d-- > 0;) {
+    uint64_t i = k % s.shape[d];
+    k /= s.shape[d];
+    idx += i * s.strides[d];
+  }
+  return idx;
+}
+
+static std::string streamName(const Program &p, const StreamOp &s) {
+  return (s.inbound ? "in " : "out ") + p.tensors(s.kind)[s.tensor].name;
+}
+
+void SimulatorImpl::stepPort(PortState &p) {
+  const double rate = mach.streamBytesPerCycle;
+  // Token bucket of one wavelet: bandwidth below 4 B/cycle spaces wavelets
+  // out, above it the link's one wavelet per cycle is the limit.
+  auto accrue = [&](StreamCursor &cur) {
+    if (now > cur.lastCycle)
+      cur.credit = std::min(4.0, cur.credit + rate * double(now - cur.lastCycle));
+    cur.lastCycle = now;
+  };
+  auto waitCredit = [&](StreamCursor &cur) {
+    nextEvent = std::min(
+        nextEvent, now + std::max<uint64_t>(1, uint64_t(std::ceil((4.0 - cur.credit) / rate))));
+  };
+  auto finishOp = [&](StreamCursor &cur, uint32_t opIndex) {
+    if (opts.trace)
+      trace.add({streamName(prog, prog.streams[opIndex]), 1,
+                 uint32_t(&p - ports.data()), cur.opStart,
+                 now + 1 - cur.opStart});
+    ++cur.pos;
+    cur.elem = 0;
+    cur.opStart = UINT64_MAX;
+  };
+
+  if (p.in.pos < p.inOps.size()) {
+    uint32_t opIndex = p.inOps[p.in.pos];
+    const StreamOp &s = prog.streams[opIndex];
+    if (p.in.opStart == UINT64_MAX)
+      p.in.opStart = now;
+    accrue(p.in);
+    uint32_t q = findRouterIn(pes[p.peSlot], s.color, p.edgeDir);
+    if (p.in.credit < 4.0) {
+      waitCredit(p.in);
+    } else if (canPush(q)) {
+      uint64_t idx = sliceIndex(s.slice, p.in.elem);
+      float v = s.kind == TensorKind::Param ? weights->get(s.tensor, idx)
+                                            : inputs[s.tensor].data[idx];
+      push(q, v, now + mach.hopLatency);
+      p.in.credit -= 4.0;
+      ++p.inWavelets;
+      progress = true;
+      if (++p.in.elem == s.slice.count())
+        finishOp(p.in, opIndex);
+    }
+  }
+
+  if (p.out.pos < p.outOps.size()) {
+    uint32_t opIndex = p.outOps[p.out.pos];
+    const StreamOp &s = prog.streams[opIndex];
+    accrue(p.out);
+    uint32_t q = kNone;
+    for (const auto &[c, pq] : p.rx)
+      if (c == s.color)
+        q = pq;
+    if (q != kNone && queues[q].count) {
+      if (p.out.opStart == UINT64_MAX)
+        p.out.opStart = now;
+      if (!headReady(q)) {
+        nextEvent = std::min(nextEvent, qready[queues[q].base + queues[q].head]);
+      } else if (p.out.credit < 4.0) {
+        waitCredit(p.out);
+      } else {
+        uint64_t idx = sliceIndex(s.slice, p.out.elem);
+        outputs[s.tensor].data[idx] = pop(q);
+        outputWritten[s.tensor][idx] = 1;
+        p.out.credit -= 4.0;
+        ++p.outWavelets;
+        progress = true;
+        if (++p.out.elem == s.slice.count())
+          finishOp(p.out, opIndex);
+      }
+    }
+  }
+}
+
+} // namespace wse::emu

@@ -1,0 +1,284 @@
+//===- Run.cpp - Main loop, completion and deadlock reports ---------------===//
+
+#include "SimImpl.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace llvm;
+
+namespace wse::emu {
+
+static Error err(const Twine &msg) {
+  return createStringError(inconvertibleErrorCode(), msg);
+}
+
+namespace {
+/// Collects report lines, keeping the first few of each kind.
+struct Lines {
+  std::string text;
+  size_t shown = 0, total = 0;
+  static constexpr size_t kMax = 16;
+  void add(const Twine &line) {
+    ++total;
+    if (shown < kMax) {
+      text += "  " + line.str() + "\n";
+      ++shown;
+    }
+  }
+  std::string str() const {
+    if (total > shown)
+      return text + formatv("  ... and {0} more\n", total - shown).str();
+    return text;
+  }
+};
+} // namespace
+
+static std::string dirsText(uint8_t mask) {
+  std::string s;
+  for (unsigned d = 0; d < kNumDirs; ++d)
+    if (mask & (1u << d))
+      s += std::string(s.empty() ? "" : ",") + dirLetter(Dir(d));
+  return s;
+}
+
+Expected<SimResult> SimulatorImpl::run() {
+  for (const StreamOp &s : prog.streams)
+    if (s.kind == TensorKind::Input && !inputSet[s.tensor])
+      return err("input '" + prog.inputs[s.tensor].name +
+                 "' is streamed but not given (use --input " +
+                 prog.inputs[s.tensor].name + "=FILE.npy)");
+  startCores();
+  std::vector<PortState *> activePorts;
+  for (PortState &p : ports)
+    if (p.used && !portDone(p))
+      activePorts.push_back(&p);
+
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point wallStart = Clock::now(), lastReport = wallStart;
+  bool printedProgress = false;
+  uint64_t iterations = 0;
+  now = 0;
+  while (true) {
+    progress = false;
+    nextEvent = UINT64_MAX;
+    activeCores.swap(nextActiveCores);
+    nextActiveCores.clear();
+    while (!wakeHeap.empty() && wakeHeap.top().first <= now) {
+      activeCores.push_back(wakeHeap.top().second);
+      wakeHeap.pop();
+    }
+    for (size_t i = 0; i < activeRouters.size(); ++i)
+      stepRouter(activeRouters[i]);
+    size_t keep = 0;
+    for (uint32_t slot : activeRouters) {
+      if (pes[slot].router.queued)
+        activeRouters[keep++] = slot;
+      else
+        pes[slot].router.active = false;
+    }
+    activeRouters.resize(keep);
+    keep = 0;
+    for (PortState *p : activePorts) {
+      stepPort(*p);
+      if (!portDone(*p))
+        activePorts[keep++] = p;
+    }
+    activePorts.resize(keep);
+    for (uint32_t idx : activeCores) {
+      stepCore(cores[idx]);
+      if (!runError.empty())
+        break;
+    }
+    if (!runError.empty())
+      return err(runError);
+    if (Error e = weights->takeError())
+      return std::move(e);
+    if (progress || !nextActiveCores.empty()) {
+      ++now;
+    } else {
+      uint64_t t = nextEvent;
+      if (!wakeHeap.empty())
+        t = std::min(t, wakeHeap.top().first);
+      if (t == UINT64_MAX)
+        break;
+      now = std::max(t, now + 1);
+    }
+    if (now > opts.maxCycles)
+      return err(formatv("exceeded the cycle limit of {0} (raise --max-cycles "
+                         "if the program is just long)",
+                         opts.maxCycles));
+    if (opts.progress && (++iterations & 0xffff) == 0) {
+      Clock::time_point t = Clock::now();
+      if (t - lastReport > std::chrono::milliseconds(500)) {
+        lastReport = t;
+        double secs = std::chrono::duration<double>(t - wallStart).count();
+        errs() << formatv("\rwse-emu: cycle {0} ({1:F1} Mcycles/s)   ", now,
+                          now / secs / 1e6);
+        printedProgress = true;
+      }
+    }
+  }
+  if (printedProgress)
+    errs() << "\r" << std::string(60, ' ') << "\r";
+
+  // Quiescent: either finished or stuck.
+  Lines blockedCores, queuesLeft, streamsLeft;
+  for (const CoreState &c : cores) {
+    if (c.state != CoreState::BlockedRx && c.state != CoreState::BlockedTx)
+      continue;
+    const Queue &q = queues[c.waitQueue];
+    if (c.state == CoreState::BlockedRx)
+      blockedCores.add(where(c) + formatv(": waiting for data on color {0} "
+                                          "(receive queue empty)",
+                                          q.color));
+    else
+      blockedCores.add(where(c) + formatv(": waiting to send on color {0} "
+                                          "(ramp queue full, {1}/{2})",
+                                          q.color, q.count, q.cap));
+  }
+  for (const Queue &q : queues) {
+    if (!q.count)
+      continue;
+    std::string occ = formatv("{0}/{1} wavelets", q.count, q.cap).str();
+    switch (q.owner) {
+    case Queue::RouterIn: {
+      const PEInfo &pe = pes[q.ownerIndex];
+      std::string route;
+      for (const RouteEntry &e : pe.router.entries)
+        if (e.color == q.color && e.in == q.dir)
+          route = formatv("route #{0} -> {1}", e.rule, dirsText(e.outMask));
+      queuesLeft.add(formatv("{0} router queue color {1} from {2}: {3} ({4})",
+                             peName(q.ownerIndex), q.color,
+                             dirLetter(Dir(q.dir)), occ, route));
+      break;
+    }
+    case Queue::CoreRx:
+      queuesLeft.add(formatv("{0} core receive queue color {1}: {2}",
+                             peName(q.ownerIndex), q.color, occ));
+      break;
+    case Queue::PortRx:
+      queuesLeft.add(formatv("port {0} receive queue color {1}: {2}",
+                             ports[q.ownerIndex].port.name(), q.color, occ));
+      break;
+    }
+  }
+  for (const PortState &p : ports) {
+    if (p.in.pos < p.inOps.size()) {
+      const StreamOp &s = prog.streams[p.inOps[p.in.pos]];
+      streamsLeft.add(formatv("port {0}: stream #{1} (in {2} to color {3}) sent "
+                              "{4} of {5} elements",
+                              p.port.name(), p.inOps[p.in.pos],
+                              prog.tensors(s.kind)[s.tensor].name, s.color,
+                              p.in.elem, s.slice.count()));
+    }
+    if (p.out.pos < p.outOps.size()) {
+      const StreamOp &s = prog.streams[p.outOps[p.out.pos]];
+      streamsLeft.add(formatv("port {0}: stream #{1} (out {2} from color {3}) "
+                              "received {4} of {5} elements",
+                              p.port.name(), p.outOps[p.out.pos],
+                              prog.outputs[s.tensor].name, s.color,
+                              p.out.elem, s.slice.count()));
+    }
+  }
+  if (blockedCores.total || streamsLeft.total) {
+    std::string msg =
+        formatv("deadlock at cycle {0}: nothing can move\n", now).str();
+    if (blockedCores.total)
+      msg += "waiting PEs:\n" + blockedCores.str();
+    if (streamsLeft.total)
+      msg += "unfinished streams:\n" + streamsLeft.str();
+    if (queuesLeft.total)
+      msg += "non-empty queues:\n" + queuesLeft.str();
+    else
+      msg += "all queues are empty\n";
+    return err(StringRef(msg).rtrim());
+  }
+  if (queuesLeft.total)
+    return err(StringRef(formatv("fabric not drained at cycle {0}: {1} "
+                                 "wavelets were never consumed\n",
+                                 now, queuedTotal)
+                             .str() +
+                         "non-empty queues:\n" + queuesLeft.str())
+                   .rtrim());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    uint64_t missing = 0;
+    for (uint8_t w : outputWritten[i])
+      missing += !w;
+    if (missing)
+      return err(formatv("output '{0}': {1} of {2} elements were never "
+                         "streamed out",
+                         prog.outputs[i].name, missing,
+                         outputWritten[i].size()));
+  }
+
+  SimResult result;
+  RunStats &st = result.stats;
+  st.machine = mach;
+  st.cycles = now;
+  st.wallSeconds =
+      std::chrono::duration<double>(Clock::now() - wallStart).count();
+  st.routerBlockedEvents = routerBlocked;
+  st.weightBytesRead = weights->bytesRead();
+  for (const CoreState &c : cores) {
+    PEStats p;
+    p.x = pes[c.slot].x;
+    p.y = pes[c.slot].y;
+    p.busy = c.busy;
+    p.stalled = c.stalled;
+    p.flops = c.flops;
+    p.tasks = c.tasksRun;
+    st.pes.push_back(p);
+  }
+  for (const PEInfo &pe : pes) {
+    bool any = false;
+    for (uint64_t v : pe.router.sent)
+      any |= v != 0;
+    if (!any)
+      continue;
+    LinkStats l;
+    l.x = pe.x;
+    l.y = pe.y;
+    l.wavelets = pe.router.sent;
+    st.links.push_back(l);
+  }
+  for (const PortState &p : ports) {
+    if (!p.used)
+      continue;
+    st.ports.push_back({p.port.name(), p.port.row, p.inWavelets, p.outWavelets});
+  }
+  for (size_t i = 0; i < prog.outputs.size(); ++i)
+    result.outputs[prog.outputs[i].name] = std::move(outputs[i]);
+  if (opts.trace) {
+    for (const CoreState &c : cores)
+      trace.peNames.push_back({pes[c.slot].y * mach.width + pes[c.slot].x,
+                               peName(c.slot)});
+    for (size_t i = 0; i < ports.size(); ++i)
+      if (ports[i].used)
+        trace.portNames.push_back({uint32_t(i), "port " + ports[i].port.name()});
+    result.trace = std::move(trace);
+  }
+  return std::move(result);
+}
+
+Expected<std::unique_ptr<Simulator>>
+Simulator::create(const Program &p, const machine::MachineDescription &m,
+                  const SimOptions &opts) {
+  std::unique_ptr<Simulator> sim(new Simulator());
+  sim->impl = std::make_unique<SimulatorImpl>(p, m, opts);
+  if (Error e = sim->impl->setup())
+    return std::move(e);
+  return std::move(sim);
+}
+
+Simulator::~Simulator() = default;
+
+Error Simulator::setInput(StringRef name, HostTensor t) {
+  return impl->setInput(name, std::move(t));
+}
+
+Expected<SimResult> Simulator::run() { return impl->run(); }
+
+} // namespace wse::emu

@@ -1,0 +1,231 @@
+//===- SimImpl.h - Emulator state shared by Setup/Core/Fabric/Run ---------===//
+//
+// Timing model (docs/emulator/fidelity.md): a global cycle clock; routers and
+// ports are stepped only while they hold or expect data, cores only when
+// woken. Cores run memory-only and scalar instructions ahead in local time
+// (their effects are private to the PE), and synchronise with the global
+// clock only for fabric operations and task selection, so long compute runs
+// cost one event. Whole cycles with nothing to do are skipped.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WSE_EMU_LIB_SIMIMPL_H
+#define WSE_EMU_LIB_SIMIMPL_H
+
+#include "wse/Emu/Simulator.h"
+#include "wse/Emu/WeightStore.h"
+
+#include <queue>
+
+namespace wse::emu {
+
+constexpr uint32_t kNone = UINT32_MAX;
+
+/// Bounded FIFO with credit-based flow control. Capacity counts wavelets in
+/// flight (pushed with a future `ready` cycle). A slot freed by a pop becomes
+/// usable by the sender only on the next cycle, so results do not depend on
+/// the order in which components are stepped within a cycle.
+struct Queue {
+  uint32_t base = 0; ///< into SimulatorImpl::qvals / qready
+  uint32_t cap = 0;
+  uint32_t head = 0, count = 0;
+  uint64_t popCycle = UINT64_MAX;
+  uint32_t pops = 0;
+  enum Owner : uint8_t { RouterIn, CoreRx, PortRx } owner = RouterIn;
+  uint32_t ownerIndex = 0; ///< PE slot or port index
+  uint8_t dir = 0;
+  uint16_t color = 0;
+};
+
+struct RouteEntry {
+  uint16_t color;
+  uint8_t in;
+  uint8_t outMask;
+  uint32_t queue;
+  uint32_t dest[kNumDirs]; ///< destination queue per output, kNone if unused
+  uint32_t rule;           ///< index of the program route, for messages
+};
+
+struct RouterState {
+  std::vector<RouteEntry> entries;
+  uint32_t rr = 0;     ///< round-robin start among entries
+  uint32_t queued = 0; ///< wavelets in this router's input queues
+  bool active = false;
+  std::array<uint64_t, kNumDirs> sent{};
+};
+
+struct Desc {
+  OperandKind kind;
+  int64_t base;
+  int64_t stride;
+  uint64_t len;
+  uint32_t queue; ///< fabric descriptors
+  int32_t buffer;
+};
+
+struct CoreState {
+  uint32_t slot = 0;
+  uint32_t kernel = 0;
+  const int64_t *consts = nullptr;
+  std::vector<uint16_t> taskColor; ///< per task, for Color tasks
+  std::vector<uint32_t> taskQueue; ///< per task: receive queue of its color
+  std::vector<float> mem;
+  std::vector<uint8_t> written; ///< --check-uninitialized only
+  std::array<int64_t, kNumRegs> regs{};
+  uint64_t activated = 0; ///< bit per task
+  int32_t task = -1;
+  uint32_t pc = 0;
+  enum State : uint8_t { Idle, Active, Sleeping, BlockedRx, BlockedTx } state =
+      Idle;
+  uint64_t sleepUntil = 0;
+  uint64_t lastStep = UINT64_MAX;
+  uint32_t waitQueue = kNone;
+  uint64_t blockStart = 0;
+  // Streaming vector instruction in progress.
+  bool inVec = false;
+  uint64_t vecI = 0, vecN = 0;
+  float acc = 0;
+  uint8_t numDesc = 0;
+  std::array<Desc, kMaxOperands> desc;
+  bool pendingPush = false; ///< reduction result waiting for queue space
+  float pendingValue = 0;
+  uint32_t pendingQueue = kNone;
+  uint64_t taskStart = 0;
+  // Stats.
+  uint64_t busy = 0, stalled = 0, flops = 0, tasksRun = 0;
+};
+
+struct StreamCursor {
+  size_t pos = 0;      ///< index into the port's op list
+  uint64_t elem = 0;   ///< elements done in the current op
+  double credit = 4.0; ///< bytes of bandwidth accumulated (starts full)
+  uint64_t lastCycle = 0;
+  uint64_t opStart = UINT64_MAX;
+};
+
+struct PortState {
+  machine::EdgePort port;
+  uint32_t peSlot = kNone; ///< edge PE
+  Dir edgeDir = West;      ///< link of the edge router facing the port
+  std::vector<uint32_t> inOps, outOps;
+  StreamCursor in, out;
+  std::vector<std::pair<uint16_t, uint32_t>> rx; ///< color -> queue
+  uint64_t inWavelets = 0, outWavelets = 0;
+  bool used = false;
+};
+
+struct PEInfo {
+  uint32_t x, y;
+  int32_t core = -1; ///< index into cores
+  RouterState router;
+  std::vector<std::pair<uint16_t, uint32_t>> rx; ///< color -> core rx queue
+};
+
+class SimulatorImpl {
+public:
+  SimulatorImpl(const Program &p, const machine::MachineDescription &m,
+                const SimOptions &o)
+      : prog(p), mach(m), opts(o) {}
+
+  // Setup.cpp
+  llvm::Error setup();
+  llvm::Error setInput(llvm::StringRef name, HostTensor t);
+
+  // Run.cpp
+  llvm::Expected<SimResult> run();
+
+  const Program &prog;
+  machine::MachineDescription mach;
+  SimOptions opts;
+
+  // Layout.
+  std::vector<uint32_t> slotOf; ///< y * width + x -> PE slot, kNone if unused
+  std::vector<PEInfo> pes;
+  std::vector<CoreState> cores;
+  std::vector<int64_t> constPool;
+  std::vector<PortState> ports;
+  std::vector<Queue> queues;
+  std::vector<float> qvals;
+  std::vector<uint64_t> qready;
+  std::unique_ptr<WeightStore> weights;
+  std::vector<HostTensor> inputs; ///< by program input index
+  std::vector<bool> inputSet;
+  std::vector<HostTensor> outputs;
+  std::vector<std::vector<uint8_t>> outputWritten;
+
+  // Dynamic state.
+  uint64_t now = 0;
+  bool progress = false;
+  uint64_t nextEvent = UINT64_MAX;
+  uint64_t queuedTotal = 0;
+  uint64_t routerBlocked = 0;
+  std::vector<uint32_t> activeRouters;
+  std::vector<uint32_t> activeCores, nextActiveCores;
+  std::priority_queue<std::pair<uint64_t, uint32_t>,
+                      std::vector<std::pair<uint64_t, uint32_t>>,
+                      std::greater<>>
+      wakeHeap;
+  std::string runError;
+  uint64_t localTime = 0; ///< the stepped core's own clock, for messages
+  Trace trace;
+
+  uint32_t slotAt(uint32_t x, uint32_t y) const {
+    return slotOf[size_t(y) * mach.width + x];
+  }
+  std::string peName(uint32_t slot) const;
+  uint32_t newQueue(Queue::Owner owner, uint32_t ownerIndex, uint8_t dir,
+                    uint16_t color);
+  uint32_t ensureSlot(uint32_t x, uint32_t y);
+  uint32_t findRx(const PEInfo &pe, uint32_t color) const;
+  uint32_t findRouterIn(const PEInfo &pe, uint32_t color, uint8_t dir) const;
+
+  // Queue operations with the wake-ups they imply.
+  bool canPush(uint32_t q) const {
+    const Queue &Q = queues[q];
+    return Q.count + (Q.popCycle == now ? Q.pops : 0) < Q.cap;
+  }
+  bool headReady(uint32_t q) const {
+    const Queue &Q = queues[q];
+    return Q.count && qready[Q.base + Q.head] <= now;
+  }
+  void push(uint32_t q, float v, uint64_t ready);
+  float pop(uint32_t q);
+
+  // Fabric.cpp
+  void stepRouter(uint32_t slot);
+  void stepPort(PortState &p);
+  bool portDone(const PortState &p) const {
+    return p.in.pos >= p.inOps.size() && p.out.pos >= p.outOps.size();
+  }
+
+  // Core.cpp
+  void startCores();
+  void stepCore(CoreState &c);
+  void wakeCore(CoreState &c, uint64_t at);
+  void sleepCore(CoreState &c, uint64_t until);
+  bool fail(const CoreState &c, const llvm::Twine &msg);
+  std::string where(const CoreState &c) const;
+  bool resolve(CoreState &c, const Instr &in, uint64_t &n, bool &streaming);
+  bool streamElement(CoreState &c, const Instr &in, bool &wasBlocked,
+                     uint64_t blockedSince);
+  void block(CoreState &c, CoreState::State s, uint32_t q, bool wasBlocked,
+             uint64_t blockedSince);
+  bool checkWritten(CoreState &c, const Desc &d, uint64_t n, unsigned operand);
+  void execMemory(CoreState &c, const Instr &in, uint64_t n);
+  int pickTask(CoreState &c);
+  void endTask(CoreState &c, uint64_t t);
+  int64_t val(const CoreState &c, const Value &v) const {
+    switch (v.kind) {
+    case Value::Imm:
+      return v.v;
+    case Value::Reg:
+      return c.regs[v.v];
+    default:
+      return c.consts[v.v];
+    }
+  }
+};
+
+} // namespace wse::emu
+
+#endif

@@ -1,0 +1,165 @@
+//===- WeightStore.cpp - Lazy parameter reads -----------------------------===//
+
+#include "wse/Emu/WeightStore.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace llvm;
+
+namespace wse::emu {
+
+static constexpr uint64_t kBlockElements = 16384;
+
+Expected<std::unique_ptr<WeightStore>>
+WeightStore::open(const std::vector<TensorDecl> &decls, StringRef weightsPath,
+                  StringRef programDir) {
+  std::unique_ptr<WeightStore> ws(new WeightStore());
+  bool singleFile = !weightsPath.empty() && sys::fs::is_regular_file(weightsPath);
+  if (!weightsPath.empty() && !singleFile && !sys::fs::is_directory(weightsPath))
+    return createStringError(inconvertibleErrorCode(),
+                             "--weights '" + weightsPath +
+                                 "' is neither a file nor a directory");
+  for (const TensorDecl &d : decls) {
+    SmallString<256> path;
+    if (singleFile) {
+      path = weightsPath;
+    } else if (sys::path::is_absolute(d.file)) {
+      path = d.file;
+    } else {
+      path = weightsPath.empty() ? programDir : weightsPath;
+      sys::path::append(path, d.file);
+    }
+    uint64_t size;
+    if (std::error_code ec = sys::fs::file_size(path, size))
+      return createStringError(ec, "param '" + d.name + "': cannot open weight "
+                                   "file '" + path + "': " + ec.message() +
+                                   " (use --weights DIR or FILE)");
+    uint64_t need = d.numElements() * dtypeSize(d.dtype);
+    if (d.offset > size || need > size - d.offset)
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("param '{0}': weight file '{1}' has {2} bytes, but the "
+                  "param needs bytes [{3}, {4})",
+                  d.name, path, size, d.offset, d.offset + need));
+    uint32_t fileIndex = ws->files.size();
+    for (size_t i = 0; i < ws->files.size(); ++i)
+      if (ws->files[i].path == path)
+        fileIndex = i;
+    if (fileIndex == ws->files.size())
+      ws->files.push_back({path.str().str(), {}, false});
+    Param p;
+    p.file = fileIndex;
+    p.offset = d.offset;
+    p.dtype = d.dtype;
+    p.name = d.name;
+    ws->params.push_back(std::move(p));
+  }
+  return std::move(ws);
+}
+
+WeightStore::~WeightStore() {
+  for (File &f : files)
+    if (f.open)
+      sys::fs::closeFile(f.fd);
+}
+
+bool WeightStore::loadBlock(Param &p, uint64_t blockStart) {
+  File &f = files[p.file];
+  if (!f.open) {
+    Expected<sys::fs::file_t> fd = sys::fs::openNativeFileForRead(f.path);
+    if (!fd) {
+      error = "cannot open weight file '" + f.path +
+              "': " + toString(fd.takeError());
+      return false;
+    }
+    f.fd = *fd;
+    f.open = true;
+  }
+  unsigned size = dtypeSize(p.dtype);
+  p.block.resize(kBlockElements * size);
+  // The file size was checked at open, but a short read near the end is
+  // normal: the block may extend past the parameter.
+  uint64_t at = p.offset + blockStart * size;
+  size_t got = 0;
+  while (got < p.block.size()) {
+    Expected<size_t> n = sys::fs::readNativeFileSlice(
+        f.fd, MutableArrayRef<char>(p.block.data() + got, p.block.size() - got),
+        at + got);
+    if (!n) {
+      error = "reading weight file '" + f.path +
+              "' failed: " + toString(n.takeError());
+      return false;
+    }
+    if (*n == 0)
+      break;
+    got += *n;
+  }
+  totalRead += got;
+  p.blockStart = blockStart;
+  return true;
+}
+
+static float bf16ToFloat(uint16_t b) {
+  uint32_t bits = uint32_t(b) << 16;
+  float f;
+  memcpy(&f, &bits, 4);
+  return f;
+}
+
+static float f16ToFloat(uint16_t h) {
+  uint32_t sign = uint32_t(h >> 15);
+  int exp = (h >> 10) & 0x1f;
+  uint32_t mant = h & 0x3ff;
+  float f;
+  if (exp == 0)
+    f = std::ldexp(float(mant), -24);
+  else if (exp == 31)
+    f = mant ? NAN : INFINITY;
+  else
+    f = std::ldexp(float(mant | 0x400), exp - 25);
+  return sign ? -f : f;
+}
+
+float WeightStore::get(uint32_t param, uint64_t index) {
+  Param &p = params[param];
+  uint64_t blockStart = index - index % kBlockElements;
+  if (p.blockStart != blockStart && !loadBlock(p, blockStart))
+    return 0;
+  const char *at = p.block.data() + (index - blockStart) * dtypeSize(p.dtype);
+  switch (p.dtype) {
+  case DType::F32: {
+    float f;
+    memcpy(&f, at, 4);
+    return f;
+  }
+  case DType::F16:
+  case DType::BF16: {
+    uint16_t h;
+    memcpy(&h, at, 2);
+    return p.dtype == DType::F16 ? f16ToFloat(h) : bf16ToFloat(h);
+  }
+  case DType::I32: {
+    int32_t v;
+    memcpy(&v, at, 4);
+    return float(v);
+  }
+  case DType::I64: {
+    int64_t v;
+    memcpy(&v, at, 8);
+    return float(v);
+  }
+  }
+  return 0;
+}
+
+Error WeightStore::takeError() {
+  if (error.empty())
+    return Error::success();
+  return createStringError(inconvertibleErrorCode(), error);
+}
+
+} // namespace wse::emu

@@ -1,0 +1,253 @@
+//===- MachineJSON.cpp - JSON form of machine descriptions ----------------===//
+
+#include "wse/Machine/MachineDescription.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+using namespace llvm;
+
+namespace wse::machine {
+
+static constexpr const char *kFormat = "wse-machine";
+static constexpr int64_t kVersion = 1;
+
+json::Value toJSON(const MachineDescription &m) {
+  json::Array sides;
+  if (m.westPorts)
+    sides.push_back("west");
+  if (m.eastPorts)
+    sides.push_back("east");
+  return json::Object{
+      {"format", kFormat},
+      {"version", kVersion},
+      {"name", m.name},
+      {"width", m.width},
+      {"height", m.height},
+      {"sram_bytes", int64_t(m.sramBytes)},
+      {"clock_hz", m.clockHz},
+      {"simd_f32_lanes", m.simdF32Lanes},
+      {"colors", m.colors},
+      {"queue_depth", m.queueDepth},
+      {"wavelet_bits", m.waveletBits},
+      {"hop_latency", m.hopLatency},
+      {"ramp_latency", m.rampLatency},
+      {"instr_issue_cycles", m.instrIssueCycles},
+      {"task_switch_cycles", m.taskSwitchCycles},
+      {"code_bytes_per_instr", m.codeBytesPerInstr},
+      {"stream_bytes_per_cycle", m.streamBytesPerCycle},
+      {"ports",
+       json::Object{{"sides", std::move(sides)},
+                    {"first_row", m.portFirstRow},
+                    {"spacing_rows", m.portSpacingRows}}},
+  };
+}
+
+namespace {
+/// Reads keys of one JSON object, remembering which were seen so that unknown
+/// keys (usually typos) are reported instead of silently ignored.
+class ObjectReader {
+public:
+  ObjectReader(const json::Object &obj, StringRef where, bool haveBase)
+      : obj(obj), where(where), haveBase(haveBase) {}
+
+  template <typename T> void integer(StringRef key, T &out) {
+    seen.insert(key);
+    const json::Value *v = obj.get(key);
+    if (!v)
+      return missing(key);
+    std::optional<int64_t> i = v->getAsInteger();
+    if (!i || *i < 0 || uint64_t(*i) > uint64_t(std::numeric_limits<T>::max()))
+      return fail(formatv("'{0}' must be a non-negative integer that fits {1} "
+                          "bits",
+                          key, sizeof(T) * 8)
+                      .str());
+    out = T(*i);
+  }
+  void number(StringRef key, double &out) {
+    seen.insert(key);
+    const json::Value *v = obj.get(key);
+    if (!v)
+      return missing(key);
+    std::optional<double> d = v->getAsNumber();
+    if (!d)
+      return fail(("'" + key + "' must be a number").str());
+    out = *d;
+  }
+  void string(StringRef key, std::string &out) {
+    seen.insert(key);
+    const json::Value *v = obj.get(key);
+    if (!v)
+      return missing(key);
+    std::optional<StringRef> s = v->getAsString();
+    if (!s)
+      return fail(("'" + key + "' must be a string").str());
+    out = s->str();
+  }
+  const json::Object *object(StringRef key) {
+    seen.insert(key);
+    const json::Value *v = obj.get(key);
+    if (!v) {
+      missing(key);
+      return nullptr;
+    }
+    const json::Object *o = v->getAsObject();
+    if (!o)
+      fail(("'" + key + "' must be an object").str());
+    return o;
+  }
+  void ignore(StringRef key) { seen.insert(key); }
+  Error finish() {
+    for (const auto &kv : obj)
+      if (!seen.contains(kv.first.str()) && error.empty())
+        fail(("unknown key '" + kv.first.str() + "'").c_str());
+    if (error.empty())
+      return Error::success();
+    return createStringError(inconvertibleErrorCode(), error);
+  }
+
+private:
+  void missing(StringRef key) {
+    if (!haveBase)
+      fail(("missing key '" + key + "' (or give \"base\": a preset name)")
+               .str());
+  }
+  void fail(const std::string &msg) {
+    if (error.empty())
+      error = (where + ": " + msg).str();
+  }
+  const json::Object &obj;
+  StringRef where;
+  bool haveBase;
+  StringSet<> seen;
+  std::string error;
+};
+} // namespace
+
+Expected<MachineDescription> fromJSON(const json::Value &value) {
+  const json::Object *obj = value.getAsObject();
+  if (!obj)
+    return createStringError(inconvertibleErrorCode(),
+                             "machine description must be a JSON object");
+  MachineDescription m;
+  bool haveBase = false;
+  if (const json::Value *base = obj->get("base")) {
+    std::optional<StringRef> name = base->getAsString();
+    std::optional<MachineDescription> preset;
+    if (name)
+      preset = lookupPreset(*name);
+    if (!preset)
+      return createStringError(
+          inconvertibleErrorCode(),
+          "machine description: 'base' must name a preset (wse2, wse3, 4x4, "
+          "8x8, 32x32, 64x64)");
+    m = *preset;
+    haveBase = true;
+  }
+  if (const json::Value *fmt = obj->get("format"))
+    if (fmt->getAsString() != StringRef(kFormat))
+      return createStringError(inconvertibleErrorCode(),
+                               "machine description: 'format' must be \"%s\"",
+                               kFormat);
+  if (const json::Value *ver = obj->get("version"))
+    if (ver->getAsInteger() != kVersion)
+      return createStringError(
+          inconvertibleErrorCode(),
+          "machine description: unsupported version (expected %d)",
+          int(kVersion));
+
+  ObjectReader r(*obj, "machine description", haveBase);
+  r.ignore("base");
+  r.ignore("format");
+  r.ignore("version");
+  r.string("name", m.name);
+  r.integer("width", m.width);
+  r.integer("height", m.height);
+  r.integer("sram_bytes", m.sramBytes);
+  r.number("clock_hz", m.clockHz);
+  r.integer("simd_f32_lanes", m.simdF32Lanes);
+  r.integer("colors", m.colors);
+  r.integer("queue_depth", m.queueDepth);
+  r.integer("wavelet_bits", m.waveletBits);
+  r.integer("hop_latency", m.hopLatency);
+  r.integer("ramp_latency", m.rampLatency);
+  r.integer("instr_issue_cycles", m.instrIssueCycles);
+  r.integer("task_switch_cycles", m.taskSwitchCycles);
+  r.integer("code_bytes_per_instr", m.codeBytesPerInstr);
+  r.number("stream_bytes_per_cycle", m.streamBytesPerCycle);
+  const json::Object *ports = r.object("ports");
+  if (ports) {
+    ObjectReader pr(*ports, "machine description: ports", haveBase);
+    if (const json::Value *sides = ports->get("sides")) {
+      pr.ignore("sides");
+      const json::Array *arr = sides->getAsArray();
+      if (!arr)
+        return createStringError(inconvertibleErrorCode(),
+                                 "machine description: ports.sides must be an "
+                                 "array of \"west\"/\"east\"");
+      m.westPorts = m.eastPorts = false;
+      for (const json::Value &s : *arr) {
+        std::optional<StringRef> str = s.getAsString();
+        if (str == StringRef("west"))
+          m.westPorts = true;
+        else if (str == StringRef("east"))
+          m.eastPorts = true;
+        else
+          return createStringError(inconvertibleErrorCode(),
+                                   "machine description: ports.sides entries "
+                                   "must be \"west\" or \"east\"");
+      }
+    } else if (!haveBase) {
+      return createStringError(inconvertibleErrorCode(),
+                               "machine description: ports: missing key "
+                               "'sides'");
+    }
+    pr.integer("first_row", m.portFirstRow);
+    pr.integer("spacing_rows", m.portSpacingRows);
+    if (Error e = pr.finish())
+      return std::move(e);
+  }
+  if (Error e = r.finish())
+    return std::move(e);
+  if (Error e = m.validate())
+    return std::move(e);
+  return m;
+}
+
+Expected<MachineDescription> parseMachineJSON(StringRef text) {
+  Expected<json::Value> v = json::parse(text);
+  if (!v)
+    return createStringError(inconvertibleErrorCode(),
+                             "machine description is not valid JSON: " +
+                                 toString(v.takeError()));
+  return fromJSON(*v);
+}
+
+Expected<MachineDescription> loadMachineFile(StringRef path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> buf =
+      MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buf)
+    return createStringError(buf.getError(),
+                             "cannot read machine file '" + path +
+                                 "': " + buf.getError().message());
+  Expected<MachineDescription> m = parseMachineJSON((*buf)->getBuffer());
+  if (!m)
+    return createStringError(inconvertibleErrorCode(),
+                             path + ": " + toString(m.takeError()));
+  return m;
+}
+
+Expected<MachineDescription> resolveMachine(StringRef presetOrPath) {
+  if (std::optional<MachineDescription> m = lookupPreset(presetOrPath))
+    return *m;
+  if (!presetOrPath.ends_with(".json") && presetOrPath.find('/') == StringRef::npos)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "unknown machine '" + presetOrPath +
+            "': use a preset (wse2, wse3, 4x4, 8x8, 32x32, 64x64) or a path "
+            "to a JSON machine file");
+  return loadMachineFile(presetOrPath);
+}
+
+} // namespace wse::machine

@@ -1,0 +1,185 @@
+//===- wse-emu.cpp - Run wafer-scale engine programs ----------------------===//
+
+#include "wse/Emu/BinaryFormat.h"
+#include "wse/Emu/Npy.h"
+#include "wse/Emu/Simulator.h"
+#include "wse/Emu/TextFormat.h"
+#include "wse/Machine/MachineDescription.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using namespace wse;
+
+static cl::OptionCategory cat("wse-emu options");
+static cl::opt<std::string> programPath(cl::Positional, cl::Required,
+                                        cl::desc("<program (text or binary)>"),
+                                        cl::cat(cat));
+static cl::opt<std::string>
+    machineOpt("machine",
+               cl::desc("Machine preset (wse2, wse3, 4x4, 8x8, 32x32, 64x64) "
+                        "or JSON machine file; default: the program's "
+                        "'machine'"),
+               cl::value_desc("PRESET|FILE"), cl::cat(cat));
+static cl::list<std::string> inputOpts("input",
+                                       cl::desc("Host input tensor from .npy"),
+                                       cl::value_desc("NAME=FILE.npy"),
+                                       cl::cat(cat));
+static cl::list<std::string> outputOpts("output",
+                                        cl::desc("Write an output tensor as "
+                                                 ".npy (float32)"),
+                                        cl::value_desc("NAME=FILE.npy"),
+                                        cl::cat(cat));
+static cl::opt<std::string>
+    weightsOpt("weights",
+               cl::desc("Directory holding the weight files, or one file used "
+                        "for every param (default: the program's directory)"),
+               cl::value_desc("PATH"), cl::cat(cat));
+// Registered as "stats-json" in main(): LLVM's Statistic library already owns
+// a boolean -stats-json, which the emulator does not use.
+static cl::opt<std::string> statsJson("wse-emu-stats-json",
+                                      cl::desc("Write statistics as JSON"),
+                                      cl::value_desc("FILE"), cl::cat(cat));
+static cl::opt<std::string> traceOpt("trace",
+                                     cl::desc("Write a Chrome/Perfetto "
+                                              "trace-event JSON file"),
+                                     cl::value_desc("FILE"), cl::cat(cat));
+static cl::opt<uint64_t> maxCycles("max-cycles",
+                                   cl::desc("Stop with an error after N cycles"),
+                                   cl::init(1000000000ull), cl::cat(cat));
+static cl::opt<bool> disassemble("disassemble",
+                                 cl::desc("Print the program's text form and "
+                                          "exit"),
+                                 cl::cat(cat));
+static cl::opt<std::string> assembleOut("assemble",
+                                        cl::desc("Write the program's binary "
+                                                 "form to OUT and exit"),
+                                        cl::value_desc("OUT"), cl::cat(cat));
+static cl::opt<bool> checkUninit("check-uninitialized",
+                                 cl::desc("Fail on reads of never-written "
+                                          "memory"),
+                                 cl::cat(cat));
+static cl::opt<bool> printMachine("print-machine",
+                                  cl::desc("Print the machine description as "
+                                           "JSON and exit"),
+                                  cl::cat(cat));
+static cl::opt<bool> quiet("quiet", cl::desc("Do not print the summary"),
+                           cl::cat(cat));
+
+static int fail(const Twine &msg) {
+  WithColor::error(errs(), "wse-emu") << msg << "\n";
+  return 1;
+}
+
+static bool splitAssignment(StringRef s, StringRef &name, StringRef &file) {
+  std::tie(name, file) = s.split('=');
+  return !name.empty() && !file.empty();
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(cat);
+  auto &registered = cl::getRegisteredOptions();
+  auto it = registered.find("stats-json");
+  if (it != registered.end() && it->second != &statsJson)
+    it->second->removeArgument();
+  statsJson.setArgStr("stats-json");
+  cl::ParseCommandLineOptions(argc, argv,
+                              "wse-emu: wafer-scale engine emulator\n");
+
+  Expected<emu::Program> prog = emu::loadProgramFile(programPath);
+  if (!prog)
+    return fail(toString(prog.takeError()));
+
+  if (disassemble) {
+    emu::printProgramText(*prog, outs());
+    return 0;
+  }
+  if (!assembleOut.empty()) {
+    std::error_code ec;
+    ToolOutputFile out(assembleOut, ec, sys::fs::OF_None);
+    if (ec)
+      return fail("cannot write '" + assembleOut + "': " + ec.message());
+    out.os() << emu::writeProgramBinary(*prog);
+    out.keep();
+    return 0;
+  }
+
+  std::string machineName = machineOpt.empty() ? prog->machine : machineOpt;
+  if (machineName.empty())
+    return fail("no machine: the program names none, pass --machine "
+                "PRESET|FILE");
+  Expected<machine::MachineDescription> mach =
+      machine::resolveMachine(machineName);
+  if (!mach)
+    return fail(toString(mach.takeError()));
+  if (printMachine) {
+    outs() << formatv("{0:2}", machine::toJSON(*mach)) << "\n";
+    return 0;
+  }
+
+  emu::SimOptions opts;
+  opts.maxCycles = maxCycles;
+  opts.checkUninitialized = checkUninit;
+  opts.trace = !traceOpt.empty();
+  opts.progress = errs().is_displayed();
+  opts.weightsPath = weightsOpt;
+  SmallString<256> dir(programPath);
+  sys::path::remove_filename(dir);
+  opts.programDir = dir.empty() ? "." : std::string(dir);
+
+  Expected<std::unique_ptr<emu::Simulator>> sim =
+      emu::Simulator::create(*prog, *mach, opts);
+  if (!sim)
+    return fail(programPath + ": " + toString(sim.takeError()));
+  for (const std::string &in : inputOpts) {
+    StringRef name, file;
+    if (!splitAssignment(in, name, file))
+      return fail("--input expects NAME=FILE.npy, got '" + in + "'");
+    Expected<emu::HostTensor> t = emu::readNpy(file);
+    if (!t)
+      return fail(toString(t.takeError()));
+    if (Error e = (*sim)->setInput(name, std::move(*t)))
+      return fail(toString(std::move(e)));
+  }
+  std::vector<std::pair<std::string, std::string>> outputs;
+  for (const std::string &out : outputOpts) {
+    StringRef name, file;
+    if (!splitAssignment(out, name, file))
+      return fail("--output expects NAME=FILE.npy, got '" + out + "'");
+    bool known = false;
+    for (const emu::TensorDecl &t : prog->outputs)
+      known |= t.name == name;
+    if (!known)
+      return fail("the program has no output named '" + name + "'");
+    outputs.push_back({name.str(), file.str()});
+  }
+
+  Expected<emu::SimResult> res = (*sim)->run();
+  if (!res)
+    return fail(programPath + ": " + toString(res.takeError()));
+
+  for (const auto &[name, file] : outputs)
+    if (Error e = emu::writeNpy(file, res->outputs[name]))
+      return fail(toString(std::move(e)));
+  if (!quiet)
+    emu::printSummary(res->stats, outs());
+  if (!statsJson.empty()) {
+    std::error_code ec;
+    ToolOutputFile out(statsJson, ec, sys::fs::OF_Text);
+    if (ec)
+      return fail("cannot write '" + statsJson + "': " + ec.message());
+    out.os() << formatv("{0:2}", emu::statsToJSON(res->stats)) << "\n";
+    out.keep();
+  }
+  if (!traceOpt.empty())
+    if (Error e = emu::writeChromeTrace(traceOpt, res->trace, mach->clockHz))
+      return fail(toString(std::move(e)));
+  return 0;
+}
