@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "GraphValidation.h"
 
 #include "dialects/onnx/IR/ONNXOps.h"
 
@@ -425,6 +426,10 @@ const llvm::StringMap<Handler> &handlers() {
 }
 
 } // namespace
+
+bool wse::import::isSupportedOperator(StringRef opType) {
+  return handlers().count(opType) != 0;
+}
 
 LogicalResult wse::import::importNode(GraphImporter &importer,
                                       const onnx::NodeProto &node,

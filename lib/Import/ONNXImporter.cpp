@@ -9,6 +9,7 @@
 
 #include "wse/Import/ONNXImporter.h"
 #include "GraphImporter.h"
+#include "GraphValidation.h"
 
 #include "dialects/onnx/IR/ONNXDialect.h"
 
@@ -145,6 +146,8 @@ wse::import::importONNXModel(StringRef path, StringRef bytes,
       return nullptr;
     auto opset = defaultOpset(model, path, loc);
     if (failed(opset))
+      return nullptr;
+    if (failed(validateGraph(model, *opset, loc)))
       return nullptr;
     pinInputShapes(model, options);
     try {
