@@ -15,6 +15,26 @@ OpFoldResult IdentityOp::fold(FoldAdaptor) {
   return {};
 }
 
+/// Reshape, Expand and Cast to the operand's own static type do nothing.
+static OpFoldResult foldToSameType(Value input, Type result) {
+  auto type = dyn_cast<RankedTensorType>(result);
+  if (type && type.hasStaticShape() && input.getType() == type)
+    return input;
+  return {};
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  return foldToSameType(getData(), getType());
+}
+
+OpFoldResult ExpandOp::fold(FoldAdaptor) {
+  return foldToSameType(getInput(), getType());
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor) {
+  return foldToSameType(getInput(), getType());
+}
+
 LogicalResult
 ParamRefOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   auto param = symbolTable.lookupNearestSymbolFrom<ParameterOp>(

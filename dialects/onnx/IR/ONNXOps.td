@@ -172,6 +172,7 @@ def ONNX_ReshapeOp : ONNX_Op<"Reshape"> {
   let assemblyFormat =
       "$data `,` $shape attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def ONNX_TransposeOp : ONNX_Op<"Transpose"> {
@@ -246,6 +247,7 @@ def ONNX_ExpandOp : ONNX_Op<"Expand"> {
   let assemblyFormat =
       "$input `,` $shape attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def ONNX_TileOp : ONNX_Op<"Tile"> {
@@ -263,6 +265,7 @@ def ONNX_CastOp : ONNX_Op<"Cast"> {
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
