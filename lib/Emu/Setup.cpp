@@ -208,11 +208,18 @@ Error SimulatorImpl::setup() {
         }
         uint32_t slot = ensureSlot(x, y);
         RouterState &router = pes[slot].router;
-        for (const RouteEntry &e : router.entries)
+        for (const RouteEntry &e : router.entries) {
           if (e.color == rt.color && e.in == rt.in)
             return err(formatv("PE ({0},{1}): routes #{2} and #{3} both claim "
                                "color {4} arriving from {5}",
                                x, y, e.rule, i, rt.color, dirLetter(rt.in)));
+          if (opts.strictRoutes && e.color == rt.color)
+            return err(formatv("PE ({0},{1}): routes #{2} ({3} -> ...) and #{4} "
+                               "({5} -> ...) both configure color {6}; with "
+                               "--strict-routes a color has one route per PE",
+                               x, y, e.rule, dirLetter(Dir(e.in)), i,
+                               dirLetter(rt.in), rt.color));
+        }
         RouteEntry e;
         e.color = rt.color;
         e.in = rt.in;

@@ -65,6 +65,11 @@ static cl::opt<bool> checkUninit("check-uninitialized",
                                  cl::desc("Fail on reads of never-written "
                                           "memory"),
                                  cl::cat(cat));
+static cl::opt<bool> strictRoutes(
+    "strict-routes",
+    cl::desc("Reject programs with more than one route per PE and color (the "
+             "hardware router holds one configuration per color)"),
+    cl::cat(cat));
 static cl::opt<bool> printMachine("print-machine",
                                   cl::desc("Print the machine description as "
                                            "JSON and exit"),
@@ -127,6 +132,7 @@ int main(int argc, char **argv) {
   emu::SimOptions opts;
   opts.maxCycles = maxCycles;
   opts.checkUninitialized = checkUninit;
+  opts.strictRoutes = strictRoutes;
   opts.trace = !traceOpt.empty();
   opts.progress = errs().is_displayed();
   opts.weightsPath = weightsOpt;

@@ -17,6 +17,9 @@ namespace wse::emu {
 struct SimOptions {
   uint64_t maxCycles = 1000000000ull;
   bool checkUninitialized = false;
+  /// Allow at most one route per (PE, color), as a CSL router configuration
+  /// (one rx set, one tx set) does; by default routes are per input.
+  bool strictRoutes = false;
   bool trace = false;
   bool progress = false; ///< print progress to stderr (caller checks the tty)
   std::string weightsPath;
