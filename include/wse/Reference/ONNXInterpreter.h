@@ -1,0 +1,71 @@
+//===- ONNXInterpreter.h - Reference interpreter for the onnx dialect -*- C++ -*-===//
+//
+// Evaluates a func.func of the `onnx` dialect on host tensors, op by op in
+// program order, with the full ONNX semantics of each op as canonicalized in
+// the dialect. It is the numerical oracle of the project: it checks that the
+// importer and the onnx passes preserve a model's semantics (against torch
+// references) and serves as the golden reference for lower IR levels.
+//
+// Every failure (unsupported op, bad input, a result whose shape disagrees
+// with the type the IR declares, an unreadable weight) is an llvm::Error
+// naming the op and its location; the interpreter never aborts.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WSE_REFERENCE_ONNXINTERPRETER_H
+#define WSE_REFERENCE_ONNXINTERPRETER_H
+
+#include "wse/Reference/Tensor.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Operation.h"
+
+#include <functional>
+#include <string>
+
+namespace mlir::func {
+class FuncOp;
+} // namespace mlir::func
+
+namespace wse::ref {
+
+/// The host dtype of an MLIR element type (error for unsupported types).
+llvm::Expected<DType> dtypeOf(mlir::Type elementType);
+
+/// A constant's value (dense or splat elements of any supported type).
+llvm::Expected<Tensor> tensorFromAttr(mlir::Attribute attr);
+
+struct InterpreterOptions {
+  /// `onnx.parameter` files are relative to this directory (the model's
+  /// folder at import time).
+  std::string weightsDir = ".";
+  /// Called after each op with its results (e.g. to dump or compare
+  /// intermediate values); evaluation stops with an error if it returns one.
+  std::function<llvm::Error(mlir::Operation *, llvm::ArrayRef<Tensor>)>
+      onOpEvaluated;
+};
+
+class ONNXInterpreter {
+public:
+  explicit ONNXInterpreter(mlir::ModuleOp module,
+                           InterpreterOptions options = {})
+      : module(module), options(std::move(options)) {}
+
+  /// Evaluates `func` with one tensor per argument. Inputs are converted to
+  /// the argument's element type (float → integer only for integral values)
+  /// and their shape checked against the argument type's static dimensions.
+  llvm::Expected<std::vector<Tensor>> run(mlir::func::FuncOp func,
+                                          llvm::ArrayRef<Tensor> inputs);
+
+  /// The bytes of parameter `name`, read from its file now (parameters are
+  /// read lazily, only when a param_ref is evaluated).
+  llvm::Expected<Tensor> loadParameter(llvm::StringRef name);
+
+private:
+  mlir::ModuleOp module;
+  InterpreterOptions options;
+};
+
+} // namespace wse::ref
+
+#endif // WSE_REFERENCE_ONNXINTERPRETER_H
