@@ -33,8 +33,14 @@ static Error checkShape(const std::vector<uint64_t> &shape,
   return Error::success();
 }
 
+// Host inputs and outputs live in host memory for the whole run (parameters
+// are read lazily and have no such limit): cap them so a hostile shape is an
+// error, not an allocation failure.
+static constexpr uint64_t kMaxHostElements = 1ull << 31;
+
 static Error verifyTensors(const Program &p) {
   StringSet<> names;
+  uint64_t hostElements = 0;
   auto check = [&](const std::vector<TensorDecl> &ts, StringRef kind) -> Error {
     for (const TensorDecl &t : ts) {
       if (t.name.empty())
@@ -49,6 +55,14 @@ static Error verifyTensors(const Program &p) {
         return err("param '" + t.name + "' has no weight file");
       if (kind == "output" && t.dtype != DType::F32)
         return err("output '" + t.name + "' must be f32");
+      if (kind != "param") {
+        hostElements += t.numElements();
+        if (hostElements > kMaxHostElements)
+          return err(formatv("{0} '{1}' brings host inputs and outputs to "
+                             "more than 2^31 elements (the emulator keeps "
+                             "them in memory)",
+                             kind, t.name));
+      }
     }
     return Error::success();
   };
