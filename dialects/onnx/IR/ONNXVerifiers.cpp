@@ -252,6 +252,11 @@ LogicalResult ReshapeOp::verify() {
   if (failed(verifyFlag(*this, "allowzero", getAllowzero())) ||
       failed(verifyRank(*this, getShape(), 1, "shape")))
     return failure();
+  auto data = ranked(getData()), result = ranked(getOutput());
+  if (data && result && data.hasStaticShape() && result.hasStaticShape() &&
+      data.getNumElements() != result.getNumElements())
+    return emitOpError() << "reshapes " << data.getNumElements()
+                         << " elements into " << result.getNumElements();
   auto shape = ranked(getShape());
   if (shape && !shape.isDynamicDim(0))
     return verifyResultRank(*this, shape.getDimSize(0));

@@ -18,6 +18,7 @@
 #include "dialects/onnx/IR/ONNXOps.h"
 #include "dialects/onnx/Transforms/ConstantEval.h"
 #include "dialects/onnx/Transforms/Passes.h"
+#include "dialects/onnx/Transforms/ShapeChecks.h"
 #include "dialects/onnx/Transforms/ShapeInference.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -44,9 +45,30 @@ bool isONNXOp(Operation *op) {
   return isa_and_nonnull<ONNXDialect>(op->getDialect());
 }
 
+/// Inferred types must stay far from int64 overflow in element counts.
+std::optional<std::string> tooLarge(Type type) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  if (!shaped)
+    return std::nullopt;
+  int64_t count = 1;
+  for (int64_t d : shaped.getShape()) {
+    if (ShapedType::isDynamic(d) || d == 0)
+      continue;
+    if (count > kMaxTensorElements / d)
+      return llvm::formatv("its inferred type {0} has more than 2^48 elements",
+                           shaped)
+          .str();
+    count *= d;
+  }
+  return std::nullopt;
+}
+
 struct ONNXStaticizePass
     : wse::onnxir::impl::ONNXStaticizeBase<ONNXStaticizePass> {
   using Base::Base;
+
+  /// Set when a model error was reported; the pass then fails.
+  bool invalid = false;
 
   /// One sweep over `func` in program order. Returns whether anything
   /// changed.
@@ -60,11 +82,24 @@ struct ONNXStaticizePass
     });
     SmallVector<MaybeShape> shapes;
     for (Operation *op : ops) {
+      if (invalid)
+        return false;
+      // An invalid shape operand is a model error: stop and report it.
+      if (std::optional<std::string> why = findInvalidShape(op)) {
+        op->emitError() << "invalid " << op->getName() << ": " << *why;
+        invalid = true;
+        return false;
+      }
       // (a) Refine the result types.
       if (inferResultShapes(op, shapes)) {
         for (auto [result, shape] : llvm::zip(op->getResults(), shapes)) {
           Type refined = refineType(result.getType(), shape);
           if (refined != result.getType()) {
+            if (std::optional<std::string> why = tooLarge(refined)) {
+              op->emitError() << "invalid " << op->getName() << ": " << *why;
+              invalid = true;
+              return false;
+            }
             result.setType(refined);
             changed = true;
           }
@@ -177,6 +212,10 @@ struct ONNXStaticizePass
       // there are finitely many) or folds an op, so this terminates; the
       // bound is a safety net.
       for (int iter = 0; iter < 1000 && sweep(func); ++iter) {
+      }
+      if (invalid) {
+        signalPassFailure();
+        return;
       }
       updateSignature(func);
       makeReshapesExplicit(func);

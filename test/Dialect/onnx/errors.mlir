@@ -210,3 +210,11 @@ func.func @rmsnorm_eps(%a: tensor<2x8xf32>, %g: tensor<8xf32>) {
   %0 = onnx.RMSNormalization %a, %g {epsilon = -1.0 : f32} : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
   return
 }
+
+// -----
+
+func.func @reshape_count(%a: tensor<4x4xf32>, %s: tensor<2xi64>) {
+  // expected-error @+1 {{reshapes 16 elements into 21}}
+  %0 = onnx.Reshape %a, %s : (tensor<4x4xf32>, tensor<2xi64>) -> tensor<3x7xf32>
+  return
+}
