@@ -33,8 +33,8 @@ static cl::list<std::string> machines("machine",
 static cl::opt<bool> printProgram("print-program",
                                   cl::desc("Print the generated program"));
 
-static std::string makeProgram(const machine::MachineDescription &m,
-                               unsigned b, unsigned steps) {
+static std::string makeProgram(const machine::MachineDescription &m, unsigned b,
+                               unsigned steps) {
   std::string s;
   raw_string_ostream os(s);
   unsigned w = m.width, h = m.height;

@@ -30,8 +30,8 @@ private:
   bool fail(const Twine &msg) { return failAt(tok, msg); }
   bool failAt(const Token &t, const Twine &msg) {
     if (error.empty())
-      error = formatv("{0}:{1}:{2}: ", bufferName, t.line, t.col).str() +
-              msg.str();
+      error =
+          formatv("{0}:{1}:{2}: ", bufferName, t.line, t.col).str() + msg.str();
     return true;
   }
   void consume() { tok = lex.next(); }
@@ -257,7 +257,8 @@ bool Parser::parsePlace() {
       found = true;
     }
   if (!found)
-    return failAt(at, "unknown kernel '" + name + "' (define it before placing it)");
+    return failAt(at, "unknown kernel '" + name +
+                          "' (define it before placing it)");
   if (parseRect(pl.rect))
     return true;
   prog.placements.push_back(pl);
@@ -358,7 +359,8 @@ bool Parser::parseStream() {
     return true;
   if (port.size() < 2 || (port[0] != 'W' && port[0] != 'E') ||
       StringRef(port).drop_front().getAsInteger(10, s.port))
-    return failAt(at, "expected a port name like W0 or E1, found '" + port + "'");
+    return failAt(at,
+                  "expected a port name like W0 or E1, found '" + port + "'");
   s.side = port[0] == 'W' ? machine::Side::West : machine::Side::East;
   if (expectKeyword("color") || parseU32(s.color, "a color"))
     return true;
@@ -405,7 +407,8 @@ bool Parser::parseKernel() {
         found = true;
       }
     if (!found)
-      return failAt(at, "unknown task '" + name + "' in kernel '" + k.name + "'");
+      return failAt(at,
+                    "unknown task '" + name + "' in kernel '" + k.name + "'");
   }
   prog.kernels.push_back(std::move(k));
   return false;
@@ -516,7 +519,8 @@ bool Parser::parseTask(Kernel &k) {
         break;
       }
     if (!found)
-      return failAt(at, "unknown label '" + name + "' in task '" + done.name + "'");
+      return failAt(at,
+                    "unknown label '" + name + "' in task '" + done.name + "'");
     done.code[ref.second].ops[done.code[ref.second].numOperands - 1].index =
         found->pc;
   }
@@ -537,8 +541,8 @@ bool Parser::parseValue(Kernel &k, Value &v) {
   if (s.size() >= 2 && s[0] == 'r' && isdigit((unsigned char)s[1])) {
     unsigned r;
     if (s.drop_front().getAsInteger(10, r) || r >= kNumRegs)
-      return fail(formatv("register '{0}' does not exist (r0-r{1})", s,
-                          kNumRegs - 1));
+      return fail(
+          formatv("register '{0}' does not exist (r0-r{1})", s, kNumRegs - 1));
     v = Value::reg(r);
     consume();
     return false;
@@ -572,7 +576,8 @@ bool Parser::parseOperand(Kernel &k, Task &t, char sig, Operand &o) {
     if (parseIdent(name, "a label"))
       return true;
     pendingLabelNames.push_back(name);
-    labelFixups.push_back({at, {pendingLabelNames.size() - 1, t.code.size() - 1}});
+    labelFixups.push_back(
+        {at, {pendingLabelNames.size() - 1, t.code.size() - 1}});
     return false;
   }
   case 'T': {
@@ -615,8 +620,9 @@ bool Parser::parseOperand(Kernel &k, Task &t, char sig, Operand &o) {
       }
     } else {
       o.buffer = -1;
-      if (tok.kind == Token::Ident && !(tok.text.size() >= 2 && tok.text[0] == 'r' &&
-                                        isdigit((unsigned char)tok.text[1]))) {
+      if (tok.kind == Token::Ident &&
+          !(tok.text.size() >= 2 && tok.text[0] == 'r' &&
+            isdigit((unsigned char)tok.text[1]))) {
         bool isConst = false;
         for (const ConstDef &c : k.consts)
           isConst |= c.name == tok.text;
@@ -642,12 +648,14 @@ bool Parser::parseOperand(Kernel &k, Task &t, char sig, Operand &o) {
            parseValue(k, o.b) || expectPunct(")");
   }
   if (kw == "mem" || kw == "in" || kw == "out")
-    return failAt(at, "'" + kw + "' descriptor not allowed here (operand wants " +
+    return failAt(at, "'" + kw +
+                          "' descriptor not allowed here (operand wants " +
                           (sig == 'S'   ? "mem or in"
                            : sig == 'D' ? "mem or out"
                                         : "mem") +
                           ")");
-  return failAt(at, "expected a descriptor (mem, in or out), found '" + kw + "'");
+  return failAt(at,
+                "expected a descriptor (mem, in or out), found '" + kw + "'");
 }
 
 bool Parser::parseCompare(Kernel &k, Expr &e) {

@@ -205,8 +205,8 @@ public:
     for (uint32_t i = 0; i < n && ok(); ++i) {
       Task t;
       t.name = str("task name");
-      t.trigger = enumVal<TriggerKind>(unsigned(TriggerKind::Color),
-                                       "task trigger");
+      t.trigger =
+          enumVal<TriggerKind>(unsigned(TriggerKind::Color), "task trigger");
       t.color = value("task color");
       uint32_t m = count(8, "label");
       for (uint32_t j = 0; j < m && ok(); ++j) {
@@ -305,9 +305,9 @@ Expected<Program> loadProgramFile(StringRef path) {
   ErrorOr<std::unique_ptr<MemoryBuffer>> buf =
       MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false);
   if (!buf)
-    return createStringError(buf.getError(), "cannot read program '" + path +
-                                                 "': " +
-                                                 buf.getError().message());
+    return createStringError(buf.getError(),
+                             "cannot read program '" + path +
+                                 "': " + buf.getError().message());
   StringRef bytes = (*buf)->getBuffer();
   if (hasBinaryMagic(bytes))
     return readProgramBinary(bytes, path);

@@ -115,10 +115,12 @@ bool SimulatorImpl::resolve(CoreState &c, const Instr &in, uint64_t &n,
     if (o.kind == OperandKind::Mem) {
       int64_t stride = val(c, o.c);
       if (stride < -(int64_t(1) << 32) || stride > (int64_t(1) << 32))
-        return fail(c, formatv("operand {0} has invalid stride {1}", i + 1, stride));
+        return fail(
+            c, formatv("operand {0} has invalid stride {1}", i + 1, stride));
       int64_t off = val(c, o.a);
       if (off < -(int64_t(1) << 40) || off > (int64_t(1) << 40))
-        return fail(c, formatv("operand {0} has invalid address {1}", i + 1, off));
+        return fail(c,
+                    formatv("operand {0} has invalid address {1}", i + 1, off));
       d.base = off + (o.buffer >= 0 ? int64_t(k.buffers[o.buffer].address) : 0);
       d.stride = stride;
       if (d.len == 0)
@@ -135,10 +137,11 @@ bool SimulatorImpl::resolve(CoreState &c, const Instr &in, uint64_t &n,
       if (o.buffer >= 0) {
         const Buffer &b = k.buffers[o.buffer];
         if (lo < int64_t(b.address) || hi >= int64_t(b.address + b.size))
-          return fail(c, formatv("operand {0} of '{1}' covers words [{2}, {3}], "
-                                 "outside buffer '{4}' [{5}, {6})",
-                                 i + 1, name, lo, hi, b.name, b.address,
-                                 b.address + b.size));
+          return fail(c,
+                      formatv("operand {0} of '{1}' covers words [{2}, {3}], "
+                              "outside buffer '{4}' [{5}, {6})",
+                              i + 1, name, lo, hi, b.name, b.address,
+                              b.address + b.size));
       }
       if (uint64_t(hi) >= c.mem.size()) {
         c.mem.resize(mach.sramWords(), 0.0f);
@@ -160,8 +163,8 @@ bool SimulatorImpl::resolve(CoreState &c, const Instr &in, uint64_t &n,
                                color));
       for (unsigned j = 0; j + 1 < c.numDesc; ++j)
         if (c.desc[j].kind == OperandKind::FabIn && c.desc[j].queue == d.queue)
-          return fail(c, formatv("reads color {0} twice in one instruction",
-                                 color));
+          return fail(
+              c, formatv("reads color {0} twice in one instruction", color));
       anyIn = true;
     } else {
       d.queue = findRouterIn(pes[c.slot], color, Ramp);
@@ -202,7 +205,8 @@ bool SimulatorImpl::checkWritten(CoreState &c, const Desc &d, uint64_t n,
       std::string buf = "no buffer";
       for (const Buffer &b : k.buffers)
         if (uint64_t(a) >= b.address && uint64_t(a) < b.address + b.size)
-          buf = formatv("buffer '{0}' element {1}", b.name, a - b.address).str();
+          buf =
+              formatv("buffer '{0}' element {1}", b.name, a - b.address).str();
       return fail(c, formatv("operand {0} reads word {1} ({2}) before anything "
                              "wrote it",
                              operand + 1, a, buf));
@@ -505,7 +509,8 @@ void SimulatorImpl::stepCore(CoreState &c) {
           execMemory(c, in, n);
           if (!runError.empty())
             return;
-          uint64_t cost = issue + (n + mach.simdF32Lanes - 1) / mach.simdF32Lanes;
+          uint64_t cost =
+              issue + (n + mach.simdF32Lanes - 1) / mach.simdF32Lanes;
           t += cost;
           c.busy += cost;
           c.flops += n * flopsPerElement(in.op);

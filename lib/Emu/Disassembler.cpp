@@ -228,7 +228,9 @@ void Printer::run() {
   }
 }
 
-void printProgramText(const Program &p, raw_ostream &os) { Printer(p, os).run(); }
+void printProgramText(const Program &p, raw_ostream &os) {
+  Printer(p, os).run();
+}
 
 std::string printProgramText(const Program &p) {
   std::string s;

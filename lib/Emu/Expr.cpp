@@ -240,8 +240,8 @@ std::string printExpr(const Expr &e, const Kernel &k) {
       Printed a = pop();
       // A literal right after '-' would be read back as a negative literal,
       // and "--" is not a token: parenthesize those to keep the same RPN.
-      bool paren = a.prec < 100 || (!a.text.empty() && (a.text[0] == '-' ||
-                                                        isdigit(a.text[0])));
+      bool paren = a.prec < 100 || (!a.text.empty() &&
+                                    (a.text[0] == '-' || isdigit(a.text[0])));
       st.push_back({"-" + (paren ? "(" + a.text + ")" : a.text), 90});
       break;
     }
@@ -255,8 +255,8 @@ std::string printExpr(const Expr &e, const Kernel &k) {
     }
     case ExprOpKind::Select: {
       Printed b = pop(), a = pop(), c = pop();
-      st.push_back({"select(" + c.text + ", " + a.text + ", " + b.text + ")",
-                    100});
+      st.push_back(
+          {"select(" + c.text + ", " + a.text + ", " + b.text + ")", 100});
       break;
     }
     default: {

@@ -124,12 +124,15 @@ void SimulatorImpl::stepPort(PortState &p) {
   // out, above it the link's one wavelet per cycle is the limit.
   auto accrue = [&](StreamCursor &cur) {
     if (now > cur.lastCycle)
-      cur.credit = std::min(4.0, cur.credit + rate * double(now - cur.lastCycle));
+      cur.credit =
+          std::min(4.0, cur.credit + rate * double(now - cur.lastCycle));
     cur.lastCycle = now;
   };
   auto waitCredit = [&](StreamCursor &cur) {
-    nextEvent = std::min(
-        nextEvent, now + std::max<uint64_t>(1, uint64_t(std::ceil((4.0 - cur.credit) / rate))));
+    nextEvent =
+        std::min(nextEvent,
+                 now + std::max<uint64_t>(
+                           1, uint64_t(std::ceil((4.0 - cur.credit) / rate))));
   };
   auto finishOp = [&](StreamCursor &cur, uint32_t opIndex) {
     if (opts.trace)
@@ -175,7 +178,8 @@ void SimulatorImpl::stepPort(PortState &p) {
       if (p.out.opStart == UINT64_MAX)
         p.out.opStart = now;
       if (!headReady(q)) {
-        nextEvent = std::min(nextEvent, qready[queues[q].base + queues[q].head]);
+        nextEvent =
+            std::min(nextEvent, qready[queues[q].base + queues[q].head]);
       } else if (p.out.credit < 4.0) {
         waitCredit(p.out);
       } else {

@@ -33,7 +33,9 @@ void Lexer::skipSpaceAndComments() {
   }
 }
 
-static bool isIdentStart(char c) { return isalpha((unsigned char)c) || c == '_'; }
+static bool isIdentStart(char c) {
+  return isalpha((unsigned char)c) || c == '_';
+}
 static bool isIdentChar(char c) {
   return isalnum((unsigned char)c) || c == '_' || c == '.';
 }
@@ -59,7 +61,8 @@ Token Lexer::next() {
   if (isdigit((unsigned char)c)) {
     size_t n = 0;
     bool isFloat = false;
-    if (c == '0' && pos + 1 < buf.size() && (buf[pos + 1] == 'x' || buf[pos + 1] == 'X')) {
+    if (c == '0' && pos + 1 < buf.size() &&
+        (buf[pos + 1] == 'x' || buf[pos + 1] == 'X')) {
       n = 2;
       while (pos + n < buf.size() && isxdigit((unsigned char)buf[pos + n]))
         ++n;
@@ -72,9 +75,11 @@ Token Lexer::next() {
         while (pos + n < buf.size() && isdigit((unsigned char)buf[pos + n]))
           ++n;
       }
-      if (pos + n < buf.size() && (buf[pos + n] == 'e' || buf[pos + n] == 'E')) {
+      if (pos + n < buf.size() &&
+          (buf[pos + n] == 'e' || buf[pos + n] == 'E')) {
         size_t m = n + 1;
-        if (pos + m < buf.size() && (buf[pos + m] == '+' || buf[pos + m] == '-'))
+        if (pos + m < buf.size() &&
+            (buf[pos + m] == '+' || buf[pos + m] == '-'))
           ++m;
         if (pos + m < buf.size() && isdigit((unsigned char)buf[pos + m])) {
           isFloat = true;
@@ -100,7 +105,8 @@ Token Lexer::next() {
   if (c == '"') {
     std::string s;
     size_t n = 1;
-    while (pos + n < buf.size() && buf[pos + n] != '"' && buf[pos + n] != '\n') {
+    while (pos + n < buf.size() && buf[pos + n] != '"' &&
+           buf[pos + n] != '\n') {
       if (buf[pos + n] == '\\' && pos + n + 1 < buf.size()) {
         ++n;
       }

@@ -145,8 +145,7 @@ Expected<HostTensor> readNpy(StringRef path) {
   ErrorOr<std::unique_ptr<MemoryBuffer>> buf =
       MemoryBuffer::getFile(path, /*IsText=*/false);
   if (!buf)
-    return createStringError(buf.getError(), "cannot read '" + path +
-                                                 "': " +
+    return createStringError(buf.getError(), "cannot read '" + path + "': " +
                                                  buf.getError().message());
   return parseNpy((*buf)->getBuffer(), path);
 }
@@ -154,7 +153,8 @@ Expected<HostTensor> readNpy(StringRef path) {
 Error writeNpy(StringRef path, const HostTensor &t) {
   std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
   for (size_t i = 0; i < t.shape.size(); ++i)
-    header += std::to_string(t.shape[i]) + (t.shape.size() == 1 || i + 1 < t.shape.size() ? "," : "");
+    header += std::to_string(t.shape[i]) +
+              (t.shape.size() == 1 || i + 1 < t.shape.size() ? "," : "");
   header += "), }";
   // Pad so that the data starts 64-byte aligned, ending the header with \n.
   size_t total = 10 + header.size() + 1;
@@ -163,7 +163,8 @@ Error writeNpy(StringRef path, const HostTensor &t) {
   std::error_code ec;
   raw_fd_ostream os(path, ec, sys::fs::OF_None);
   if (ec)
-    return createStringError(ec, "cannot write '" + path + "': " + ec.message());
+    return createStringError(ec,
+                             "cannot write '" + path + "': " + ec.message());
   os << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff)
      << char(header.size() >> 8) << header;
   os.write(reinterpret_cast<const char *>(t.data.data()), t.data.size() * 4);

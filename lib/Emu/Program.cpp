@@ -1,4 +1,5 @@
-//===- Program.cpp - Opcode table and small helpers ------------------------===//
+//===- Program.cpp - Opcode table and small helpers
+//------------------------===//
 
 #include "wse/Emu/Program.h"
 

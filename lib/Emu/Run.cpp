@@ -168,19 +168,19 @@ Expected<SimResult> SimulatorImpl::run() {
   for (const PortState &p : ports) {
     if (p.in.pos < p.inOps.size()) {
       const StreamOp &s = prog.streams[p.inOps[p.in.pos]];
-      streamsLeft.add(formatv("port {0}: stream #{1} (in {2} to color {3}) sent "
-                              "{4} of {5} elements",
-                              p.port.name(), p.inOps[p.in.pos],
-                              prog.tensors(s.kind)[s.tensor].name, s.color,
-                              p.in.elem, s.slice.count()));
+      streamsLeft.add(formatv(
+          "port {0}: stream #{1} (in {2} to color {3}) sent "
+          "{4} of {5} elements",
+          p.port.name(), p.inOps[p.in.pos], prog.tensors(s.kind)[s.tensor].name,
+          s.color, p.in.elem, s.slice.count()));
     }
     if (p.out.pos < p.outOps.size()) {
       const StreamOp &s = prog.streams[p.outOps[p.out.pos]];
       streamsLeft.add(formatv("port {0}: stream #{1} (out {2} from color {3}) "
                               "received {4} of {5} elements",
                               p.port.name(), p.outOps[p.out.pos],
-                              prog.outputs[s.tensor].name, s.color,
-                              p.out.elem, s.slice.count()));
+                              prog.outputs[s.tensor].name, s.color, p.out.elem,
+                              s.slice.count()));
     }
   }
   if (blockedCores.total || streamsLeft.total) {
@@ -247,17 +247,19 @@ Expected<SimResult> SimulatorImpl::run() {
   for (const PortState &p : ports) {
     if (!p.used)
       continue;
-    st.ports.push_back({p.port.name(), p.port.row, p.inWavelets, p.outWavelets});
+    st.ports.push_back(
+        {p.port.name(), p.port.row, p.inWavelets, p.outWavelets});
   }
   for (size_t i = 0; i < prog.outputs.size(); ++i)
     result.outputs[prog.outputs[i].name] = std::move(outputs[i]);
   if (opts.trace) {
     for (const CoreState &c : cores)
-      trace.peNames.push_back({pes[c.slot].y * mach.width + pes[c.slot].x,
-                               peName(c.slot)});
+      trace.peNames.push_back(
+          {pes[c.slot].y * mach.width + pes[c.slot].x, peName(c.slot)});
     for (size_t i = 0; i < ports.size(); ++i)
       if (ports[i].used)
-        trace.portNames.push_back({uint32_t(i), "port " + ports[i].port.name()});
+        trace.portNames.push_back(
+            {uint32_t(i), "port " + ports[i].port.name()});
     result.trace = std::move(trace);
   }
   return std::move(result);

@@ -69,7 +69,8 @@ Error SimulatorImpl::setup() {
   slotOf.assign(mach.numPEs(), kNone);
   std::string meshName = formatv("{0}x{1}", mach.width, mach.height).str();
   auto insideMesh = [&](const Rect &r) {
-    return uint64_t(r.x) + r.w <= mach.width && uint64_t(r.y) + r.h <= mach.height;
+    return uint64_t(r.x) + r.w <= mach.width &&
+           uint64_t(r.y) + r.h <= mach.height;
   };
 
   // Placements: kernels on rectangles, SRAM budget, per-PE constants.
@@ -111,8 +112,8 @@ Error SimulatorImpl::setup() {
         // Constants live in one pool; record the offset, fix pointers later.
         size_t base = constPool.size();
         ExprEnv env;
-        int64_t vars[kNumExprVars] = {x, y, x - r.x, y - r.y, r.w, r.h,
-                                      mach.width, mach.height};
+        int64_t vars[kNumExprVars] = {x,   y,   x - r.x,    y - r.y,
+                                      r.w, r.h, mach.width, mach.height};
         std::copy(std::begin(vars), std::end(vars), env.vars);
         env.tables = &k.tables;
         for (const ConstDef &cd : k.consts) {
@@ -199,8 +200,9 @@ Error SimulatorImpl::setup() {
         for (unsigned d = 0; d < 4; ++d) {
           if (!(rt.outMask & (1u << d)))
             continue;
-          bool off = (d == North && y == 0) || (d == South && y + 1 == mach.height) ||
-                     (d == West && x == 0) || (d == East && x + 1 == mach.width);
+          bool off =
+              (d == North && y == 0) || (d == South && y + 1 == mach.height) ||
+              (d == West && x == 0) || (d == East && x + 1 == mach.width);
           if (off && portAt(x, y, Dir(d)) < 0)
             return err(formatv("route #{0} on PE ({1},{2}) color {3} sends {4} "
                                "off the mesh where there is no I/O port",
@@ -214,11 +216,12 @@ Error SimulatorImpl::setup() {
                                "color {4} arriving from {5}",
                                x, y, e.rule, i, rt.color, dirLetter(rt.in)));
           if (opts.strictRoutes && e.color == rt.color)
-            return err(formatv("PE ({0},{1}): routes #{2} ({3} -> ...) and #{4} "
-                               "({5} -> ...) both configure color {6}; with "
-                               "--strict-routes a color has one route per PE",
-                               x, y, e.rule, dirLetter(Dir(e.in)), i,
-                               dirLetter(rt.in), rt.color));
+            return err(
+                formatv("PE ({0},{1}): routes #{2} ({3} -> ...) and #{4} "
+                        "({5} -> ...) both configure color {6}; with "
+                        "--strict-routes a color has one route per PE",
+                        x, y, e.rule, dirLetter(Dir(e.in)), i, dirLetter(rt.in),
+                        rt.color));
         }
         RouteEntry e;
         e.color = rt.color;
@@ -269,9 +272,9 @@ Error SimulatorImpl::setup() {
           continue;
         }
         uint32_t ns = slotAt(nx, ny);
-        uint32_t q = ns == kNone ? kNone
-                                 : findRouterIn(pes[ns], e.color,
-                                                opposite(Dir(d)));
+        uint32_t q = ns == kNone
+                         ? kNone
+                         : findRouterIn(pes[ns], e.color, opposite(Dir(d)));
         if (q == kNone)
           return err(formatv("route #{0} on PE ({1},{2}) sends color {3} {4} "
                              "to PE ({5},{6}), which has no route for color "
@@ -355,8 +358,8 @@ Error SimulatorImpl::setInput(StringRef name, HostTensor t) {
   std::string known;
   for (const TensorDecl &d : prog.inputs)
     known += (known.empty() ? "" : ", ") + d.name;
-  return err("the program has no input named '" + name + "' (inputs: " +
-             (known.empty() ? "none" : known) + ")");
+  return err("the program has no input named '" + name +
+             "' (inputs: " + (known.empty() ? "none" : known) + ")");
 }
 
 } // namespace wse::emu

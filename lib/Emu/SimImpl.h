@@ -75,8 +75,13 @@ struct CoreState {
   uint64_t activated = 0; ///< bit per task
   int32_t task = -1;
   uint32_t pc = 0;
-  enum State : uint8_t { Idle, Active, Sleeping, BlockedRx, BlockedTx } state =
-      Idle;
+  enum State : uint8_t {
+    Idle,
+    Active,
+    Sleeping,
+    BlockedRx,
+    BlockedTx
+  } state = Idle;
   uint64_t sleepUntil = 0;
   uint64_t lastStep = UINT64_MAX;
   uint32_t waitQueue = kNone;

@@ -104,14 +104,15 @@ json::Value statsToJSON(const RunStats &s) {
   double portPerCycle = std::min(1.0, m.streamBytesPerCycle / 4.0);
   json::Array ports;
   for (const PortStats &p : s.ports)
-    ports.push_back(json::Object{
-        {"name", p.name},
-        {"row", p.row},
-        {"in_wavelets", int64_t(p.inWavelets)},
-        {"out_wavelets", int64_t(p.outWavelets)},
-        {"in_utilization", cycles ? p.inWavelets / (cycles * portPerCycle) : 0.0},
-        {"out_utilization",
-         cycles ? p.outWavelets / (cycles * portPerCycle) : 0.0}});
+    ports.push_back(
+        json::Object{{"name", p.name},
+                     {"row", p.row},
+                     {"in_wavelets", int64_t(p.inWavelets)},
+                     {"out_wavelets", int64_t(p.outWavelets)},
+                     {"in_utilization",
+                      cycles ? p.inWavelets / (cycles * portPerCycle) : 0.0},
+                     {"out_utilization",
+                      cycles ? p.outWavelets / (cycles * portPerCycle) : 0.0}});
   uint64_t busy = 0, stalled = 0;
   for (const PEStats &p : s.pes) {
     busy += p.busy;
@@ -128,13 +129,12 @@ json::Value statsToJSON(const RunStats &s) {
       {"wall_seconds", s.wallSeconds},
       {"pe_cycles_per_second",
        s.wallSeconds > 0 ? cycles * double(m.numPEs()) / s.wallSeconds : 0.0},
-      {"totals",
-       json::Object{{"pes_with_kernels", int64_t(s.pes.size())},
-                    {"busy", int64_t(busy)},
-                    {"stalled", int64_t(stalled)},
-                    {"idle", int64_t(s.cycles * s.pes.size() -
-                                     std::min(s.cycles * s.pes.size(),
-                                              busy + stalled))}}},
+      {"totals", json::Object{{"pes_with_kernels", int64_t(s.pes.size())},
+                              {"busy", int64_t(busy)},
+                              {"stalled", int64_t(stalled)},
+                              {"idle", int64_t(s.cycles * s.pes.size() -
+                                               std::min(s.cycles * s.pes.size(),
+                                                        busy + stalled))}}},
       {"flops",
        json::Object{{"total", int64_t(flops)},
                     {"per_cycle", cycles ? flops / cycles : 0.0},
@@ -144,15 +144,16 @@ json::Value statsToJSON(const RunStats &s) {
                     {"achieved_per_second", cycles ? flops / s.seconds() : 0.0},
                     {"peak_per_second", m.peakFlopsPerSecond()}}},
       {"fabric",
-       json::Object{{"wavelet_transfers", int64_t(b.total)},
-                    {"links_used", int64_t(b.used)},
-                    {"busiest_link",
-                     json::Object{{"x", b.x},
-                                  {"y", b.y},
-                                  {"dir", kDirNames[b.dir]},
-                                  {"wavelets", int64_t(b.count)},
-                                  {"utilization", cycles ? b.count / cycles : 0.0}}},
-                    {"router_blocked_events", int64_t(s.routerBlockedEvents)}}},
+       json::Object{
+           {"wavelet_transfers", int64_t(b.total)},
+           {"links_used", int64_t(b.used)},
+           {"busiest_link",
+            json::Object{{"x", b.x},
+                         {"y", b.y},
+                         {"dir", kDirNames[b.dir]},
+                         {"wavelets", int64_t(b.count)},
+                         {"utilization", cycles ? b.count / cycles : 0.0}}},
+           {"router_blocked_events", int64_t(s.routerBlockedEvents)}}},
       {"weight_bytes_read", int64_t(s.weightBytesRead)},
       {"pes", std::move(pes)},
       {"links", std::move(links)},

@@ -1,4 +1,5 @@
-//===- Trace.cpp - Chrome trace-event JSON ---------------------------------===//
+//===- Trace.cpp - Chrome trace-event JSON
+//---------------------------------===//
 
 #include "wse/Emu/Trace.h"
 

@@ -18,10 +18,10 @@ static Error err(const Twine &msg) {
 // dtype sizes.
 static constexpr uint64_t kMaxElements = 1ull << 48;
 
-static Error checkShape(const std::vector<uint64_t> &shape,
-                        const Twine &what) {
+static Error checkShape(const std::vector<uint64_t> &shape, const Twine &what) {
   if (shape.size() > kMaxRank)
-    return err(what + formatv(": rank {0} exceeds {1}", shape.size(), kMaxRank));
+    return err(what +
+               formatv(": rank {0} exceeds {1}", shape.size(), kMaxRank));
   uint64_t n = 1;
   for (uint64_t d : shape) {
     if (d == 0)
@@ -95,7 +95,8 @@ public:
       if (Error e = unique(k.consts[i].name, "const"))
         return e;
       if (Error e = verifyExpr(k.consts[i].expr, i, k.tables.size()))
-        return bad("const '" + k.consts[i].name + "': " + toString(std::move(e)));
+        return bad("const '" + k.consts[i].name +
+                   "': " + toString(std::move(e)));
     }
     for (const TableDef &t : k.tables) {
       if (Error e = unique(t.name, "table"))
@@ -185,7 +186,8 @@ private:
                                  info.name, sig.size(), in.numOperands));
     for (size_t i = 0; i < sig.size(); ++i) {
       const Operand &o = in.ops[i];
-      std::string w = where + formatv(" ('{0}' operand {1})", info.name, i + 1).str();
+      std::string w =
+          where + formatv(" ('{0}' operand {1})", info.name, i + 1).str();
       bool ok = false;
       switch (sig[i]) {
       case 'D':
@@ -217,7 +219,8 @@ private:
         return bad(w + ": wrong operand kind");
       switch (o.kind) {
       case OperandKind::Mem:
-        if (o.buffer < -1 || (o.buffer >= 0 && size_t(o.buffer) >= k.buffers.size()))
+        if (o.buffer < -1 ||
+            (o.buffer >= 0 && size_t(o.buffer) >= k.buffers.size()))
           return bad(w + formatv(": buffer #{0} does not exist", o.buffer));
         if (Error e = verifyValue(o.c, w))
           return e;
@@ -281,8 +284,8 @@ Error verifyProgram(const Program &p) {
   for (size_t i = 0; i < p.placements.size(); ++i) {
     const Placement &pl = p.placements[i];
     if (pl.kernel >= p.kernels.size())
-      return err(formatv("placement {0}: kernel #{1} does not exist", i,
-                         pl.kernel));
+      return err(
+          formatv("placement {0}: kernel #{1} does not exist", i, pl.kernel));
     if (Error e = checkRect(pl.rect, formatv("placement {0}", i)))
       return e;
   }
@@ -326,7 +329,8 @@ Error verifyProgram(const Program &p) {
     if (unsigned(s.side) > 1)
       return err(where + ": invalid port side");
     if (s.color > 255)
-      return err(where + formatv(": color {0} is out of range (at most 255)", s.color));
+      return err(where +
+                 formatv(": color {0} is out of range (at most 255)", s.color));
   }
   return Error::success();
 }

@@ -18,8 +18,10 @@ Expected<std::unique_ptr<WeightStore>>
 WeightStore::open(const std::vector<TensorDecl> &decls, StringRef weightsPath,
                   StringRef programDir) {
   std::unique_ptr<WeightStore> ws(new WeightStore());
-  bool singleFile = !weightsPath.empty() && sys::fs::is_regular_file(weightsPath);
-  if (!weightsPath.empty() && !singleFile && !sys::fs::is_directory(weightsPath))
+  bool singleFile =
+      !weightsPath.empty() && sys::fs::is_regular_file(weightsPath);
+  if (!weightsPath.empty() && !singleFile &&
+      !sys::fs::is_directory(weightsPath))
     return createStringError(inconvertibleErrorCode(),
                              "--weights '" + weightsPath +
                                  "' is neither a file nor a directory");
@@ -35,9 +37,11 @@ WeightStore::open(const std::vector<TensorDecl> &decls, StringRef weightsPath,
     }
     uint64_t size;
     if (std::error_code ec = sys::fs::file_size(path, size))
-      return createStringError(ec, "param '" + d.name + "': cannot open weight "
-                                   "file '" + path + "': " + ec.message() +
-                                   " (use --weights DIR or FILE)");
+      return createStringError(ec, "param '" + d.name +
+                                       "': cannot open weight "
+                                       "file '" +
+                                       path + "': " + ec.message() +
+                                       " (use --weights DIR or FILE)");
     uint64_t need = d.numElements() * dtypeSize(d.dtype);
     if (d.offset > size || need > size - d.offset)
       return createStringError(

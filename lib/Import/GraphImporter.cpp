@@ -9,7 +9,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
-
 using namespace mlir;
 using namespace wse::import;
 namespace onnxir = wse::onnxir;
@@ -18,9 +17,8 @@ GraphImporter::GraphImporter(MLIRContext *context, const ImportOptions &options,
                              StringRef modelPath, StringRef bytes,
                              bool textModel, const onnx::ModelProto &model,
                              int64_t opset)
-    : ctx(context), options(options), modelPath(modelPath.str()),
-      bytes(bytes), textModel(textModel), model(model), opsetVersion(opset),
-      b(context) {}
+    : ctx(context), options(options), modelPath(modelPath.str()), bytes(bytes),
+      textModel(textModel), model(model), opsetVersion(opset), b(context) {}
 
 Location GraphImporter::nodeLoc(const onnx::NodeProto &node, size_t index) {
   std::string name = node.name().empty()
@@ -66,10 +64,10 @@ FailureOr<Type> GraphImporter::importValueType(const onnx::ValueInfoProto &info,
   if (isGraphInput && pinned != options.inputShapes.end()) {
     const std::vector<int64_t> &dims = pinned->second;
     if (tensor.has_shape() && tensor.shape().dim_size() != (int)dims.size())
-      return emitError(loc) << "--input-shape gives " << dims.size()
-                            << " dimensions for input '" << info.name()
-                            << "', which has rank "
-                            << tensor.shape().dim_size();
+      return emitError(loc)
+             << "--input-shape gives " << dims.size()
+             << " dimensions for input '" << info.name() << "', which has rank "
+             << tensor.shape().dim_size();
     if (tensor.has_shape())
       for (int i = 0; i < tensor.shape().dim_size(); ++i) {
         const auto &dim = tensor.shape().dim(i);
@@ -125,8 +123,7 @@ FailureOr<std::vector<const onnx::NodeProto *>> GraphImporter::sortNodes() {
     for (const std::string &in : node.input()) {
       if (in.empty())
         continue;
-      if (!producer.count(in) && !values.count(in) &&
-          !initializers.count(in)) {
+      if (!producer.count(in) && !values.count(in) && !initializers.count(in)) {
         return emitError(nodeLoc(node, i))
                << node.op_type() << " node reads '" << in
                << "', which no node, input or initializer defines";
@@ -189,9 +186,9 @@ GraphImporter::externalRange(const onnx::TensorProto &tensor,
       location = entry.value();
     else if (entry.key() == "offset" || entry.key() == "length") {
       if (value.getAsInteger(10, number))
-        return emitError(loc) << "external data of '" << tensor.name()
-                              << "' has a malformed " << entry.key() << " '"
-                              << value << "'";
+        return emitError(loc)
+               << "external data of '" << tensor.name() << "' has a malformed "
+               << entry.key() << " '" << value << "'";
       (entry.key() == "offset" ? offset : length) = number;
     }
   }
@@ -214,8 +211,8 @@ GraphImporter::externalRange(const onnx::TensorProto &tensor,
   path::append(full, location);
   SmallString<256> realDir, realFile;
   if (llvm::sys::fs::real_path(full, realFile))
-    return emitError(loc) << "external data file '" << full.str()
-                          << "' of '" << tensor.name()
+    return emitError(loc) << "external data file '" << full.str() << "' of '"
+                          << tensor.name()
                           << "' does not exist or cannot be read";
   if (!llvm::sys::fs::real_path(modelDir, realDir) &&
       !StringRef(realFile).starts_with(realDir.str().str() + "/"))
@@ -261,8 +258,8 @@ FailureOr<Value> GraphImporter::makeParameter(const onnx::TensorProto &tensor,
     range = *external;
   } else {
     auto it = payloads.find(key);
-    bool contiguous = it != payloads.end() &&
-                      (!it->second.packedFloats || element.isF32());
+    bool contiguous =
+        it != payloads.end() && (!it->second.packedFloats || element.isF32());
     if (!contiguous)
       return emitError(loc)
              << "tensor '" << key << "' (" << type.getNumElements()
@@ -283,8 +280,8 @@ FailureOr<Value> GraphImporter::makeParameter(const onnx::TensorProto &tensor,
                               TypeAttr::get(type), b.getStringAttr(file),
                               b.getI64IntegerAttr(range.offset),
                               b.getI64IntegerAttr(range.length));
-  return Value(onnxir::ParamRefOp::create(
-      b, loc, type, FlatSymbolRefAttr::get(ctx, key)));
+  return Value(onnxir::ParamRefOp::create(b, loc, type,
+                                          FlatSymbolRefAttr::get(ctx, key)));
 }
 
 Value GraphImporter::importTensor(const onnx::TensorProto &tensor,
@@ -346,8 +343,7 @@ Value GraphImporter::lookup(StringRef name, Location loc) {
   return value;
 }
 
-std::optional<DenseElementsAttr>
-GraphImporter::constantData(StringRef name) {
+std::optional<DenseElementsAttr> GraphImporter::constantData(StringRef name) {
   auto it = constants.find(name);
   if (it != constants.end())
     return it->second;

@@ -53,14 +53,12 @@ public:
   /// `fallbackElement`.
   mlir::Type typeOf(llvm::StringRef name, mlir::Type fallbackElement);
 
-  void define(llvm::StringRef name, mlir::Value value) {
-    values[name] = value;
-  }
+  void define(llvm::StringRef name, mlir::Value value) { values[name] = value; }
 
   /// Converts a TensorProto held in the model (a Constant's value) to an
   /// attribute or, above the inline threshold, to a parameter reference.
-  mlir::Value importTensor(const onnx::TensorProto &tensor,
-                           llvm::StringRef key, mlir::Location loc);
+  mlir::Value importTensor(const onnx::TensorProto &tensor, llvm::StringRef key,
+                           mlir::Location loc);
 
   /// Converts tensor data to an attribute (never used for large weights).
   mlir::FailureOr<mlir::DenseElementsAttr>

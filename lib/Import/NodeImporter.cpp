@@ -132,16 +132,16 @@ LogicalResult importVariadic(NodeContext &ctx, StringRef name) {
   if (llvm::any_of(ctx.operands, [](Value v) { return !v; }))
     return ctx.error() << "inputs must not be omitted";
   if (ctx.operands.size() <= 2)
-    return emit(ctx, ctx.operands.size() == 1 ? "Identity" : name,
-                ctx.operands, {ctx.elementOf(0)});
+    return emit(ctx, ctx.operands.size() == 1 ? "Identity" : name, ctx.operands,
+                {ctx.elementOf(0)});
   Value acc = ctx.operands[0];
   for (Value next : llvm::drop_begin(ctx.operands)) {
     OperationState state(ctx.loc, ("onnx." + name).str());
     state.addOperands({acc, next});
     bool last = next == ctx.operands.back();
-    state.addTypes(last ? ctx.importer.typeOf(ctx.node.output(0),
-                                              ctx.elementOf(0))
-                        : UnrankedTensorType::get(ctx.elementOf(0)));
+    state.addTypes(
+        last ? ctx.importer.typeOf(ctx.node.output(0), ctx.elementOf(0))
+             : UnrankedTensorType::get(ctx.elementOf(0)));
     acc = ctx.b().create(state)->getResult(0);
   }
   ctx.importer.define(ctx.node.output(0), acc);
@@ -210,8 +210,8 @@ LogicalResult importSplit(NodeContext &ctx) {
 
 /// Makes a 1-D i64 constant for defaulted Slice operands.
 Value i64Vector(NodeContext &ctx, ArrayRef<int64_t> values) {
-  auto type = RankedTensorType::get({(int64_t)values.size()},
-                                    ctx.b().getI64Type());
+  auto type =
+      RankedTensorType::get({(int64_t)values.size()}, ctx.b().getI64Type());
   return onnxir::ConstantOp::create(ctx.b(), ctx.loc,
                                     DenseElementsAttr::get(type, values));
 }
@@ -223,11 +223,11 @@ LogicalResult importSlice(NodeContext &ctx) {
   if ((!ctx.has(3) || !ctx.has(4)) && ShapedType::isDynamic(n))
     return ctx.error() << "cannot fill in default axes/steps: the length of "
                           "starts is unknown";
-  Value axes = ctx.has(3) ? ctx.operands[3]
-                          : i64Vector(ctx, llvm::to_vector(llvm::seq<int64_t>(
-                                               0, n)));
-  Value steps = ctx.has(4) ? ctx.operands[4]
-                           : i64Vector(ctx, SmallVector<int64_t>(n, 1));
+  Value axes = ctx.has(3)
+                   ? ctx.operands[3]
+                   : i64Vector(ctx, llvm::to_vector(llvm::seq<int64_t>(0, n)));
+  Value steps =
+      ctx.has(4) ? ctx.operands[4] : i64Vector(ctx, SmallVector<int64_t>(n, 1));
   return emit(ctx, "Slice",
               {ctx.operands[0], ctx.operands[1], ctx.operands[2], axes, steps},
               {ctx.elementOf(0)});
@@ -239,7 +239,8 @@ LogicalResult importTranspose(NodeContext &ctx) {
     auto type = dyn_cast<RankedTensorType>(ctx.operands[0].getType());
     if (!type)
       return ctx.error() << "Transpose without perm needs a ranked input";
-    perm = llvm::to_vector(llvm::reverse(llvm::seq<int64_t>(0, type.getRank())));
+    perm =
+        llvm::to_vector(llvm::reverse(llvm::seq<int64_t>(0, type.getRank())));
   }
   ctx.setArray("perm", *perm);
   return emit(ctx, "Transpose", ctx.operands, {ctx.elementOf(0)});
@@ -271,12 +272,11 @@ LogicalResult importConstant(NodeContext &ctx) {
   } else if (attr.name() == "value_int") {
     value = scalar(int64_t(attr.i()), b.getI64Type());
   } else if (attr.name() == "value_floats") {
-    value = vector(SmallVector<float>(attr.floats().begin(),
-                                      attr.floats().end()),
-                   b.getF32Type());
+    value =
+        vector(SmallVector<float>(attr.floats().begin(), attr.floats().end()),
+               b.getF32Type());
   } else if (attr.name() == "value_ints") {
-    value = vector(SmallVector<int64_t>(attr.ints().begin(),
-                                        attr.ints().end()),
+    value = vector(SmallVector<int64_t>(attr.ints().begin(), attr.ints().end()),
                    b.getI64Type());
   } else {
     return ctx.error() << "Constant attribute '" << attr.name()
@@ -333,14 +333,16 @@ const llvm::StringMap<Handler> &handlers() {
   static const llvm::StringMap<Handler> table = [] {
     llvm::StringMap<Handler> t;
     for (StringRef name :
-         {"Add", "Sub", "Mul", "Div", "Pow", "Sqrt",
-          "Reciprocal", "Neg", "Abs", "Exp", "Log", "Erf", "Tanh", "Sigmoid",
-          "Relu", "Sin", "Cos", "Identity", "Not", "MatMul", "Where", "Expand",
-          "Tile", "Range"})
+         {"Add",        "Sub",     "Mul",   "Div",    "Pow",  "Sqrt",
+          "Reciprocal", "Neg",     "Abs",   "Exp",    "Log",  "Erf",
+          "Tanh",       "Sigmoid", "Relu",  "Sin",    "Cos",  "Identity",
+          "Not",        "MatMul",  "Where", "Expand", "Tile", "Range"})
       t[name] = same(name);
     for (StringRef name : {"Max", "Min"}) {
       std::string opName = name.str();
-      t[name] = [opName](NodeContext &ctx) { return importVariadic(ctx, opName); };
+      t[name] = [opName](NodeContext &ctx) {
+        return importVariadic(ctx, opName);
+      };
     }
     for (StringRef name : {"Equal", "Less", "Greater", "And", "Or"})
       t[name] = predicate(name);
@@ -361,7 +363,9 @@ const llvm::StringMap<Handler> &handlers() {
       return emit(ctx, "Reshape", ctx.operands, {ctx.elementOf(0)});
     };
     t["Transpose"] = importTranspose;
-    t["Squeeze"] = [](NodeContext &ctx) { return importSqueeze(ctx, "Squeeze"); };
+    t["Squeeze"] = [](NodeContext &ctx) {
+      return importSqueeze(ctx, "Squeeze");
+    };
     t["Unsqueeze"] = [](NodeContext &ctx) {
       return importSqueeze(ctx, "Unsqueeze");
     };
@@ -380,7 +384,9 @@ const llvm::StringMap<Handler> &handlers() {
     t["Cast"] = importCast;
     for (StringRef name : {"ReduceMean", "ReduceSum", "ReduceMax"}) {
       std::string opName = name.str();
-      t[name] = [opName](NodeContext &ctx) { return importReduce(ctx, opName); };
+      t[name] = [opName](NodeContext &ctx) {
+        return importReduce(ctx, opName);
+      };
     }
     for (StringRef name : {"Softmax", "LogSoftmax"}) {
       std::string opName = name.str();

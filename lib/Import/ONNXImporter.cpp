@@ -125,8 +125,8 @@ wse::import::importONNXModel(StringRef path, StringRef bytes,
                              const ImportOptions &options) {
   context->loadDialect<wse::onnxir::ONNXDialect, func::FuncDialect>();
   Location loc = FileLineColLoc::get(context, path, 0, 0);
-  bool text = path.ends_with(".onnxtext") ||
-              (!bytes.empty() && bytes.front() == '<');
+  bool text =
+      path.ends_with(".onnxtext") || (!bytes.empty() && bytes.front() == '<');
   // Ops carry the node (or initializer) name as their location. Report such
   // diagnostics against the model file, naming the node.
   ScopedDiagnosticHandler nodeNames(context, [&](Diagnostic &diag) {
@@ -162,8 +162,7 @@ wse::import::importONNXModel(StringRef path, StringRef bytes,
                           "declared types: "
                        << e.what();
     }
-    GraphImporter importer(context, options, path, bytes, text, model,
-                           *opset);
+    GraphImporter importer(context, options, path, bytes, text, model, *opset);
     OwningOpRef<ModuleOp> module = importer.run();
     if (!module || failed(verify(*module)))
       return nullptr;

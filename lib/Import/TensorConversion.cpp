@@ -74,8 +74,8 @@ wse::import::convertTensor(MLIRContext *ctx, const onnx::TensorProto &tensor,
   int64_t count = 1;
   for (int64_t d : tensor.dims()) {
     if (d < 0)
-      return emitError(loc) << "tensor '" << tensor.name()
-                            << "' has negative dimension " << d;
+      return emitError(loc)
+             << "tensor '" << tensor.name() << "' has negative dimension " << d;
     dims.push_back(d);
     count *= d;
   }

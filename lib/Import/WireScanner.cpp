@@ -148,7 +148,8 @@ void scanNode(llvm::StringRef file, uint64_t begin, uint64_t end,
 
 } // namespace
 
-llvm::StringMap<ByteRange> wse::import::scanTensorPayloads(llvm::StringRef file) {
+llvm::StringMap<ByteRange>
+wse::import::scanTensorPayloads(llvm::StringRef file) {
   llvm::StringMap<ByteRange> result;
   Cursor model(file, 0, file.size());
   while (!model.atEnd()) {

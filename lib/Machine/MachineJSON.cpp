@@ -37,10 +37,9 @@ json::Value toJSON(const MachineDescription &m) {
       {"task_switch_cycles", m.taskSwitchCycles},
       {"code_bytes_per_instr", m.codeBytesPerInstr},
       {"stream_bytes_per_cycle", m.streamBytesPerCycle},
-      {"ports",
-       json::Object{{"sides", std::move(sides)},
-                    {"first_row", m.portFirstRow},
-                    {"spacing_rows", m.portSpacingRows}}},
+      {"ports", json::Object{{"sides", std::move(sides)},
+                             {"first_row", m.portFirstRow},
+                             {"spacing_rows", m.portSpacingRows}}},
   };
 }
 
@@ -241,7 +240,8 @@ Expected<MachineDescription> loadMachineFile(StringRef path) {
 Expected<MachineDescription> resolveMachine(StringRef presetOrPath) {
   if (std::optional<MachineDescription> m = lookupPreset(presetOrPath))
     return *m;
-  if (!presetOrPath.ends_with(".json") && presetOrPath.find('/') == StringRef::npos)
+  if (!presetOrPath.ends_with(".json") &&
+      presetOrPath.find('/') == StringRef::npos)
     return createStringError(
         inconvertibleErrorCode(),
         "unknown machine '" + presetOrPath +

@@ -16,19 +16,29 @@ static std::string typeString(Type t) {
 }
 
 llvm::Expected<DType> wse::ref::dtypeOf(Type t) {
-  if (t.isF16()) return DType::F16;
-  if (t.isBF16()) return DType::BF16;
-  if (t.isF32()) return DType::F32;
-  if (t.isF64()) return DType::F64;
+  if (t.isF16())
+    return DType::F16;
+  if (t.isBF16())
+    return DType::BF16;
+  if (t.isF32())
+    return DType::F32;
+  if (t.isF64())
+    return DType::F64;
   if (auto it = dyn_cast<IntegerType>(t)) {
     bool u = it.isUnsigned();
     switch (it.getWidth()) {
-    case 1: return DType::I1;
-    case 8: return u ? DType::U8 : DType::I8;
-    case 16: return u ? DType::U16 : DType::I16;
-    case 32: return u ? DType::U32 : DType::I32;
-    case 64: return u ? DType::U64 : DType::I64;
-    default: break;
+    case 1:
+      return DType::I1;
+    case 8:
+      return u ? DType::U8 : DType::I8;
+    case 16:
+      return u ? DType::U16 : DType::I16;
+    case 32:
+      return u ? DType::U32 : DType::I32;
+    case 64:
+      return u ? DType::U64 : DType::I64;
+    default:
+      break;
     }
   }
   return makeError("unsupported element type " + typeString(t));
@@ -50,8 +60,8 @@ llvm::Expected<Tensor> wse::ref::tensorFromAttr(Attribute attr) {
     for (const llvm::APFloat &v : dense.getValues<llvm::APFloat>()) {
       llvm::APFloat x = v;
       bool lost;
-      x.convert(llvm::APFloat::IEEEsingle(),
-                llvm::APFloat::rmNearestTiesToEven, &lost);
+      x.convert(llvm::APFloat::IEEEsingle(), llvm::APFloat::rmNearestTiesToEven,
+                &lost);
       if (k < n)
         t.f[k++] = x.convertToFloat();
     }
@@ -61,6 +71,7 @@ llvm::Expected<Tensor> wse::ref::tensorFromAttr(Attribute attr) {
   int64_t k = 0;
   for (const llvm::APInt &v : dense.getValues<llvm::APInt>())
     if (k < n)
-      t.i[k++] = zext ? static_cast<int64_t>(v.getZExtValue()) : v.getSExtValue();
+      t.i[k++] =
+          zext ? static_cast<int64_t>(v.getZExtValue()) : v.getSExtValue();
   return t;
 }

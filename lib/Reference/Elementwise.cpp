@@ -16,13 +16,14 @@ using namespace wse::ref;
 llvm::Expected<int64_t> wse::ref::normalizeAxis(int64_t axis, int64_t rank,
                                                 llvm::StringRef what) {
   if (axis < -rank || axis >= rank)
-    return makeError(what + " " + llvm::Twine(axis) + " is out of range for rank " +
-                     llvm::Twine(rank));
+    return makeError(what + " " + llvm::Twine(axis) +
+                     " is out of range for rank " + llvm::Twine(rank));
   return axis < 0 ? axis + rank : axis;
 }
 
 llvm::Expected<std::vector<int64_t>>
-wse::ref::broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b) {
+wse::ref::broadcastShapes(llvm::ArrayRef<int64_t> a,
+                          llvm::ArrayRef<int64_t> b) {
   size_t rank = std::max(a.size(), b.size());
   std::vector<int64_t> out(rank);
   for (size_t k = 0; k < rank; ++k) {
@@ -81,11 +82,20 @@ llvm::Expected<Tensor> wse::ref::unary(UnaryKind kind, const Tensor &x) {
   if (!x.isFloat()) {
     for (int64_t &v : r.i) {
       switch (kind) {
-      case UnaryKind::Neg: v = wrapInt(-v, x.dtype); break;
-      case UnaryKind::Abs: v = wrapInt(v < 0 ? -v : v, x.dtype); break;
-      case UnaryKind::Relu: v = v < 0 ? 0 : v; break;
-      case UnaryKind::Not: v = !v; break;
-      default: break;
+      case UnaryKind::Neg:
+        v = wrapInt(-v, x.dtype);
+        break;
+      case UnaryKind::Abs:
+        v = wrapInt(v < 0 ? -v : v, x.dtype);
+        break;
+      case UnaryKind::Relu:
+        v = v < 0 ? 0 : v;
+        break;
+      case UnaryKind::Not:
+        v = !v;
+        break;
+      default:
+        break;
       }
     }
     return r;
@@ -95,16 +105,36 @@ llvm::Expected<Tensor> wse::ref::unary(UnaryKind kind, const Tensor &x) {
   for (float &v : r.f) {
     float y = v;
     switch (kind) {
-    case UnaryKind::Sqrt: y = std::sqrt(v); break;
-    case UnaryKind::Reciprocal: y = 1.0f / v; break;
-    case UnaryKind::Exp: y = std::exp(v); break;
-    case UnaryKind::Log: y = std::log(v); break;
-    case UnaryKind::Erf: y = erfFloat(v); break;
-    case UnaryKind::Tanh: y = std::tanh(v); break;
-    case UnaryKind::Sigmoid: y = 1.0f / (1.0f + std::exp(-v)); break;
-    case UnaryKind::Sin: y = std::sin(v); break;
-    case UnaryKind::Cos: y = std::cos(v); break;
-    case UnaryKind::SiLU: y = v / (1.0f + std::exp(-v)); break;
+    case UnaryKind::Sqrt:
+      y = std::sqrt(v);
+      break;
+    case UnaryKind::Reciprocal:
+      y = 1.0f / v;
+      break;
+    case UnaryKind::Exp:
+      y = std::exp(v);
+      break;
+    case UnaryKind::Log:
+      y = std::log(v);
+      break;
+    case UnaryKind::Erf:
+      y = erfFloat(v);
+      break;
+    case UnaryKind::Tanh:
+      y = std::tanh(v);
+      break;
+    case UnaryKind::Sigmoid:
+      y = 1.0f / (1.0f + std::exp(-v));
+      break;
+    case UnaryKind::Sin:
+      y = std::sin(v);
+      break;
+    case UnaryKind::Cos:
+      y = std::cos(v);
+      break;
+    case UnaryKind::SiLU:
+      y = v / (1.0f + std::exp(-v));
+      break;
     case UnaryKind::GeluNone:
       y = 0.5f * v * (1.0f + erfFloat(v / kSqrt2));
       break;
@@ -112,10 +142,17 @@ llvm::Expected<Tensor> wse::ref::unary(UnaryKind kind, const Tensor &x) {
       y = 0.5f * v *
           (1.0f + std::tanh(kSqrt2OverPi * (v + 0.044715f * v * v * v)));
       break;
-    case UnaryKind::Neg: y = -v; break;
-    case UnaryKind::Abs: y = std::fabs(v); break;
-    case UnaryKind::Relu: y = v < 0.0f ? 0.0f : v; break;
-    default: break;
+    case UnaryKind::Neg:
+      y = -v;
+      break;
+    case UnaryKind::Abs:
+      y = std::fabs(v);
+      break;
+    case UnaryKind::Relu:
+      y = v < 0.0f ? 0.0f : v;
+      break;
+    default:
+      break;
     }
     v = roundFloat(y, x.dtype);
   }
@@ -124,18 +161,30 @@ llvm::Expected<Tensor> wse::ref::unary(UnaryKind kind, const Tensor &x) {
 
 static llvm::StringRef binaryName(BinaryKind k) {
   switch (k) {
-  case BinaryKind::Add: return "Add";
-  case BinaryKind::Sub: return "Sub";
-  case BinaryKind::Mul: return "Mul";
-  case BinaryKind::Div: return "Div";
-  case BinaryKind::Max: return "Max";
-  case BinaryKind::Min: return "Min";
-  case BinaryKind::Pow: return "Pow";
-  case BinaryKind::Equal: return "Equal";
-  case BinaryKind::Less: return "Less";
-  case BinaryKind::Greater: return "Greater";
-  case BinaryKind::And: return "And";
-  case BinaryKind::Or: return "Or";
+  case BinaryKind::Add:
+    return "Add";
+  case BinaryKind::Sub:
+    return "Sub";
+  case BinaryKind::Mul:
+    return "Mul";
+  case BinaryKind::Div:
+    return "Div";
+  case BinaryKind::Max:
+    return "Max";
+  case BinaryKind::Min:
+    return "Min";
+  case BinaryKind::Pow:
+    return "Pow";
+  case BinaryKind::Equal:
+    return "Equal";
+  case BinaryKind::Less:
+    return "Less";
+  case BinaryKind::Greater:
+    return "Greater";
+  case BinaryKind::And:
+    return "And";
+  case BinaryKind::Or:
+    return "Or";
   }
   return "?";
 }
@@ -164,12 +213,12 @@ llvm::Expected<Tensor> wse::ref::binary(BinaryKind kind, const Tensor &a,
       bool v;
       if (a.isFloat()) {
         float x = a.f[ia[e]], y = b.f[ib[e]];
-        v = kind == BinaryKind::Equal ? x == y
+        v = kind == BinaryKind::Equal  ? x == y
             : kind == BinaryKind::Less ? x < y
                                        : x > y;
       } else {
         int64_t x = a.i[ia[e]], y = b.i[ib[e]];
-        v = kind == BinaryKind::Equal ? x == y
+        v = kind == BinaryKind::Equal  ? x == y
             : kind == BinaryKind::Less ? x < y
                                        : x > y;
       }
@@ -184,15 +233,30 @@ llvm::Expected<Tensor> wse::ref::binary(BinaryKind kind, const Tensor &a,
       float y = b.isFloat() ? b.f[ib[e]] : static_cast<float>(b.i[ib[e]]);
       float z = 0;
       switch (kind) {
-      case BinaryKind::Add: z = x + y; break;
-      case BinaryKind::Sub: z = x - y; break;
-      case BinaryKind::Mul: z = x * y; break;
-      case BinaryKind::Div: z = x / y; break;
+      case BinaryKind::Add:
+        z = x + y;
+        break;
+      case BinaryKind::Sub:
+        z = x - y;
+        break;
+      case BinaryKind::Mul:
+        z = x * y;
+        break;
+      case BinaryKind::Div:
+        z = x / y;
+        break;
       // ONNX Max/Min propagate NaN.
-      case BinaryKind::Max: z = (std::isnan(x) || x > y) ? x : y; break;
-      case BinaryKind::Min: z = (std::isnan(x) || x < y) ? x : y; break;
-      case BinaryKind::Pow: z = std::pow(x, y); break;
-      default: break;
+      case BinaryKind::Max:
+        z = (std::isnan(x) || x > y) ? x : y;
+        break;
+      case BinaryKind::Min:
+        z = (std::isnan(x) || x < y) ? x : y;
+        break;
+      case BinaryKind::Pow:
+        z = std::pow(x, y);
+        break;
+      default:
+        break;
       }
       r.f[e] = roundFloat(z, a.dtype);
     }
@@ -212,9 +276,15 @@ llvm::Expected<Tensor> wse::ref::binary(BinaryKind kind, const Tensor &a,
     // Unsigned 64-bit wrap-around arithmetic avoids signed-overflow UB.
     auto ux = static_cast<uint64_t>(x), uy = static_cast<uint64_t>(y);
     switch (kind) {
-    case BinaryKind::Add: z = static_cast<int64_t>(ux + uy); break;
-    case BinaryKind::Sub: z = static_cast<int64_t>(ux - uy); break;
-    case BinaryKind::Mul: z = static_cast<int64_t>(ux * uy); break;
+    case BinaryKind::Add:
+      z = static_cast<int64_t>(ux + uy);
+      break;
+    case BinaryKind::Sub:
+      z = static_cast<int64_t>(ux - uy);
+      break;
+    case BinaryKind::Mul:
+      z = static_cast<int64_t>(ux * uy);
+      break;
     case BinaryKind::Div:
       if (y == 0)
         return makeError("integer division by zero");
@@ -223,11 +293,20 @@ llvm::Expected<Tensor> wse::ref::binary(BinaryKind kind, const Tensor &a,
       else
         z = x / y; // truncates toward zero, as ONNX integer Div
       break;
-    case BinaryKind::Max: z = std::max(x, y); break;
-    case BinaryKind::Min: z = std::min(x, y); break;
-    case BinaryKind::And: z = x && y; break;
-    case BinaryKind::Or: z = x || y; break;
-    default: break;
+    case BinaryKind::Max:
+      z = std::max(x, y);
+      break;
+    case BinaryKind::Min:
+      z = std::min(x, y);
+      break;
+    case BinaryKind::And:
+      z = x && y;
+      break;
+    case BinaryKind::Or:
+      z = x || y;
+      break;
+    default:
+      break;
     }
     r.i[e] = wrapInt(z, a.dtype);
   }

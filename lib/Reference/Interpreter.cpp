@@ -61,8 +61,7 @@ static Results one(Tensor t) {
   return r;
 }
 
-template <typename T>
-static llvm::Expected<Results> wrap(llvm::Expected<T> t) {
+template <typename T> static llvm::Expected<Results> wrap(llvm::Expected<T> t) {
   if (!t)
     return t.takeError();
   if constexpr (std::is_same_v<T, Results>)
@@ -82,7 +81,9 @@ public:
 
 private:
   const Tensor &arg(unsigned k) { return *in[k]; }
-  llvm::Expected<Results> unaryOp(UnaryKind k) { return wrap(unary(k, arg(0))); }
+  llvm::Expected<Results> unaryOp(UnaryKind k) {
+    return wrap(unary(k, arg(0)));
+  }
   llvm::Expected<Results> binaryOp(BinaryKind k) {
     return wrap(binary(k, arg(0), arg(1)));
   }
@@ -165,7 +166,8 @@ llvm::Expected<Results> OpEvaluator::eval(Operation *op) {
       .Case([&](onnx::TransposeOp t) {
         return wrap(transpose(arg(0), t.getPerm()));
       })
-      .Case([&](onnx::SqueezeOp s) { return wrap(squeeze(arg(0), s.getAxes())); })
+      .Case(
+          [&](onnx::SqueezeOp s) { return wrap(squeeze(arg(0), s.getAxes())); })
       .Case([&](onnx::UnsqueezeOp u) {
         return wrap(unsqueeze(arg(0), u.getAxes()));
       })
@@ -210,7 +212,9 @@ llvm::Expected<Results> OpEvaluator::eval(Operation *op) {
                            c.getReverse() != 0));
       })
       // Constants, shapes and parameters.
-      .Case([&](onnx::ConstantOp c) { return wrap(tensorFromAttr(c.getValue())); })
+      .Case([&](onnx::ConstantOp c) {
+        return wrap(tensorFromAttr(c.getValue()));
+      })
       .Case([&](onnx::ConstantOfShapeOp c) -> R {
         auto value = tensorFromAttr(c.getValue());
         if (!value)
@@ -320,7 +324,8 @@ llvm::Expected<Results> ONNXInterpreter::run(func::FuncOp func,
       return out;
     }
     if (op.getNumRegions() != 0 ||
-        op.getDialect() != module.getContext()->getLoadedDialect<onnx::ONNXDialect>())
+        op.getDialect() !=
+            module.getContext()->getLoadedDialect<onnx::ONNXDialect>())
       return opError(&op, "unsupported op (the reference interpreter knows "
                           "the onnx dialect only)");
 

@@ -21,8 +21,8 @@ namespace wse::ref {
 //===----------------------------------------------------------------------===//
 
 /// Numpy multidirectional broadcast of two shapes.
-llvm::Expected<std::vector<int64_t>>
-broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
+llvm::Expected<std::vector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
+                                                     llvm::ArrayRef<int64_t> b);
 /// For every element of `out` (row-major), the linear index into a tensor of
 /// shape `in` broadcast to `out` (in's rank <= out's rank, dims 1 or equal).
 std::vector<int64_t> broadcastIndices(llvm::ArrayRef<int64_t> in,
@@ -39,11 +39,37 @@ llvm::Expected<int64_t> normalizeAxis(int64_t axis, int64_t rank,
 //===----------------------------------------------------------------------===//
 
 enum class UnaryKind {
-  Sqrt, Reciprocal, Exp, Log, Erf, Tanh, Sigmoid, Sin, Cos, SiLU, GeluNone,
-  GeluTanh, Neg, Abs, Relu, Identity, Not,
+  Sqrt,
+  Reciprocal,
+  Exp,
+  Log,
+  Erf,
+  Tanh,
+  Sigmoid,
+  Sin,
+  Cos,
+  SiLU,
+  GeluNone,
+  GeluTanh,
+  Neg,
+  Abs,
+  Relu,
+  Identity,
+  Not,
 };
 enum class BinaryKind {
-  Add, Sub, Mul, Div, Max, Min, Pow, Equal, Less, Greater, And, Or,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Max,
+  Min,
+  Pow,
+  Equal,
+  Less,
+  Greater,
+  And,
+  Or,
 };
 
 llvm::Expected<Tensor> unary(UnaryKind kind, const Tensor &x);

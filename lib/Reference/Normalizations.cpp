@@ -36,8 +36,8 @@ llvm::Expected<Tensor> wse::ref::softmax(const Tensor &x, int64_t axis,
         sum += std::exp(x.f[at(s)] - mx);
       float logSum = std::log(sum);
       for (int64_t s = 0; s < d; ++s) {
-        float v = log ? x.f[at(s)] - mx - logSum
-                      : std::exp(x.f[at(s)] - mx) / sum;
+        float v =
+            log ? x.f[at(s)] - mx - logSum : std::exp(x.f[at(s)] - mx) / sum;
         r.f[at(s)] = roundFloat(v, x.dtype);
       }
     }
@@ -48,11 +48,11 @@ llvm::Expected<Tensor> wse::ref::softmax(const Tensor &x, int64_t axis,
 /// contiguous group of dimensions [axis, rank), then scale (and bias), both
 /// broadcast to x's shape.
 template <typename Fn>
-static llvm::Expected<Tensor> normalizeRows(const Tensor &x,
-                                            const Tensor &scale,
-                                            const Tensor *bias, int64_t axis,
-                                            Fn normalize) {
-  if (!x.isFloat() || scale.dtype != x.dtype || (bias && bias->dtype != x.dtype))
+static llvm::Expected<Tensor>
+normalizeRows(const Tensor &x, const Tensor &scale, const Tensor *bias,
+              int64_t axis, Fn normalize) {
+  if (!x.isFloat() || scale.dtype != x.dtype ||
+      (bias && bias->dtype != x.dtype))
     return makeError("input, scale and bias must share one float type");
   auto ax = normalizeAxis(axis, x.rank());
   if (!ax)
@@ -95,8 +95,7 @@ static llvm::Expected<Tensor> normalizeRows(const Tensor &x,
   return r;
 }
 
-llvm::Expected<Tensor> wse::ref::layerNorm(const Tensor &x,
-                                           const Tensor &scale,
+llvm::Expected<Tensor> wse::ref::layerNorm(const Tensor &x, const Tensor &scale,
                                            const Tensor *bias, int64_t axis,
                                            float epsilon) {
   return normalizeRows(x, scale, bias, axis, [&](std::vector<float> &row) {

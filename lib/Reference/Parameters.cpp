@@ -48,23 +48,34 @@ static void decode(Tensor &t, const char *bytes, int64_t k) {
     return;
   }
   case DType::BF16: {
-    uint32_t bits = static_cast<uint32_t>(endian::read16le(bytes + 2 * k)) << 16;
+    uint32_t bits = static_cast<uint32_t>(endian::read16le(bytes + 2 * k))
+                    << 16;
     float v;
     std::memcpy(&v, &bits, 4);
     t.f[k] = v;
     return;
   }
-  case DType::I1: t.i[k] = bytes[k] != 0; return;
-  case DType::I8: t.i[k] = static_cast<int8_t>(bytes[k]); return;
-  case DType::U8: t.i[k] = static_cast<uint8_t>(bytes[k]); return;
+  case DType::I1:
+    t.i[k] = bytes[k] != 0;
+    return;
+  case DType::I8:
+    t.i[k] = static_cast<int8_t>(bytes[k]);
+    return;
+  case DType::U8:
+    t.i[k] = static_cast<uint8_t>(bytes[k]);
+    return;
   case DType::I16:
     t.i[k] = static_cast<int16_t>(endian::read16le(bytes + 2 * k));
     return;
-  case DType::U16: t.i[k] = endian::read16le(bytes + 2 * k); return;
+  case DType::U16:
+    t.i[k] = endian::read16le(bytes + 2 * k);
+    return;
   case DType::I32:
     t.i[k] = static_cast<int32_t>(endian::read32le(bytes + 4 * k));
     return;
-  case DType::U32: t.i[k] = endian::read32le(bytes + 4 * k); return;
+  case DType::U32:
+    t.i[k] = endian::read32le(bytes + 4 * k);
+    return;
   case DType::I64:
   case DType::U64:
     t.i[k] = static_cast<int64_t>(endian::read64le(bytes + 8 * k));
@@ -101,8 +112,9 @@ llvm::Expected<Tensor> ONNXInterpreter::loadParameter(llvm::StringRef name) {
                      "': " + ec.message());
   if (static_cast<uint64_t>(offset) + static_cast<uint64_t>(length) > fileSize)
     return makeError("parameter @" + name + ": offset " + llvm::Twine(offset) +
-                     " + length " + llvm::Twine(length) + " is past the end of '" +
-                     path + "' (" + llvm::Twine(fileSize) + " bytes)");
+                     " + length " + llvm::Twine(length) +
+                     " is past the end of '" + path + "' (" +
+                     llvm::Twine(fileSize) + " bytes)");
   auto buffer = llvm::MemoryBuffer::getFileSlice(path, length, offset);
   if (!buffer)
     return makeError("cannot read parameter @" + name + " from '" + path +

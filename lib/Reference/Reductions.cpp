@@ -67,9 +67,8 @@ wse::ref::reduce(ReduceKind kind, const Tensor &x,
     }
     return r;
   }
-  std::vector<int64_t> acc(outN, kind == ReduceKind::Max
-                                     ? std::numeric_limits<int64_t>::min()
-                                     : 0);
+  std::vector<int64_t> acc(
+      outN, kind == ReduceKind::Max ? std::numeric_limits<int64_t>::min() : 0);
   for (int64_t e = 0; e < n; ++e) {
     int64_t v = x.i[e];
     int64_t &a = acc[dst[e]];

@@ -231,8 +231,8 @@ wse::ref::split(const Tensor &x, int64_t axis, llvm::ArrayRef<int64_t> sizes,
       pieces.push_back(std::max<int64_t>(0, std::min(chunk, dim - k * chunk)));
   }
   if (pieces.size() != numOutputs)
-    return makeError("split has " + llvm::Twine(pieces.size()) +
-                     " sizes for " + llvm::Twine(numOutputs) + " results");
+    return makeError("split has " + llvm::Twine(pieces.size()) + " sizes for " +
+                     llvm::Twine(numOutputs) + " results");
   int64_t total = 0;
   for (int64_t p : pieces) {
     if (p < 0)
@@ -265,15 +265,18 @@ llvm::Expected<Tensor> wse::ref::slice(const Tensor &x, const Tensor &starts,
                                        const Tensor &steps) {
   auto s = intVector(starts, "starts"), e = intVector(ends, "ends"),
        a = intVector(axes, "axes"), st = intVector(steps, "steps");
-  if (!s) return s.takeError();
-  if (!e) return e.takeError();
-  if (!a) return a.takeError();
-  if (!st) return st.takeError();
+  if (!s)
+    return s.takeError();
+  if (!e)
+    return e.takeError();
+  if (!a)
+    return a.takeError();
+  if (!st)
+    return st.takeError();
   size_t n = s->size();
   if (e->size() != n || a->size() != n || st->size() != n)
     return makeError("starts, ends, axes and steps differ in length");
-  std::vector<int64_t> begin(x.rank(), 0), step(x.rank(), 1),
-      out = x.shape;
+  std::vector<int64_t> begin(x.rank(), 0), step(x.rank(), 1), out = x.shape;
   std::vector<bool> seen(x.rank(), false);
   for (size_t k = 0; k < n; ++k) {
     auto ax = normalizeAxis((*a)[k], x.rank());
@@ -288,8 +291,10 @@ llvm::Expected<Tensor> wse::ref::slice(const Tensor &x, const Tensor &starts,
     int64_t b = (*s)[k], en = (*e)[k];
     // Negative bounds count from the end; then clamp to [0, d] (positive
     // step) or [-1, d-1] (negative step), so INT64_MIN/MAX mean "to the end".
-    if (b < 0) b += d;
-    if (en < 0) en += d;
+    if (b < 0)
+      b += d;
+    if (en < 0)
+      en += d;
     if (sp > 0) {
       b = std::clamp<int64_t>(b, 0, d);
       en = std::clamp<int64_t>(en, 0, d);
@@ -400,8 +405,7 @@ llvm::Expected<Tensor> wse::ref::shapeOf(const Tensor &x, int64_t start,
   return t;
 }
 
-llvm::Expected<Tensor> wse::ref::range(const Tensor &start,
-                                       const Tensor &limit,
+llvm::Expected<Tensor> wse::ref::range(const Tensor &start, const Tensor &limit,
                                        const Tensor &delta) {
   if (start.numElements() != 1 || limit.numElements() != 1 ||
       delta.numElements() != 1)

@@ -13,12 +13,24 @@ bool wse::ref::isFloat(DType t) {
 
 unsigned wse::ref::bitWidth(DType t) {
   switch (t) {
-  case DType::I1: return 1;
-  case DType::I8: case DType::U8: return 8;
-  case DType::F16: case DType::BF16: case DType::I16: case DType::U16:
+  case DType::I1:
+    return 1;
+  case DType::I8:
+  case DType::U8:
+    return 8;
+  case DType::F16:
+  case DType::BF16:
+  case DType::I16:
+  case DType::U16:
     return 16;
-  case DType::F32: case DType::I32: case DType::U32: return 32;
-  case DType::F64: case DType::I64: case DType::U64: return 64;
+  case DType::F32:
+  case DType::I32:
+  case DType::U32:
+    return 32;
+  case DType::F64:
+  case DType::I64:
+  case DType::U64:
+    return 64;
   }
   return 0;
 }
@@ -30,33 +42,54 @@ bool wse::ref::isUnsigned(DType t) {
 
 llvm::StringRef wse::ref::dtypeName(DType t) {
   switch (t) {
-  case DType::F16: return "f16";
-  case DType::BF16: return "bf16";
-  case DType::F32: return "f32";
-  case DType::F64: return "f64";
-  case DType::I1: return "i1";
-  case DType::I8: return "i8";
-  case DType::I16: return "i16";
-  case DType::I32: return "i32";
-  case DType::I64: return "i64";
-  case DType::U8: return "ui8";
-  case DType::U16: return "ui16";
-  case DType::U32: return "ui32";
-  case DType::U64: return "ui64";
+  case DType::F16:
+    return "f16";
+  case DType::BF16:
+    return "bf16";
+  case DType::F32:
+    return "f32";
+  case DType::F64:
+    return "f64";
+  case DType::I1:
+    return "i1";
+  case DType::I8:
+    return "i8";
+  case DType::I16:
+    return "i16";
+  case DType::I32:
+    return "i32";
+  case DType::I64:
+    return "i64";
+  case DType::U8:
+    return "ui8";
+  case DType::U16:
+    return "ui16";
+  case DType::U32:
+    return "ui32";
+  case DType::U64:
+    return "ui64";
   }
   return "?";
 }
 
 int64_t wse::ref::wrapInt(int64_t v, DType t) {
   switch (t) {
-  case DType::I1: return v != 0;
-  case DType::I8: return static_cast<int8_t>(static_cast<uint8_t>(v));
-  case DType::I16: return static_cast<int16_t>(static_cast<uint16_t>(v));
-  case DType::I32: return static_cast<int32_t>(static_cast<uint32_t>(v));
-  case DType::U8: return static_cast<uint8_t>(v);
-  case DType::U16: return static_cast<uint16_t>(v);
-  case DType::U32: return static_cast<uint32_t>(v);
-  default: return v;
+  case DType::I1:
+    return v != 0;
+  case DType::I8:
+    return static_cast<int8_t>(static_cast<uint8_t>(v));
+  case DType::I16:
+    return static_cast<int16_t>(static_cast<uint16_t>(v));
+  case DType::I32:
+    return static_cast<int32_t>(static_cast<uint32_t>(v));
+  case DType::U8:
+    return static_cast<uint8_t>(v);
+  case DType::U16:
+    return static_cast<uint16_t>(v);
+  case DType::U32:
+    return static_cast<uint32_t>(v);
+  default:
+    return v;
   }
 }
 

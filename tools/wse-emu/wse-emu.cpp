@@ -50,9 +50,9 @@ static cl::opt<std::string> traceOpt("trace",
                                      cl::desc("Write a Chrome/Perfetto "
                                               "trace-event JSON file"),
                                      cl::value_desc("FILE"), cl::cat(cat));
-static cl::opt<uint64_t> maxCycles("max-cycles",
-                                   cl::desc("Stop with an error after N cycles"),
-                                   cl::init(1000000000ull), cl::cat(cat));
+static cl::opt<uint64_t>
+    maxCycles("max-cycles", cl::desc("Stop with an error after N cycles"),
+              cl::init(1000000000ull), cl::cat(cat));
 static cl::opt<bool> disassemble("disassemble",
                                  cl::desc("Print the program's text form and "
                                           "exit"),

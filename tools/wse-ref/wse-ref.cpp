@@ -148,8 +148,8 @@ int main(int argc, char **argv) {
       return fail("--output expects NAME=FILE.npy, got '" + binding + "'");
     int k = lookup(resultNames, name);
     if (k < 0)
-      return fail("--output " + name + ": the function has no result '" +
-                  name + "'");
+      return fail("--output " + name + ": the function has no result '" + name +
+                  "'");
     const wse::ref::Tensor &t = (*results)[k];
     wse::emu::HostTensor host;
     host.shape.assign(t.shape.begin(), t.shape.end());

@@ -35,17 +35,16 @@ OpFoldResult CastOp::fold(FoldAdaptor) {
   return foldToSameType(getInput(), getType());
 }
 
-LogicalResult
-ParamRefOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
-  auto param = symbolTable.lookupNearestSymbolFrom<ParameterOp>(
-      getOperation(), getNameAttr());
+LogicalResult ParamRefOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto param = symbolTable.lookupNearestSymbolFrom<ParameterOp>(getOperation(),
+                                                                getNameAttr());
   if (!param)
     return emitOpError() << "refers to '" << getName()
                          << "', which is not an onnx.parameter";
   if (param.getType() != getType())
     return emitOpError() << "result type " << getType()
-                         << " differs from the type of parameter '"
-                         << getName() << "': " << param.getType();
+                         << " differs from the type of parameter '" << getName()
+                         << "': " << param.getType();
   return success();
 }
 

@@ -28,8 +28,8 @@ RankedTensorType ranked(Value v) {
 LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank,
                          StringRef what = "axis") {
   if (axis < -rank || axis >= rank)
-    return op->emitOpError() << what << " " << axis
-                             << " is out of range for rank " << rank;
+    return op->emitOpError()
+           << what << " " << axis << " is out of range for rank " << rank;
   return success();
 }
 
@@ -50,29 +50,28 @@ LogicalResult verifyFlag(Operation *op, StringRef name, int64_t value) {
   return success();
 }
 
-LogicalResult verifyRank(Operation *op, Value v, int64_t rank,
-                         StringRef what) {
+LogicalResult verifyRank(Operation *op, Value v, int64_t rank, StringRef what) {
   auto type = ranked(v);
   if (type && type.getRank() != rank)
-    return op->emitOpError() << what << " must have rank " << rank
-                             << ", got " << type;
+    return op->emitOpError()
+           << what << " must have rank " << rank << ", got " << type;
   return success();
 }
 
 LogicalResult verifyResultRank(Operation *op, int64_t expected) {
   auto type = ranked(op->getResult(0));
   if (type && type.getRank() != expected)
-    return op->emitOpError() << "result must have rank " << expected
-                             << ", got " << type;
+    return op->emitOpError()
+           << "result must have rank " << expected << ", got " << type;
   return success();
 }
 
 LogicalResult verifySameShape(Operation *op) {
   if (failed(verifyCompatibleShape(op->getOperand(0).getType(),
                                    op->getResult(0).getType())))
-    return op->emitOpError() << "result shape " << op->getResult(0).getType()
-                             << " differs from operand shape "
-                             << op->getOperand(0).getType();
+    return op->emitOpError()
+           << "result shape " << op->getResult(0).getType()
+           << " differs from operand shape " << op->getOperand(0).getType();
   return success();
 }
 
@@ -92,8 +91,8 @@ LogicalResult verifyBroadcast(Operation *op) {
   for (RankedTensorType type : llvm::drop_begin(types)) {
     SmallVector<int64_t> next;
     if (!OpTrait::util::getBroadcastedShape(shape, type.getShape(), next))
-      return op->emitOpError() << "operand shapes do not broadcast: "
-                               << op->getOperandTypes();
+      return op->emitOpError()
+             << "operand shapes do not broadcast: " << op->getOperandTypes();
     shape = next;
   }
   auto result = ranked(op->getResult(0));
@@ -118,8 +117,8 @@ LogicalResult verifyReduce(Operation *op, Value data,
   int64_t reduced = axes && !axes->empty() ? (int64_t)axes->size()
                     : noop                 ? 0
                                            : type.getRank();
-  return verifyResultRank(op, keepdims ? type.getRank()
-                                       : type.getRank() - reduced);
+  return verifyResultRank(op,
+                          keepdims ? type.getRank() : type.getRank() - reduced);
 }
 
 } // namespace
@@ -189,8 +188,7 @@ LogicalResult OrOp::verify() { return verifyPredicate(*this, true); }
 
 LogicalResult WhereOp::verify() {
   Type x = getElementTypeOrSelf(getX());
-  if (x != getElementTypeOrSelf(getY()) ||
-      x != getElementTypeOrSelf(getType()))
+  if (x != getElementTypeOrSelf(getY()) || x != getElementTypeOrSelf(getType()))
     return emitOpError("x, y and the result must have the same element type");
   return verifyBroadcast(*this);
 }
@@ -210,8 +208,8 @@ LogicalResult MatMulOp::verify() {
   if (a.getRank() < 1 || b.getRank() < 1)
     return emitOpError("operands must have rank >= 1");
   int64_t ka = a.getShape().back();
-  int64_t kb = b.getRank() == 1 ? b.getShape()[0]
-                                : b.getShape()[b.getRank() - 2];
+  int64_t kb =
+      b.getRank() == 1 ? b.getShape()[0] : b.getShape()[b.getRank() - 2];
   if (!ShapedType::isDynamic(ka) && !ShapedType::isDynamic(kb) && ka != kb)
     return emitOpError() << "contraction dimensions differ: " << ka << " vs "
                          << kb;
@@ -299,8 +297,8 @@ LogicalResult SqueezeOp::verify() {
   for (int64_t axis : getAxes()) {
     int64_t dim = type.getDimSize(axis < 0 ? axis + type.getRank() : axis);
     if (!ShapedType::isDynamic(dim) && dim != 1)
-      return emitOpError() << "cannot squeeze dimension " << axis
-                           << " of size " << dim;
+      return emitOpError() << "cannot squeeze dimension " << axis << " of size "
+                           << dim;
   }
   return verifyResultRank(*this, type.getRank() - getAxes().size());
 }
@@ -355,9 +353,8 @@ LogicalResult SplitOp::verify() {
     return failure();
   if (auto split = getSplit()) {
     if (split->size() != getOutputs().size())
-      return emitOpError() << "split has " << split->size()
-                           << " sizes for " << getOutputs().size()
-                           << " results";
+      return emitOpError() << "split has " << split->size() << " sizes for "
+                           << getOutputs().size() << " results";
     int64_t axis = getAxis() < 0 ? getAxis() + type.getRank() : getAxis();
     int64_t total = 0;
     for (int64_t s : *split) {
@@ -442,9 +439,7 @@ static LogicalResult verifyInputAxis(Operation *op, int64_t axis) {
   return success();
 }
 
-LogicalResult SoftmaxOp::verify() {
-  return verifyInputAxis(*this, getAxis());
-}
+LogicalResult SoftmaxOp::verify() { return verifyInputAxis(*this, getAxis()); }
 
 LogicalResult LogSoftmaxOp::verify() {
   return verifyInputAxis(*this, getAxis());

@@ -72,9 +72,7 @@ struct Tensor {
   }
 };
 
-bool isUnsignedLike(Type t) {
-  return t.isUnsignedInteger() || t.isInteger(1);
-}
+bool isUnsignedLike(Type t) { return t.isUnsignedInteger() || t.isInteger(1); }
 
 double toDouble(APFloat f) {
   bool lost;
@@ -129,7 +127,8 @@ DenseElementsAttr toAttr(const Tensor &t, RankedTensorType type) {
       return f;
     };
     if (n > 0 && llvm::all_of(t.floats, [&](double d) {
-          return d == t.floats[0] && std::signbit(d) == std::signbit(t.floats[0]);
+          return d == t.floats[0] &&
+                 std::signbit(d) == std::signbit(t.floats[0]);
         }))
       return DenseElementsAttr::get(type, convert(t.floats[0]));
     SmallVector<APFloat> values;
@@ -217,9 +216,9 @@ Shape rowMajorStrides(ArrayRef<int64_t> shape) {
 
 /// Builds a tensor of `shape`/`elem` whose element i is set by `fn(i, d, v)`
 /// (d for float results, v for integer ones); `fn` returns false to abort.
-std::optional<Tensor> generate(Shape shape, Type elem,
-                               const std::function<bool(int64_t, double &,
-                                                        int64_t &)> &fn) {
+std::optional<Tensor>
+generate(Shape shape, Type elem,
+         const std::function<bool(int64_t, double &, int64_t &)> &fn) {
   Tensor t = Tensor::make(std::move(shape), elem);
   for (int64_t i = 0, n = t.size(); i < n; ++i) {
     double d = 0;
@@ -375,14 +374,29 @@ std::optional<Tensor> evalBinary(Operation *op, const Tensor &a,
     if (floatOperands) {
       double x = a.floats[ia], y = b.asDouble(ib);
       switch (kind) {
-      case Add: d = x + y; break;
-      case Sub: d = x - y; break;
-      case Mul: d = x * y; break;
-      case Div: d = x / y; break;
-      case Max: d = std::isnan(x) || std::isnan(y) ? NAN : std::max(x, y); break;
-      case Min: d = std::isnan(x) || std::isnan(y) ? NAN : std::min(x, y); break;
-      case Pow: d = std::pow(x, y); break;
-      default: return false;
+      case Add:
+        d = x + y;
+        break;
+      case Sub:
+        d = x - y;
+        break;
+      case Mul:
+        d = x * y;
+        break;
+      case Div:
+        d = x / y;
+        break;
+      case Max:
+        d = std::isnan(x) || std::isnan(y) ? NAN : std::max(x, y);
+        break;
+      case Min:
+        d = std::isnan(x) || std::isnan(y) ? NAN : std::min(x, y);
+        break;
+      case Pow:
+        d = std::pow(x, y);
+        break;
+      default:
+        return false;
       }
       return true;
     }
@@ -404,17 +418,28 @@ std::optional<Tensor> evalBinary(Operation *op, const Tensor &a,
     int64_t y = b.ints[ib];
     bool uns = isUnsignedLike(elem);
     switch (kind) {
-    case Add: v = (int64_t)((uint64_t)x + (uint64_t)y); break;
-    case Sub: v = (int64_t)((uint64_t)x - (uint64_t)y); break;
-    case Mul: v = (int64_t)((uint64_t)x * (uint64_t)y); break;
+    case Add:
+      v = (int64_t)((uint64_t)x + (uint64_t)y);
+      break;
+    case Sub:
+      v = (int64_t)((uint64_t)x - (uint64_t)y);
+      break;
+    case Mul:
+      v = (int64_t)((uint64_t)x * (uint64_t)y);
+      break;
     case Div:
       if (y == 0 || (x == std::numeric_limits<int64_t>::min() && y == -1))
         return false;
       v = uns ? (int64_t)((uint64_t)x / (uint64_t)y) : x / y; // truncates
       break;
-    case Max: v = uns ? (int64_t)std::max((uint64_t)x, (uint64_t)y) : std::max(x, y); break;
-    case Min: v = uns ? (int64_t)std::min((uint64_t)x, (uint64_t)y) : std::min(x, y); break;
-    default: return false;
+    case Max:
+      v = uns ? (int64_t)std::max((uint64_t)x, (uint64_t)y) : std::max(x, y);
+      break;
+    case Min:
+      v = uns ? (int64_t)std::min((uint64_t)x, (uint64_t)y) : std::min(x, y);
+      break;
+    default:
+      return false;
     }
     return true;
   });
@@ -459,7 +484,8 @@ std::optional<Tensor> evalGather(GatherOp op, const Tensor &data,
       return std::nullopt;
     for (int64_t o = 0; o < outer; ++o)
       for (int64_t r = 0; r < inner; ++r)
-        out.copyFrom(data, (o * dim + idx) * inner + r, (o * n + p) * inner + r);
+        out.copyFrom(data, (o * dim + idx) * inner + r,
+                     (o * n + p) * inner + r);
   }
   return out;
 }
@@ -522,8 +548,8 @@ std::optional<Tensor> evalConcat(ConcatOp op, ArrayRef<Tensor> inputs,
   return out;
 }
 
-std::optional<Tensor> evalTranspose(TransposeOp op, const Tensor &in,
-                                    Type elem, Shape shape) {
+std::optional<Tensor> evalTranspose(TransposeOp op, const Tensor &in, Type elem,
+                                    Shape shape) {
   ArrayRef<int64_t> perm = op.getPerm();
   if (perm.size() != in.shape.size())
     return std::nullopt;
@@ -610,11 +636,20 @@ std::optional<Tensor> evalCumSum(CumSumOp op, const Tensor &in, Type elem,
         int64_t jj = op.getReverse() ? dim - 1 - j : j;
         int64_t at = (o * dim + jj) * inner + r;
         if (op.getExclusive()) {
-          if (out.isFloat) out.floats[at] = fs; else out.ints[at] = wrap(is, elem);
+          if (out.isFloat)
+            out.floats[at] = fs;
+          else
+            out.ints[at] = wrap(is, elem);
         }
-        if (out.isFloat) fs += in.floats[at]; else is = (int64_t)((uint64_t)is + (uint64_t)in.ints[at]);
+        if (out.isFloat)
+          fs += in.floats[at];
+        else
+          is = (int64_t)((uint64_t)is + (uint64_t)in.ints[at]);
         if (!op.getExclusive()) {
-          if (out.isFloat) out.floats[at] = fs; else out.ints[at] = wrap(is, elem);
+          if (out.isFloat)
+            out.floats[at] = fs;
+          else
+            out.ints[at] = wrap(is, elem);
         }
       }
     }
@@ -655,12 +690,11 @@ std::optional<SmallVector<Tensor>> evalSplit(SplitOp op, const Tensor &in,
 
 bool wse::onnxir::isEvaluable(Operation *op) {
   return isa<ShapeOp, IdentityOp, CastOp, NegOp, AbsOp, ReluOp, NotOp, SqrtOp,
-             ReciprocalOp, ExpOp, LogOp, ErfOp, TanhOp, SigmoidOp, SinOp,
-             CosOp, AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, EqualOp,
-             LessOp, GreaterOp, AndOp, OrOp, WhereOp, GatherOp, SliceOp,
-             ConcatOp, UnsqueezeOp, SqueezeOp, ReshapeOp, ExpandOp, TileOp,
-             TransposeOp, RangeOp, ConstantOfShapeOp, TriluOp, CumSumOp,
-             SplitOp>(op);
+             ReciprocalOp, ExpOp, LogOp, ErfOp, TanhOp, SigmoidOp, SinOp, CosOp,
+             AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, EqualOp, LessOp,
+             GreaterOp, AndOp, OrOp, WhereOp, GatherOp, SliceOp, ConcatOp,
+             UnsqueezeOp, SqueezeOp, ReshapeOp, ExpandOp, TileOp, TransposeOp,
+             RangeOp, ConstantOfShapeOp, TriluOp, CumSumOp, SplitOp>(op);
 }
 
 SmallVector<DenseElementsAttr>
@@ -721,10 +755,11 @@ wse::onnxir::evaluateConstant(Operation *op, int64_t maxElements) {
   // ConstantOfShape: a splat, whatever the size of its shape operand.
   if (auto cos = dyn_cast<ConstantOfShapeOp>(op)) {
     auto value = dyn_cast<DenseElementsAttr>(cos.getValue());
-    if (!value || value.getElementType() != elem || !getConstantValue(cos.getShape()))
+    if (!value || value.getElementType() != elem ||
+        !getConstantValue(cos.getShape()))
       return {};
-    return {DenseElementsAttr::get(resultType,
-                                   value.getValues<Attribute>()[0])};
+    return {
+        DenseElementsAttr::get(resultType, value.getValues<Attribute>()[0])};
   }
 
   SmallVector<Tensor> operands;
@@ -760,12 +795,11 @@ wse::onnxir::evaluateConstant(Operation *op, int64_t maxElements) {
             return evalGather(o, operands[0], operands[1], elem, shape);
           })
           .Case([&](SliceOp) {
-            return evalSlice(operands[0], operands[1], operands[2],
-                             operands[3], operands[4], elem, shape);
+            return evalSlice(operands[0], operands[1], operands[2], operands[3],
+                             operands[4], elem, shape);
           })
-          .Case([&](ConcatOp o) {
-            return evalConcat(o, operands, elem, shape);
-          })
+          .Case(
+              [&](ConcatOp o) { return evalConcat(o, operands, elem, shape); })
           .Case<UnsqueezeOp, SqueezeOp, ReshapeOp>(
               [&](Operation *) -> std::optional<Tensor> {
                 Tensor t = operands[0];
@@ -782,9 +816,8 @@ wse::onnxir::evaluateConstant(Operation *op, int64_t maxElements) {
           .Case([&](RangeOp) {
             return evalRange(operands[0], operands[2], elem, shape);
           })
-          .Case([&](TriluOp o) {
-            return evalTrilu(o, operands[0], elem, shape);
-          })
+          .Case(
+              [&](TriluOp o) { return evalTrilu(o, operands[0], elem, shape); })
           .Case([&](CumSumOp o) {
             return evalCumSum(o, operands[0], elem, shape);
           })

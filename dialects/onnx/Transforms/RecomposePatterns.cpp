@@ -106,8 +106,8 @@ std::optional<int64_t> trailingReduction(ReduceMeanOp op) {
 bool isNormParam(Value w, Value x, int64_t k) {
   auto wt = dyn_cast<RankedTensorType>(w.getType());
   auto xt = cast<RankedTensorType>(x.getType());
-  if (!wt || wt.getElementType() != xt.getElementType() ||
-      wt.getRank() != k || !wt.hasStaticShape())
+  if (!wt || wt.getElementType() != xt.getElementType() || wt.getRank() != k ||
+      !wt.hasStaticShape())
     return false;
   return wt.getShape() == xt.getShape().take_back(k);
 }
@@ -214,8 +214,7 @@ struct DropNoopCast : OpRewritePattern<CastOp> {
 };
 
 /// Reshape or Expand whose (static) result type is its input's type.
-template <typename OpTy>
-struct DropNoopReshape : OpRewritePattern<OpTy> {
+template <typename OpTy> struct DropNoopReshape : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -239,8 +238,8 @@ struct FoldReshapeChain : OpRewritePattern<ReshapeOp> {
     if (!inner || !oneUse(inner.getResult()) || !type ||
         !type.hasStaticShape() || llvm::is_contained(type.getShape(), 0))
       return failure();
-    auto shapeType = RankedTensorType::get({type.getRank()},
-                                           rewriter.getI64Type());
+    auto shapeType =
+        RankedTensorType::get({type.getRank()}, rewriter.getI64Type());
     Value shape = ConstantOp::create(
         rewriter, op.getLoc(),
         cast<ElementsAttr>(DenseElementsAttr::get(shapeType, type.getShape())));
@@ -376,8 +375,7 @@ struct RecomposeGelu : OpRewritePattern<MulOp> {
 //===----------------------------------------------------------------------===//
 
 struct RecomposeLayerNorm : OpRewritePattern<DivOp> {
-  RecomposeLayerNorm(MLIRContext *ctx)
-      : OpRewritePattern(ctx, /*benefit=*/2) {}
+  RecomposeLayerNorm(MLIRContext *ctx) : OpRewritePattern(ctx, /*benefit=*/2) {}
   LogicalResult matchAndRewrite(DivOp op,
                                 PatternRewriter &rewriter) const override {
     Value d = op.getLhs();
@@ -394,8 +392,8 @@ struct RecomposeLayerNorm : OpRewritePattern<DivOp> {
     Value base;
     int64_t k2;
     double eps;
-    if (!k || !matchRootMeanSquare(op.getRhs(), base, k2, eps) ||
-        base != d || k2 != *k)
+    if (!k || !matchRootMeanSquare(op.getRhs(), base, k2, eps) || base != d ||
+        k2 != *k)
       return rewriter.notifyMatchFailure(op, "denominator is not the stddev");
     // d feeds exactly the Pow and this Div.
     if (std::distance(d.getUses().begin(), d.getUses().end()) != 2)

@@ -1,4 +1,5 @@
-//===- RecomposePatterns.h - Patterns recomposing exporter idioms -*- C++ -*-===//
+//===- RecomposePatterns.h - Patterns recomposing exporter idioms -*- C++
+//-*-===//
 #ifndef WSE_DIALECT_ONNX_TRANSFORMS_RECOMPOSEPATTERNS_H
 #define WSE_DIALECT_ONNX_TRANSFORMS_RECOMPOSEPATTERNS_H
 

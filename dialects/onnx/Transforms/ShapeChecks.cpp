@@ -98,9 +98,8 @@ Check checkOperands(Operation *op) {
         return checkNonNegative(o.getShape(), "shape");
       })
       .Case([](ExpandOp o) { return checkNonNegative(o.getShape(), "shape"); })
-      .Case([](TileOp o) {
-        return checkNonNegative(o.getRepeats(), "repeats");
-      })
+      .Case(
+          [](TileOp o) { return checkNonNegative(o.getRepeats(), "repeats"); })
       .Default([](Operation *) { return std::nullopt; });
 }
 

@@ -127,7 +127,9 @@ std::optional<Shape> wse::onnxir::getKnownIntegers(Value v) {
             return out;
           })
           .Case<UnsqueezeOp, SqueezeOp, ReshapeOp, IdentityOp>(
-              [&](Operation *op) { return getKnownIntegers(op->getOperand(0)); })
+              [&](Operation *op) {
+                return getKnownIntegers(op->getOperand(0));
+              })
           .Case([&](CastOp op) -> std::optional<Shape> {
             if (!isa<IntegerType>(getElementTypeOrSelf(op.getInput())))
               return std::nullopt;
@@ -187,7 +189,7 @@ std::optional<Shape> wse::onnxir::getKnownIntegers(Value v) {
   // The length comes from the type when the producer is opaque.
   if (!result)
     return unknownOfLength();
-  int64_t expected = !type                  ? kDyn
+  int64_t expected = !type                 ? kDyn
                      : type.getRank() == 0 ? 1
                                            : type.getDimSize(0);
   if (!ShapedType::isDynamic(expected) && (int64_t)result->size() != expected)
@@ -237,8 +239,8 @@ std::optional<int64_t> wse::onnxir::rangeLength(int64_t start, int64_t limit,
   if (delta == 0)
     return std::nullopt;
   __int128 span = (__int128)limit - start;
-  __int128 n = delta > 0 ? (span + delta - 1) / delta
-                         : (span + delta + 1) / delta;
+  __int128 n =
+      delta > 0 ? (span + delta - 1) / delta : (span + delta + 1) / delta;
   if (span == 0 || (span > 0) != (delta > 0))
     return 0;
   return n > 0 ? (int64_t)n : 0;
@@ -281,9 +283,9 @@ MaybeShape inferMatMul(MatMulOp op) {
   if (vecB)
     sb.push_back(1);
   Shape batch;
-  if (!OpTrait::util::getBroadcastedShape(
-          ArrayRef<int64_t>(sa).drop_back(2), ArrayRef<int64_t>(sb).drop_back(2),
-          batch))
+  if (!OpTrait::util::getBroadcastedShape(ArrayRef<int64_t>(sa).drop_back(2),
+                                          ArrayRef<int64_t>(sb).drop_back(2),
+                                          batch))
     return std::nullopt;
   if (!vecA)
     batch.push_back(sa[sa.size() - 2]);
@@ -623,16 +625,15 @@ bool wse::onnxir::inferResultShapes(Operation *op,
       llvm::TypeSwitch<Operation *, MaybeShape>(op)
           // Same shape as the first operand.
           .Case<SqrtOp, ReciprocalOp, ExpOp, LogOp, ErfOp, TanhOp, SigmoidOp,
-                SinOp, CosOp, SiLUOp, GeluOp, NegOp, AbsOp, ReluOp,
-                IdentityOp, NotOp, CastOp, SoftmaxOp, LogSoftmaxOp,
-                LayerNormalizationOp, RMSNormalizationOp, TriluOp, CumSumOp>(
+                SinOp, CosOp, SiLUOp, GeluOp, NegOp, AbsOp, ReluOp, IdentityOp,
+                NotOp, CastOp, SoftmaxOp, LogSoftmaxOp, LayerNormalizationOp,
+                RMSNormalizationOp, TriluOp, CumSumOp>(
               [&](Operation *o) { return first(o->getOperand(0)); })
           // Numpy broadcasting.
           .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, EqualOp,
-                LessOp, GreaterOp, AndOp, OrOp, WhereOp>(
-              [&](Operation *o) {
-                return broadcast(SmallVector<Value>(o->getOperands()));
-              })
+                LessOp, GreaterOp, AndOp, OrOp, WhereOp>([&](Operation *o) {
+            return broadcast(SmallVector<Value>(o->getOperands()));
+          })
           .Case([&](MatMulOp o) { return inferMatMul(o); })
           .Case([&](GemmOp o) { return inferGemm(o); })
           .Case([&](ReshapeOp o) { return inferReshape(o); })
@@ -661,9 +662,8 @@ bool wse::onnxir::inferResultShapes(Operation *op,
           .Case([&](ShapeOp o) { return inferShape(o); })
           .Case([&](RangeOp o) { return inferRange(o); })
           .Case([&](ConstantOfShapeOp o) { return inferConstantOfShape(o); })
-          .Case<ConstantOp, ParamRefOp>([&](Operation *o) {
-            return getShape(o->getResult(0));
-          })
+          .Case<ConstantOp, ParamRefOp>(
+              [&](Operation *o) { return getShape(o->getResult(0)); })
           .Default([&](Operation *) {
             known = false;
             return std::nullopt;
@@ -749,7 +749,8 @@ std::string wse::onnxir::explainDynamicResult(Operation *op) {
           .Case([&](ConstantOfShapeOp o) {
             return notConstant("shape", o.getShape());
           })
-          .Case([&](TileOp o) { return notConstant("repeats", o.getRepeats()); })
+          .Case(
+              [&](TileOp o) { return notConstant("repeats", o.getRepeats()); })
           .Case([&](SliceOp o) {
             return notConstant("starts", o.getStarts()) ||
                    notConstant("ends", o.getEnds()) ||

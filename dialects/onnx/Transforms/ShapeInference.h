@@ -67,8 +67,7 @@ SliceRange computeSliceRange(int64_t dim, int64_t start, int64_t end,
 
 /// Number of elements of an ONNX Range.
 std::optional<int64_t> rangeLength(double start, double limit, double delta);
-std::optional<int64_t> rangeLength(int64_t start, int64_t limit,
-                                   int64_t delta);
+std::optional<int64_t> rangeLength(int64_t start, int64_t limit, int64_t delta);
 
 } // namespace wse::onnxir
 

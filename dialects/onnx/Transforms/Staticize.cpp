@@ -23,8 +23,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace wse::onnxir {
 #define GEN_PASS_DEF_ONNXSTATICIZE
@@ -152,11 +152,11 @@ struct ONNXStaticizePass
           llvm::equal(*known, type.getShape()))
         return;
       builder.setInsertionPoint(op);
-      auto shapeType = RankedTensorType::get({type.getRank()},
-                                             builder.getI64Type());
-      auto cst = ConstantOp::create(
-          builder, op.getLoc(),
-          cast<ElementsAttr>(DenseElementsAttr::get(shapeType, type.getShape())));
+      auto shapeType =
+          RankedTensorType::get({type.getRank()}, builder.getI64Type());
+      auto cst = ConstantOp::create(builder, op.getLoc(),
+                                    cast<ElementsAttr>(DenseElementsAttr::get(
+                                        shapeType, type.getShape())));
       op.getShapeMutable().assign(cst.getResult());
     });
   }

@@ -286,7 +286,7 @@ struct Program {
   std::vector<StreamOp> streams;
 
   const std::vector<TensorDecl> &tensors(TensorKind k) const {
-    return k == TensorKind::Param ? params
+    return k == TensorKind::Param   ? params
            : k == TensorKind::Input ? inputs
                                     : outputs;
   }

@@ -37,9 +37,9 @@ struct PortStats {
 struct RunStats {
   machine::MachineDescription machine;
   uint64_t cycles = 0;
-  std::vector<PEStats> pes; ///< PEs with a kernel
-  std::vector<LinkStats> links; ///< routers that sent anything
-  std::vector<PortStats> ports; ///< ports used by streams
+  std::vector<PEStats> pes;         ///< PEs with a kernel
+  std::vector<LinkStats> links;     ///< routers that sent anything
+  std::vector<PortStats> ports;     ///< ports used by streams
   uint64_t routerBlockedEvents = 0; ///< wavelet-cycles lost to contention or
                                     ///< backpressure
   uint64_t weightBytesRead = 0;

@@ -23,7 +23,8 @@ struct TraceEvent {
 
 struct Trace {
   std::vector<TraceEvent> events;
-  std::vector<std::pair<uint32_t, std::string>> peNames, portNames; ///< tid->name
+  std::vector<std::pair<uint32_t, std::string>> peNames,
+      portNames; ///< tid->name
   bool truncated = false;
   static constexpr size_t kMaxEvents = 2000000;
   void add(TraceEvent e) {

@@ -1,4 +1,5 @@
-//===- ONNXInterpreter.h - Reference interpreter for the onnx dialect -*- C++ -*-===//
+//===- ONNXInterpreter.h - Reference interpreter for the onnx dialect -*- C++
+//-*-===//
 //
 // Evaluates a func.func of the `onnx` dialect on host tensors, op by op in
 // program order, with the full ONNX semantics of each op as canonicalized in

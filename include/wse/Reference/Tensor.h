@@ -22,9 +22,19 @@
 namespace wse::ref {
 
 enum class DType : uint8_t {
-  F16, BF16, F32, F64,
-  I1, I8, I16, I32, I64,
-  U8, U16, U32, U64,
+  F16,
+  BF16,
+  F32,
+  F64,
+  I1,
+  I8,
+  I16,
+  I32,
+  I64,
+  U8,
+  U16,
+  U32,
+  U64,
 };
 
 bool isFloat(DType t);

@@ -149,7 +149,8 @@ TEST(Expr, EvaluatesAndPrintsMinimally) {
 }
 
 TEST(Npy, ParsesAndRejects) {
-  std::string header = "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2), }";
+  std::string header =
+      "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2), }";
   std::string file = std::string("\x93NUMPY\x01\x00", 8);
   file += char(header.size());
   file += char(0);
@@ -161,7 +162,8 @@ TEST(Npy, ParsesAndRejects) {
   EXPECT_EQ(t->shape, (std::vector<uint64_t>{2, 2}));
   EXPECT_EQ(t->data[1], -2.0f);
   EXPECT_EQ(t->data[3], 16777216.0f);
-  llvm::Expected<HostTensor> cut = parseNpy(file.substr(0, file.size() - 1), "a.npy");
+  llvm::Expected<HostTensor> cut =
+      parseNpy(file.substr(0, file.size() - 1), "a.npy");
   ASSERT_FALSE(bool(cut));
   EXPECT_NE(llvm::toString(cut.takeError()).find("data is truncated"),
             std::string::npos);

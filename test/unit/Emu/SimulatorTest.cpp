@@ -17,7 +17,7 @@ struct RunResult {
 } // namespace
 
 static RunResult run(llvm::StringRef text, const char *machine = "4x4",
-               bool checkUninit = false) {
+                     bool checkUninit = false) {
   RunResult r;
   llvm::Expected<Program> p = parseProgramText(text, "t");
   if (!p) {
@@ -42,8 +42,9 @@ static RunResult run(llvm::StringRef text, const char *machine = "4x4",
   return r;
 }
 
-static std::string kernelWith(llvm::StringRef body, llvm::StringRef buffers =
-                                                         "  buffer a[16] at 0 init 1.0\n") {
+static std::string
+kernelWith(llvm::StringRef body,
+           llvm::StringRef buffers = "  buffer a[16] at 0 init 1.0\n") {
   return ("version 1\nkernel k {\n" + buffers + "  task main entry {\n" + body +
           "\n  }\n}\nplace k rect(0, 0, 1, 1)\n")
       .str();
@@ -60,7 +61,8 @@ TEST(Simulator, MemoryOnlyTiming) {
 
 TEST(Simulator, ScalarLoopTiming) {
   // mov, then 5 x (iadd + blt): 1 + 10 instructions after the switch.
-  RunResult r = run(kernelWith("    mov r0, 0\n  l:\n    iadd r0, r0, 1\n    blt r0, 5, l"));
+  RunResult r = run(
+      kernelWith("    mov r0, 0\n  l:\n    iadd r0, r0, 1\n    blt r0, 5, l"));
   ASSERT_TRUE(r.result) << r.error;
   EXPECT_EQ(r.result->stats.cycles, 2u + 11);
 }
@@ -85,8 +87,8 @@ TEST(Simulator, DescriptorBounds) {
 }
 
 TEST(Simulator, UninitializedReads) {
-  std::string prog = kernelWith("    copy mem(b, 4), mem(b + 4, 4)",
-                                "  buffer b[8] at 0\n");
+  std::string prog =
+      kernelWith("    copy mem(b, 4), mem(b + 4, 4)", "  buffer b[8] at 0\n");
   RunResult r = run(prog, "4x4", /*checkUninit=*/true);
   EXPECT_NE(r.error.find("reads word 4 (buffer 'b' element 4) before anything "
                          "wrote it"),
@@ -106,7 +108,7 @@ TEST(Simulator, FabricErrors) {
 
 TEST(Simulator, PlacementAndSram) {
   RunResult r = run(kernelWith("    ret", "  buffer a[16] at 0\n") +
-              "place k rect(3, 3, 2, 1)\n");
+                    "place k rect(3, 3, 2, 1)\n");
   EXPECT_NE(r.error.find("leaves the 4x4 mesh"), std::string::npos) << r.error;
   r = run(kernelWith("    ret", "  buffer a[12287] at 0\n"));
   EXPECT_NE(r.error.find("buffer 'a' occupies words [0, 12287)"),
