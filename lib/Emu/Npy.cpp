@@ -1,6 +1,7 @@
 //===- Npy.cpp - NumPy .npy reading and writing ---------------------------===//
 
 #include "wse/Emu/Npy.h"
+#include "wse/Support/HalfFloat.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -14,19 +15,6 @@ using namespace llvm;
 
 namespace wse::emu {
 
-static float halfToFloat(uint16_t h) {
-  uint32_t sign = uint32_t(h >> 15) << 31;
-  int exp = (h >> 10) & 0x1f;
-  uint32_t mant = h & 0x3ff;
-  float f;
-  if (exp == 0)
-    f = std::ldexp(float(mant), -24);
-  else if (exp == 31)
-    f = mant ? NAN : INFINITY;
-  else
-    f = std::ldexp(float(mant | 0x400), exp - 25);
-  return sign ? -f : f;
-}
 
 /// Finds `'key': value` in the header dict; returns the raw value text.
 static std::optional<StringRef> dictValue(StringRef header, StringRef key) {
@@ -123,7 +111,7 @@ Expected<HostTensor> parseNpy(StringRef bytes, StringRef name) {
     } else if (d == "<f2") {
       uint16_t h;
       memcpy(&h, p, 2);
-      t.data[i] = halfToFloat(h);
+      t.data[i] = wse::halfToFloat(h);
     } else if (d == "<i4") {
       int32_t v;
       memcpy(&v, p, 4);

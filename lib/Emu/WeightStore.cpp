@@ -1,6 +1,7 @@
 //===- WeightStore.cpp - Lazy parameter reads -----------------------------===//
 
 #include "wse/Emu/WeightStore.h"
+#include "wse/Support/HalfFloat.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -107,26 +108,6 @@ bool WeightStore::loadBlock(Param &p, uint64_t blockStart) {
   return true;
 }
 
-static float bf16ToFloat(uint16_t b) {
-  uint32_t bits = uint32_t(b) << 16;
-  float f;
-  memcpy(&f, &bits, 4);
-  return f;
-}
-
-static float f16ToFloat(uint16_t h) {
-  uint32_t sign = uint32_t(h >> 15);
-  int exp = (h >> 10) & 0x1f;
-  uint32_t mant = h & 0x3ff;
-  float f;
-  if (exp == 0)
-    f = std::ldexp(float(mant), -24);
-  else if (exp == 31)
-    f = mant ? NAN : INFINITY;
-  else
-    f = std::ldexp(float(mant | 0x400), exp - 25);
-  return sign ? -f : f;
-}
 
 float WeightStore::get(uint32_t param, uint64_t index) {
   Param &p = params[param];
@@ -144,7 +125,7 @@ float WeightStore::get(uint32_t param, uint64_t index) {
   case DType::BF16: {
     uint16_t h;
     memcpy(&h, at, 2);
-    return p.dtype == DType::F16 ? f16ToFloat(h) : bf16ToFloat(h);
+    return p.dtype == DType::F16 ? wse::halfToFloat(h) : wse::bf16ToFloat(h);
   }
   case DType::I32: {
     int32_t v;
