@@ -1,5 +1,6 @@
 //===- GraphImporter.cpp - One ONNX graph to a func.func ------------------===//
 #include "GraphImporter.h"
+#include "GraphValidation.h"
 #include "TensorConversion.h"
 
 #include "dialects/onnx/IR/ONNXOps.h"
@@ -21,10 +22,7 @@ GraphImporter::GraphImporter(MLIRContext *context, const ImportOptions &options,
       textModel(textModel), model(model), opsetVersion(opset), b(context) {}
 
 Location GraphImporter::nodeLoc(const onnx::NodeProto &node, size_t index) {
-  std::string name = node.name().empty()
-                         ? node.op_type() + "#" + std::to_string(index)
-                         : node.name();
-  return NameLoc::get(StringAttr::get(ctx, name));
+  return NameLoc::get(StringAttr::get(ctx, nodeName(node, index)));
 }
 
 Type GraphImporter::typeOf(StringRef name, Type fallbackElement) {
@@ -94,12 +92,8 @@ LogicalResult GraphImporter::collectTypes() {
     valueInfos[info.name()] = &info;
   for (const auto &info : graph.output())
     valueInfos[info.name()] = &info;
-  for (const auto &init : graph.initializer()) {
-    if (initializers.count(init.name()))
-      return emitError(NameLoc::get(StringAttr::get(ctx, init.name())))
-             << "initializer '" << init.name() << "' is defined twice";
+  for (const auto &init : graph.initializer())
     initializers[init.name()] = &init;
-  }
   if (graph.sparse_initializer_size())
     return emitError(UnknownLoc::get(ctx))
            << "sparse initializers are not supported";
@@ -107,35 +101,14 @@ LogicalResult GraphImporter::collectTypes() {
 }
 
 FailureOr<std::vector<const onnx::NodeProto *>> GraphImporter::sortNodes() {
-  // Real exporters emit nodes out of topological order.
+  // Real exporters emit nodes out of topological order. validateGraph has
+  // already checked that every value is defined exactly once.
   const onnx::GraphProto &graph = model.graph();
   llvm::StringMap<size_t> producer;
   for (int i = 0; i < graph.node_size(); ++i)
     for (const std::string &out : graph.node(i).output())
-      if (!out.empty()) {
-        if (producer.count(out) || initializers.count(out))
-          return emitError(nodeLoc(graph.node(i), i))
-                 << "value '" << out << "' is defined more than once";
+      if (!out.empty())
         producer[out] = i;
-      }
-  for (int i = 0; i < graph.node_size(); ++i) {
-    const onnx::NodeProto &node = graph.node(i);
-    for (const std::string &in : node.input()) {
-      if (in.empty())
-        continue;
-      if (!producer.count(in) && !values.count(in) && !initializers.count(in)) {
-        return emitError(nodeLoc(node, i))
-               << node.op_type() << " node reads '" << in
-               << "', which no node, input or initializer defines";
-      }
-    }
-    if (node.attribute_size())
-      for (const auto &attr : node.attribute())
-        if (attr.has_g() || attr.graphs_size())
-          return emitError(nodeLoc(node, i))
-                 << node.op_type()
-                 << " node has a subgraph; control flow is not supported";
-  }
   // Depth-first from each node in file order: a graph already in order keeps
   // its order, and a node is emitted only after its producers.
   std::vector<const onnx::NodeProto *> order;

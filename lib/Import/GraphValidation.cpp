@@ -8,25 +8,29 @@
 
 using namespace mlir;
 
-namespace {
-std::string nodeName(const onnx::NodeProto &node, int index) {
+std::string wse::import::nodeName(const onnx::NodeProto &node, size_t index) {
   return node.name().empty() ? node.op_type() + "#" + std::to_string(index)
                              : node.name();
 }
-} // namespace
 
 LogicalResult wse::import::validateGraph(const onnx::ModelProto &model,
                                          int64_t opset, Location fileLoc) {
   const onnx::GraphProto &graph = model.graph();
-  llvm::StringSet<> defined;
+  llvm::StringSet<> defined, initializers;
   for (const auto &input : graph.input())
     defined.insert(input.name());
-  for (const auto &init : graph.initializer())
+  for (const auto &init : graph.initializer()) {
+    if (!initializers.insert(init.name()).second)
+      return emitError(fileLoc)
+             << "initializer '" << init.name() << "' is defined twice";
     defined.insert(init.name());
-  for (const auto &node : graph.node())
-    for (const std::string &out : node.output())
-      if (!out.empty())
-        defined.insert(out);
+  }
+  for (int i = 0; i < graph.node_size(); ++i)
+    for (const std::string &out : graph.node(i).output())
+      if (!out.empty() && !defined.insert(out).second)
+        return emitError(fileLoc)
+               << "node '" << nodeName(graph.node(i), i) << "': value '" << out
+               << "' is defined more than once";
 
   onnx::checker::CheckerContext ctx;
   ctx.set_ir_version(model.ir_version());

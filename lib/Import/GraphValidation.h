@@ -15,6 +15,9 @@
 
 namespace wse::import {
 
+/// A node's name for messages and locations: its name, or "OpType#index".
+std::string nodeName(const onnx::NodeProto &node, size_t index);
+
 /// The ONNX operators (default domain) the importer handles.
 bool isSupportedOperator(llvm::StringRef opType);
 

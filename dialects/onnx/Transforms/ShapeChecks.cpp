@@ -108,18 +108,24 @@ Check checkOperands(Operation *op) {
 std::optional<std::string> wse::onnxir::findInvalidShape(Operation *op) {
   if (Check invalid = checkOperands(op))
     return invalid;
-  for (Type type : op->getResultTypes()) {
-    auto shaped = dyn_cast<RankedTensorType>(type);
-    if (!shaped || !shaped.hasStaticShape())
+  for (Type type : op->getResultTypes())
+    if (Check tooLarge = checkElementCount(type))
+      return "result " + *tooLarge;
+  return std::nullopt;
+}
+
+std::optional<std::string> wse::onnxir::checkElementCount(Type type) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  if (!shaped)
+    return std::nullopt;
+  int64_t count = 1;
+  for (int64_t d : shaped.getShape()) {
+    if (ShapedType::isDynamic(d) || d == 0)
       continue;
-    int64_t count = 1;
-    for (int64_t d : shaped.getShape()) {
-      if (d != 0 && count > kMaxTensorElements / d)
-        return llvm::formatv("result type {0} has more than 2^48 elements",
-                             shaped)
-            .str();
-      count *= d;
-    }
+    if (count > kMaxTensorElements / d)
+      return llvm::formatv("type {0} has more than 2^48 elements", shaped)
+          .str();
+    count *= d;
   }
   return std::nullopt;
 }

@@ -21,6 +21,10 @@ namespace wse::onnxir {
 /// byte sizes and products of dimensions.
 constexpr int64_t kMaxTensorElements = int64_t(1) << 48;
 
+/// Why `type` is too large (its known dimensions multiply to more than
+/// kMaxTensorElements), or nullopt.
+std::optional<std::string> checkElementCount(mlir::Type type);
+
 /// Why `op`'s known shape operands (or inferred result types) are invalid,
 /// or nullopt when nothing is wrong as far as is known.
 std::optional<std::string> findInvalidShape(mlir::Operation *op);

@@ -45,24 +45,6 @@ bool isONNXOp(Operation *op) {
   return isa_and_nonnull<ONNXDialect>(op->getDialect());
 }
 
-/// Inferred types must stay far from int64 overflow in element counts.
-std::optional<std::string> tooLarge(Type type) {
-  auto shaped = dyn_cast<RankedTensorType>(type);
-  if (!shaped)
-    return std::nullopt;
-  int64_t count = 1;
-  for (int64_t d : shaped.getShape()) {
-    if (ShapedType::isDynamic(d) || d == 0)
-      continue;
-    if (count > kMaxTensorElements / d)
-      return llvm::formatv("its inferred type {0} has more than 2^48 elements",
-                           shaped)
-          .str();
-    count *= d;
-  }
-  return std::nullopt;
-}
-
 struct ONNXStaticizePass
     : wse::onnxir::impl::ONNXStaticizeBase<ONNXStaticizePass> {
   using Base::Base;
@@ -95,8 +77,9 @@ struct ONNXStaticizePass
         for (auto [result, shape] : llvm::zip(op->getResults(), shapes)) {
           Type refined = refineType(result.getType(), shape);
           if (refined != result.getType()) {
-            if (std::optional<std::string> why = tooLarge(refined)) {
-              op->emitError() << "invalid " << op->getName() << ": " << *why;
+            if (std::optional<std::string> why = checkElementCount(refined)) {
+              op->emitError()
+                  << "invalid " << op->getName() << ": its inferred " << *why;
               invalid = true;
               return false;
             }
