@@ -16,7 +16,7 @@ for path in sys.argv[1:]:
         if m:
             ops[m.group(1) or m.group(2)] += 1
     params = PARAM.findall(text)
-    columns.append((path, ops, None, sum(int(p[2]) for p in params),
+    columns.append((path, ops, sum(int(p[2]) for p in params),
                     len(re.findall(r"tensor<[^>]*\?", text))))
 
 names = sorted(set().union(*[c[1] for c in columns]))
@@ -24,5 +24,5 @@ width = max([len(n) for n in names] + [10])
 print(f"{'op':<{width}} " + " ".join(f"{c[0].split('/')[-1]:>16}" for c in columns))
 for n in names:
     print(f"{n:<{width}} " + " ".join(f"{c[1][n]:>16}" for c in columns))
-print(f"{'weight bytes':<{width}} " + " ".join(f"{c[3]:>16}" for c in columns))
-print(f"{'dynamic types':<{width}} " + " ".join(f"{c[4]:>16}" for c in columns))
+print(f"{'weight bytes':<{width}} " + " ".join(f"{c[2]:>16}" for c in columns))
+print(f"{'dynamic types':<{width}} " + " ".join(f"{c[3]:>16}" for c in columns))
