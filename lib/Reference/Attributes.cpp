@@ -75,3 +75,45 @@ llvm::Expected<Tensor> wse::ref::tensorFromAttr(Attribute attr) {
           zext ? static_cast<int64_t>(v.getZExtValue()) : v.getSExtValue();
   return t;
 }
+
+llvm::Expected<DenseElementsAttr>
+wse::ref::tensorToAttr(const Tensor &t, RankedTensorType type) {
+  if (!type.hasStaticShape() || type.getShape() != llvm::ArrayRef(t.shape))
+    return makeError("a " + shapeString(t.shape) +
+                     " value does not have type " + typeString(type));
+  Type elem = type.getElementType();
+  if (auto ft = dyn_cast<FloatType>(elem)) {
+    if (!t.isFloat())
+      return makeError("an integer value does not have type " +
+                       typeString(type));
+    SmallVector<APFloat> values;
+    values.reserve(t.f.size());
+    for (float v : t.f) {
+      APFloat x(v);
+      bool lost;
+      x.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      values.push_back(x);
+    }
+    // DenseElementsAttr::get stores equal values as a splat.
+    return DenseElementsAttr::get(type, values);
+  }
+  auto it = dyn_cast<IntegerType>(elem);
+  auto dtype = dtypeOf(elem);
+  if (!dtype)
+    return dtype.takeError();
+  if (t.isFloat())
+    return makeError("a float value does not have type " + typeString(type));
+  SmallVector<APInt> values;
+  values.reserve(t.i.size());
+  for (int64_t v : t.i) {
+    // Kernels wrap to the width; a value that does not fit is a bug upstream
+    // (wrong dtype), not something to truncate silently.
+    if (wrapInt(v, *dtype) != v)
+      return makeError("value " + llvm::Twine(v) + " does not fit " +
+                       typeString(type));
+    values.push_back(APInt(it.getWidth(), static_cast<uint64_t>(v),
+                           /*isSigned=*/!isUnsigned(*dtype),
+                           /*implicitTrunc=*/true));
+  }
+  return DenseElementsAttr::get(type, values);
+}

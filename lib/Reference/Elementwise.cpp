@@ -2,7 +2,10 @@
 //
 // Float math runs in fp32 (std:: float overloads) and is rounded to the
 // result's precision when that is f16/bf16; integer math runs in int64 and
-// wraps to the element width, the C/ONNX semantics.
+// wraps to the element width, the C/ONNX semantics. Unsigned values are held
+// zero-extended, so ui64 above 2^63 compares and divides as uint64. Integer
+// results C leaves undefined (division by zero, a float out of range) are
+// errors: the constant folder then keeps the op.
 //
 //===----------------------------------------------------------------------===//
 
@@ -80,16 +83,19 @@ llvm::Expected<Tensor> wse::ref::unary(UnaryKind kind, const Tensor &x) {
   if (kind == UnaryKind::Identity)
     return r;
   if (!x.isFloat()) {
+    bool uns = isUnsigned(x.dtype);
     for (int64_t &v : r.i) {
+      // Negation in uint64 wraps INT64_MIN instead of overflowing.
+      int64_t neg = static_cast<int64_t>(0 - static_cast<uint64_t>(v));
       switch (kind) {
       case UnaryKind::Neg:
-        v = wrapInt(-v, x.dtype);
+        v = wrapInt(neg, x.dtype);
         break;
       case UnaryKind::Abs:
-        v = wrapInt(v < 0 ? -v : v, x.dtype);
+        v = wrapInt(!uns && v < 0 ? neg : v, x.dtype);
         break;
       case UnaryKind::Relu:
-        v = v < 0 ? 0 : v;
+        v = !uns && v < 0 ? 0 : v;
         break;
       case UnaryKind::Not:
         v = !v;
@@ -159,6 +165,36 @@ llvm::Expected<Tensor> wse::ref::unary(UnaryKind kind, const Tensor &x) {
   return r;
 }
 
+/// Integer Pow with an integer exponent, exact modulo 2^64 (the result is
+/// then wrapped to the width, like repeated Mul). A negative exponent gives
+/// 1/x^n truncated toward zero; 0 to a negative power is a division by zero.
+static llvm::Expected<int64_t> intPow(int64_t x, int64_t y, bool unsignedY) {
+  if (y < 0 && !unsignedY) {
+    if (x == 0)
+      return makeError("integer 0 raised to a negative power");
+    if (x == 1 || x == -1)
+      return (y % 2 == 0) ? 1 : x;
+    return 0;
+  }
+  uint64_t base = static_cast<uint64_t>(x), result = 1;
+  for (auto n = static_cast<uint64_t>(y); n; n >>= 1) {
+    if (n & 1)
+      result *= base;
+    base *= base;
+  }
+  return static_cast<int64_t>(result);
+}
+
+/// Integer Pow with a float exponent: computed in double and truncated; a
+/// result outside int64 (or NaN) is refused, as for Cast.
+static llvm::Expected<int64_t> intPowFloat(int64_t x, float y) {
+  double p = std::trunc(std::pow(static_cast<double>(x), y));
+  if (!(std::fabs(p) < 9.2233720368547758e18))
+    return makeError("integer Pow result " + std::to_string(p) +
+                     " is out of range");
+  return static_cast<int64_t>(p);
+}
+
 static llvm::StringRef binaryName(BinaryKind k) {
   switch (k) {
   case BinaryKind::Add:
@@ -216,6 +252,12 @@ llvm::Expected<Tensor> wse::ref::binary(BinaryKind kind, const Tensor &a,
         v = kind == BinaryKind::Equal  ? x == y
             : kind == BinaryKind::Less ? x < y
                                        : x > y;
+      } else if (isUnsigned(a.dtype)) {
+        auto x = static_cast<uint64_t>(a.i[ia[e]]),
+             y = static_cast<uint64_t>(b.i[ib[e]]);
+        v = kind == BinaryKind::Equal  ? x == y
+            : kind == BinaryKind::Less ? x < y
+                                       : x > y;
       } else {
         int64_t x = a.i[ia[e]], y = b.i[ib[e]];
         v = kind == BinaryKind::Equal  ? x == y
@@ -263,13 +305,16 @@ llvm::Expected<Tensor> wse::ref::binary(BinaryKind kind, const Tensor &a,
     return r;
   }
 
+  bool uns = isUnsigned(a.dtype);
   for (int64_t e = 0; e < n; ++e) {
     int64_t x = a.i[ia[e]];
     int64_t z = 0;
     if (kind == BinaryKind::Pow) {
-      double y = b.getDouble(ib[e]);
-      z = static_cast<int64_t>(std::pow(static_cast<double>(x), y));
-      r.i[e] = wrapInt(z, a.dtype);
+      auto p = b.isFloat() ? intPowFloat(x, b.f[ib[e]])
+                           : intPow(x, b.i[ib[e]], isUnsigned(b.dtype));
+      if (!p)
+        return p.takeError();
+      r.i[e] = wrapInt(*p, a.dtype);
       continue;
     }
     int64_t y = b.i[ib[e]];
@@ -288,16 +333,18 @@ llvm::Expected<Tensor> wse::ref::binary(BinaryKind kind, const Tensor &a,
     case BinaryKind::Div:
       if (y == 0)
         return makeError("integer division by zero");
-      if (x == std::numeric_limits<int64_t>::min() && y == -1)
-        z = x;
+      if (uns)
+        z = static_cast<int64_t>(ux / uy);
+      else if (x == std::numeric_limits<int64_t>::min() && y == -1)
+        z = x; // the two's complement wrap of 2^63
       else
         z = x / y; // truncates toward zero, as ONNX integer Div
       break;
     case BinaryKind::Max:
-      z = std::max(x, y);
+      z = uns ? static_cast<int64_t>(std::max(ux, uy)) : std::max(x, y);
       break;
     case BinaryKind::Min:
-      z = std::min(x, y);
+      z = uns ? static_cast<int64_t>(std::min(ux, uy)) : std::min(x, y);
       break;
     case BinaryKind::And:
       z = x && y;
@@ -344,7 +391,10 @@ llvm::Expected<Tensor> wse::ref::cast(const Tensor &x, DType to) {
   Tensor r(to, x.shape);
   for (int64_t e = 0, n = x.numElements(); e < n; ++e) {
     if (isFloat(to)) {
-      float v = x.isFloat() ? x.f[e] : static_cast<float>(x.i[e]);
+      float v = x.isFloat() ? x.f[e]
+                : isUnsigned(x.dtype)
+                    ? static_cast<float>(static_cast<uint64_t>(x.i[e]))
+                    : static_cast<float>(x.i[e]);
       r.f[e] = roundFloat(v, to);
     } else if (to == DType::I1) {
       r.i[e] = x.isFloat() ? x.f[e] != 0.0f : x.i[e] != 0;

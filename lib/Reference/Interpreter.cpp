@@ -3,7 +3,8 @@
 // Walks the function body in program order, maps each onnx op to its kernel
 // (Kernels.h), checks every result against the type the IR declares (so a
 // wrong shape inference is reported at the op that has it) and frees each
-// value after its last use.
+// value after its last use. evaluateOp is the same per-op step on its own,
+// for the constant folder.
 //
 //===----------------------------------------------------------------------===//
 
@@ -74,7 +75,9 @@ namespace {
 /// Evaluates one op given its operand values.
 class OpEvaluator {
 public:
-  OpEvaluator(ONNXInterpreter &interp, llvm::ArrayRef<const Tensor *> in)
+  /// `interp` reads parameters; it is null for a lone op (evaluateOp), which
+  /// then cannot evaluate onnx.param_ref.
+  OpEvaluator(ONNXInterpreter *interp, llvm::ArrayRef<const Tensor *> in)
       : interp(interp), in(in) {}
 
   llvm::Expected<Results> eval(Operation *op);
@@ -89,7 +92,7 @@ private:
   }
   llvm::Expected<Results> reduceOp(ReduceKind k, Operation *op);
 
-  ONNXInterpreter &interp;
+  ONNXInterpreter *interp;
   llvm::ArrayRef<const Tensor *> in;
 };
 } // namespace
@@ -225,8 +228,12 @@ llvm::Expected<Results> OpEvaluator::eval(Operation *op) {
         return wrap(shapeOf(arg(0), s.getStart(), s.getEnd()));
       })
       .Case([&](onnx::RangeOp) { return wrap(range(arg(0), arg(1), arg(2))); })
-      .Case([&](onnx::ParamRefOp p) {
-        return wrap(interp.loadParameter(p.getName()));
+      .Case([&](onnx::ParamRefOp p) -> R {
+        // A weight is never a compile-time constant: folding it would copy
+        // the parameter into the IR.
+        if (!interp)
+          return makeError("a parameter is only read by a function run");
+        return wrap(interp->loadParameter(p.getName()));
       })
       .Default([&](Operation *) -> R {
         return makeError("unsupported op (the reference interpreter knows the "
@@ -255,6 +262,41 @@ static llvm::Error checkType(const Tensor &t, Type declared,
   return makeError(what + " is " + shapeString(t.shape) + "x" +
                    dtypeName(t.dtype) + " but the IR declares " +
                    typeString(declared));
+}
+
+/// Evaluates `op` and checks its results against the IR: the one step that
+/// ONNXInterpreter::run and evaluateOp share. Errors name the op.
+static llvm::Expected<Results> evalChecked(Operation *op,
+                                           llvm::ArrayRef<const Tensor *> in,
+                                           ONNXInterpreter *interp) {
+  if (op->getNumRegions() != 0 ||
+      op->getDialect() !=
+          op->getContext()->getLoadedDialect<onnx::ONNXDialect>())
+    return opError(op, "unsupported op (the reference interpreter knows "
+                       "the onnx dialect only)");
+  // Kernels index their operands without checking.
+  if (in.size() != op->getNumOperands())
+    return opError(op, "given " + llvm::Twine(in.size()) + " operands for " +
+                           llvm::Twine(op->getNumOperands()));
+  auto results = OpEvaluator(interp, in).eval(op);
+  if (!results)
+    return opError(op, llvm::toString(results.takeError()));
+  if (results->size() != op->getNumResults())
+    return opError(op, "computed " + llvm::Twine(results->size()) +
+                           " results for " + llvm::Twine(op->getNumResults()));
+  for (auto [k, t] : llvm::enumerate(*results))
+    if (auto err = checkType(t, op->getResult(k).getType(),
+                             "result #" + llvm::Twine(k)))
+      return opError(op, llvm::toString(std::move(err)));
+  return results;
+}
+
+llvm::Expected<Results> wse::ref::evaluateOp(Operation *op,
+                                             llvm::ArrayRef<Tensor> operands) {
+  std::vector<const Tensor *> in;
+  for (const Tensor &t : operands)
+    in.push_back(&t);
+  return evalChecked(op, in, /*interp=*/nullptr);
 }
 
 /// Brings a caller's input to the argument's element type. Inputs usually
@@ -323,24 +365,9 @@ llvm::Expected<Results> ONNXInterpreter::run(func::FuncOp func,
       }
       return out;
     }
-    if (op.getNumRegions() != 0 ||
-        op.getDialect() !=
-            module.getContext()->getLoadedDialect<onnx::ONNXDialect>())
-      return opError(&op, "unsupported op (the reference interpreter knows "
-                          "the onnx dialect only)");
-
-    OpEvaluator evaluator(*this, operands);
-    auto results = evaluator.eval(&op);
+    auto results = evalChecked(&op, operands, this);
     if (!results)
-      return opError(&op, llvm::toString(results.takeError()));
-    if (results->size() != op.getNumResults())
-      return opError(&op, "computed " + llvm::Twine(results->size()) +
-                              " results for " +
-                              llvm::Twine(op.getNumResults()));
-    for (auto [k, t] : llvm::enumerate(*results))
-      if (auto err = checkType(t, op.getResult(k).getType(),
-                               "result #" + llvm::Twine(k)))
-        return opError(&op, llvm::toString(std::move(err)));
+      return results.takeError();
     if (options.onOpEvaluated)
       if (auto err = options.onOpEvaluated(&op, *results))
         return std::move(err);

@@ -416,8 +416,12 @@ llvm::Expected<Tensor> wse::ref::range(const Tensor &start, const Tensor &limit,
     float s = start.f[0], l = limit.f[0], d = delta.f[0];
     if (d == 0.0f)
       return makeError("delta is 0");
-    float count = std::max(std::ceil((l - s) / d), 0.0f);
-    if (!(count < 4294967296.0f))
+    // The count in double, as onnxruntime and shape inference compute it (in
+    // fp32, 0.3f / 0.1f would round down to 3 and the result would disagree
+    // with the static type the onnx passes infer).
+    double count = std::max(
+        std::ceil((static_cast<double>(l) - s) / static_cast<double>(d)), 0.0);
+    if (!(count < 4294967296.0))
       return makeError("range has too many elements");
     auto n = static_cast<int64_t>(count);
     Tensor r(start.dtype, {n});
@@ -428,13 +432,24 @@ llvm::Expected<Tensor> wse::ref::range(const Tensor &start, const Tensor &limit,
   int64_t s = start.i[0], l = limit.i[0], d = delta.i[0];
   if (d == 0)
     return makeError("delta is 0");
-  int64_t n = d > 0 ? (l > s ? (l - s + d - 1) / d : 0)
-                    : (s > l ? (s - l + (-d) - 1) / (-d) : 0);
+  // The span and the steps in uint64: exact where int64 would overflow
+  // (e.g. from INT64_MIN), and the values wrap like repeated Add.
+  auto us = static_cast<uint64_t>(s), ul = static_cast<uint64_t>(l),
+       ud = static_cast<uint64_t>(d);
+  uint64_t count = 0;
+  if (d > 0 && l > s)
+    count = (ul - us - 1) / ud + 1;
+  else if (d < 0 && s > l)
+    count = (us - ul - 1) / (0 - ud) + 1;
+  if (count > (uint64_t(1) << 32))
+    return makeError("range has too many elements");
+  auto n = static_cast<int64_t>(count);
   if (auto err = checkAllocatable({n}))
     return std::move(err);
   Tensor r(start.dtype, {n});
   for (int64_t k = 0; k < n; ++k)
-    r.i[k] = wrapInt(s + k * d, start.dtype);
+    r.i[k] = wrapInt(static_cast<int64_t>(us + static_cast<uint64_t>(k) * ud),
+                     start.dtype);
   return r;
 }
 

@@ -1,11 +1,13 @@
-//===- ONNXInterpreter.h - Reference interpreter for the onnx dialect -*- C++
-//-*-===//
+//===- ONNXInterpreter.h - onnx reference interpreter -----------*- C++ -*-===//
 //
 // Evaluates a func.func of the `onnx` dialect on host tensors, op by op in
 // program order, with the full ONNX semantics of each op as canonicalized in
 // the dialect. It is the numerical oracle of the project: it checks that the
 // importer and the onnx passes preserve a model's semantics (against torch
 // references) and serves as the golden reference for lower IR levels.
+//
+// The same per-op evaluation (evaluateOp) is the constant folder of the onnx
+// passes, so a folded constant is what the program computes at run time.
 //
 // Every failure (unsupported op, bad input, a result whose shape disagrees
 // with the type the IR declares, an unreadable weight) is an llvm::Error
@@ -18,7 +20,9 @@
 
 #include "wse/Reference/Tensor.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
 
 #include <functional>
@@ -35,6 +39,20 @@ llvm::Expected<DType> dtypeOf(mlir::Type elementType);
 
 /// A constant's value (dense or splat elements of any supported type).
 llvm::Expected<Tensor> tensorFromAttr(mlir::Attribute attr);
+
+/// The inverse of tensorFromAttr: `t` as a dense attribute of `type`, whose
+/// shape must be `t`'s. Integers and bools must fit the element type (exact,
+/// never wrapped here); floats are rounded to it (fp32 -> f16/bf16 as the
+/// kernels round). Equal elements give a splat.
+llvm::Expected<mlir::DenseElementsAttr>
+tensorToAttr(const Tensor &t, mlir::RankedTensorType type);
+
+/// Evaluates one onnx op on its operand values (one per operand, in order),
+/// with the kernels and the result checks of ONNXInterpreter::run: a result
+/// whose shape or element type disagrees with the IR's is an error. Ops whose
+/// value is not a function of their operands (onnx.param_ref) are refused.
+llvm::Expected<std::vector<Tensor>> evaluateOp(mlir::Operation *op,
+                                               llvm::ArrayRef<Tensor> operands);
 
 struct InterpreterOptions {
   /// `onnx.parameter` files are relative to this directory (the model's
