@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
 
 namespace wse::onnxir {
 
@@ -18,6 +19,9 @@ namespace wse::onnxir {
 /// Registers the passes and the `onnx-prepare` pipeline (staticize,
 /// recompose, canonicalize, CSE) with the global registry.
 void registerONNXPassesAndPipelines();
+
+/// Adds the `onnx-prepare` passes to `pm`.
+void buildONNXPreparePipeline(mlir::OpPassManager &pm);
 
 } // namespace wse::onnxir
 

@@ -7,16 +7,18 @@
 
 using namespace mlir;
 
+void wse::onnxir::buildONNXPreparePipeline(OpPassManager &pm) {
+  pm.addPass(createONNXStaticize());
+  pm.addNestedPass<func::FuncOp>(createONNXRecompose());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 void wse::onnxir::registerONNXPassesAndPipelines() {
   registerONNXStaticize();
   registerONNXRecompose();
   PassPipelineRegistration<>(
       "onnx-prepare",
       "Static shapes, recomposed idioms, canonicalized and CSE'd onnx IR",
-      [](OpPassManager &pm) {
-        pm.addPass(createONNXStaticize());
-        pm.addNestedPass<func::FuncOp>(createONNXRecompose());
-        pm.addPass(createCanonicalizerPass());
-        pm.addPass(createCSEPass());
-      });
+      buildONNXPreparePipeline);
 }

@@ -1,0 +1,68 @@
+//===- CostModel.h - Analytical cost of wafer ops ---------------*- C++ -*-===//
+//
+// The numbers wafer-place, wafer-schedule-streams, wafer-verify and
+// wafer-cost-report share. The assumptions behind every formula are listed
+// in docs/wafer/cost-model.md; later work validates them on the emulator.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WSE_DIALECT_WAFER_ANALYSIS_COSTMODEL_H
+#define WSE_DIALECT_WAFER_ANALYSIS_COSTMODEL_H
+
+#include "dialects/wafer/IR/WaferOps.h"
+#include "wse/Machine/MachineDescription.h"
+
+namespace wse::wafer {
+
+/// Placement-independent work of one op.
+struct OpWork {
+  double flops = 0;           ///< arithmetic operations; an FMA counts 2
+  int64_t weightBytes = 0;    ///< bytes of operands defined by wafer.stream
+  int64_t activationBytes = 0; ///< bytes of the other operands and results
+  int64_t movedBytes = 0;     ///< bytes a data-movement op sends over the fabric
+  /// Tokens (rows of the activation) one pass of a streamed weight serves:
+  /// the product of a linear's input dimensions except the last.
+  int64_t tokens = 0;
+};
+
+/// FLOPs and bytes of `op`. Ops without work (constants, streams, parameters)
+/// return zeros.
+OpWork estimateWork(mlir::Operation *op);
+
+/// The op's cost on its rectangle of `machine`.
+struct OpTiming {
+  int64_t numPEs = 0;
+  double computeCycles = 0; ///< flops / (2 * simd lanes * PEs)
+  double streamCycles = 0;  ///< weight bytes / edge-port bytes per cycle
+  double fabricCycles = 0;  ///< multicast, reductions and data movement
+  /// max(compute, stream): the roofline bound.
+  double rooflineCycles = 0;
+  /// The model's estimate (roofline plus fabric latency and overheads).
+  double estimatedCycles = 0;
+  /// Bytes a PE needs while the op runs: its blocks of operands and
+  /// results plus weight buffers (resident weights in pipelined mode).
+  int64_t sramBytesPerPE = 0;
+  /// Tokens needed for compute to take as long as streaming the weights
+  /// (0 for ops without streamed weights).
+  double tokensToKeepPace = 0;
+};
+
+/// Edge-port bytes per cycle available to a rectangle (ports on the west and
+/// east edges whose rows fall inside the rectangle's rows).
+double streamBytesPerCycle(const machine::MachineDescription &machine,
+                           RectAttr rect);
+
+/// Timing of `op` on `rect` (its placement when null). Uses the operand and
+/// result distributions when present, else assumes the op's work is spread
+/// evenly over the rectangle.
+OpTiming estimateTiming(mlir::Operation *op,
+                        const machine::MachineDescription &machine,
+                        RectAttr rect = {});
+
+/// SRAM bytes every PE keeps for code and the runtime (subtracted from the
+/// machine's SRAM before anything is placed).
+int64_t codeReserveBytes(const machine::MachineDescription &machine);
+
+} // namespace wse::wafer
+
+#endif

@@ -1,0 +1,116 @@
+//===- Passes.td - wafer dialect passes --------------------*- tablegen -*-===//
+
+#ifndef WSE_DIALECT_WAFER_PASSES_TD
+#define WSE_DIALECT_WAFER_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def WaferTarget : Pass<"wafer-target", "mlir::ModuleOp"> {
+  let summary = "attach the target machine to the module";
+  let description = [{
+    Sets the module's `wafer.target` attribute from a preset name (wse2,
+    wse3, 4x4, 8x8, 32x32, 64x64) or a machine JSON file, the same
+    descriptions `wse-emu --machine` reads. Without the option an existing
+    attribute is kept; a module with neither is an error.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "\"\"",
+           "preset name or path to a machine JSON file">,
+  ];
+  let dependentDialects = ["::wse::wafer::WaferDialect"];
+}
+
+def WaferFuseElementwise : Pass<"wafer-fuse-elementwise"> {
+  let summary = "merge chains of wafer.elementwise ops into one body";
+  let description = [{
+    A `wafer.elementwise` whose result is used only by another
+    `wafer.elementwise` (and has the consumer's shape) is inlined into the
+    consumer's body, so GELU, SiLU, masking and scaling chains become one op
+    that reads each operand once. Producers with other users are kept.
+  }];
+  let dependentDialects = ["::wse::wafer::WaferDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
+def WaferPlace : Pass<"wafer-place", "mlir::ModuleOp"> {
+  let summary = "give every op a rectangle of PEs";
+  let description = [{
+    `mode=stream` (default): ops run one after another on the whole mesh
+    (or the rectangle given by `rect=x,y,width,height`); weights are
+    streamed (`wafer.stream` keeps no `resident` flag).
+
+    `mode=pipelined`: every layer op gets its own rectangle, sized by its
+    work and at least large enough to hold its weights in SRAM; weights are
+    marked `resident`. When the weights do not fit, the pass fails and says
+    by how many bytes and PEs.
+
+    Records the mode in the module attribute `wafer.mode`. Needs
+    `wafer.target`.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", "\"stream\"",
+           "stream or pipelined">,
+    Option<"rect", "rect", "std::string", "\"\"",
+           "x,y,width,height of the rectangle to use (default: whole mesh)">,
+  ];
+  let dependentDialects = ["::wse::wafer::WaferDialect"];
+}
+
+def WaferLayout : Pass<"wafer-layout", "mlir::ModuleOp"> {
+  let summary = "choose tensor distributions and insert the data movement between them";
+  let description = [{
+    Gives every tensor value a `#wafer.dist` encoding (function arguments
+    and results included) and inserts `wafer.relayout` where a producer's
+    distribution differs from what its consumer needs. Rules are in
+    docs/wafer/layout.md. Needs placed ops.
+  }];
+  let dependentDialects = ["::wse::wafer::WaferDialect"];
+}
+
+def WaferScheduleStreams : Pass<"wafer-schedule-streams", "mlir::ModuleOp"> {
+  let summary = "order weight streams, size their buffers and estimate arrival windows";
+  let description = [{
+    Gives each `wafer.stream` its `order`, buffering `depth`, `chunk_bytes`,
+    `region` and estimated `start_cycle`/`end_cycle`, using the cost model:
+    layer k+1's weights stream while layer k computes (double buffering)
+    within the SRAM left after activations, at the edge-port bandwidth.
+  }];
+  let options = [
+    Option<"depth", "depth", "int64_t", "2",
+           "buffers per stream (2 = double buffering)">,
+  ];
+  let dependentDialects = ["::wse::wafer::WaferDialect"];
+}
+
+def WaferVerify : Pass<"wafer-verify", "mlir::ModuleOp"> {
+  let summary = "check placed, scheduled IR against the target's limits";
+  let description = [{
+    Checks SRAM per PE (activations, buffered or resident weights, code
+    reserve), routing colors per op, placements inside the mesh and
+    non-overlapping in pipelined mode, distributions on every tensor, and
+    that concurrently active streams do not exceed the edge-port bandwidth.
+    Each message names the op and the PE.
+  }];
+  let dependentDialects = ["::wse::wafer::WaferDialect"];
+}
+
+def WaferCostReport : Pass<"wafer-cost-report", "mlir::ModuleOp"> {
+  let summary = "print the per-layer cost model as a table and/or JSON";
+  let description = [{
+    For every op: FLOPs, bytes streamed, estimated cycles, compute-bound and
+    stream-bound cycles (the roofline bound is the larger), SRAM high-water
+    mark per PE, and the tokens needed for streaming to keep pace with
+    compute; then totals. The IR is unchanged. Assumptions are documented in
+    docs/wafer/cost-model.md.
+  }];
+  let options = [
+    Option<"table", "table", "std::string", "\"-\"",
+           "file for the text table ('-' = stderr, '' = none)">,
+    Option<"json", "json", "std::string", "\"\"",
+           "file for the JSON report ('-' = stdout, '' = none)">,
+  ];
+  let dependentDialects = ["::wse::wafer::WaferDialect"];
+}
+
+#endif // WSE_DIALECT_WAFER_PASSES_TD

@@ -1,0 +1,40 @@
+//===- Pipelines.h - Named pass pipelines -----------------------*- C++ -*-===//
+#ifndef WSE_PIPELINES_PIPELINES_H
+#define WSE_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace wse {
+
+struct WSEPipelineOptions : mlir::PassPipelineOptions<WSEPipelineOptions> {
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("preset name or machine JSON file"),
+                             llvm::cl::init("wse2")};
+  Option<std::string> mode{*this, "mode",
+                           llvm::cl::desc("stream or pipelined"),
+                           llvm::cl::init("stream")};
+  Option<std::string> rect{
+      *this, "rect",
+      llvm::cl::desc("x,y,width,height to use (default: whole mesh)"),
+      llvm::cl::init("")};
+  Option<int64_t> depth{*this, "depth",
+                        llvm::cl::desc("buffers per weight stream"),
+                        llvm::cl::init(2)};
+  Option<std::string> costJson{
+      *this, "cost-json",
+      llvm::cl::desc("also write the cost report as JSON to this file"),
+      llvm::cl::init("")};
+};
+
+/// onnx (imported) -> onnx-prepare -> wafer, placed, laid out, scheduled and
+/// verified.
+void buildWSEPipeline(mlir::OpPassManager &pm,
+                      const WSEPipelineOptions &options);
+
+/// Registers every pass of the project and the named pipelines.
+void registerAllPassesAndPipelines();
+
+} // namespace wse
+
+#endif

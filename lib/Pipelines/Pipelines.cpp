@@ -1,0 +1,41 @@
+//===- Pipelines.cpp - Named pass pipelines ----------------------------------===//
+
+#include "wse/Pipelines/Pipelines.h"
+
+#include "dialects/onnx/Transforms/Passes.h"
+#include "dialects/wafer/Transforms/Passes.h"
+#include "wse/Conversion/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void wse::buildWSEPipeline(OpPassManager &pm,
+                           const WSEPipelineOptions &options) {
+  onnxir::buildONNXPreparePipeline(pm);
+  pm.addPass(createConvertONNXToWafer());
+  pm.addPass(wafer::createWaferFuseElementwise());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(wafer::createWaferTarget({options.target}));
+  pm.addPass(wafer::createWaferPlace({options.mode, options.rect}));
+  pm.addPass(wafer::createWaferLayout());
+  pm.addPass(wafer::createWaferScheduleStreams({options.depth}));
+  pm.addPass(wafer::createWaferVerify());
+  if (!options.costJson.empty())
+    pm.addPass(wafer::createWaferCostReport({"", options.costJson}));
+}
+
+void wse::registerAllPassesAndPipelines() {
+  onnxir::registerONNXPassesAndPipelines();
+  wafer::registerWaferPassesAndPipelines();
+  registerConversionPasses();
+  PassPipelineRegistration<WSEPipelineOptions>(
+      "wse-pipeline",
+      "Imported onnx IR to placed, laid-out, scheduled and verified wafer IR "
+      "(onnx-prepare, convert-onnx-to-wafer, wafer-fuse-elementwise, "
+      "wafer-target, wafer-place, wafer-layout, wafer-schedule-streams, "
+      "wafer-verify)",
+      buildWSEPipeline);
+}
