@@ -116,7 +116,7 @@ def Wafer_ConstantOp : Wafer_Op<"constant",
   let arguments = (ins ElementsAttr:$value,
                    OptionalAttr<Wafer_RectAttr>:$placement);
   let results = (outs Wafer_Tensor:$output);
-  let assemblyFormat = "$value attr-dict `:` type($output)";
+  let assemblyFormat = "$value attr-dict `->` type($output)";
   let hasFolder = 1;
   let hasVerifier = 1;
 }
