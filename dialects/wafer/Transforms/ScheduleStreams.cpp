@@ -216,11 +216,13 @@ void ScheduleStreamsPass::runOnOperation() {
       stream.setResident(true);
   }
 
-  // Timeline. Resident weights load first, one after another.
+  // Timeline. Resident weights load first, one after another. Stream
+  // windows are whole cycles (start rounded up, length rounded up) so that
+  // consecutive windows never overlap and never exceed the port rate.
   auto duration = [&](StreamUse *use) {
     int64_t bytes =
         use->type.getNumElements() * elementBytes(use->type.getElementType());
-    return double(bytes) / streamBytesPerCycle(machine, use->region);
+    return std::ceil(double(bytes) / streamBytesPerCycle(machine, use->region));
   };
   double portsFree = 0;
   for (StreamUse *use : order) {
@@ -244,14 +246,15 @@ void ScheduleStreamsPass::runOnOperation() {
       bufferFree = use->depth >= 2 ? opStart[p] : opFinish[p];
     }
     double length = duration(use);
-    use->start = std::max(portsFree, bufferFree);
+    use->start = std::ceil(std::max(portsFree, bufferFree));
     int64_t share = weightShareBytes(use->type, use->region);
     double ahead =
         std::min(1.0, double(use->depth * use->chunkBytes) / double(share));
     use->end = use->start + length;
     // What does not fit in the buffers arrives only as the consumer eats.
     if (ahead < 1.0)
-      use->end = std::max(use->end, consumerStart + length * (1.0 - ahead));
+      use->end =
+          std::max(use->end, std::ceil(consumerStart + length * (1.0 - ahead)));
     portsFree = use->end;
     previous = use;
   };
@@ -278,8 +281,7 @@ void ScheduleStreamsPass::runOnOperation() {
 
   for (StreamUse *use : order) {
     use->stream.setStartCycleAttr(
-        builder.getI64IntegerAttr(int64_t(std::floor(use->start))));
-    use->stream.setEndCycleAttr(
-        builder.getI64IntegerAttr(int64_t(std::ceil(use->end))));
+        builder.getI64IntegerAttr(int64_t(use->start)));
+    use->stream.setEndCycleAttr(builder.getI64IntegerAttr(int64_t(use->end)));
   }
 }
