@@ -16,10 +16,10 @@ namespace wse::wafer {
 
 /// Placement-independent work of one op.
 struct OpWork {
-  double flops = 0;           ///< arithmetic operations; an FMA counts 2
-  int64_t weightBytes = 0;    ///< bytes of operands defined by wafer.stream
+  double flops = 0;            ///< arithmetic operations; an FMA counts 2
+  int64_t weightBytes = 0;     ///< bytes of operands defined by wafer.stream
   int64_t activationBytes = 0; ///< bytes of the other operands and results
-  int64_t movedBytes = 0;     ///< bytes a data-movement op sends over the fabric
+  int64_t movedBytes = 0; ///< bytes a data-movement op sends over the fabric
   /// Tokens (rows of the activation) one pass of a streamed weight serves:
   /// the product of a linear's input dimensions except the last.
   int64_t tokens = 0;
@@ -45,6 +45,12 @@ struct OpTiming {
   /// Tokens needed for compute to take as long as streaming the weights
   /// (0 for ops without streamed weights).
   double tokensToKeepPace = 0;
+
+  // Parts of the figures above, for reports and diagnostics.
+  int64_t streamedBytes = 0;        ///< weight bytes streamed (not resident)
+  int64_t activationBytesPerPE = 0; ///< non-weight operands and results
+  int64_t weightBytesPerPE = 0;     ///< stream buffers or resident shares
+  double overheadCycles = 0;        ///< fixed per-op cost (task switch, setup)
 };
 
 /// Edge-port bytes per cycle available to a rectangle (ports on the west and
@@ -58,6 +64,15 @@ double streamBytesPerCycle(const machine::MachineDescription &machine,
 OpTiming estimateTiming(mlir::Operation *op,
                         const machine::MachineDescription &machine,
                         RectAttr rect = {});
+
+/// Bytes one PE of `rect` holds of `weight` under its distribution (the
+/// share a resident weight occupies, the cap of a stream's chunk).
+int64_t weightShareBytes(mlir::RankedTensorType weight, RectAttr rect);
+
+/// The smallest useful chunk of `weight` per PE: one element for every
+/// index of its undistributed dimensions, i.e. one row block (a column of
+/// a [K/height, N] block is elementBytes * ceil(K / height)).
+int64_t minimalChunkBytes(mlir::RankedTensorType weight, RectAttr rect);
 
 /// SRAM bytes every PE keeps for code and the runtime (subtracted from the
 /// machine's SRAM before anything is placed).

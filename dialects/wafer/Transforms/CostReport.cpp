@@ -1,17 +1,243 @@
-// PLACEHOLDER: being written; fails loudly until then.
+//===- CostReport.cpp - Print the cost model per op and in total
+//-----------===//
+//
+// One row per op that runs (constants, parameters and streams have no run
+// of their own; a stream's bytes are charged to its consumer), then totals.
+// The IR is not changed. Formulas: docs/wafer/cost-model.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/wafer/Analysis/CostModel.h"
 #include "dialects/wafer/Transforms/Passes.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace wse::wafer {
 #define GEN_PASS_DEF_WAFERCOSTREPORT
 #include "dialects/wafer/Transforms/Passes.h.inc"
 } // namespace wse::wafer
 
-namespace {
-struct Impl : wse::wafer::impl::WaferCostReportBase<Impl> {
-  using WaferCostReportBase::WaferCostReportBase;
-  void runOnOperation() override {
-    getOperation()->emitError("CostReport is not implemented yet");
-    signalPassFailure();
+using namespace mlir;
+using namespace wse::wafer;
+namespace json = llvm::json;
+
+/// The ONNX node name of a location (imported ops carry NameLocs), else
+/// file:line, else "-".
+static std::string locationName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location part : fused.getLocations())
+      if (auto name = locationName(part); name != "-")
+        return name;
+    return "-";
   }
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return (llvm::sys::path::filename(file.getFilename().getValue()) + ":" +
+            std::to_string(file.getLine()))
+        .str();
+  return "-";
+}
+
+namespace {
+struct Row {
+  unsigned index;
+  std::string op, location, rect;
+  double flops;
+  OpTiming t;
+  std::string bound;
+};
+
+struct Totals {
+  double flops = 0, compute = 0, stream = 0, fabric = 0, roofline = 0,
+         estimated = 0;
+  int64_t streamedBytes = 0, maxSRAM = 0;
+  double timeMs = 0, peakFraction = 0, tokensToKeepPace = 0;
+};
+
+struct CostReportPass : wse::wafer::impl::WaferCostReportBase<CostReportPass> {
+  using WaferCostReportBase::WaferCostReportBase;
+  void runOnOperation() override;
 };
 } // namespace
+
+/// What limits the op most: the largest of its compute, stream and fabric
+/// cycles (ties go to compute, then stream).
+static std::string boundOf(const OpTiming &t) {
+  if (t.fabricCycles > std::max(t.computeCycles, t.streamCycles))
+    return "fabric";
+  return t.streamCycles > t.computeCycles ? "stream" : "compute";
+}
+
+static void printTable(llvm::raw_ostream &os, ArrayRef<Row> rows,
+                       const Totals &total,
+                       const wse::machine::MachineDescription &machine,
+                       StringRef mode) {
+  os << "wafer cost report: target " << machine.name << " (" << machine.width
+     << "x" << machine.height << "), mode " << mode << ", clock "
+     << llvm::format("%.3g", machine.clockHz / 1e9) << " GHz, code reserve "
+     << codeReserveBytes(machine) << " bytes/PE (not in SRAM/PE)\n";
+  auto line = [&](StringRef index, StringRef op, StringRef loc, StringRef rect,
+                  double flops, int64_t streamed, double compute, double stream,
+                  double roofline, double estimated, StringRef bound,
+                  int64_t sram, double tokens) {
+    os << llvm::format("%4s %-18s %-20s %-9s %14.0f %12lld %12.0f %12.0f "
+                       "%12.0f %12.0f %-7s %8lld %10.0f\n",
+                       index.str().c_str(), op.str().c_str(), loc.str().c_str(),
+                       rect.str().c_str(), flops, (long long)streamed, compute,
+                       stream, roofline, estimated, bound.str().c_str(),
+                       (long long)sram, tokens);
+  };
+  os << llvm::format("%4s %-18s %-20s %-9s %14s %12s %12s %12s %12s %12s "
+                     "%-7s %8s %10s\n",
+                     "#", "op", "location", "rect", "FLOPs", "streamed B",
+                     "compute", "stream", "roofline", "estimated", "bound",
+                     "SRAM/PE", "tokens");
+  for (const Row &r : rows)
+    line(std::to_string(r.index), r.op, r.location, r.rect, r.flops,
+         r.t.streamedBytes, r.t.computeCycles, r.t.streamCycles,
+         r.t.rooflineCycles, r.t.estimatedCycles, r.bound, r.t.sramBytesPerPE,
+         r.t.tokensToKeepPace);
+  line("", "total", "", "", total.flops, total.streamedBytes, total.compute,
+       total.stream, total.roofline, total.estimated, "", total.maxSRAM,
+       total.tokensToKeepPace);
+  os << llvm::format("time %.6f ms at %.3g GHz; %.4f%% of peak FLOP/s; "
+                     "tokens to keep pace %.0f\n",
+                     total.timeMs, machine.clockHz / 1e9,
+                     100.0 * total.peakFraction, total.tokensToKeepPace);
+}
+
+static json::Value toJSON(const Row &r) {
+  return json::Object{
+      {"index", r.index},
+      {"op", r.op},
+      {"location", r.location},
+      {"rect", r.rect},
+      {"flops", r.flops},
+      {"streamed_bytes", r.t.streamedBytes},
+      {"compute_cycles", r.t.computeCycles},
+      {"stream_cycles", r.t.streamCycles},
+      {"fabric_cycles", r.t.fabricCycles},
+      {"overhead_cycles", r.t.overheadCycles},
+      {"roofline_cycles", r.t.rooflineCycles},
+      {"estimated_cycles", r.t.estimatedCycles},
+      {"bound", r.bound},
+      {"sram_bytes_per_pe", r.t.sramBytesPerPE},
+      {"activation_bytes_per_pe", r.t.activationBytesPerPE},
+      {"weight_bytes_per_pe", r.t.weightBytesPerPE},
+      {"tokens_to_keep_pace", r.t.tokensToKeepPace},
+  };
+}
+
+/// Writes to stderr ('-' for the table), stdout ('-' for JSON) or a file.
+static LogicalResult writeTo(ModuleOp module, StringRef path, bool isTable,
+                             function_ref<void(llvm::raw_ostream &)> write) {
+  if (path == "-") {
+    write(isTable ? llvm::errs() : llvm::outs());
+    return success();
+  }
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return module.emitError() << "wafer-cost-report: cannot write '" << path
+                              << "': " << ec.message();
+  write(os);
+  return success();
+}
+
+void CostReportPass::runOnOperation() {
+  markAllAnalysesPreserved();
+  ModuleOp module = getOperation();
+  TargetAttr target = getTarget(module);
+  if (!target) {
+    module.emitError("wafer-cost-report needs the module attribute "
+                     "'wafer.target': run wafer-target first");
+    return signalPassFailure();
+  }
+  const auto &machine = target.getMachine();
+  auto modeAttr = module->getAttrOfType<StringAttr>(kModeAttrName);
+  std::string mode = modeAttr ? modeAttr.getValue().str() : "stream";
+
+  SmallVector<Row> rows;
+  Totals total;
+  double paceStream = 0, paceComputePerToken = 0;
+  module.walk([&](Operation *op) {
+    if (!isa<PlacedOp>(op) || isa<ConstantOp>(op))
+      return;
+    Row r;
+    r.index = rows.size();
+    r.op = op->getName().getStringRef().str();
+    r.location = locationName(op->getLoc());
+    RectAttr rect = cast<PlacedOp>(op).getPlacementRect();
+    r.rect = rect ? std::to_string(rect.getWidth()) + "x" +
+                        std::to_string(rect.getHeight())
+                  : "unplaced";
+    r.flops = estimateWork(op).flops;
+    r.t = estimateTiming(op, machine);
+    r.bound = boundOf(r.t);
+    total.flops += r.flops;
+    total.streamedBytes += r.t.streamedBytes;
+    total.compute += r.t.computeCycles;
+    total.stream += r.t.streamCycles;
+    total.fabric += r.t.fabricCycles;
+    total.roofline += r.t.rooflineCycles;
+    total.estimated += r.t.estimatedCycles;
+    total.maxSRAM = std::max(total.maxSRAM, r.t.sramBytesPerPE);
+    if (r.t.tokensToKeepPace > 0) {
+      paceStream += r.t.streamCycles;
+      paceComputePerToken += r.t.streamCycles / r.t.tokensToKeepPace;
+    }
+    rows.push_back(std::move(r));
+  });
+  total.timeMs = total.estimated / machine.clockHz * 1e3;
+  if (total.estimated > 0)
+    total.peakFraction =
+        total.flops / (total.estimated * machine.peakFlopsPerCycle());
+  // The tokens at which the streamed layers' compute, summed, takes as long
+  // as their weights take to stream.
+  if (paceComputePerToken > 0)
+    total.tokensToKeepPace = paceStream / paceComputePerToken;
+
+  if (!table.empty() && failed(writeTo(module, table, /*isTable=*/true,
+                                       [&](llvm::raw_ostream &os) {
+                                         printTable(os, rows, total, machine,
+                                                    mode);
+                                       })))
+    return signalPassFailure();
+  if (json.empty())
+    return;
+  json::Array ops;
+  for (const Row &r : rows)
+    ops.push_back(toJSON(r));
+  json::Value report = json::Object{
+      {"target", machine.name},
+      {"mode", mode},
+      {"clock_hz", machine.clockHz},
+      {"ops", std::move(ops)},
+      {"total",
+       json::Object{
+           {"flops", total.flops},
+           {"streamed_bytes", total.streamedBytes},
+           {"compute_cycles", total.compute},
+           {"stream_cycles", total.stream},
+           {"fabric_cycles", total.fabric},
+           {"roofline_cycles", total.roofline},
+           {"estimated_cycles", total.estimated},
+           {"max_sram_bytes_per_pe", total.maxSRAM},
+           {"code_reserve_bytes", codeReserveBytes(machine)},
+           {"time_ms", total.timeMs},
+           {"peak_fraction", total.peakFraction},
+           {"tokens_to_keep_pace", total.tokensToKeepPace},
+       }},
+  };
+  if (failed(
+          writeTo(module, json, /*isTable=*/false, [&](llvm::raw_ostream &os) {
+            os << llvm::formatv("{0:2}", report) << "\n";
+          })))
+    return signalPassFailure();
+}
