@@ -5,7 +5,7 @@
 module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "stream"} {
   wafer.parameter @w0 : tensor<32x128xf32> file "model.onnx" offset 0 length 16384
   func.func @main(%x: tensor<64x32xf32, #wafer.dist<[x, y]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> {
-    %c = wafer.constant dense<1.0> : tensor<128xf32> : tensor<128xf32, #wafer.dist<[y]>>
+    %c = wafer.constant dense<1.0> : tensor<128xf32> -> tensor<128xf32, #wafer.dist<[y]>>
     %w = wafer.stream @w0 {order = 0 : i64, depth = 2 : i64, chunk_bytes = 2048 : i64, start_cycle = 0 : i64, end_cycle = 256 : i64, region = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : tensor<32x128xf32, #wafer.dist<[y, *]>>
     %h = wafer.linear %x, %w, %c {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>, tensor<128xf32, #wafer.dist<[y]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>>
     %n = wafer.layer_norm %h, %c {axis = -1 : i64, epsilon = 1.0e-5 : f32, placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x128xf32, #wafer.dist<[x, y]>>, tensor<128xf32, #wafer.dist<[y]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>>
