@@ -70,6 +70,11 @@ static Lowered lowerSlice(onnxir::SliceOp op, OpBuilder &b) {
                 typeString(tensorType(op.getOutput()).clone(sizes)) +
                 " but the result type is " +
                 typeString(op.getOutput().getType())));
+  // A window covering the whole operand (ends clamped to the size, as
+  // exporters write "to the end") moves nothing.
+  if (ArrayRef<int64_t>(sizes) == shape &&
+      llvm::all_of(strides, [](int64_t s) { return s == 1; }))
+    return done(op.getData());
   return done(wafer::SliceOp::create(b, op.getLoc(), op.getOutput().getType(),
                                      op.getData(), offsets, strides, kNoRect)
                   .getOutput());

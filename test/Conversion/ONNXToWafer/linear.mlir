@@ -151,3 +151,48 @@ func.func @gemm_activations(%a: tensor<16x4xf32>, %b: tensor<8x16xf32>, %c: tens
   %y = onnx.Gemm %a, %b, %c {transA = 1 : i64, transB = 1 : i64} : (tensor<16x4xf32>, tensor<8x16xf32>, tensor<8xf32>) -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
+
+// -----
+
+// A transposed parameter under transB: the two transposes cancel.
+onnx.parameter @w : tensor<16x32xf32> file "m.onnx" offset 0 length 2048
+// CHECK-LABEL: func.func @gemm_transposed_weight_transB
+func.func @gemm_transposed_weight_transB(%x: tensor<4x16xf32>) -> tensor<4x32xf32> {
+  // CHECK-NOT: wafer.transpose
+  // CHECK: %[[W:.*]] = wafer.stream @w : tensor<16x32xf32>
+  // CHECK-NEXT: wafer.linear %{{.*}}, %[[W]] : (tensor<4x16xf32>, tensor<16x32xf32>) -> tensor<4x32xf32>
+  %w = onnx.param_ref @w : tensor<16x32xf32>
+  %t = onnx.Transpose %w, [1, 0] : (tensor<16x32xf32>) -> tensor<32x16xf32>
+  %y = onnx.Gemm %x, %t {transB = 1 : i64} : (tensor<4x16xf32>, tensor<32x16xf32>) -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
+}
+
+// -----
+
+// A transposed weight with another user keeps its transpose (on its own
+// stream) while the linear reads a fresh stream.
+onnx.parameter @w : tensor<8x4xf32> file "m.onnx" offset 0 length 128
+// CHECK-LABEL: func.func @transposed_weight_shared
+func.func @transposed_weight_shared(%x: tensor<2x4xf32>) -> (tensor<2x8xf32>, tensor<4x8xf32>) {
+  // CHECK: %[[W1:.*]] = wafer.stream @w : tensor<8x4xf32>
+  // CHECK-NEXT: %[[T:.*]] = wafer.transpose %[[W1]], [1, 0]
+  // CHECK-NEXT: %[[W2:.*]] = wafer.stream @w : tensor<8x4xf32>
+  // CHECK-NEXT: %[[Y:.*]] = wafer.linear %{{.*}}, %[[W2]] {transpose_weight}
+  // CHECK-NEXT: return %[[Y]], %[[T]]
+  %w = onnx.param_ref @w : tensor<8x4xf32>
+  %t = onnx.Transpose %w, [1, 0] : (tensor<8x4xf32>) -> tensor<4x8xf32>
+  %y = onnx.MatMul %x, %t : (tensor<2x4xf32>, tensor<4x8xf32>) -> tensor<2x8xf32>
+  return %y, %t : tensor<2x8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
+// A large inline constant is not a weight: a matmul of activations.
+// CHECK-LABEL: func.func @large_constant_rhs
+func.func @large_constant_rhs(%x: tensor<2x32xf32>) -> tensor<2x32xf32> {
+  // CHECK: wafer.matmul
+  // CHECK-NOT: wafer.linear
+  %c = onnx.Constant dense<1.0> : tensor<32x32xf32>
+  %y = onnx.MatMul %x, %c : (tensor<2x32xf32>, tensor<32x32xf32>) -> tensor<2x32xf32>
+  return %y : tensor<2x32xf32>
+}

@@ -35,7 +35,7 @@ func.func @transpose_concat_split(%x: tensor<1x16x4x16xf32>, %a: tensor<2x3xf32>
 // (INT64_MAX means "to the end"), negative starts counted from the end.
 // CHECK-LABEL: func.func @slice
 // CHECK-SAME: (%[[X:.*]]: tensor<4x10xf32>)
-func.func @slice(%x: tensor<4x10xf32>) -> (tensor<4x4xf32>, tensor<2x3xf32>) {
+func.func @slice(%x: tensor<4x10xf32>) -> (tensor<4x4xf32>, tensor<2x3xf32>, tensor<4x10xf32>) {
   // CHECK: wafer.slice %[[X]] {offsets = array<i64: 0, 2>, strides = array<i64: 1, 2>} : (tensor<4x10xf32>) -> tensor<4x4xf32>
   %st = onnx.Constant dense<2> : tensor<1xi64>
   %en = onnx.Constant dense<9223372036854775807> : tensor<1xi64>
@@ -48,7 +48,14 @@ func.func @slice(%x: tensor<4x10xf32>) -> (tensor<4x4xf32>, tensor<2x3xf32>) {
   %ax2 = onnx.Constant dense<[-1, 0]> : tensor<2xi32>
   %sp2 = onnx.Constant dense<1> : tensor<2xi32>
   %1 = onnx.Slice %x, %st2, %en2, %ax2, %sp2 : (tensor<4x10xf32>, tensor<2xi32>, tensor<2xi32>, tensor<2xi32>, tensor<2xi32>) -> tensor<2x3xf32>
-  return %0, %1 : tensor<4x4xf32>, tensor<2x3xf32>
+  // A window over everything is no op.
+  // CHECK-NOT: wafer.slice
+  // CHECK: return
+  %st3 = onnx.Constant dense<0> : tensor<1xi64>
+  %en3 = onnx.Constant dense<9223372036854775807> : tensor<1xi64>
+  %one = onnx.Constant dense<1> : tensor<1xi64>
+  %2 = onnx.Slice %x, %st3, %en3, %ax, %one : (tensor<4x10xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<4x10xf32>
+  return %0, %1, %2 : tensor<4x4xf32>, tensor<2x3xf32>, tensor<4x10xf32>
 }
 
 // -----
