@@ -97,20 +97,22 @@ FailureOr<RectAttr> PlacePass::parseArea(TargetAttr target) {
   for (size_t i = 0; !bad && i < 4; ++i)
     bad = parts[i].trim().getAsInteger(10, v[i]);
   if (bad) {
-    module.emitError() << "wafer-place: invalid rect '" << rect
-                       << "': expected x,y,width,height (four integers)";
+    emitError(module.getLoc())
+        << "wafer-place: invalid rect '" << rect
+        << "': expected x,y,width,height (four integers)";
     return failure();
   }
   if (v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0) {
-    module.emitError() << "wafer-place: rect '" << rect
-                       << "' needs a non-negative corner and a positive size";
+    emitError(module.getLoc())
+        << "wafer-place: rect '" << rect
+        << "' needs a non-negative corner and a positive size";
     return failure();
   }
   const auto &m = target.getMachine();
   if (v[0] + v[2] > int64_t(m.width) || v[1] + v[3] > int64_t(m.height)) {
-    module.emitError() << "wafer-place: rect '" << rect
-                       << "' does not fit in the " << m.width << "x" << m.height
-                       << " mesh of '" << m.name << "'";
+    emitError(module.getLoc())
+        << "wafer-place: rect '" << rect << "' does not fit in the " << m.width
+        << "x" << m.height << " mesh of '" << m.name << "'";
     return failure();
   }
   return RectAttr::get(module.getContext(), v[0], v[1], v[2], v[3]);
@@ -119,15 +121,16 @@ FailureOr<RectAttr> PlacePass::parseArea(TargetAttr target) {
 void PlacePass::runOnOperation() {
   ModuleOp module = getOperation();
   MLIRContext *ctx = module.getContext();
-  TargetAttr target = getTarget(module);
-  if (!target) {
-    module.emitError("wafer-place needs the module attribute 'wafer.target'; "
-                     "run wafer-target first");
+  if (mode != "stream" && mode != "pipelined") {
+    emitError(module.getLoc()) << "wafer-place: unknown mode '" << mode
+                               << "': expected 'stream' or 'pipelined'";
     return signalPassFailure();
   }
-  if (mode != "stream" && mode != "pipelined") {
-    module.emitError() << "wafer-place: unknown mode '" << mode
-                       << "': expected 'stream' or 'pipelined'";
+  TargetAttr target = getTarget(module);
+  if (!target) {
+    emitError(module.getLoc(),
+              "wafer-place needs the module attribute 'wafer.target'; "
+              "run wafer-target first");
     return signalPassFailure();
   }
   FailureOr<RectAttr> area = parseArea(target);
@@ -160,7 +163,7 @@ PlacePass::placePipelined(func::FuncOp func, RectAttr area,
                           bool wholeMesh) {
   int64_t usable = int64_t(machine.sramBytes) - codeReserveBytes(machine);
   if (usable <= 0)
-    return func.emitError()
+    return emitError(func.getLoc())
            << "wafer-place: the code reserve of " << codeReserveBytes(machine)
            << " bytes leaves no SRAM on '" << machine.name << "'";
 
@@ -228,7 +231,7 @@ PlacePass::placePipelined(func::FuncOp func, RectAttr area,
   int64_t areaPEs = area.getNumPEs();
   if (totalMin > areaPEs) {
     int64_t shortBy = totalMin - areaPEs;
-    return func.emitError()
+    return emitError(func.getLoc())
            << "model does not fit on '" << machine.name
            << "' in pipelined mode: its weights and activations need "
            << totalMin << " PEs (" << formatBytes(double(totalMin) * usable)
@@ -244,7 +247,7 @@ PlacePass::placePipelined(func::FuncOp func, RectAttr area,
     int64_t largest = 0;
     for (const auto &demand : demands)
       largest = std::max(largest, demand.minPEs);
-    return func.emitError()
+    return emitError(func.getLoc())
            << "wafer-place cannot pack the " << layers.size() << " layers into "
            << where << " (" << area.getWidth() << "x" << area.getHeight()
            << ") in pipelined mode: their minimum "
