@@ -1,17 +1,271 @@
-// PLACEHOLDER: being written; fails loudly until then.
+//===- Place.cpp - Give every wafer op a rectangle of PEs
+//------------------===//
+//
+// stream mode: every op runs on the whole area, one after another, and the
+// weights stream in. pipelined mode: every layer keeps its weights resident
+// on its own rectangle, sized by its bytes and its FLOPs (PlacePacking.cpp);
+// data movement and constants join the layer they feed. The rules and the
+// packing algorithm are in docs/wafer/placement.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/wafer/Analysis/CostModel.h"
 #include "dialects/wafer/Transforms/Passes.h"
+#include "dialects/wafer/Transforms/PlacePacking.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/Format.h"
 
 namespace wse::wafer {
 #define GEN_PASS_DEF_WAFERPLACE
 #include "dialects/wafer/Transforms/Passes.h.inc"
 } // namespace wse::wafer
 
-namespace {
-struct Impl : wse::wafer::impl::WaferPlaceBase<Impl> {
-  using WaferPlaceBase::WaferPlaceBase;
-  void runOnOperation() override {
-    getOperation()->emitError("Place is not implemented yet");
-    signalPassFailure();
+using namespace mlir;
+using namespace wse::wafer;
+
+/// Bytes in the largest binary unit that keeps the number >= 1.
+static std::string formatBytes(double bytes) {
+  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int unit = 0;
+  while (bytes >= 1024 && unit < 4) {
+    bytes /= 1024;
+    ++unit;
   }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::format("%.1f", bytes) << " " << units[unit];
+  return text;
+}
+
+static std::string rectString(RectAttr rect) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << rect.getX() << "," << rect.getY() << "," << rect.getWidth() << ","
+     << rect.getHeight();
+  return text;
+}
+
+/// The layers of pipelined mode: ops that compute (and so own SRAM and
+/// FLOPs). Everything else placed joins one of them.
+static bool isLayer(Operation *op) {
+  return isa<LinearOp, MatmulOp, ElementwiseOp, LayerNormOp, RMSNormOp,
+             SoftmaxOp, ReduceOp, EmbeddingOp>(op);
+}
+
+/// The smallest rectangle holding every placed user of `stream`, or null.
+static RectAttr consumerRegion(StreamOp stream) {
+  int64_t x0 = INT64_MAX, y0 = INT64_MAX, x1 = -1, y1 = -1;
+  for (Operation *user : stream->getUsers()) {
+    auto placed = dyn_cast<PlacedOp>(user);
+    RectAttr rect = placed ? placed.getPlacementRect() : RectAttr();
+    if (!rect)
+      continue;
+    x0 = std::min(x0, rect.getX());
+    y0 = std::min(y0, rect.getY());
+    x1 = std::max(x1, rect.getX() + rect.getWidth());
+    y1 = std::max(y1, rect.getY() + rect.getHeight());
+  }
+  if (x1 < 0)
+    return {};
+  return RectAttr::get(stream.getContext(), x0, y0, x1 - x0, y1 - y0);
+}
+
+namespace {
+struct PlacePass : wse::wafer::impl::WaferPlaceBase<PlacePass> {
+  using WaferPlaceBase::WaferPlaceBase;
+
+  void runOnOperation() override;
+
+private:
+  FailureOr<RectAttr> parseArea(TargetAttr target);
+  LogicalResult placePipelined(func::FuncOp func, RectAttr area,
+                               const wse::machine::MachineDescription &machine,
+                               bool wholeMesh);
 };
 } // namespace
+
+/// The `rect` option, checked against the mesh; the whole mesh without it.
+FailureOr<RectAttr> PlacePass::parseArea(TargetAttr target) {
+  ModuleOp module = getOperation();
+  if (rect.empty())
+    return target.getWholeMesh();
+  SmallVector<StringRef> parts;
+  StringRef(rect).split(parts, ',');
+  int64_t v[4];
+  bool bad = parts.size() != 4;
+  for (size_t i = 0; !bad && i < 4; ++i)
+    bad = parts[i].trim().getAsInteger(10, v[i]);
+  if (bad) {
+    emitError(module.getLoc())
+        << "wafer-place: invalid rect '" << rect
+        << "': expected x,y,width,height (four integers)";
+    return failure();
+  }
+  if (v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0) {
+    emitError(module.getLoc())
+        << "wafer-place: rect '" << rect
+        << "' needs a non-negative corner and a positive size";
+    return failure();
+  }
+  const auto &m = target.getMachine();
+  if (v[0] + v[2] > int64_t(m.width) || v[1] + v[3] > int64_t(m.height)) {
+    emitError(module.getLoc())
+        << "wafer-place: rect '" << rect << "' does not fit in the " << m.width
+        << "x" << m.height << " mesh of '" << m.name << "'";
+    return failure();
+  }
+  return RectAttr::get(module.getContext(), v[0], v[1], v[2], v[3]);
+}
+
+void PlacePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  MLIRContext *ctx = module.getContext();
+  if (mode != "stream" && mode != "pipelined") {
+    emitError(module.getLoc()) << "wafer-place: unknown mode '" << mode
+                               << "': expected 'stream' or 'pipelined'";
+    return signalPassFailure();
+  }
+  TargetAttr target = getTarget(module);
+  if (!target) {
+    emitError(module.getLoc(),
+              "wafer-place needs the module attribute 'wafer.target'; "
+              "run wafer-target first");
+    return signalPassFailure();
+  }
+  FailureOr<RectAttr> area = parseArea(target);
+  if (failed(area))
+    return signalPassFailure();
+  module->setAttr(kModeAttrName, StringAttr::get(ctx, mode));
+
+  if (mode == "stream") {
+    module.walk([&](PlacedOp op) { op.setPlacementRect(*area); });
+  } else {
+    bool wholeMesh = rect.empty();
+    for (auto func : module.getOps<func::FuncOp>())
+      if (failed(placePipelined(func, *area, target.getMachine(), wholeMesh)))
+        return signalPassFailure();
+  }
+
+  bool resident = mode == "pipelined";
+  module.walk([&](StreamOp stream) {
+    RectAttr region = consumerRegion(stream);
+    stream.setRegionAttr(region ? region : *area);
+    stream.setResident(resident);
+  });
+}
+
+/// Places the layers of `func` on rectangles of `area` and attaches every
+/// other placed op to a layer.
+LogicalResult
+PlacePass::placePipelined(func::FuncOp func, RectAttr area,
+                          const wse::machine::MachineDescription &machine,
+                          bool wholeMesh) {
+  int64_t usable = int64_t(machine.sramBytes) - codeReserveBytes(machine);
+  if (usable <= 0)
+    return emitError(func.getLoc())
+           << "wafer-place: the code reserve of " << codeReserveBytes(machine)
+           << " bytes leaves no SRAM on '" << machine.name << "'";
+
+  // Program order, layers, and for every other placed op the layer it joins.
+  SmallVector<Operation *> ops;
+  SmallVector<Operation *> layers;
+  DenseMap<Operation *, int64_t> position, owner;
+  func.walk([&](PlacedOp placed) {
+    Operation *op = placed;
+    position[op] = ops.size();
+    ops.push_back(op);
+    if (isLayer(op)) {
+      owner[op] = layers.size();
+      layers.push_back(op);
+    }
+  });
+  // Data movement and constants join their first consumer in program order
+  // (users come later in a block, so a reverse walk sees them resolved)...
+  for (Operation *op : llvm::reverse(ops)) {
+    if (owner.count(op))
+      continue;
+    Operation *first = nullptr;
+    for (Operation *user : op->getUsers())
+      if (owner.count(user) && (!first || position[user] < position[first]))
+        first = user;
+    if (first)
+      owner[op] = owner[first];
+  }
+  // ...else their producer, else the nearest layer before them (after them
+  // when none precedes).
+  int64_t lastLayer = -1;
+  for (Operation *op : ops) {
+    if (owner.count(op)) {
+      lastLayer = std::max(lastLayer, owner[op]);
+      continue;
+    }
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        if (owner.count(def)) {
+          owner[op] = owner[def];
+          break;
+        }
+    if (!owner.count(op) && !layers.empty())
+      owner[op] = lastLayer >= 0 ? lastLayer : 0;
+  }
+
+  // Each layer's minimum: its resident weights (its own and those of the ops
+  // that join it) and its activations, in whole PEs.
+  SmallVector<int64_t> residentBytes(layers.size(), 0);
+  for (Operation *op : ops)
+    if (owner.count(op))
+      residentBytes[owner[op]] += estimateWork(op).weightBytes;
+  std::vector<placement::LayerDemand> demands;
+  int64_t totalMin = 0;
+  for (auto [i, layer] : llvm::enumerate(layers)) {
+    OpWork work = estimateWork(layer);
+    int64_t bytes = residentBytes[i] + work.activationBytes;
+    int64_t minPEs = std::max<int64_t>(1, (bytes + usable - 1) / usable);
+    demands.push_back({minPEs, work.flops});
+    totalMin += minPEs;
+  }
+
+  std::string where =
+      wholeMesh ? std::string("the mesh") : "the rectangle " + rectString(area);
+  int64_t areaPEs = area.getNumPEs();
+  if (totalMin > areaPEs) {
+    int64_t shortBy = totalMin - areaPEs;
+    return emitError(func.getLoc())
+           << "model does not fit on '" << machine.name
+           << "' in pipelined mode: its weights and activations need "
+           << totalMin << " PEs (" << formatBytes(double(totalMin) * usable)
+           << ") but " << where << " has " << areaPEs << " PEs ("
+           << formatBytes(double(areaPEs) * usable) << "); short by " << shortBy
+           << " PEs (" << formatBytes(double(shortBy) * usable)
+           << "); use mode=stream or a larger target";
+  }
+
+  auto packing =
+      placement::packLayers(demands, area.getWidth(), area.getHeight());
+  if (!packing) {
+    int64_t largest = 0;
+    for (const auto &demand : demands)
+      largest = std::max(largest, demand.minPEs);
+    return emitError(func.getLoc())
+           << "wafer-place cannot pack the " << layers.size() << " layers into "
+           << where << " (" << area.getWidth() << "x" << area.getHeight()
+           << ") in pipelined mode: their minimum "
+           << "rectangles need " << totalMin << " of " << areaPEs
+           << " PEs (largest layer " << largest
+           << " PEs) but rounding them to rectangles leaves no room; use "
+              "mode=stream or a larger target";
+  }
+
+  MLIRContext *ctx = func.getContext();
+  SmallVector<RectAttr> rects;
+  for (const placement::Box &box : packing->boxes)
+    rects.push_back(RectAttr::get(ctx, area.getX() + box.x, area.getY() + box.y,
+                                  box.width, box.height));
+  for (Operation *op : ops) {
+    // Only a function without layers leaves ops unowned.
+    RectAttr rect = owner.count(op) ? rects[owner[op]] : area;
+    cast<PlacedOp>(op).setPlacementRect(rect);
+  }
+  return success();
+}

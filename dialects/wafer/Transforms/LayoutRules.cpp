@@ -1,0 +1,107 @@
+//===- LayoutRules.cpp - Which distribution each op wants -----------------===//
+//
+// Canonical layout: tokens (the second-to-last dimension) across columns,
+// features (the last) across rows. A linear then multicasts its weight rows
+// along x and reduces partial sums along y; results come back canonical, so
+// consecutive layers need no data movement between them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/wafer/Transforms/LayoutRules.h"
+#include "dialects/wafer/IR/WaferOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace wse::wafer;
+
+static ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<RankedTensorType>(value.getType()).getShape();
+}
+
+static int64_t rankOf(Value value) { return shapeOf(value).size(); }
+
+DistAttr layout::canonicalDist(MLIRContext *ctx, int64_t rank) {
+  SmallVector<MeshAxis> axes(rank, MeshAxis::None);
+  if (rank >= 1)
+    axes[rank - 1] = MeshAxis::Y;
+  if (rank >= 2)
+    axes[rank - 2] = MeshAxis::X;
+  return DistAttr::get(ctx, axes);
+}
+
+DistAttr layout::alignedDist(DistAttr dist, ArrayRef<int64_t> full,
+                             ArrayRef<int64_t> operand) {
+  size_t lead = full.size() - operand.size();
+  SmallVector<MeshAxis> axes;
+  for (size_t i = 0; i < operand.size(); ++i) {
+    bool broadcast = operand[i] == 1 && full[lead + i] != 1;
+    axes.push_back(broadcast ? MeshAxis::None : dist.getAxes()[lead + i]);
+  }
+  return DistAttr::get(dist.getContext(), axes);
+}
+
+/// A rank-`rank` distribution with `axis` on dimension `dim`, the rest whole.
+static DistAttr oneAxis(MLIRContext *ctx, int64_t rank, int64_t dim,
+                        MeshAxis axis) {
+  SmallVector<MeshAxis> axes(rank, MeshAxis::None);
+  axes[dim] = axis;
+  return DistAttr::get(ctx, axes);
+}
+
+/// Operand `value` aligned against the canonical distribution of `full`.
+static DistAttr alignedCanonical(Value value, Value full) {
+  DistAttr dist = layout::canonicalDist(value.getContext(), rankOf(full));
+  return layout::alignedDist(dist, shapeOf(full), shapeOf(value));
+}
+
+DistAttr layout::requiredOperandDist(Operation *op, unsigned index) {
+  MLIRContext *ctx = op->getContext();
+  Value operand = op->getOperand(index);
+  if (!isa<RankedTensorType>(operand.getType()))
+    return {};
+  auto canonical = [&] { return canonicalDist(ctx, rankOf(operand)); };
+  return TypeSwitch<Operation *, DistAttr>(op)
+      .Case([&](LinearOp linear) -> DistAttr {
+        if (index == 0)
+          return canonical();
+        if (index == 1) // W[K, N]: K over rows, N whole on every PE
+          return oneAxis(ctx, 2, linear.getTransposeWeight() ? 1 : 0,
+                         MeshAxis::Y);
+        return canonical(); // bias [N]: [y], like the result's last dim
+      })
+      .Case([&](MatmulOp matmul) -> DistAttr {
+        if (index == 0)
+          return canonical();
+        // rhs [..., K, N]: K over rows, N whole, broadcast along x.
+        int64_t rank = rankOf(operand);
+        return oneAxis(ctx, rank, rank - 2, MeshAxis::Y);
+      })
+      .Case([&](ElementwiseOp ew) {
+        return alignedCanonical(operand, ew.getOutput());
+      })
+      .Case<LayerNormOp, RMSNormOp>([&](Operation *norm) {
+        if (index == 0)
+          return canonical();
+        return alignedCanonical(operand, norm->getOperand(0));
+      })
+      .Case<SoftmaxOp, ReduceOp>([&](Operation *) { return canonical(); })
+      .Case([&](EmbeddingOp embedding) -> DistAttr {
+        if (index == 0) // table [rows, width]: width over rows
+          return oneAxis(ctx, 2, 1, MeshAxis::Y);
+        // indices: the result's distribution without the feature dimension.
+        DistAttr result = canonicalDist(ctx, rankOf(embedding.getOutput()));
+        return DistAttr::get(ctx, result.getAxes().drop_back());
+      })
+      .Case([&](func::ReturnOp) { return canonical(); })
+      .Default([](Operation *) { return DistAttr(); });
+}
+
+DistAttr layout::resultDist(Operation *op, unsigned index) {
+  Value result = op->getResult(index);
+  if (isa<RelayoutOp>(op))
+    if (DistAttr existing = getDist(result.getType()))
+      return existing;
+  return canonicalDist(op->getContext(), rankOf(result));
+}

@@ -1,0 +1,41 @@
+//===- LayoutRules.h - Which distribution each op wants ---------*- C++ -*-===//
+//
+// The per-op distribution rules of wafer-layout, stated once so the pass,
+// the docs (docs/wafer/layout.md) and later passes agree. Each rule depends
+// only on the op's kind, attributes and shapes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WSE_DIALECT_WAFER_TRANSFORMS_LAYOUTRULES_H
+#define WSE_DIALECT_WAFER_TRANSFORMS_LAYOUTRULES_H
+
+#include "dialects/wafer/IR/WaferAttrs.h"
+
+#include "mlir/IR/Operation.h"
+
+namespace wse::wafer::layout {
+
+/// The canonical distribution of a rank-`rank` tensor: the last dimension
+/// over mesh rows (y), the one before over columns (x), the others whole.
+/// Rank 1 is [y]; rank 0 is [].
+DistAttr canonicalDist(mlir::MLIRContext *ctx, int64_t rank);
+
+/// `dist` (of a tensor of shape `full`) seen by an operand of shape
+/// `operand` that broadcasts to `full` (numpy rules, right-aligned): the
+/// operand's dimensions take the axes of the dimensions they align with,
+/// except broadcast ones (size 1 against a larger size), which stay whole.
+DistAttr alignedDist(DistAttr dist, llvm::ArrayRef<int64_t> full,
+                     llvm::ArrayRef<int64_t> operand);
+
+/// The distribution `op` needs for operand #`index`, or null when it
+/// accepts any (data movement) or `op` is not one wafer-layout knows.
+DistAttr requiredOperandDist(mlir::Operation *op, unsigned index);
+
+/// The distribution of result #`index` of `op` (not a stream or constant:
+/// those take their consumer's). A relayout keeps a result distribution it
+/// already has; every other result is canonical.
+DistAttr resultDist(mlir::Operation *op, unsigned index);
+
+} // namespace wse::wafer::layout
+
+#endif

@@ -1,0 +1,111 @@
+// RUN: wse-opt %s -split-input-file -wafer-layout | FileCheck %s
+// Running the pass again changes nothing.
+// RUN: wse-opt %s -split-input-file -wafer-layout | wse-opt -split-input-file -wafer-layout | FileCheck %s
+
+#mesh = #wafer.rect<x = 0, y = 0, width = 8, height = 8>
+module attributes {wafer.target = #wafer.target<"8x8">} {
+  wafer.parameter @w : tensor<64x128xf32> file "m.onnx" offset 0 length 32768
+  wafer.parameter @wt : tensor<64x128xf32> file "m.onnx" offset 32768 length 32768
+  wafer.parameter @b : tensor<128xf32> file "m.onnx" offset 65536 length 512
+  wafer.parameter @tab : tensor<100x64xf32> file "m.onnx" offset 66048 length 25600
+
+  // The signature is canonical: rank 2 [x, y], rank 1 [y], rank 3 [*, x, y].
+  // CHECK-LABEL: func.func @block(
+  // CHECK-SAME: %[[IDS:.*]]: tensor<1x16xi64, #wafer.dist<[x, y]>>, %[[G:.*]]: tensor<64xf32, #wafer.dist<[y]>>, %[[M:.*]]: tensor<16x1xf32, #wafer.dist<[x, y]>>)
+  // CHECK-SAME: -> (tensor<1x16x128xf32, #wafer.dist<[*, x, y]>>, tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>)
+  func.func @block(%ids: tensor<1x16xi64>, %g: tensor<64xf32>, %m: tensor<16x1xf32>) -> (tensor<1x16x128xf32>, tensor<1x16x64xf32>) {
+    // The embedding table streams in as [*, y]; the indices are the result's
+    // distribution without the feature dimension, [*, x]: a relayout of the
+    // argument, just before its consumer.
+    // CHECK: %[[TAB:.*]] = wafer.stream @tab {{.*}} : tensor<100x64xf32, #wafer.dist<[*, y]>>
+    // CHECK: %[[IDR:.*]] = wafer.relayout %[[IDS]] {placement = {{.*}}} : tensor<1x16xi64, #wafer.dist<[x, y]>> -> tensor<1x16xi64, #wafer.dist<[*, x]>>
+    // CHECK: %[[E:.*]] = wafer.embedding %[[TAB]], %[[IDR]] {{.*}} -> tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>
+    %t = wafer.stream @tab {region = #mesh} : tensor<100x64xf32>
+    %e = wafer.embedding %t, %ids {placement = #mesh} : (tensor<100x64xf32>, tensor<1x16xi64>) -> tensor<1x16x64xf32>
+    // Broadcast operands take the result's axes on their aligned dimensions
+    // and `*` on broadcast ones. The constant is needed as [*, *, y] here
+    // and as [*, x, y] below: it is cloned, not relaid out.
+    // CHECK: %[[C:.*]] = wafer.constant {{.*}} : tensor<1x1x64xf32, #wafer.dist<[*, *, y]>>
+    // CHECK: %[[C2:.*]] = wafer.constant {{.*}} : tensor<1x1x64xf32, #wafer.dist<[*, x, y]>>
+    // CHECK: %[[MR:.*]] = wafer.relayout %[[M]] {{.*}} : tensor<16x1xf32, #wafer.dist<[x, y]>> -> tensor<16x1xf32, #wafer.dist<[x, *]>>
+    // CHECK: %[[S:.*]] = wafer.elementwise ins(%[[E]], %[[C]], %[[G]], %[[MR]] : tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, tensor<1x1x64xf32, #wafer.dist<[*, *, y]>>, tensor<64xf32, #wafer.dist<[y]>>, tensor<16x1xf32, #wafer.dist<[x, *]>>) -> tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>
+    // CHECK: wafer.elementwise ins(%[[C2]] : tensor<1x1x64xf32, #wafer.dist<[*, x, y]>>) -> tensor<1x1x64xf32, #wafer.dist<[*, x, y]>>
+    %c = wafer.constant dense<0.5> : tensor<1x1x64xf32> {placement = #mesh} : tensor<1x1x64xf32>
+    %s = wafer.elementwise ins(%e, %c, %g, %m : tensor<1x16x64xf32>, tensor<1x1x64xf32>, tensor<64xf32>, tensor<16x1xf32>) -> tensor<1x16x64xf32> attributes {placement = #mesh} {
+    ^bb0(%a: f32, %b: f32, %cc: f32, %d: f32):
+      %0 = arith.mulf %a, %b : f32
+      %1 = arith.addf %0, %cc : f32
+      %2 = arith.addf %1, %d : f32
+      wafer.yield %2 : f32
+    }
+    %c2 = wafer.elementwise ins(%c : tensor<1x1x64xf32>) -> tensor<1x1x64xf32> attributes {placement = #mesh} {
+    ^bb0(%a: f32):
+      wafer.yield %a : f32
+    }
+    // Linear weights: [y, *], or [*, y] when stored transposed; bias [y].
+    // Streams get them directly.
+    // CHECK: %[[W:.*]] = wafer.stream @w {{.*}} : tensor<64x128xf32, #wafer.dist<[y, *]>>
+    // CHECK: %[[B:.*]] = wafer.stream @b {{.*}} : tensor<128xf32, #wafer.dist<[y]>>
+    // CHECK: %[[Y:.*]] = wafer.linear %[[S]], %[[W]], %[[B]] {{.*}} -> tensor<1x16x128xf32, #wafer.dist<[*, x, y]>>
+    // CHECK: %[[WT:.*]] = wafer.stream @wt {{.*}} : tensor<64x128xf32, #wafer.dist<[*, y]>>
+    // CHECK: wafer.linear %[[Y]], %[[WT]] {{.*}} -> tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>
+    %w = wafer.stream @w {region = #mesh} : tensor<64x128xf32>
+    %b = wafer.stream @b {region = #mesh} : tensor<128xf32>
+    %y = wafer.linear %s, %w, %b {placement = #mesh} : (tensor<1x16x64xf32>, tensor<64x128xf32>, tensor<128xf32>) -> tensor<1x16x128xf32>
+    %wt = wafer.stream @wt {region = #mesh} : tensor<64x128xf32>
+    %z = wafer.linear %y, %wt {transpose_weight, placement = #mesh} : (tensor<1x16x128xf32>, tensor<64x128xf32>) -> tensor<1x16x64xf32>
+    // Data movement results are canonical. A matmul's rhs needs K over rows
+    // and N whole: one relayout, right after the producer, shared by both
+    // matmuls.
+    // CHECK: wafer.reshape {{.*}} -> tensor<1x16x4x16xf32, #wafer.dist<[*, *, x, y]>>
+    // CHECK: %[[QT:.*]] = wafer.transpose {{.*}} -> tensor<1x4x16x16xf32, #wafer.dist<[*, *, x, y]>>
+    // CHECK-NEXT: %[[QR:.*]] = wafer.relayout %[[QT]] {{.*}} : tensor<1x4x16x16xf32, #wafer.dist<[*, *, x, y]>> -> tensor<1x4x16x16xf32, #wafer.dist<[*, *, y, *]>>
+    // CHECK-NEXT: %[[S1:.*]] = wafer.matmul %[[QT]], %[[QR]]
+    // CHECK-NEXT: %[[S2:.*]] = wafer.matmul %[[S1]], %[[QR]] {{.*}} -> tensor<1x4x16x16xf32, #wafer.dist<[*, *, x, y]>>
+    // CHECK-NOT: wafer.relayout
+    // CHECK: wafer.softmax %[[S2]] {{.*}} : tensor<1x4x16x16xf32, #wafer.dist<[*, *, x, y]>>
+    // CHECK: wafer.reduce <sum> {{.*}} -> tensor<1x4x16xf32, #wafer.dist<[*, x, y]>>
+    // CHECK: return %[[Y]], %[[S]] : tensor<1x16x128xf32, #wafer.dist<[*, x, y]>>, tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>
+    %q = wafer.reshape %z {placement = #mesh} : (tensor<1x16x64xf32>) -> tensor<1x16x4x16xf32>
+    %qt = wafer.transpose %q, [0, 2, 1, 3] {placement = #mesh} : (tensor<1x16x4x16xf32>) -> tensor<1x4x16x16xf32>
+    %s1 = wafer.matmul %qt, %qt {placement = #mesh} : (tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>) -> tensor<1x4x16x16xf32>
+    %s2 = wafer.matmul %s1, %qt {placement = #mesh} : (tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>) -> tensor<1x4x16x16xf32>
+    %sm = wafer.softmax %s2 {axis = -1 : i64, placement = #mesh} : tensor<1x4x16x16xf32>
+    %r = wafer.reduce <sum> %sm {axes = array<i64: 3>, keepdims = false, placement = #mesh} : (tensor<1x4x16x16xf32>) -> tensor<1x4x16xf32>
+    return %y, %s : tensor<1x16x128xf32>, tensor<1x16x64xf32>
+  }
+}
+
+// -----
+
+// Pipelined rectangles: a relayout runs on its consumer's rectangle but sits
+// right after its producer. Norm scales align against the input: a [1, 64]
+// scale over the last two dimensions of [1, 16, 64] needs [*, y]. Rank 0 is
+// [].
+#a = #wafer.rect<x = 0, y = 0, width = 4, height = 8>
+#b = #wafer.rect<x = 4, y = 0, width = 4, height = 8>
+module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"} {
+  // CHECK-LABEL: func.func @pipelined(
+  // CHECK-SAME: %[[X:.*]]: tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, %[[SC:.*]]: tensor<1x64xf32, #wafer.dist<[x, y]>>)
+  func.func @pipelined(%x: tensor<1x16x64xf32>, %sc: tensor<1x64xf32>) -> tensor<1x16x64xf32> {
+    // CHECK: %[[SCR:.*]] = wafer.relayout %[[SC]] {placement = #wafer.rect<x = 0, y = 0, width = 4, height = 8>} : tensor<1x64xf32, #wafer.dist<[x, y]>> -> tensor<1x64xf32, #wafer.dist<[*, y]>>
+    // CHECK: %[[N:.*]] = wafer.layer_norm %[[X]], %[[SCR]]
+    // CHECK: %[[T:.*]] = wafer.transpose %[[N]]
+    // CHECK-SAME: placement = #wafer.rect<x = 0, y = 0, width = 4, height = 8>
+    // CHECK-NEXT: %[[TR:.*]] = wafer.relayout %[[T]] {placement = #wafer.rect<x = 4, y = 0, width = 4, height = 8>} : tensor<1x64x16xf32, #wafer.dist<[*, x, y]>> -> tensor<1x64x16xf32, #wafer.dist<[*, y, *]>>
+    // CHECK: %[[C:.*]] = wafer.constant {{.*}} : tensor<f32, #wafer.dist<[]>>
+    // CHECK: wafer.elementwise ins(%[[N]], %[[C]] : tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, tensor<f32, #wafer.dist<[]>>)
+    // CHECK: wafer.matmul %{{.*}}, %[[TR]] {placement = #wafer.rect<x = 4, y = 0, width = 4, height = 8>}
+    %n = wafer.layer_norm %x, %sc {axis = 1 : i64, epsilon = 1.0e-5 : f32, placement = #a} : (tensor<1x16x64xf32>, tensor<1x64xf32>) -> tensor<1x16x64xf32>
+    %t = wafer.transpose %n, [0, 2, 1] {placement = #a} : (tensor<1x16x64xf32>) -> tensor<1x64x16xf32>
+    %c = wafer.constant dense<2.0> : tensor<f32> {placement = #a} : tensor<f32>
+    %h = wafer.elementwise ins(%n, %c : tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32> attributes {placement = #a} {
+    ^bb0(%v: f32, %k: f32):
+      %0 = arith.mulf %v, %k : f32
+      wafer.yield %0 : f32
+    }
+    %p = wafer.matmul %h, %t {placement = #b} : (tensor<1x16x64xf32>, tensor<1x64x16xf32>) -> tensor<1x16x16xf32>
+    %o = wafer.matmul %p, %h {placement = #b} : (tensor<1x16x16xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+    return %o : tensor<1x16x64xf32>
+  }
+}

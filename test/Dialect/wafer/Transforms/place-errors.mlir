@@ -1,0 +1,76 @@
+// RUN: wse-opt %s -split-input-file -verify-diagnostics -wafer-place=mode=pipelined
+
+// Option errors: the mode is checked first; the rect against each module's
+// target (the 4x4 module below is the one it leaves).
+// RUN: not wse-opt %s -split-input-file -wafer-place=mode=bogus 2>&1 | FileCheck %s --check-prefix=MODE
+// MODE: wafer-place: unknown mode 'bogus': expected 'stream' or 'pipelined'
+// RUN: not wse-opt %s -split-input-file -wafer-place=rect=1,2,3 2>&1 | FileCheck %s --check-prefix=MALFORMED
+// MALFORMED: wafer-place: invalid rect '1,2,3': expected x,y,width,height (four integers)
+// RUN: not wse-opt %s -split-input-file -wafer-place=rect=a,0,1,1 2>&1 | FileCheck %s --check-prefix=MALFORMED2
+// MALFORMED2: wafer-place: invalid rect 'a,0,1,1': expected x,y,width,height (four integers)
+// RUN: not wse-opt %s -split-input-file -wafer-place=rect=0,0,0,4 2>&1 | FileCheck %s --check-prefix=EMPTY
+// EMPTY: wafer-place: rect '0,0,0,4' needs a non-negative corner and a positive size
+// RUN: not wse-opt %s -split-input-file -wafer-place=rect=2,0,3,4 2>&1 | FileCheck %s --check-prefix=OUTSIDE
+// OUTSIDE: wafer-place: rect '2,0,3,4' does not fit in the 4x4 mesh of '4x4'
+
+// expected-error @+1 {{wafer-place needs the module attribute 'wafer.target'; run wafer-target first}}
+module {
+  func.func @no_target(%x: tensor<4xf32>) -> tensor<4xf32> {
+    %y = wafer.reshape %x : (tensor<4xf32>) -> tensor<4xf32>
+    return %y : tensor<4xf32>
+  }
+}
+
+// -----
+
+// A 1 MiB weight on a 4x4 mesh (768 KiB): 1048576 weight bytes + 2 * 8 KiB
+// of activations = 1064960 bytes = 21.7 PEs of 48 KiB, so 22 PEs.
+module attributes {wafer.target = #wafer.target<"4x4">} {
+  wafer.parameter @w : tensor<512x512xf32> file "m.onnx" offset 0 length 1048576
+  // expected-error @+1 {{model does not fit on '4x4' in pipelined mode: its weights and activations need 22 PEs (1.0 MiB) but the mesh has 16 PEs (768.0 KiB); short by 6 PEs (288.0 KiB); use mode=stream or a larger target}}
+  func.func @too_big(%x: tensor<4x512xf32>) -> tensor<4x512xf32> {
+    %w = wafer.stream @w : tensor<512x512xf32>
+    %y = wafer.linear %x, %w : (tensor<4x512xf32>, tensor<512x512xf32>) -> tensor<4x512xf32>
+    return %y : tensor<4x512xf32>
+  }
+}
+
+// -----
+
+// The wse2 message in GiB: a 48.8 GiB weight needs 1066840 PEs
+// (52428800000 weight bytes + 8499200 activation bytes, over 49152).
+module attributes {wafer.target = #wafer.target<"wse2">} {
+  wafer.parameter @huge : tensor<200000x65536xf32> file "m.onnx" offset 0 length 52428800000
+  // expected-error @+1 {{model does not fit on 'wse2' in pipelined mode: its weights and activations need 1066840 PEs (48.8 GiB) but the mesh has 745500 PEs (34.1 GiB); short by 321340 PEs (14.7 GiB); use mode=stream or a larger target}}
+  func.func @giant(%x: tensor<1x8x200000xf32>) -> tensor<1x8x65536xf32> {
+    %w = wafer.stream @huge : tensor<200000x65536xf32>
+    %y = wafer.linear %x, %w : (tensor<1x8x200000xf32>, tensor<200000x65536xf32>) -> tensor<1x8x65536xf32>
+    return %y : tensor<1x8x65536xf32>
+  }
+}
+
+// -----
+
+// Three layers of 5 PEs each fit 16 PEs in sum, but no band height packs
+// three 5-PE rectangles into 4x4 (each rounds up to 2x3 or 3x2).
+module attributes {wafer.target = #wafer.target<"4x4">} {
+  // expected-error @+1 {{wafer-place cannot pack the 3 layers into the mesh (4x4) in pipelined mode: their minimum rectangles need 15 of 16 PEs (largest layer 5 PEs) but rounding them to rectangles leaves no room; use mode=stream or a larger target}}
+  func.func @unpackable(%x: tensor<28000xf32>) -> tensor<28000xf32> {
+    %a = wafer.elementwise ins(%x : tensor<28000xf32>) -> tensor<28000xf32> {
+    ^bb0(%v: f32):
+      %0 = math.exp %v : f32
+      wafer.yield %0 : f32
+    }
+    %b = wafer.elementwise ins(%a : tensor<28000xf32>) -> tensor<28000xf32> {
+    ^bb0(%v: f32):
+      %0 = math.exp %v : f32
+      wafer.yield %0 : f32
+    }
+    %c = wafer.elementwise ins(%b : tensor<28000xf32>) -> tensor<28000xf32> {
+    ^bb0(%v: f32):
+      %0 = math.exp %v : f32
+      wafer.yield %0 : f32
+    }
+    return %c : tensor<28000xf32>
+  }
+}

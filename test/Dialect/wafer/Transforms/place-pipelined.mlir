@@ -1,0 +1,104 @@
+// RUN: wse-opt %s -wafer-place=mode=pipelined | FileCheck %s
+// RUN: wse-opt %s -wafer-place="mode=pipelined rect=4,8,16,8" | FileCheck %s --check-prefix=RECT
+
+// Geometry checks independent of the packing details: every layer's
+// rectangle lies inside the area, no two overlap, and each holds its
+// minimum PEs (listed in the `min` dictionary below, computed by hand from
+// 48 KiB per PE: bytes of resident weights plus activations). The script
+// takes the area as x y width height.
+// RUN: wse-opt %s -wafer-place=mode=pipelined | %python -c "import re, sys; \
+// RUN:   mins = {'embedding': 6, 'layer_norm': 1, 'linear': 2, 'elementwise': 1}; \
+// RUN:   pat = r'wafer\.(\w+) .*placement = #wafer.rect<x = (\d+), y = (\d+), width = (\d+), height = (\d+)>'; \
+// RUN:   boxes = [(m.group(1), [int(v) for v in m.groups()[1:]]) for m in map(lambda l: re.search(pat, l), sys.stdin) if m and m.group(1) in mins]; \
+// RUN:   X, Y, W, H = map(int, sys.argv[1:]); \
+// RUN:   inside = all(x >= X and y >= Y and x + w <= X + W and y + h <= Y + H for _, (x, y, w, h) in boxes); \
+// RUN:   apart = all(a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1] for i, (_, a) in enumerate(boxes) for _, b in boxes[i + 1:]); \
+// RUN:   big = all(w * h >= mins[k] for k, (x, y, w, h) in boxes); \
+// RUN:   print(len(boxes), 'layers', 'inside' if inside else 'OUTSIDE', 'apart' if apart else 'OVERLAP', 'big' if big else 'TOO-SMALL')" 0 0 32 32 \
+// RUN: | FileCheck %s --check-prefix=GEOM
+// RUN: wse-opt %s -wafer-place="mode=pipelined rect=4,8,16,8" | %python -c "import re, sys; \
+// RUN:   mins = {'embedding': 6, 'layer_norm': 1, 'linear': 2, 'elementwise': 1}; \
+// RUN:   pat = r'wafer\.(\w+) .*placement = #wafer.rect<x = (\d+), y = (\d+), width = (\d+), height = (\d+)>'; \
+// RUN:   boxes = [(m.group(1), [int(v) for v in m.groups()[1:]]) for m in map(lambda l: re.search(pat, l), sys.stdin) if m and m.group(1) in mins]; \
+// RUN:   X, Y, W, H = map(int, sys.argv[1:]); \
+// RUN:   inside = all(x >= X and y >= Y and x + w <= X + W and y + h <= Y + H for _, (x, y, w, h) in boxes); \
+// RUN:   apart = all(a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1] for i, (_, a) in enumerate(boxes) for _, b in boxes[i + 1:]); \
+// RUN:   big = all(w * h >= mins[k] for k, (x, y, w, h) in boxes); \
+// RUN:   print(len(boxes), 'layers', 'inside' if inside else 'OUTSIDE', 'apart' if apart else 'OVERLAP', 'big' if big else 'TOO-SMALL')" 4 8 16 8 \
+// RUN: | FileCheck %s --check-prefix=GEOM
+// GEOM: 6 layers inside apart big
+
+// A GPT-style block, 16 tokens of width 64, on a 32x32 mesh (1024 PEs).
+// Minimum PEs: embedding 6 (a 250 KiB table), layer_norm 1, the two linears
+// 2 each (64 KiB weights), gelu and the residual add 1 each: 13 in all. The
+// 1011 spare PEs go by FLOPs, nearly all to the two linears.
+
+// In the 16x8 rectangle at (4, 8), bands of 4 rows: the embedding's 6 PEs
+// (2x3) with the layer_norm's single PE stacked below, then the first
+// linear; the second band runs right to left.
+// RECT-LABEL: func.func @block
+// RECT: wafer.embedding {{.*}} {placement = #wafer.rect<x = 4, y = 8, width = 2, height = 3>}
+// RECT: wafer.layer_norm {{.*}}placement = #wafer.rect<x = 4, y = 11, width = 1, height = 1>}
+// RECT: wafer.linear {{.*}} {placement = #wafer.rect<x = 6, y = 8, width = 14, height = 4>}
+// RECT: wafer.elementwise {{.*}} attributes {placement = #wafer.rect<x = 19, y = 12, width = 1, height = 2>}
+// RECT: wafer.linear {{.*}} {placement = #wafer.rect<x = 5, y = 12, width = 14, height = 4>}
+// RECT: wafer.elementwise {{.*}} attributes {placement = #wafer.rect<x = 4, y = 12, width = 1, height = 1>}
+
+// CHECK: module attributes {wafer.mode = "pipelined"
+module attributes {wafer.target = #wafer.target<"32x32">} {
+  wafer.parameter @wte : tensor<1000x64xf32> file "m.onnx" offset 0 length 256000
+  wafer.parameter @ln.g : tensor<64xf32> file "m.onnx" offset 256000 length 256
+  wafer.parameter @ln.b : tensor<64xf32> file "m.onnx" offset 256256 length 256
+  wafer.parameter @fc.w : tensor<64x256xf32> file "m.onnx" offset 256512 length 65536
+  wafer.parameter @fc.b : tensor<256xf32> file "m.onnx" offset 322048 length 1024
+  wafer.parameter @proj.w : tensor<64x256xf32> file "m.onnx" offset 323072 length 65536
+
+  // CHECK-LABEL: func.func @block
+  func.func @block(%ids: tensor<1x16xi64>) -> tensor<16x64xf32> {
+    // Streams are resident and delivered to their consumer's rectangle.
+    // CHECK: wafer.stream @wte {region = [[EMB:#wafer.rect<[^>]*>]], resident}
+    // CHECK: wafer.embedding {{.*}} {placement = [[EMB]]}
+    // CHECK: wafer.stream @ln.g {region = [[LN:#wafer.rect<[^>]*>]], resident}
+    // CHECK: wafer.stream @ln.b {region = [[LN]], resident}
+    // CHECK: wafer.layer_norm {{.*}}placement = [[LN]]}
+    // CHECK: wafer.stream @fc.w {region = [[FC:#wafer.rect<[^>]*>]], resident}
+    // CHECK: wafer.stream @fc.b {region = [[FC]], resident}
+    // CHECK: wafer.linear {{.*}} {placement = [[FC]]}
+    // The constant joins the gelu it feeds.
+    // CHECK: wafer.constant {{.*}} {placement = [[GELU:#wafer.rect<[^>]*>]]}
+    // CHECK: wafer.elementwise {{.*}} attributes {placement = [[GELU]]}
+    // The transposed weight is a data-movement op: it joins its linear.
+    // CHECK: wafer.stream @proj.w {region = [[PROJ:#wafer.rect<[^>]*>]], resident}
+    // CHECK: wafer.transpose {{.*}} {placement = [[PROJ]]}
+    // CHECK: wafer.linear {{.*}} {placement = [[PROJ]]}
+    // CHECK: wafer.elementwise {{.*}} attributes {placement = [[ADD:#wafer.rect<[^>]*>]]}
+    // A data-movement op feeding no layer joins its producer.
+    // CHECK: wafer.reshape {{.*}} {placement = [[ADD]]}
+    %t = wafer.stream @wte : tensor<1000x64xf32>
+    %e = wafer.embedding %t, %ids : (tensor<1000x64xf32>, tensor<1x16xi64>) -> tensor<1x16x64xf32>
+    %g = wafer.stream @ln.g : tensor<64xf32>
+    %b = wafer.stream @ln.b : tensor<64xf32>
+    %n = wafer.layer_norm %e, %g, %b {axis = -1 : i64, epsilon = 1.0e-5 : f32} : (tensor<1x16x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<1x16x64xf32>
+    %w1 = wafer.stream @fc.w : tensor<64x256xf32>
+    %b1 = wafer.stream @fc.b : tensor<256xf32>
+    %h = wafer.linear %n, %w1, %b1 : (tensor<1x16x64xf32>, tensor<64x256xf32>, tensor<256xf32>) -> tensor<1x16x256xf32>
+    %half = wafer.constant dense<0.5> : tensor<f32> : tensor<f32>
+    %a = wafer.elementwise ins(%h, %half : tensor<1x16x256xf32>, tensor<f32>) -> tensor<1x16x256xf32> {
+    ^bb0(%x: f32, %s: f32):
+      %0 = arith.mulf %x, %s : f32
+      %1 = math.tanh %0 : f32
+      %2 = arith.mulf %1, %x : f32
+      wafer.yield %2 : f32
+    }
+    %w2 = wafer.stream @proj.w : tensor<64x256xf32>
+    %w2t = wafer.transpose %w2, [1, 0] : (tensor<64x256xf32>) -> tensor<256x64xf32>
+    %p = wafer.linear %a, %w2t : (tensor<1x16x256xf32>, tensor<256x64xf32>) -> tensor<1x16x64xf32>
+    %r = wafer.elementwise ins(%e, %p : tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32> {
+    ^bb0(%x: f32, %y: f32):
+      %0 = arith.addf %x, %y : f32
+      wafer.yield %0 : f32
+    }
+    %o = wafer.reshape %r : (tensor<1x16x64xf32>) -> tensor<16x64xf32>
+    return %o : tensor<16x64xf32>
+  }
+}
