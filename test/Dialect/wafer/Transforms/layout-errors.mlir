@@ -19,7 +19,7 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
 module attributes {wafer.target = #wafer.target<"8x8">} {
   func.func @unplaced_constant() -> tensor<4xf32> {
     // expected-error @+1 {{'wafer.constant' op has no placement; run wafer-place before wafer-layout}}
-    %c = wafer.constant dense<1.0> : tensor<4xf32> : tensor<4xf32>
+    %c = wafer.constant dense<1.0> : tensor<4xf32> -> tensor<4xf32>
     return %c : tensor<4xf32>
   }
 }

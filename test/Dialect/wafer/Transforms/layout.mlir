@@ -25,12 +25,12 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
     // Broadcast operands take the result's axes on their aligned dimensions
     // and `*` on broadcast ones. The constant is needed as [*, *, y] here
     // and as [*, x, y] below: it is cloned, not relaid out.
-    // CHECK: %[[C:.*]] = wafer.constant {{.*}} : tensor<1x1x64xf32, #wafer.dist<[*, *, y]>>
-    // CHECK: %[[C2:.*]] = wafer.constant {{.*}} : tensor<1x1x64xf32, #wafer.dist<[*, x, y]>>
+    // CHECK: %[[C:.*]] = wafer.constant {{.*}} -> tensor<1x1x64xf32, #wafer.dist<[*, *, y]>>
+    // CHECK: %[[C2:.*]] = wafer.constant {{.*}} -> tensor<1x1x64xf32, #wafer.dist<[*, x, y]>>
     // CHECK: %[[MR:.*]] = wafer.relayout %[[M]] {{.*}} : tensor<16x1xf32, #wafer.dist<[x, y]>> -> tensor<16x1xf32, #wafer.dist<[x, *]>>
     // CHECK: %[[S:.*]] = wafer.elementwise ins(%[[E]], %[[C]], %[[G]], %[[MR]] : tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, tensor<1x1x64xf32, #wafer.dist<[*, *, y]>>, tensor<64xf32, #wafer.dist<[y]>>, tensor<16x1xf32, #wafer.dist<[x, *]>>) -> tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>
     // CHECK: wafer.elementwise ins(%[[C2]] : tensor<1x1x64xf32, #wafer.dist<[*, x, y]>>) -> tensor<1x1x64xf32, #wafer.dist<[*, x, y]>>
-    %c = wafer.constant dense<0.5> : tensor<1x1x64xf32> {placement = #mesh} : tensor<1x1x64xf32>
+    %c = wafer.constant dense<0.5> : tensor<1x1x64xf32> {placement = #mesh} -> tensor<1x1x64xf32>
     %s = wafer.elementwise ins(%e, %c, %g, %m : tensor<1x16x64xf32>, tensor<1x1x64xf32>, tensor<64xf32>, tensor<16x1xf32>) -> tensor<1x16x64xf32> attributes {placement = #mesh} {
     ^bb0(%a: f32, %b: f32, %cc: f32, %d: f32):
       %0 = arith.mulf %a, %b : f32
@@ -93,12 +93,12 @@ module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"
     // CHECK: %[[T:.*]] = wafer.transpose %[[N]]
     // CHECK-SAME: placement = #wafer.rect<x = 0, y = 0, width = 4, height = 8>
     // CHECK-NEXT: %[[TR:.*]] = wafer.relayout %[[T]] {placement = #wafer.rect<x = 4, y = 0, width = 4, height = 8>} : tensor<1x64x16xf32, #wafer.dist<[*, x, y]>> -> tensor<1x64x16xf32, #wafer.dist<[*, y, *]>>
-    // CHECK: %[[C:.*]] = wafer.constant {{.*}} : tensor<f32, #wafer.dist<[]>>
+    // CHECK: %[[C:.*]] = wafer.constant {{.*}} -> tensor<f32, #wafer.dist<[]>>
     // CHECK: wafer.elementwise ins(%[[N]], %[[C]] : tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, tensor<f32, #wafer.dist<[]>>)
     // CHECK: wafer.matmul %{{.*}}, %[[TR]] {placement = #wafer.rect<x = 4, y = 0, width = 4, height = 8>}
     %n = wafer.layer_norm %x, %sc {axis = 1 : i64, epsilon = 1.0e-5 : f32, placement = #a} : (tensor<1x16x64xf32>, tensor<1x64xf32>) -> tensor<1x16x64xf32>
     %t = wafer.transpose %n, [0, 2, 1] {placement = #a} : (tensor<1x16x64xf32>) -> tensor<1x64x16xf32>
-    %c = wafer.constant dense<2.0> : tensor<f32> {placement = #a} : tensor<f32>
+    %c = wafer.constant dense<2.0> : tensor<f32> {placement = #a} -> tensor<f32>
     %h = wafer.elementwise ins(%n, %c : tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32> attributes {placement = #a} {
     ^bb0(%v: f32, %k: f32):
       %0 = arith.mulf %v, %k : f32

@@ -82,7 +82,7 @@ module attributes {wafer.target = #wafer.target<"32x32">} {
     %w1 = wafer.stream @fc.w : tensor<64x256xf32>
     %b1 = wafer.stream @fc.b : tensor<256xf32>
     %h = wafer.linear %n, %w1, %b1 : (tensor<1x16x64xf32>, tensor<64x256xf32>, tensor<256xf32>) -> tensor<1x16x256xf32>
-    %half = wafer.constant dense<0.5> : tensor<f32> : tensor<f32>
+    %half = wafer.constant dense<0.5> : tensor<f32> -> tensor<f32>
     %a = wafer.elementwise ins(%h, %half : tensor<1x16x256xf32>, tensor<f32>) -> tensor<1x16x256xf32> {
     ^bb0(%x: f32, %s: f32):
       %0 = arith.mulf %x, %s : f32

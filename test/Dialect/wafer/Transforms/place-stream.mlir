@@ -30,7 +30,7 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
     %w = wafer.stream @w {resident} : tensor<64x128xf32>
     %b = wafer.stream @b : tensor<128xf32>
     %y = wafer.linear %x, %w, %b : (tensor<1x16x64xf32>, tensor<64x128xf32>, tensor<128xf32>) -> tensor<1x16x128xf32>
-    %c = wafer.constant dense<0.5> : tensor<f32> : tensor<f32>
+    %c = wafer.constant dense<0.5> : tensor<f32> -> tensor<f32>
     %r = wafer.elementwise ins(%y, %c : tensor<1x16x128xf32>, tensor<f32>) -> tensor<1x16x128xf32> {
     ^bb0(%a: f32, %s: f32):
       %m = arith.mulf %a, %s : f32
