@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The main job: set up, build, import the bundled example model and print a
-# summary of its IR before and after staticization.
-#   usage: scripts/run.sh [MODEL.onnx] [BUILD_DIR]
+# The main job: set up, build, import the bundled example model, print a
+# summary of its IR before and after staticization, then compile it to placed,
+# scheduled and verified wafer IR for TARGET (default wse2) in streaming mode
+# and print the cost model's per-layer table.
+#   usage: [TARGET=wse2] [MODE=stream] scripts/run.sh [MODEL.onnx] [BUILD_DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODEL="${1:-$ROOT/examples/gpt2-tiny/model.onnx}"
@@ -17,3 +19,11 @@ mkdir -p "$OUT"
   -o "$OUT/imported.mlir"
 "$BUILD/bin/wse-opt" --onnx-prepare "$OUT/imported.mlir" -o "$OUT/prepared.mlir"
 /usr/bin/python3 "$ROOT/scripts/ir_summary.py" "$OUT/imported.mlir" "$OUT/prepared.mlir"
+
+TARGET="${TARGET:-wse2}"
+MODE="${MODE:-stream}"
+echo
+echo "== wafer IR for target=$TARGET mode=$MODE: $OUT/wafer.mlir (cost report: $OUT/cost.json)"
+"$BUILD/bin/wse-opt" "--wse-pipeline=target=$TARGET mode=$MODE cost-json=$OUT/cost.json" \
+  "$OUT/imported.mlir" -o "$OUT/wafer.mlir"
+"$BUILD/bin/wse-opt" --wafer-cost-report=table=- "$OUT/wafer.mlir" -o /dev/null
