@@ -187,6 +187,32 @@ static double busiestPEFlops(Operation *op, const OpWork &work, RectAttr rect) {
          double(elementsPerPE(type, dist, rect.getWidth(), rect.getHeight()));
 }
 
+/// Tokens at which computing with a streamed weight takes as long as
+/// streaming it. The token dimensions (all result dimensions but the
+/// features) are blocked over mesh axes: each PE computes `perPE` tokens
+/// while `slots` token blocks run side by side, so compute time grows with
+/// tokens only once every slot is busy. Without a distribution the work
+/// spreads evenly and time is proportional to tokens.
+static double tokensToKeepPace(Operation *op, const OpWork &work,
+                               RectAttr rect, const OpTiming &timing) {
+  if (timing.streamCycles <= 0 || timing.computeCycles <= 0 || work.tokens <= 0)
+    return 0;
+  auto type = tensorOf(op->getResult(0));
+  DistAttr dist = getDist(type);
+  if (!dist)
+    return double(work.tokens) * timing.streamCycles / timing.computeCycles;
+  double perPE = 1, slots = 1;
+  for (int64_t i = 0; i + 1 < type.getRank(); ++i) {
+    MeshAxis axis = dist.getAxes()[i];
+    int64_t extent = axis == MeshAxis::X   ? rect.getWidth()
+                     : axis == MeshAxis::Y ? rect.getHeight()
+                                           : 1;
+    perPE *= double((type.getDimSize(i) + extent - 1) / extent);
+    slots *= double(extent);
+  }
+  return slots * perPE * timing.streamCycles / timing.computeCycles;
+}
+
 OpTiming wse::wafer::estimateTiming(Operation *op,
                                     const MachineDescription &machine,
                                     RectAttr rect) {
@@ -236,8 +262,6 @@ OpTiming wse::wafer::estimateTiming(Operation *op,
       machine.taskSwitchCycles + kSetupInstructions * machine.instrIssueCycles;
   timing.estimatedCycles =
       timing.rooflineCycles + timing.fabricCycles + timing.overheadCycles;
-  if (timing.streamCycles > 0 && timing.computeCycles > 0 && work.tokens > 0)
-    timing.tokensToKeepPace =
-        double(work.tokens) * timing.streamCycles / timing.computeCycles;
+  timing.tokensToKeepPace = tokensToKeepPace(op, work, rect, timing);
   return timing;
 }
