@@ -10,6 +10,7 @@
 
 #include "wse/Reference/ONNXInterpreter.h"
 
+#include "Driver.h"
 #include "Kernels.h"
 #include "dialects/onnx/IR/ONNXOps.h"
 
@@ -21,9 +22,7 @@ using namespace mlir;
 using namespace wse::ref;
 namespace onnx = wse::onnxir;
 
-using Results = std::vector<Tensor>;
-
-static std::string locString(Location loc) {
+std::string wse::ref::locString(Location loc) {
   std::string s;
   llvm::raw_string_ostream os(s);
   if (auto file = dyn_cast<FileLineColLoc>(loc)) {
@@ -50,8 +49,7 @@ static std::string typeString(Type t) {
   return s;
 }
 
-/// Prefixes a kernel's error with the op's location and name.
-static llvm::Error opError(Operation *op, const llvm::Twine &msg) {
+llvm::Error wse::ref::opError(Operation *op, const llvm::Twine &msg) {
   return makeError(locString(op->getLoc()) + ": " +
                    op->getName().getStringRef() + ": " + msg);
 }
@@ -241,10 +239,8 @@ llvm::Expected<Results> OpEvaluator::eval(Operation *op) {
       });
 }
 
-/// Checks a computed value against the type the IR declares for it: same
-/// element type, and for a ranked type the same rank and static dimensions.
-static llvm::Error checkType(const Tensor &t, Type declared,
-                             const llvm::Twine &what) {
+llvm::Error wse::ref::checkType(const Tensor &t, Type declared,
+                                const llvm::Twine &what) {
   auto shaped = dyn_cast<ShapedType>(declared);
   if (!shaped)
     return makeError(what + " has non-tensor type " + typeString(declared));
@@ -264,11 +260,22 @@ static llvm::Error checkType(const Tensor &t, Type declared,
                    typeString(declared));
 }
 
+llvm::Error wse::ref::checkResults(Operation *op, const Results &results) {
+  if (results.size() != op->getNumResults())
+    return opError(op, "computed " + llvm::Twine(results.size()) +
+                           " results for " + llvm::Twine(op->getNumResults()));
+  for (auto [k, t] : llvm::enumerate(results))
+    if (auto err = checkType(t, op->getResult(k).getType(),
+                             "result #" + llvm::Twine(k)))
+      return opError(op, llvm::toString(std::move(err)));
+  return llvm::Error::success();
+}
+
 /// Evaluates `op` and checks its results against the IR: the one step that
 /// ONNXInterpreter::run and evaluateOp share. Errors name the op.
-static llvm::Expected<Results> evalChecked(Operation *op,
-                                           llvm::ArrayRef<const Tensor *> in,
-                                           ONNXInterpreter *interp) {
+llvm::Expected<Results>
+wse::ref::evaluateONNXOp(Operation *op, llvm::ArrayRef<const Tensor *> in,
+                         ONNXInterpreter *interp) {
   if (op->getNumRegions() != 0 ||
       op->getDialect() !=
           op->getContext()->getLoadedDialect<onnx::ONNXDialect>())
@@ -281,13 +288,8 @@ static llvm::Expected<Results> evalChecked(Operation *op,
   auto results = OpEvaluator(interp, in).eval(op);
   if (!results)
     return opError(op, llvm::toString(results.takeError()));
-  if (results->size() != op->getNumResults())
-    return opError(op, "computed " + llvm::Twine(results->size()) +
-                           " results for " + llvm::Twine(op->getNumResults()));
-  for (auto [k, t] : llvm::enumerate(*results))
-    if (auto err = checkType(t, op->getResult(k).getType(),
-                             "result #" + llvm::Twine(k)))
-      return opError(op, llvm::toString(std::move(err)));
+  if (auto err = checkResults(op, *results))
+    return std::move(err);
   return results;
 }
 
@@ -296,7 +298,7 @@ llvm::Expected<Results> wse::ref::evaluateOp(Operation *op,
   std::vector<const Tensor *> in;
   for (const Tensor &t : operands)
     in.push_back(&t);
-  return evalChecked(op, in, /*interp=*/nullptr);
+  return evaluateONNXOp(op, in, /*interp=*/nullptr);
 }
 
 /// Brings a caller's input to the argument's element type. Inputs usually
@@ -314,8 +316,10 @@ static llvm::Expected<Tensor> convertInput(const Tensor &t, DType to) {
   return cast(t, to);
 }
 
-llvm::Expected<Results> ONNXInterpreter::run(func::FuncOp func,
-                                             llvm::ArrayRef<Tensor> inputs) {
+llvm::Expected<Results> wse::ref::runFunction(func::FuncOp func,
+                                              llvm::ArrayRef<Tensor> inputs,
+                                              const InterpreterOptions &options,
+                                              OpStep step) {
   if (func.isExternal())
     return makeError("function @" + func.getSymName() + " has no body");
   if (inputs.size() != func.getNumArguments())
@@ -365,7 +369,7 @@ llvm::Expected<Results> ONNXInterpreter::run(func::FuncOp func,
       }
       return out;
     }
-    auto results = evalChecked(&op, operands, this);
+    auto results = step(&op, operands);
     if (!results)
       return results.takeError();
     if (options.onOpEvaluated)
@@ -380,4 +384,12 @@ llvm::Expected<Results> ONNXInterpreter::run(func::FuncOp func,
         values[op.getResult(k)] = std::move(t);
   }
   return makeError("function @" + func.getSymName() + " has no func.return");
+}
+
+llvm::Expected<Results> ONNXInterpreter::run(func::FuncOp func,
+                                             llvm::ArrayRef<Tensor> inputs) {
+  return runFunction(func, inputs, options,
+                     [&](Operation *op, llvm::ArrayRef<const Tensor *> in) {
+                       return evaluateONNXOp(op, in, this);
+                     });
 }

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "wse/Reference/ONNXInterpreter.h"
+#include "Driver.h"
 
 #include "dialects/onnx/IR/ONNXOps.h"
 
@@ -88,7 +88,16 @@ llvm::Expected<Tensor> ONNXInterpreter::loadParameter(llvm::StringRef name) {
       module, StringAttr::get(module.getContext(), name));
   if (!param)
     return makeError("no onnx.parameter @" + name);
-  auto type = dyn_cast<RankedTensorType>(param.getType());
+  return readParameter(options.weightsDir, name, param.getType(),
+                       param.getFile(), param.getOffset(), param.getLength());
+}
+
+llvm::Expected<Tensor> wse::ref::readParameter(llvm::StringRef weightsDir,
+                                               llvm::StringRef name,
+                                               Type paramType,
+                                               llvm::StringRef file,
+                                               int64_t offset, int64_t length) {
+  auto type = dyn_cast<RankedTensorType>(paramType);
   if (!type || !type.hasStaticShape())
     return makeError("parameter @" + name + " has no static type");
   auto dtype = dtypeOf(type.getElementType());
@@ -96,15 +105,14 @@ llvm::Expected<Tensor> ONNXInterpreter::loadParameter(llvm::StringRef name) {
     return dtype.takeError();
   Tensor t(*dtype, type.getShape());
   int64_t elemBytes = std::max<int64_t>(1, bitWidth(*dtype) / 8);
-  int64_t length = param.getLength(), offset = param.getOffset();
   if (length != t.numElements() * elemBytes)
     return makeError("parameter @" + name + " has length " +
                      llvm::Twine(length) + " but its type needs " +
                      llvm::Twine(t.numElements() * elemBytes) + " bytes");
   if (offset < 0)
     return makeError("parameter @" + name + " has a negative offset");
-  llvm::SmallString<256> path(options.weightsDir);
-  llvm::sys::path::append(path, param.getFile());
+  llvm::SmallString<256> path(weightsDir);
+  llvm::sys::path::append(path, file);
   // getFileSlice zero-fills a slice past the end of the file: check first.
   uint64_t fileSize = 0;
   if (std::error_code ec = llvm::sys::fs::file_size(path, fileSize))

@@ -1,9 +1,10 @@
-//===- wse-ref.cpp - Run an onnx-dialect module on the host ---------------===//
+//===- wse-ref.cpp - Run an onnx- or wafer-dialect module on the host -----===//
 //
 //   wse-ref MODULE.mlir --weights DIR --input NAME=FILE.npy...
 //           --output NAME=FILE.npy...
 //
-// Evaluates the module's function with the reference interpreter. Inputs and
+// Evaluates the module's function with the reference interpreter: the wafer
+// interpreter if the function holds wafer ops, else the onnx one. Inputs and
 // outputs are named by the function's `onnx.name` argument/result attributes
 // (or by index, "0", "1", ...). Tensors are .npy files (read with the
 // emulator's reader, written as float32).
@@ -12,8 +13,10 @@
 
 #include "wse/Emu/Npy.h"
 #include "wse/Reference/ONNXInterpreter.h"
+#include "wse/Reference/WaferInterpreter.h"
 
 #include "dialects/onnx/IR/ONNXDialect.h"
+#include "dialects/wafer/IR/WaferDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -78,10 +81,12 @@ static int lookup(llvm::ArrayRef<std::string> names, llvm::StringRef name) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(
-      argc, argv, "wse-ref: reference interpreter for the onnx dialect\n");
+      argc, argv,
+      "wse-ref: reference interpreter for the onnx and wafer dialects\n");
 
   DialectRegistry registry;
-  registry.insert<wse::onnxir::ONNXDialect, func::FuncDialect>();
+  registry.insert<wse::onnxir::ONNXDialect, wse::wafer::WaferDialect,
+                  arith::ArithDialect, math::MathDialect, func::FuncDialect>();
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
@@ -137,8 +142,10 @@ int main(int argc, char **argv) {
     llvm::StringRef dir = llvm::sys::path::parent_path(inputFile);
     options.weightsDir = dir.empty() ? "." : dir.str();
   }
-  wse::ref::ONNXInterpreter interp(*module, options);
-  auto results = interp.run(func, args);
+  auto results =
+      wse::ref::holdsWaferOps(func)
+          ? wse::ref::WaferInterpreter(*module, options).run(func, args)
+          : wse::ref::ONNXInterpreter(*module, options).run(func, args);
   if (!results)
     return fail(llvm::toString(results.takeError()));
 
