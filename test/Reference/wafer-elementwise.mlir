@@ -663,10 +663,10 @@ module {
           tensor<4xi8> {onnx.name = "divui"}, tensor<4xi8> {onnx.name = "remui"},
           tensor<4xi32> {onnx.name = "cmpi"},
           tensor<2x3xf32> {onnx.name = "broadcast"}) {
-    %x = wafer.constant dense<[7, -7, 7, -7]> : tensor<4xi32> : tensor<4xi32>
-    %y = wafer.constant dense<[2, 2, -2, -2]> : tensor<4xi32> : tensor<4xi32>
-    %x8 = wafer.constant dense<[7, -7, 7, -7]> : tensor<4xi8> : tensor<4xi8>
-    %y8 = wafer.constant dense<[2, 2, -2, -2]> : tensor<4xi8> : tensor<4xi8>
+    %x = wafer.constant dense<[7, -7, 7, -7]> : tensor<4xi32> -> tensor<4xi32>
+    %y = wafer.constant dense<[2, 2, -2, -2]> : tensor<4xi32> -> tensor<4xi32>
+    %x8 = wafer.constant dense<[7, -7, 7, -7]> : tensor<4xi8> -> tensor<4xi8>
+    %y8 = wafer.constant dense<[2, 2, -2, -2]> : tensor<4xi8> -> tensor<4xi8>
     %divsi = wafer.elementwise ins(%x, %y : tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32> {
     ^bb0(%a: i32, %b: i32):
       %r = arith.divsi %a, %b : i32
@@ -708,9 +708,9 @@ module {
       %r = arith.addi %si, %u10 : i32
       wafer.yield %r : i32
     }
-    %col = wafer.constant dense<[[1.0], [2.0]]> : tensor<2x1xf32> : tensor<2x1xf32>
-    %row = wafer.constant dense<[10.0, 20.0, 30.0]> : tensor<3xf32> : tensor<3xf32>
-    %s = wafer.constant dense<0.5> : tensor<f32> : tensor<f32>
+    %col = wafer.constant dense<[[1.0], [2.0]]> : tensor<2x1xf32> -> tensor<2x1xf32>
+    %row = wafer.constant dense<[10.0, 20.0, 30.0]> : tensor<3xf32> -> tensor<3xf32>
+    %s = wafer.constant dense<0.5> : tensor<f32> -> tensor<f32>
     %broadcast = wafer.elementwise ins(%col, %row, %s : tensor<2x1xf32>, tensor<3xf32>, tensor<f32>)
         -> tensor<2x3xf32> {
     ^bb0(%a: f32, %b: f32, %c: f32):
@@ -724,8 +724,8 @@ module {
   }
 
   func.func @divzero() -> tensor<2xi32> {
-    %x = wafer.constant dense<[4, 4]> : tensor<2xi32> : tensor<2xi32>
-    %y = wafer.constant dense<[2, 0]> : tensor<2xi32> : tensor<2xi32>
+    %x = wafer.constant dense<[4, 4]> : tensor<2xi32> -> tensor<2xi32>
+    %y = wafer.constant dense<[2, 0]> : tensor<2xi32> -> tensor<2xi32>
     %0 = wafer.elementwise ins(%x, %y : tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32> {
     ^bb0(%a: i32, %b: i32):
       %r = arith.divsi %a, %b : i32
@@ -735,7 +735,7 @@ module {
   }
 
   func.func @fptosi() -> tensor<1xi64> {
-    %x = wafer.constant dense<0x7FC00000> : tensor<1xf32> : tensor<1xf32>
+    %x = wafer.constant dense<0x7FC00000> : tensor<1xf32> -> tensor<1xf32>
     %0 = wafer.elementwise ins(%x : tensor<1xf32>) -> tensor<1xi64> {
     ^bb0(%a: f32):
       %r = arith.fptosi %a : f32 to i64
@@ -745,7 +745,7 @@ module {
   }
 
   func.func @unsupported() -> tensor<1xi32> {
-    %x = wafer.constant dense<1> : tensor<1xi32> : tensor<1xi32>
+    %x = wafer.constant dense<1> : tensor<1xi32> -> tensor<1xi32>
     %0 = wafer.elementwise ins(%x : tensor<1xi32>) -> tensor<1xi32> {
     ^bb0(%a: i32):
       %r = math.ctlz %a : i32
