@@ -23,11 +23,14 @@ module {
 
 // -----
 
-// A 1 MiB weight on a 4x4 mesh (768 KiB): 1048576 weight bytes + 2 * 8 KiB
-// of activations = 1064960 bytes = 21.7 PEs of 48 KiB, so 22 PEs.
+// A 1 MiB weight on a 4x4 mesh. Usable SRAM per PE is 48 KiB less the code
+// reserve of 768 * 8 = 6144 bytes: 43008 bytes (42 KiB), so the mesh holds
+// 16 * 42 KiB = 672 KiB. 1048576 weight bytes + 2 * 8 KiB of activations =
+// 1064960 bytes = 24.76 PEs, so 25 PEs (25 * 43008 = 1075200 bytes, 1.0 MiB);
+// short by 9 PEs = 387072 bytes = 378 KiB.
 module attributes {wafer.target = #wafer.target<"4x4">} {
   wafer.parameter @w : tensor<512x512xf32> file "m.onnx" offset 0 length 1048576
-  // expected-error @+1 {{model does not fit on '4x4' in pipelined mode: its weights and activations need 22 PEs (1.0 MiB) but the mesh has 16 PEs (768.0 KiB); short by 6 PEs (288.0 KiB); use mode=stream or a larger target}}
+  // expected-error @+1 {{model does not fit on '4x4' in pipelined mode: its weights and activations need 25 PEs (1.0 MiB) but the mesh has 16 PEs (672.0 KiB); short by 9 PEs (378.0 KiB); use mode=stream or a larger target}}
   func.func @too_big(%x: tensor<4x512xf32>) -> tensor<4x512xf32> {
     %w = wafer.stream @w : tensor<512x512xf32>
     %y = wafer.linear %x, %w : (tensor<4x512xf32>, tensor<512x512xf32>) -> tensor<4x512xf32>
@@ -37,11 +40,13 @@ module attributes {wafer.target = #wafer.target<"4x4">} {
 
 // -----
 
-// The wse2 message in GiB: a 48.8 GiB weight needs 1066840 PEs
-// (52428800000 weight bytes + 8499200 activation bytes, over 49152).
+// The wse2 message in GiB: a 48.8 GiB weight needs 1219246 PEs
+// (52428800000 weight bytes + 6400000 + 2097152 activation bytes =
+// 52437297152, over 43008 = 1219245.2). The 750x994 mesh has 745500 PEs
+// * 43008 = 29.9 GiB; short by 473746 PEs (19.0 GiB).
 module attributes {wafer.target = #wafer.target<"wse2">} {
   wafer.parameter @huge : tensor<200000x65536xf32> file "m.onnx" offset 0 length 52428800000
-  // expected-error @+1 {{model does not fit on 'wse2' in pipelined mode: its weights and activations need 1066840 PEs (48.8 GiB) but the mesh has 745500 PEs (34.1 GiB); short by 321340 PEs (14.7 GiB); use mode=stream or a larger target}}
+  // expected-error @+1 {{model does not fit on 'wse2' in pipelined mode: its weights and activations need 1219246 PEs (48.8 GiB) but the mesh has 745500 PEs (29.9 GiB); short by 473746 PEs (19.0 GiB); use mode=stream or a larger target}}
   func.func @giant(%x: tensor<1x8x200000xf32>) -> tensor<1x8x65536xf32> {
     %w = wafer.stream @huge : tensor<200000x65536xf32>
     %y = wafer.linear %x, %w : (tensor<1x8x200000xf32>, tensor<200000x65536xf32>) -> tensor<1x8x65536xf32>
@@ -52,25 +57,28 @@ module attributes {wafer.target = #wafer.target<"wse2">} {
 // -----
 
 // Three layers of 5 PEs each fit 16 PEs in sum, but no band height packs
-// three 5-PE rectangles into 4x4 (each rounds up to 2x3 or 3x2).
+// three 5-PE rectangles into 4x4 (each rounds up to 2x3 or 3x2). Each layer
+// holds its input and output of 24000 f32: 192000 bytes = 4.46 PEs of 43008
+// bytes, so 5 PEs (with 28000 elements it would be 6 PEs each, 18 > 16, and
+// the does-not-fit check would fire first).
 module attributes {wafer.target = #wafer.target<"4x4">} {
   // expected-error @+1 {{wafer-place cannot pack the 3 layers into the mesh (4x4) in pipelined mode: their minimum rectangles need 15 of 16 PEs (largest layer 5 PEs) but rounding them to rectangles leaves no room; use mode=stream or a larger target}}
-  func.func @unpackable(%x: tensor<28000xf32>) -> tensor<28000xf32> {
-    %a = wafer.elementwise ins(%x : tensor<28000xf32>) -> tensor<28000xf32> {
+  func.func @unpackable(%x: tensor<24000xf32>) -> tensor<24000xf32> {
+    %a = wafer.elementwise ins(%x : tensor<24000xf32>) -> tensor<24000xf32> {
     ^bb0(%v: f32):
       %0 = math.exp %v : f32
       wafer.yield %0 : f32
     }
-    %b = wafer.elementwise ins(%a : tensor<28000xf32>) -> tensor<28000xf32> {
+    %b = wafer.elementwise ins(%a : tensor<24000xf32>) -> tensor<24000xf32> {
     ^bb0(%v: f32):
       %0 = math.exp %v : f32
       wafer.yield %0 : f32
     }
-    %c = wafer.elementwise ins(%b : tensor<28000xf32>) -> tensor<28000xf32> {
+    %c = wafer.elementwise ins(%b : tensor<24000xf32>) -> tensor<24000xf32> {
     ^bb0(%v: f32):
       %0 = math.exp %v : f32
       wafer.yield %0 : f32
     }
-    return %c : tensor<28000xf32>
+    return %c : tensor<24000xf32>
   }
 }
