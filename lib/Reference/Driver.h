@@ -21,6 +21,23 @@ namespace wse::ref {
 
 using Results = std::vector<Tensor>;
 
+/// A kernel's single result as a result list.
+inline Results one(Tensor t) {
+  Results r;
+  r.push_back(std::move(t));
+  return r;
+}
+
+/// A kernel's Expected result (one tensor or a list) as a result list.
+template <typename T> llvm::Expected<Results> wrap(llvm::Expected<T> t) {
+  if (!t)
+    return t.takeError();
+  if constexpr (std::is_same_v<T, Results>)
+    return std::move(*t);
+  else
+    return one(std::move(*t));
+}
+
 /// "file:line:col" (or the name of a NameLoc) of `loc`.
 std::string locString(mlir::Location loc);
 

@@ -54,21 +54,6 @@ llvm::Error wse::ref::opError(Operation *op, const llvm::Twine &msg) {
                    op->getName().getStringRef() + ": " + msg);
 }
 
-static Results one(Tensor t) {
-  Results r;
-  r.push_back(std::move(t));
-  return r;
-}
-
-template <typename T> static llvm::Expected<Results> wrap(llvm::Expected<T> t) {
-  if (!t)
-    return t.takeError();
-  if constexpr (std::is_same_v<T, Results>)
-    return std::move(*t);
-  else
-    return one(std::move(*t));
-}
-
 namespace {
 /// Evaluates one op given its operand values.
 class OpEvaluator {

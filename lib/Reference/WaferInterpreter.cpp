@@ -46,21 +46,6 @@ llvm::Expected<Tensor> WaferInterpreter::loadParameter(llvm::StringRef name) {
                        param.getFile(), param.getOffset(), param.getLength());
 }
 
-static Results one(Tensor t) {
-  Results r;
-  r.push_back(std::move(t));
-  return r;
-}
-
-template <typename T> static llvm::Expected<Results> wrap(llvm::Expected<T> t) {
-  if (!t)
-    return t.takeError();
-  if constexpr (std::is_same_v<T, Results>)
-    return std::move(*t);
-  else
-    return one(std::move(*t));
-}
-
 static llvm::ArrayRef<int64_t> typeShape(Value v) {
   return llvm::cast<ShapedType>(v.getType()).getShape();
 }
