@@ -65,6 +65,35 @@ OpTiming estimateTiming(mlir::Operation *op,
                         const machine::MachineDescription &machine,
                         RectAttr rect = {});
 
+/// Pipelined-mode SRAM of the ops sharing one rectangle: every op keeps its
+/// resident weights there for the whole program, and one op runs at a time,
+/// so a PE needs the sum of the resident shares plus the largest op's
+/// activations (code reserve not included). What wafer-verify checks and
+/// wafer-place sizes for.
+struct RectSRAM {
+  RectAttr rect;
+  int64_t resident = 0;         ///< sum of weightBytesPerPE
+  int64_t ops = 0;              ///< ops counted
+  mlir::Operation *worst = nullptr; ///< the op with the largest activations
+  int64_t worstActivations = -1;    ///< its activationBytesPerPE
+  int64_t bytesPerPE() const {
+    return resident + std::max<int64_t>(worstActivations, 0);
+  }
+};
+
+/// `ops` grouped by their placement, in order of first appearance.
+/// Constants (replicated where used) and unplaced ops are skipped.
+llvm::SmallVector<RectSRAM>
+pipelinedSRAMByRect(llvm::ArrayRef<mlir::Operation *> ops,
+                    const machine::MachineDescription &machine);
+
+/// The same figures for all of `ops` as if they ran on `rect` (their
+/// distributions as they are): a lower bound for any smaller rectangle,
+/// since a block never grows when an extent does.
+RectSRAM pipelinedSRAMOn(llvm::ArrayRef<mlir::Operation *> ops,
+                         const machine::MachineDescription &machine,
+                         RectAttr rect);
+
 /// Bytes one PE of `rect` holds of `weight` under its distribution (the
 /// share a resident weight occupies, the cap of a stream's chunk).
 int64_t weightShareBytes(mlir::RankedTensorType weight, RectAttr rect);

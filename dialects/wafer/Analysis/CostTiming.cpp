@@ -8,6 +8,7 @@
 
 #include "dialects/wafer/Analysis/CostModel.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
@@ -264,4 +265,50 @@ OpTiming wse::wafer::estimateTiming(Operation *op,
       timing.rooflineCycles + timing.fabricCycles + timing.overheadCycles;
   timing.tokensToKeepPace = tokensToKeepPace(op, work, rect, timing);
   return timing;
+}
+
+static bool countsForSRAM(Operation *op) {
+  auto placed = dyn_cast<PlacedOp>(op);
+  return placed && !isa<ConstantOp>(op) && placed.getPlacementRect();
+}
+
+static void addToGroup(RectSRAM &group, Operation *op,
+                       const MachineDescription &machine, RectAttr rect) {
+  OpTiming t = estimateTiming(op, machine, rect);
+  group.resident += t.weightBytesPerPE;
+  ++group.ops;
+  if (t.activationBytesPerPE > group.worstActivations) {
+    group.worstActivations = t.activationBytesPerPE;
+    group.worst = op;
+  }
+}
+
+SmallVector<RectSRAM>
+wse::wafer::pipelinedSRAMByRect(ArrayRef<Operation *> ops,
+                                const MachineDescription &machine) {
+  SmallVector<RectSRAM> groups;
+  llvm::DenseMap<RectAttr, size_t> index;
+  for (Operation *op : ops) {
+    if (!countsForSRAM(op))
+      continue;
+    RectAttr rect = cast<PlacedOp>(op).getPlacementRect();
+    auto [it, inserted] = index.try_emplace(rect, groups.size());
+    if (inserted) {
+      groups.emplace_back();
+      groups.back().rect = rect;
+    }
+    addToGroup(groups[it->second], op, machine, rect);
+  }
+  return groups;
+}
+
+RectSRAM wse::wafer::pipelinedSRAMOn(ArrayRef<Operation *> ops,
+                                     const MachineDescription &machine,
+                                     RectAttr rect) {
+  RectSRAM group;
+  group.rect = rect;
+  for (Operation *op : ops)
+    if (countsForSRAM(op))
+      addToGroup(group, op, machine, rect);
+  return group;
 }

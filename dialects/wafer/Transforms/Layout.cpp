@@ -209,6 +209,8 @@ void FunctionLayout::run() {
                                  results));
 }
 
+void layout::layoutFunction(func::FuncOp func) { FunctionLayout(func).run(); }
+
 namespace {
 struct LayoutPass : wse::wafer::impl::WaferLayoutBase<LayoutPass> {
   using WaferLayoutBase::WaferLayoutBase;
@@ -243,7 +245,7 @@ struct LayoutPass : wse::wafer::impl::WaferLayoutBase<LayoutPass> {
       return signalPassFailure();
     for (auto func : module.getOps<func::FuncOp>())
       if (!func.isExternal())
-        FunctionLayout(func).run();
+        layout::layoutFunction(func);
   }
 };
 } // namespace

@@ -56,6 +56,16 @@ static DistAttr alignedCanonical(Value value, Value full) {
   return layout::alignedDist(dist, shapeOf(full), shapeOf(value));
 }
 
+bool layout::isResidentWeight(Value value) {
+  auto stream = value.getDefiningOp<StreamOp>();
+  return stream && stream.getResident();
+}
+
+/// A rank-2 distribution with `first` on dimension 0 and `second` on 1.
+static DistAttr twoAxes(MLIRContext *ctx, MeshAxis first, MeshAxis second) {
+  return DistAttr::get(ctx, {first, second});
+}
+
 DistAttr layout::requiredOperandDist(Operation *op, unsigned index) {
   MLIRContext *ctx = op->getContext();
   Value operand = op->getOperand(index);
@@ -66,9 +76,15 @@ DistAttr layout::requiredOperandDist(Operation *op, unsigned index) {
       .Case([&](LinearOp linear) -> DistAttr {
         if (index == 0)
           return canonical();
-        if (index == 1) // W[K, N]: K over rows, N whole on every PE
-          return oneAxis(ctx, 2, linear.getTransposeWeight() ? 1 : 0,
-                         MeshAxis::Y);
+        bool transposed = linear.getTransposeWeight();
+        // A resident W[K, N] stays in SRAM for the whole program: 2D
+        // weight-stationary blocks, K over rows and N over columns ([N, K]
+        // with transpose_weight: [x, y]), so the rectangle holds one copy.
+        if (index == 1 && isResidentWeight(operand))
+          return transposed ? twoAxes(ctx, MeshAxis::X, MeshAxis::Y)
+                            : twoAxes(ctx, MeshAxis::Y, MeshAxis::X);
+        if (index == 1) // streamed W[K, N]: K over rows, N whole on every PE
+          return oneAxis(ctx, 2, transposed ? 1 : 0, MeshAxis::Y);
         return canonical(); // bias [N]: [y], like the result's last dim
       })
       .Case([&](MatmulOp matmul) -> DistAttr {
@@ -88,7 +104,11 @@ DistAttr layout::requiredOperandDist(Operation *op, unsigned index) {
       })
       .Case<SoftmaxOp, ReduceOp>([&](Operation *) { return canonical(); })
       .Case([&](EmbeddingOp embedding) -> DistAttr {
-        if (index == 0) // table [rows, width]: width over rows
+        // A resident table [rows, width]: rows over columns, width over
+        // rows, one copy spread over the rectangle.
+        if (index == 0 && isResidentWeight(operand))
+          return twoAxes(ctx, MeshAxis::X, MeshAxis::Y);
+        if (index == 0) // streamed table [rows, width]: width over rows
           return oneAxis(ctx, 2, 1, MeshAxis::Y);
         // indices: the result's distribution without the feature dimension.
         DistAttr result = canonicalDist(ctx, rankOf(embedding.getOutput()));

@@ -11,6 +11,7 @@
 
 #include "dialects/wafer/IR/WaferAttrs.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Operation.h"
 
 namespace wse::wafer::layout {
@@ -27,6 +28,13 @@ DistAttr canonicalDist(mlir::MLIRContext *ctx, int64_t rank);
 DistAttr alignedDist(DistAttr dist, llvm::ArrayRef<int64_t> full,
                      llvm::ArrayRef<int64_t> operand);
 
+/// Whether `value` is a weight kept in SRAM for the whole program: the
+/// result of a `wafer.stream` with the `resident` flag (pipelined mode).
+/// Resident weights are spread over their consumer's whole rectangle
+/// (linear W[K, N]: [y, x], [x, y] with transpose_weight; embedding table:
+/// [x, y]); streamed ones pass through in chunks ([y, *], [*, y]).
+bool isResidentWeight(mlir::Value value);
+
 /// The distribution `op` needs for operand #`index`, or null when it
 /// accepts any (data movement) or `op` is not one wafer-layout knows.
 DistAttr requiredOperandDist(mlir::Operation *op, unsigned index);
@@ -35,6 +43,11 @@ DistAttr requiredOperandDist(mlir::Operation *op, unsigned index);
 /// those take their consumer's). A relayout keeps a result distribution it
 /// already has; every other result is canonical.
 DistAttr resultDist(mlir::Operation *op, unsigned index);
+
+/// Runs wafer-layout on one function: gives every tensor its distribution
+/// and inserts the relayouts (wafer-place runs it on a scratch copy to see
+/// the per-PE SRAM wafer-verify will check).
+void layoutFunction(mlir::func::FuncOp func);
 
 } // namespace wse::wafer::layout
 

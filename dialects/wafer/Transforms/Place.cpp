@@ -10,11 +10,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/wafer/Analysis/CostModel.h"
+#include "dialects/wafer/Transforms/LayoutRules.h"
 #include "dialects/wafer/Transforms/Passes.h"
 #include "dialects/wafer/Transforms/PlacePacking.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/Format.h"
+
+#include <cmath>
 
 namespace wse::wafer {
 #define GEN_PASS_DEF_WAFERPLACE
@@ -241,27 +246,128 @@ PlacePass::placePipelined(func::FuncOp func, RectAttr area,
            << "); use mode=stream or a larger target";
   }
 
-  auto packing =
-      placement::packLayers(demands, area.getWidth(), area.getHeight());
-  if (!packing) {
-    int64_t largest = 0;
-    for (const auto &demand : demands)
-      largest = std::max(largest, demand.minPEs);
-    return emitError(func.getLoc())
-           << "wafer-place cannot pack the " << layers.size() << " layers into "
-           << where << " (" << area.getWidth() << "x" << area.getHeight()
-           << ") in pipelined mode: their minimum "
-           << "rectangles need " << totalMin << " of " << areaPEs
-           << " PEs (largest layer " << largest
-           << " PEs) but rounding them to rectangles leaves no room; use "
-              "mode=stream or a larger target";
+  MLIRContext *ctx = func.getContext();
+  int64_t sram = int64_t(machine.sramBytes);
+  auto toRects = [&](const placement::Packing &packing) {
+    SmallVector<RectAttr> rects;
+    for (const placement::Box &box : packing.boxes)
+      rects.push_back(RectAttr::get(ctx, area.getX() + box.x,
+                                    area.getY() + box.y, box.width,
+                                    box.height));
+    return rects;
+  };
+  auto bytesMessage = [&](InFlightDiagnostic &diag, const RectSRAM &g) {
+    diag << g.bytesPerPE() + codeReserveBytes(machine) << " bytes of SRAM per PE"
+         << " (activations " << g.worstActivations << ", resident weights "
+         << g.resident << " of " << g.ops << (g.ops == 1 ? " op" : " ops")
+         << ", code " << codeReserveBytes(machine) << "); a PE has " << sram;
+  };
+
+  // The minimums assume perfect spreading; block distributions (whole
+  // blocks per PE, idle PEs where a dimension is smaller than its axis) and
+  // the activations of the data movement that joined a layer can need more.
+  // So: pack, lay out a scratch copy of the function exactly as wafer-layout
+  // will, measure every rectangle as wafer-verify will, and raise the
+  // minimum of every layer that overflows; repeat (bounded).
+  constexpr int kMaxRounds = 12;
+  SmallVector<RectAttr> rects;
+  for (int round = 0;; ++round) {
+    auto packing =
+        placement::packLayers(demands, area.getWidth(), area.getHeight());
+    if (!packing) {
+      int64_t largest = 0;
+      for (const auto &demand : demands)
+        largest = std::max(largest, demand.minPEs);
+      return emitError(func.getLoc())
+             << "wafer-place cannot pack the " << layers.size()
+             << " layers into " << where << " (" << area.getWidth() << "x"
+             << area.getHeight() << ") in pipelined mode: their minimum "
+             << "rectangles need " << totalMin << " of " << areaPEs
+             << " PEs (largest layer " << largest
+             << " PEs) but rounding them to rectangles leaves no room; use "
+                "mode=stream or a larger target";
+    }
+    rects = toRects(*packing);
+
+    // The scratch copy, placed and laid out.
+    auto scratch = cast<func::FuncOp>(func->clone());
+    auto eraseScratch = llvm::make_scope_exit([&] { scratch->erase(); });
+    SmallVector<Operation *> copies;
+    scratch.walk([&](PlacedOp placed) { copies.push_back(placed); });
+    assert(copies.size() == ops.size() && "clone changed the placed ops");
+    for (auto [op, copy] : llvm::zip(ops, copies))
+      cast<PlacedOp>(copy).setPlacementRect(owner.count(op) ? rects[owner[op]]
+                                                            : area);
+    scratch.walk([&](StreamOp stream) {
+      RectAttr region = consumerRegion(stream);
+      stream.setRegionAttr(region ? region : area);
+      stream.setResident(true);
+    });
+    layout::layoutFunction(scratch);
+    SmallVector<Operation *> laidOut;
+    scratch.walk([&](PlacedOp placed) { laidOut.push_back(placed); });
+
+    DenseMap<RectAttr, int64_t> layerOf;
+    for (auto [i, rect] : llvm::enumerate(rects))
+      layerOf[rect] = i;
+    bool grown = false;
+    SmallVector<RectSRAM> groups = pipelinedSRAMByRect(laidOut, machine);
+    for (const RectSRAM &g : groups) {
+      if (g.bytesPerPE() <= usable)
+        continue;
+      auto it = layerOf.find(g.rect);
+      Operation *layer = it != layerOf.end() ? layers[it->second] : g.worst;
+      // The smallest a PE's share can get is on the whole area: blocks
+      // never grow with an extent.
+      SmallVector<Operation *> members;
+      for (Operation *op : laidOut)
+        if (cast<PlacedOp>(op).getPlacementRect() == g.rect)
+          members.push_back(op);
+      RectSRAM best = pipelinedSRAMOn(members, machine, area);
+      if (it == layerOf.end() || best.bytesPerPE() > usable) {
+        auto diag = layer->emitOpError();
+        diag << "cannot fit in pipelined mode even on all of " << where << " ("
+             << area.getWidth() << "x" << area.getHeight() << "): with the "
+             << "ops that share its rectangle it needs ";
+        bytesMessage(diag, best);
+        diag << " (its distributions leave too few blocks to spread); use "
+                "mode=stream";
+        return failure();
+      }
+      if (round + 1 >= kMaxRounds) {
+        auto diag = layer->emitOpError();
+        diag << "does not fit on its rectangle " << g.rect << " after "
+             << kMaxRounds << " rounds of wafer-place sizing: it needs ";
+        bytesMessage(diag, g);
+        diag << "; use mode=stream or a larger target";
+        return failure();
+      }
+      // Grow to what the measured bytes imply, and by at least a quarter.
+      int64_t i = it->second, have = g.rect.getNumPEs();
+      int64_t implied = int64_t(std::ceil(double(have) *
+                                          double(g.bytesPerPE()) /
+                                          double(usable)));
+      int64_t grownMin =
+          std::max({implied, have + std::max<int64_t>(1, have / 4),
+                    demands[i].minPEs + 1});
+      totalMin += grownMin - demands[i].minPEs;
+      demands[i].minPEs = grownMin;
+      grown = true;
+    }
+    if (!grown)
+      break;
+    if (totalMin > areaPEs) {
+      int64_t shortBy = totalMin - areaPEs;
+      return emitError(func.getLoc())
+             << "model does not fit on '" << machine.name
+             << "' in pipelined mode: with its tensors split into whole "
+             << "blocks per PE its layers need " << totalMin << " PEs but "
+             << where << " has " << areaPEs << " PEs; short by " << shortBy
+             << " PEs (" << formatBytes(double(shortBy) * usable)
+             << "); use mode=stream or a larger target";
+    }
   }
 
-  MLIRContext *ctx = func.getContext();
-  SmallVector<RectAttr> rects;
-  for (const placement::Box &box : packing->boxes)
-    rects.push_back(RectAttr::get(ctx, area.getX() + box.x, area.getY() + box.y,
-                                  box.width, box.height));
   for (Operation *op : ops) {
     // Only a function without layers leaves ops unowned.
     RectAttr rect = owner.count(op) ? rects[owner[op]] : area;

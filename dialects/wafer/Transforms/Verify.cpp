@@ -115,36 +115,19 @@ void VerifyPass::checkSRAM(ArrayRef<Operation *> ops, bool pipelined,
   }
   // Pipelined: every op keeps its weights resident for the whole program,
   // so a PE holds the resident weights of every op on its rectangle plus
-  // the activations of the op running. Distinct rectangles do not overlap
+  // the activations of the op running (pipelinedSRAMByRect, the figure
+  // wafer-place sizes rectangles for). Distinct rectangles do not overlap
   // (checked separately), so grouping by rectangle covers every PE.
-  struct Group {
-    int64_t resident = 0;
-    int64_t ops = 0;
-    Operation *worst = nullptr;
-    int64_t worstActivations = -1;
-  };
-  llvm::DenseMap<RectAttr, Group> groups;
+  SmallVector<RectSRAM> groups = pipelinedSRAMByRect(ops, machine);
   SmallVector<RectAttr> rects;
-  for (Operation *op : ops) {
-    RectAttr rect = cast<PlacedOp>(op).getPlacementRect();
-    OpTiming t = estimateTiming(op, machine);
-    auto [it, inserted] = groups.try_emplace(rect);
-    if (inserted)
-      rects.push_back(rect);
-    Group &g = it->second;
-    g.resident += t.weightBytesPerPE;
-    ++g.ops;
-    if (t.activationBytesPerPE > g.worstActivations) {
-      g.worstActivations = t.activationBytesPerPE;
-      g.worst = op;
-    }
-  }
-  for (RectAttr rect : rects) {
-    Group &g = groups[rect];
-    int64_t need = g.worstActivations + g.resident + code;
+  llvm::DenseMap<RectAttr, Operation *> worstOf;
+  for (const RectSRAM &g : groups) {
+    rects.push_back(g.rect);
+    worstOf[g.rect] = g.worst;
+    int64_t need = g.bytesPerPE() + code;
     if (need <= sram)
       continue;
-    error(g.worst) << "needs " << need << " bytes of SRAM on " << peOf(rect)
+    error(g.worst) << "needs " << need << " bytes of SRAM on " << peOf(g.rect)
                    << "; the target has " << sram << " (activations "
                    << g.worstActivations << ", resident weights " << g.resident
                    << " of " << g.ops << (g.ops == 1 ? " op" : " ops")
@@ -160,7 +143,7 @@ void VerifyPass::checkSRAM(ArrayRef<Operation *> ops, bool pipelined,
          ++j) {
       if (!rects[i].overlaps(rects[j]))
         continue;
-      Operation *a = groups[rects[i]].worst, *b = groups[rects[j]].worst;
+      Operation *a = worstOf[rects[i]], *b = worstOf[rects[j]];
       int64_t x = std::max(rects[i].getX(), rects[j].getX());
       int64_t y = std::max(rects[i].getY(), rects[j].getY());
       auto diag = error(b);

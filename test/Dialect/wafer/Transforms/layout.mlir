@@ -109,3 +109,36 @@ module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"
     return %o : tensor<1x16x64xf32>
   }
 }
+
+// -----
+
+// Resident weights (pipelined mode: the stream has `resident`) are spread
+// over the whole rectangle in 2D weight-stationary blocks, one copy per
+// rectangle: a linear's W[K, N] is [y, x] (K over rows, N over columns), a
+// transposed W[N, K] is [x, y], an embedding table [V, D] is [x, y]. Streamed
+// weights (the first function of this file) keep [y, *], [*, y] and [*, y].
+// On the 8x8 mesh W[64, 128] holds 8 x 16 floats per PE instead of 8 x 128.
+#mesh = #wafer.rect<x = 0, y = 0, width = 8, height = 8>
+module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"} {
+  wafer.parameter @w : tensor<64x128xf32> file "m.onnx" offset 0 length 32768
+  wafer.parameter @wt : tensor<64x128xf32> file "m.onnx" offset 32768 length 32768
+  wafer.parameter @tab : tensor<100x64xf32> file "m.onnx" offset 65536 length 25600
+
+  // CHECK-LABEL: func.func @resident(
+  func.func @resident(%ids: tensor<1x16xi64>) -> tensor<1x16x64xf32> {
+    // CHECK: %[[TAB:.*]] = wafer.stream @tab {region = {{.*}}, resident} : tensor<100x64xf32, #wafer.dist<[x, y]>>
+    // CHECK: %[[E:.*]] = wafer.embedding %[[TAB]], {{.*}} -> tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>
+    // CHECK: %[[W:.*]] = wafer.stream @w {region = {{.*}}, resident} : tensor<64x128xf32, #wafer.dist<[y, x]>>
+    // CHECK: %[[Y:.*]] = wafer.linear %[[E]], %[[W]] {{.*}} : (tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, tensor<64x128xf32, #wafer.dist<[y, x]>>) -> tensor<1x16x128xf32, #wafer.dist<[*, x, y]>>
+    // CHECK: %[[WT:.*]] = wafer.stream @wt {region = {{.*}}, resident} : tensor<64x128xf32, #wafer.dist<[x, y]>>
+    // CHECK: wafer.linear %[[Y]], %[[WT]] {{.*}}transpose_weight{{.*}} : (tensor<1x16x128xf32, #wafer.dist<[*, x, y]>>, tensor<64x128xf32, #wafer.dist<[x, y]>>) -> tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>
+    // CHECK-NOT: wafer.relayout
+    %t = wafer.stream @tab {region = #mesh, resident} : tensor<100x64xf32>
+    %e = wafer.embedding %t, %ids {placement = #mesh} : (tensor<100x64xf32>, tensor<1x16xi64>) -> tensor<1x16x64xf32>
+    %w = wafer.stream @w {region = #mesh, resident} : tensor<64x128xf32>
+    %y = wafer.linear %e, %w {placement = #mesh} : (tensor<1x16x64xf32>, tensor<64x128xf32>) -> tensor<1x16x128xf32>
+    %wt = wafer.stream @wt {region = #mesh, resident} : tensor<64x128xf32>
+    %z = wafer.linear %y, %wt {placement = #mesh, transpose_weight} : (tensor<1x16x128xf32>, tensor<64x128xf32>) -> tensor<1x16x64xf32>
+    return %z : tensor<1x16x64xf32>
+  }
+}

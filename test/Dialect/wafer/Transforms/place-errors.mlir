@@ -82,3 +82,22 @@ module attributes {wafer.target = #wafer.target<"4x4">} {
     return %c : tensor<24000xf32>
   }
 }
+
+// -----
+
+// An activation no rectangle can spread: [1, 100000, 1, 1] is canonically
+// [*, *, x, y], and the two spread dimensions have size 1, so every PE holds
+// all of it, input and output: 2 * 400000 = 800000 bytes (+ 6144 code), even
+// on the whole mesh. The minimum (800000 / 43008 -> 19 PEs) fits, so the
+// sizing rounds, not the does-not-fit check, find it and stop at once.
+module attributes {wafer.target = #wafer.target<"8x8">} {
+  func.func @unspreadable(%x: tensor<1x100000x1x1xf32>) -> tensor<1x100000x1x1xf32> {
+    // expected-error @+1 {{'wafer.elementwise' op cannot fit in pipelined mode even on all of the mesh (8x8): with the ops that share its rectangle it needs 806144 bytes of SRAM per PE (activations 800000, resident weights 0 of 1 op, code 6144); a PE has 49152 (its distributions leave too few blocks to spread); use mode=stream}}
+    %n = wafer.elementwise ins(%x : tensor<1x100000x1x1xf32>) -> tensor<1x100000x1x1xf32> {
+    ^bb0(%a: f32):
+      %0 = arith.negf %a : f32
+      wafer.yield %0 : f32
+    }
+    return %n : tensor<1x100000x1x1xf32>
+  }
+}
