@@ -11,6 +11,9 @@
 #include "dialects/wafer/Transforms/Passes.h"
 
 #include "llvm/Support/FileSystem.h"
+
+#include <map>
+#include <tuple>
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -58,6 +61,10 @@ struct Totals {
          estimated = 0;
   int64_t streamedBytes = 0, maxSRAM = 0;
   double timeMs = 0, peakFraction = 0, tokensToKeepPace = 0;
+  /// Pipelined mode: rectangles work on successive token batches at once, so
+  /// a new batch can start every `pipelineInterval` cycles: the busiest
+  /// rectangle's summed estimate. 0 in streaming mode.
+  double pipelineInterval = 0;
 };
 
 struct CostReportPass : wse::wafer::impl::WaferCostReportBase<CostReportPass> {
@@ -110,6 +117,13 @@ static void printTable(llvm::raw_ostream &os, ArrayRef<Row> rows,
                      "tokens to keep pace %.0f\n",
                      total.timeMs, machine.clockHz / 1e9,
                      100.0 * total.peakFraction, total.tokensToKeepPace);
+  if (total.pipelineInterval > 0)
+    os << llvm::format("pipelined: a new batch every %.0f cycles (the busiest "
+                       "rectangle), %.4f%% of peak FLOP/s in steady state\n",
+                       total.pipelineInterval,
+                       100.0 * total.flops /
+                           (total.pipelineInterval *
+                            machine.peakFlopsPerCycle()));
 }
 
 static json::Value toJSON(const Row &r) {
@@ -194,6 +208,18 @@ void CostReportPass::runOnOperation() {
     }
     rows.push_back(std::move(r));
   });
+  if (mode == "pipelined") {
+    std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, double> perRect;
+    module.walk([&](PlacedOp placed) {
+      RectAttr rect = placed.getPlacementRect();
+      if (!rect || isa<ConstantOp>(placed.getOperation()))
+        return;
+      perRect[{rect.getX(), rect.getY(), rect.getWidth(), rect.getHeight()}] +=
+          estimateTiming(placed.getOperation(), machine).estimatedCycles;
+    });
+    for (auto &entry : perRect)
+      total.pipelineInterval = std::max(total.pipelineInterval, entry.second);
+  }
   total.timeMs = total.estimated / machine.clockHz * 1e3;
   if (total.estimated > 0)
     total.peakFraction =
@@ -233,6 +259,7 @@ void CostReportPass::runOnOperation() {
            {"time_ms", total.timeMs},
            {"peak_fraction", total.peakFraction},
            {"tokens_to_keep_pace", total.tokensToKeepPace},
+           {"pipeline_interval_cycles", total.pipelineInterval},
        }},
   };
   if (failed(

@@ -90,6 +90,7 @@ module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "stream"} {
 // JSON-NEXT: "flops": 540672,
 // JSON-NEXT: "max_sram_bytes_per_pe": 4608,
 // JSON-NEXT: "peak_fraction": 0.640388{{[0-9]*}},
+// JSON-NEXT: "pipeline_interval_cycles": 0,
 // JSON-NEXT: "roofline_cycles": 2176,
 // JSON-NEXT: "stream_cycles": 256,
 // JSON-NEXT: "streamed_bytes": 16384,
@@ -139,8 +140,13 @@ module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"
 // JSON-NEXT: "tokens_to_keep_pace": 0,
 // JSON-NEXT: "weight_bytes_per_pe": 2048
 
+// One rectangle: a new batch every 4140 cycles, 524288 FLOPs per
+// 4140 * 256 peak FLOPs (8x8 PEs * 2 lanes * 2) = 49.4686%.
+// JSON: "pipeline_interval_cycles": 4140,
+
 // TABLE-LABEL: mode pipelined
 // TABLE: 0 wafer.linear{{ +}}fc{{ +}}4x8{{ +}}524288{{ +}}0{{ +}}4096{{ +}}0{{ +}}4096{{ +}}4140 compute{{ +}}3328{{ +}}0
+// TABLE: pipelined: a new batch every 4140 cycles (the busiest rectangle), 49.4686% of peak FLOP/s in steady state
 
 // -----
 
