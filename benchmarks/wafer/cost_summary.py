@@ -40,7 +40,7 @@ def compile_one(model, target, mode, shape_flag):
 
 def row(name, target, mode, report, err):
     if report is None:
-        print(f"| {name} | {target} | {mode} | {err} |||||||")
+        print(f"| {name} | {target} | {mode} | {err} ||||||||")
         return
     t = report["total"]
     bound = {}
@@ -50,12 +50,13 @@ def row(name, target, mode, report, err):
     print(f"| {name} | {target} | {mode} | {len(report['ops'])} | {t['flops']:.3g} | "
           f"{t['streamed_bytes'] / 2**20:.1f} | {t['estimated_cycles']:.4g} | "
           f"{t['roofline_cycles']:.4g} | {main} | {t['max_sram_bytes_per_pe']} | "
-          f"{t['tokens_to_keep_pace']:.0f} |")
+          f"{t['tokens_to_keep_pace']:.0f} | {t.get('pipeline_interval_cycles', 0):.4g} |")
 
 
 print("| model | target | mode | ops | FLOPs | streamed MiB | estimated cycles | "
-      "roofline cycles | most cycles bound by | max SRAM B/PE | tokens to keep pace |")
-print("|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|")
+      "roofline cycles | most cycles bound by | max SRAM B/PE | tokens to keep pace | "
+      "pipeline interval |")
+print("|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|")
 models = os.path.join(args.build, "test", "models")
 for family in ("gpt2", "gptneo", "gptj", "llama"):
     path = os.path.join(models, f"{family}_static_op17.onnx")
