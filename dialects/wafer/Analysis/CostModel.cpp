@@ -20,6 +20,27 @@ static bool isStreamed(Value value) {
   return value.getDefiningOp<StreamOp>() != nullptr;
 }
 
+/// A reshape that only adds or drops unit dimensions left whole on every PE,
+/// keeping the other dimensions on the same mesh axes, leaves every element
+/// on its PE: a view, no fabric traffic.
+static bool isLocalView(RankedTensorType in, RankedTensorType out) {
+  DistAttr inDist = getDist(in), outDist = getDist(out);
+  if (!inDist || !outDist)
+    return false;
+  using Key = SmallVector<std::pair<int64_t, MeshAxis>>;
+  auto key = [](RankedTensorType type, DistAttr dist, Key &k) {
+    for (auto [size, axis] : llvm::zip(type.getShape(), dist.getAxes())) {
+      if (size == 1 && axis != MeshAxis::None)
+        return false;
+      if (size != 1)
+        k.push_back({size, axis});
+    }
+    return true;
+  };
+  Key a, b;
+  return key(in, inDist, a) && key(out, outDist, b) && a == b;
+}
+
 OpWork wse::wafer::estimateWork(Operation *op) {
   OpWork work;
   if (isa<StreamOp, ConstantOp, ParameterOp>(op) || op->getNumResults() == 0)
@@ -65,7 +86,12 @@ OpWork wse::wafer::estimateWork(Operation *op) {
         work.movedBytes = bytesOf(embedding.getOutput());
         work.tokens = tensorOf(embedding.getIndices()).getNumElements();
       })
-      .Case<ReshapeOp, TransposeOp, ConcatOp, SplitOp, SliceOp, GatherOp,
+      .Case([&](ReshapeOp reshape) {
+        if (!isLocalView(tensorOf(reshape.getInput()),
+                         tensorOf(reshape.getOutput())))
+          work.movedBytes = bytesOf(reshape.getOutput());
+      })
+      .Case<TransposeOp, ConcatOp, SplitOp, SliceOp, GatherOp,
             BroadcastOp, RelayoutOp>([&](Operation *movement) {
         for (Value result : movement->getResults())
           work.movedBytes += bytesOf(result);

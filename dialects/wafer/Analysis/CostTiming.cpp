@@ -117,6 +117,8 @@ static double fabricCycles(Operation *op, const OpWork &work, RectAttr rect,
     return reduction(extent) + (extent - 1) * hop;
   };
   auto movement = [&]() {
+    if (work.movedBytes == 0) // a view: nothing crosses the fabric
+      return 0.0;
     double links = double(std::min(w, h));
     return double(work.movedBytes) / (4.0 * links) + double(w + h - 2) * hop;
   };
