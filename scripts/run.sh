@@ -15,7 +15,7 @@ ninja -C "$BUILD" -j"$(nproc)" wse-translate wse-opt >/dev/null
 
 OUT="$BUILD/run"
 mkdir -p "$OUT"
-"$BUILD/bin/wse-translate" --import-onnx "$MODEL" --input-shape input_ids=1x16 \
+"$BUILD/bin/wse-translate" --import-onnx "$MODEL" --input-shape input_ids=1x16 --mlir-print-debuginfo \
   -o "$OUT/imported.mlir"
 "$BUILD/bin/wse-opt" --onnx-prepare "$OUT/imported.mlir" -o "$OUT/prepared.mlir"
 /usr/bin/python3 "$ROOT/scripts/ir_summary.py" "$OUT/imported.mlir" "$OUT/prepared.mlir"

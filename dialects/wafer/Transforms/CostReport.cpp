@@ -93,14 +93,18 @@ static void printTable(llvm::raw_ostream &os, ArrayRef<Row> rows,
                   double flops, int64_t streamed, double compute, double stream,
                   double roofline, double estimated, StringRef bound,
                   int64_t sram, double tokens) {
-    os << llvm::format("%4s %-18s %-20s %-9s %14.0f %12lld %12.0f %12.0f "
+    // Node names can be long; their end says the most (".../attn/Gemm").
+    std::string where = loc.str();
+    if (where.size() > 30)
+      where = ".." + where.substr(where.size() - 28);
+    os << llvm::format("%4s %-18s %-30s %-9s %14.0f %12lld %12.0f %12.0f "
                        "%12.0f %12.0f %-7s %8lld %10.0f\n",
-                       index.str().c_str(), op.str().c_str(), loc.str().c_str(),
+                       index.str().c_str(), op.str().c_str(), where.c_str(),
                        rect.str().c_str(), flops, (long long)streamed, compute,
                        stream, roofline, estimated, bound.str().c_str(),
                        (long long)sram, tokens);
   };
-  os << llvm::format("%4s %-18s %-20s %-9s %14s %12s %12s %12s %12s %12s "
+  os << llvm::format("%4s %-18s %-30s %-9s %14s %12s %12s %12s %12s %12s "
                      "%-7s %8s %10s\n",
                      "#", "op", "location", "rect", "FLOPs", "streamed B",
                      "compute", "stream", "roofline", "estimated", "bound",
