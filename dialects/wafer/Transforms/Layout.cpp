@@ -53,6 +53,8 @@ private:
   SmallVector<OpOperand *> sortedUses(Value value);
   /// What a use needs: its consumer's rule, canonical when it accepts any.
   DistAttr usesDist(OpOperand &use);
+  /// What the earliest consumer of `value` that needs a distribution needs.
+  DistAttr firstConsumerDist(Value value);
   void layoutStream(StreamOp stream);
   void layoutConstant(ConstantOp constant);
   void insertRelayout(OpOperand &use, DistAttr dist);
@@ -159,6 +161,22 @@ void FunctionLayout::insertRelayout(OpOperand &use, DistAttr dist) {
   use.set(relaid);
 }
 
+DistAttr FunctionLayout::firstConsumerDist(Value value) {
+  DistAttr first;
+  int64_t firstPosition = INT64_MAX;
+  for (OpOperand &use : value.getUses()) {
+    auto it = position.find(use.getOwner());
+    if (it == position.end() || it->second >= firstPosition)
+      continue;
+    if (DistAttr need =
+            requiredOperandDist(use.getOwner(), use.getOperandNumber())) {
+      first = need;
+      firstPosition = it->second;
+    }
+  }
+  return first;
+}
+
 void FunctionLayout::run() {
   MLIRContext *ctx = func.getContext();
   SmallVector<Operation *> ops;
@@ -168,11 +186,16 @@ void FunctionLayout::run() {
       ops.push_back(&op);
     }
 
-  // 1. Arguments and results of everything but streams and constants.
+  // 1. Arguments and results of everything but streams and constants. The
+  // function's inputs come from the host, which can write them in any
+  // distribution: they take what their first consumer needs (token ids go
+  // straight to the embedding's layout instead of being moved on the wafer).
   for (Block &block : func.getBody())
     for (BlockArgument arg : block.getArguments())
-      if (auto type = dyn_cast<RankedTensorType>(arg.getType()))
-        setDist(arg, canonicalDist(ctx, type.getRank()));
+      if (auto type = dyn_cast<RankedTensorType>(arg.getType())) {
+        DistAttr dist = block.isEntryBlock() ? firstConsumerDist(arg) : nullptr;
+        setDist(arg, dist ? dist : canonicalDist(ctx, type.getRank()));
+      }
   for (Operation *op : ops) {
     if (isa<StreamOp, ConstantOp>(op))
       continue;

@@ -9,17 +9,18 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
   wafer.parameter @b : tensor<128xf32> file "m.onnx" offset 65536 length 512
   wafer.parameter @tab : tensor<100x64xf32> file "m.onnx" offset 66048 length 25600
 
-  // The signature is canonical: rank 2 [x, y], rank 1 [y], rank 3 [*, x, y].
+  // The host writes the inputs in whatever distribution their first
+  // consumer needs (the ids as the embedding's [*, x], the [16, 1] operand
+  // broadcast as [x, *]); the results are canonical, rank 3 [*, x, y].
   // CHECK-LABEL: func.func @block(
-  // CHECK-SAME: %[[IDS:.*]]: tensor<1x16xi64, #wafer.dist<[x, y]>>, %[[G:.*]]: tensor<64xf32, #wafer.dist<[y]>>, %[[M:.*]]: tensor<16x1xf32, #wafer.dist<[x, y]>>)
+  // CHECK-SAME: %[[IDS:.*]]: tensor<1x16xi64, #wafer.dist<[*, x]>>, %[[G:.*]]: tensor<64xf32, #wafer.dist<[y]>>, %[[M:.*]]: tensor<16x1xf32, #wafer.dist<[x, *]>>)
   // CHECK-SAME: -> (tensor<1x16x128xf32, #wafer.dist<[*, x, y]>>, tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>)
   func.func @block(%ids: tensor<1x16xi64>, %g: tensor<64xf32>, %m: tensor<16x1xf32>) -> (tensor<1x16x128xf32>, tensor<1x16x64xf32>) {
     // The embedding table streams in as [*, y]; the indices are the result's
-    // distribution without the feature dimension, [*, x]: a relayout of the
-    // argument, just before its consumer.
+    // distribution without the feature dimension, [*, x]: the argument's.
     // CHECK: %[[TAB:.*]] = wafer.stream @tab {{.*}} : tensor<100x64xf32, #wafer.dist<[*, y]>>
-    // CHECK: %[[IDR:.*]] = wafer.relayout %[[IDS]] {placement = {{.*}}} : tensor<1x16xi64, #wafer.dist<[x, y]>> -> tensor<1x16xi64, #wafer.dist<[*, x]>>
-    // CHECK: %[[E:.*]] = wafer.embedding %[[TAB]], %[[IDR]] {{.*}} -> tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>
+    // CHECK-NOT: wafer.relayout
+    // CHECK: %[[E:.*]] = wafer.embedding %[[TAB]], %[[IDS]] {{.*}} -> tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>
     %t = wafer.stream @tab {region = #mesh} : tensor<100x64xf32>
     %e = wafer.embedding %t, %ids {placement = #mesh} : (tensor<100x64xf32>, tensor<1x16xi64>) -> tensor<1x16x64xf32>
     // Broadcast operands take the result's axes on their aligned dimensions
@@ -27,8 +28,8 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
     // and as [*, x, y] below: it is cloned, not relaid out.
     // CHECK: %[[C:.*]] = wafer.constant {{.*}} -> tensor<1x1x64xf32, #wafer.dist<[*, *, y]>>
     // CHECK: %[[C2:.*]] = wafer.constant {{.*}} -> tensor<1x1x64xf32, #wafer.dist<[*, x, y]>>
-    // CHECK: %[[MR:.*]] = wafer.relayout %[[M]] {{.*}} : tensor<16x1xf32, #wafer.dist<[x, y]>> -> tensor<16x1xf32, #wafer.dist<[x, *]>>
-    // CHECK: %[[S:.*]] = wafer.elementwise ins(%[[E]], %[[C]], %[[G]], %[[MR]] : tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, tensor<1x1x64xf32, #wafer.dist<[*, *, y]>>, tensor<64xf32, #wafer.dist<[y]>>, tensor<16x1xf32, #wafer.dist<[x, *]>>) -> tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>
+    // CHECK-NOT: wafer.relayout
+    // CHECK: %[[S:.*]] = wafer.elementwise ins(%[[E]], %[[C]], %[[G]], %[[M]] : tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, tensor<1x1x64xf32, #wafer.dist<[*, *, y]>>, tensor<64xf32, #wafer.dist<[y]>>, tensor<16x1xf32, #wafer.dist<[x, *]>>) -> tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>
     // CHECK: wafer.elementwise ins(%[[C2]] : tensor<1x1x64xf32, #wafer.dist<[*, x, y]>>) -> tensor<1x1x64xf32, #wafer.dist<[*, x, y]>>
     %c = wafer.constant dense<0.5> : tensor<1x1x64xf32> {placement = #mesh} -> tensor<1x1x64xf32>
     %s = wafer.elementwise ins(%e, %c, %g, %m : tensor<1x16x64xf32>, tensor<1x1x64xf32>, tensor<64xf32>, tensor<16x1xf32>) -> tensor<1x16x64xf32> attributes {placement = #mesh} {
@@ -86,10 +87,9 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
 #b = #wafer.rect<x = 4, y = 0, width = 4, height = 8>
 module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"} {
   // CHECK-LABEL: func.func @pipelined(
-  // CHECK-SAME: %[[X:.*]]: tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, %[[SC:.*]]: tensor<1x64xf32, #wafer.dist<[x, y]>>)
+  // CHECK-SAME: %[[X:.*]]: tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, %[[SC:.*]]: tensor<1x64xf32, #wafer.dist<[*, y]>>)
   func.func @pipelined(%x: tensor<1x16x64xf32>, %sc: tensor<1x64xf32>) -> tensor<1x16x64xf32> {
-    // CHECK: %[[SCR:.*]] = wafer.relayout %[[SC]] {placement = #wafer.rect<x = 0, y = 0, width = 4, height = 8>} : tensor<1x64xf32, #wafer.dist<[x, y]>> -> tensor<1x64xf32, #wafer.dist<[*, y]>>
-    // CHECK: %[[N:.*]] = wafer.layer_norm %[[X]], %[[SCR]]
+    // CHECK: %[[N:.*]] = wafer.layer_norm %[[X]], %[[SC]]
     // CHECK: %[[T:.*]] = wafer.transpose %[[N]]
     // CHECK-SAME: placement = #wafer.rect<x = 0, y = 0, width = 4, height = 8>
     // CHECK-NEXT: %[[TR:.*]] = wafer.relayout %[[T]] {placement = #wafer.rect<x = 4, y = 0, width = 4, height = 8>} : tensor<1x64x16xf32, #wafer.dist<[*, x, y]>> -> tensor<1x64x16xf32, #wafer.dist<[*, y, *]>>
@@ -140,5 +140,27 @@ module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"
     %wt = wafer.stream @wt {region = #mesh, resident} : tensor<64x128xf32>
     %z = wafer.linear %y, %wt {placement = #mesh, transpose_weight} : (tensor<1x16x128xf32>, tensor<64x128xf32>) -> tensor<1x16x64xf32>
     return %z : tensor<1x16x64xf32>
+  }
+}
+
+// -----
+
+// An input needed in two distributions: it arrives as its first consumer
+// needs it ([x, y] for the elementwise) and is relaid out for the second (a
+// matmul's right operand, [y, *]) just before that consumer.
+#m = #wafer.rect<x = 0, y = 0, width = 8, height = 8>
+module attributes {wafer.target = #wafer.target<"8x8">} {
+  // CHECK-LABEL: func.func @two_needs(
+  // CHECK-SAME: %[[A:.*]]: tensor<16x16xf32, #wafer.dist<[x, y]>>, %[[V:.*]]: tensor<16x16xf32, #wafer.dist<[x, y]>>)
+  func.func @two_needs(%a: tensor<16x16xf32>, %v: tensor<16x16xf32>) -> tensor<16x16xf32> {
+    // CHECK: %[[E:.*]] = wafer.elementwise ins(%[[V]] : tensor<16x16xf32, #wafer.dist<[x, y]>>)
+    // CHECK: %[[VR:.*]] = wafer.relayout %[[V]] {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : tensor<16x16xf32, #wafer.dist<[x, y]>> -> tensor<16x16xf32, #wafer.dist<[y, *]>>
+    // CHECK-NEXT: wafer.matmul %[[E]], %[[VR]]
+    %e = wafer.elementwise ins(%v : tensor<16x16xf32>) -> tensor<16x16xf32> attributes {placement = #m} {
+    ^bb0(%x: f32):
+      wafer.yield %x : f32
+    }
+    %p = wafer.matmul %e, %v {placement = #m} : (tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<16x16xf32>
+    return %p : tensor<16x16xf32>
   }
 }
