@@ -13,6 +13,9 @@
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 using namespace mlir;
 using namespace wse::wafer;
 namespace json = llvm::json;
@@ -56,8 +59,17 @@ static void printJSONScalar(AsmPrinter &printer, const json::Value &value) {
     printer << (*b ? "true" : "false");
   else if (auto i = value.getAsInteger())
     printer << *i;
-  else if (auto d = value.getAsNumber())
-    printer << llvm::format("%g", *d);
+  else if (auto d = value.getAsNumber()) {
+    // The shortest form that reads back as the same double: a target must
+    // survive printing exactly (clock rates, fractional port bandwidths).
+    char buffer[32];
+    for (int digits : {6, 15, 17}) {
+      snprintf(buffer, sizeof(buffer), "%.*g", digits, *d);
+      if (strtod(buffer, nullptr) == *d)
+        break;
+    }
+    printer << buffer;
+  }
 }
 
 /// The description as flat `key = value` pairs: the machine JSON keys, with
