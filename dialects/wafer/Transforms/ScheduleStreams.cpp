@@ -120,7 +120,7 @@ void ScheduleStreamsPass::runOnOperation() {
     return signalPassFailure();
   }
   if (depth < 1) {
-    module.emitError() << "wafer-schedule-streams: depth " << depth
+    module.emitError() << "wafer-schedule-streams: depth " << int64_t(depth)
                        << " must be at least 1";
     return signalPassFailure();
   }

@@ -1,4 +1,6 @@
 // RUN: wse-opt %s -split-input-file -wafer-schedule-streams -verify-diagnostics
+// RUN: not wse-opt %s -split-input-file -wafer-schedule-streams=depth=0 2>&1 | FileCheck %s --check-prefix=DEPTH
+// DEPTH: error: wafer-schedule-streams: depth 0 must be at least 1
 
 // SRAM of 6800 bytes: 6144 code + 640 activations leave 16 bytes, not
 // enough for two buffers of one 16-byte row block (ceil(32/8) * 4).
