@@ -1,4 +1,5 @@
-//===- Pipelines.cpp - Named pass pipelines ----------------------------------===//
+//===- Pipelines.cpp - Named pass pipelines
+//----------------------------------===//
 
 #include "wse/Pipelines/Pipelines.h"
 

@@ -1,4 +1,5 @@
-//===- wse-opt.cpp - The project's mlir-opt --------------------------------===//
+//===- wse-opt.cpp - The project's mlir-opt
+//--------------------------------===//
 //
 // Runs passes and pipelines over the project's dialects and the upstream
 // dialects the pipeline uses.

@@ -1,4 +1,5 @@
-//===- CostModel.cpp - Work (FLOPs and bytes) of each wafer op -------------===//
+//===- CostModel.cpp - Work (FLOPs and bytes) of each wafer op
+//-------------===//
 
 #include "dialects/wafer/Analysis/CostModel.h"
 
@@ -91,8 +92,8 @@ OpWork wse::wafer::estimateWork(Operation *op) {
                          tensorOf(reshape.getOutput())))
           work.movedBytes = bytesOf(reshape.getOutput());
       })
-      .Case<TransposeOp, ConcatOp, SplitOp, SliceOp, GatherOp,
-            BroadcastOp, RelayoutOp>([&](Operation *movement) {
+      .Case<TransposeOp, ConcatOp, SplitOp, SliceOp, GatherOp, BroadcastOp,
+            RelayoutOp>([&](Operation *movement) {
         for (Value result : movement->getResults())
           work.movedBytes += bytesOf(result);
       })

@@ -196,8 +196,8 @@ static double busiestPEFlops(Operation *op, const OpWork &work, RectAttr rect) {
 /// while `slots` token blocks run side by side, so compute time grows with
 /// tokens only once every slot is busy. Without a distribution the work
 /// spreads evenly and time is proportional to tokens.
-static double tokensToKeepPace(Operation *op, const OpWork &work,
-                               RectAttr rect, const OpTiming &timing) {
+static double tokensToKeepPace(Operation *op, const OpWork &work, RectAttr rect,
+                               const OpTiming &timing) {
   if (timing.streamCycles <= 0 || timing.computeCycles <= 0 || work.tokens <= 0)
     return 0;
   auto type = tensorOf(op->getResult(0));

@@ -245,8 +245,8 @@ Attribute DistAttr::parse(AsmParser &parser, Type) {
     else if (keyword == "y")
       axes.push_back(MeshAxis::Y);
     else
-      return parser.emitError(loc) << "expected '*', 'x' or 'y', got '"
-                                   << keyword << "'";
+      return parser.emitError(loc)
+             << "expected '*', 'x' or 'y', got '" << keyword << "'";
     return success();
   };
   if (parser.parseLess() ||
@@ -280,8 +280,8 @@ int64_t DistAttr::dimOf(MeshAxis axis) const {
 //===----------------------------------------------------------------------===//
 
 TargetAttr wse::wafer::getTarget(Operation *op) {
-  auto module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
-                                  : op->getParentOfType<ModuleOp>();
+  auto module =
+      isa<ModuleOp>(op) ? cast<ModuleOp>(op) : op->getParentOfType<ModuleOp>();
   if (!module)
     return {};
   return module->getAttrOfType<TargetAttr>(kTargetAttrName);
@@ -302,8 +302,8 @@ int64_t wse::wafer::elementsPerPE(RankedTensorType type, DistAttr dist,
                                   int64_t width, int64_t height) {
   int64_t count = 1;
   for (auto [i, size] : llvm::enumerate(type.getShape())) {
-    MeshAxis axis = dist && i < dist.getAxes().size() ? dist.getAxes()[i]
-                                                      : MeshAxis::None;
+    MeshAxis axis =
+        dist && i < dist.getAxes().size() ? dist.getAxes()[i] : MeshAxis::None;
     int64_t extent = axis == MeshAxis::X   ? width
                      : axis == MeshAxis::Y ? height
                                            : 1;

@@ -41,8 +41,8 @@ DistAttr getDist(mlir::Type type);
 mlir::RankedTensorType withDist(mlir::Type type, DistAttr dist);
 /// Elements a PE of a `width` x `height` rectangle holds of `type` under
 /// `dist` (the largest block); without a distribution the whole tensor.
-int64_t elementsPerPE(mlir::RankedTensorType type, DistAttr dist,
-                      int64_t width, int64_t height);
+int64_t elementsPerPE(mlir::RankedTensorType type, DistAttr dist, int64_t width,
+                      int64_t height);
 /// Bytes of one element (i1 counts as 1).
 int64_t elementBytes(mlir::Type elementType);
 } // namespace wse::wafer

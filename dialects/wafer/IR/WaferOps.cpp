@@ -1,4 +1,5 @@
-//===- WaferOps.cpp - Verifiers and folders of the wafer ops ---------------===//
+//===- WaferOps.cpp - Verifiers and folders of the wafer ops
+//---------------===//
 //
 // Shapes are compared without their #wafer.dist encodings: a distribution
 // never changes what a tensor holds.
@@ -106,7 +107,8 @@ LogicalResult ParameterOp::verify() {
     return emitOpError("parameter type must not carry a distribution");
   if (getOffset() < 0)
     return emitOpError() << "offset " << getOffset() << " is negative";
-  int64_t expected = type.getNumElements() * elementBytes(type.getElementType());
+  int64_t expected =
+      type.getNumElements() * elementBytes(type.getElementType());
   if (getLength() != expected)
     return emitOpError() << "length " << getLength() << " does not match "
                          << type << " (" << expected << " bytes)";
@@ -144,8 +146,8 @@ LogicalResult StreamOp::verify() {
     return emitOpError() << "order " << *getOrder() << " is negative";
   if (getStartCycle().has_value() != getEndCycle().has_value())
     return emitOpError("start_cycle and end_cycle come together");
-  if (getStartCycle() && (*getStartCycle() < 0 ||
-                          *getEndCycle() < *getStartCycle()))
+  if (getStartCycle() &&
+      (*getStartCycle() < 0 || *getEndCycle() < *getStartCycle()))
     return emitOpError() << "arrival window [" << *getStartCycle() << ", "
                          << *getEndCycle() << "] is not a valid interval";
   return success();
@@ -232,8 +234,7 @@ LogicalResult ElementwiseOp::verifyRegions() {
     return emitOpError() << "body has " << body.getNumArguments()
                          << " arguments for " << getInputs().size()
                          << " operands";
-  for (auto [i, arg, input] :
-       llvm::enumerate(body.getArguments(), getInputs()))
+  for (auto [i, arg, input] : llvm::enumerate(body.getArguments(), getInputs()))
     if (arg.getType() != tensorOf(input).getElementType())
       return emitOpError() << "body argument #" << i << " has type "
                            << arg.getType() << ", expected the element type "
@@ -278,10 +279,10 @@ static LogicalResult verifyNorm(Operation *op, Value input, Value scale,
   auto tail = shape.drop_front(*normalized);
   for (Value param : {scale, bias})
     if (param && !broadcastsTo(tensorOf(param).getShape(), tail))
-      return op->emitOpError()
-             << "scale/bias of shape " << shapeString(tensorOf(param).getShape())
-             << " does not broadcast to the normalized shape "
-             << shapeString(tail);
+      return op->emitOpError() << "scale/bias of shape "
+                               << shapeString(tensorOf(param).getShape())
+                               << " does not broadcast to the normalized shape "
+                               << shapeString(tail);
   return expectShape(op, output, shape, "result");
 }
 
@@ -369,8 +370,8 @@ LogicalResult TransposeOp::verify() {
   auto shape = tensorOf(getInput()).getShape();
   auto perm = getPerm();
   if (perm.size() != shape.size())
-    return emitOpError() << "perm has " << perm.size()
-                         << " entries for rank " << shape.size();
+    return emitOpError() << "perm has " << perm.size() << " entries for rank "
+                         << shape.size();
   SmallVector<bool> seen(shape.size(), false);
   SmallVector<int64_t> expected;
   for (int64_t p : perm) {
@@ -431,8 +432,8 @@ LogicalResult SplitOp::verify() {
     total += piece[*axis];
   }
   if (total != shape[*axis])
-    return emitOpError() << "pieces cover " << total << " of "
-                         << shape[*axis] << " elements along axis " << *axis;
+    return emitOpError() << "pieces cover " << total << " of " << shape[*axis]
+                         << " elements along axis " << *axis;
   return success();
 }
 

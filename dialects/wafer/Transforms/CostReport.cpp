@@ -12,13 +12,13 @@
 
 #include "llvm/Support/FileSystem.h"
 
-#include <map>
-#include <tuple>
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+#include <map>
+#include <tuple>
 
 namespace wse::wafer {
 #define GEN_PASS_DEF_WAFERCOSTREPORT
@@ -122,12 +122,12 @@ static void printTable(llvm::raw_ostream &os, ArrayRef<Row> rows,
                      total.timeMs, machine.clockHz / 1e9,
                      100.0 * total.peakFraction, total.tokensToKeepPace);
   if (total.pipelineInterval > 0)
-    os << llvm::format("pipelined: a new batch every %.0f cycles (the busiest "
-                       "rectangle), %.4f%% of peak FLOP/s in steady state\n",
-                       total.pipelineInterval,
-                       100.0 * total.flops /
-                           (total.pipelineInterval *
-                            machine.peakFlopsPerCycle()));
+    os << llvm::format(
+        "pipelined: a new batch every %.0f cycles (the busiest "
+        "rectangle), %.4f%% of peak FLOP/s in steady state\n",
+        total.pipelineInterval,
+        100.0 * total.flops /
+            (total.pipelineInterval * machine.peakFlopsPerCycle()));
 }
 
 static json::Value toJSON(const Row &r) {
@@ -162,8 +162,9 @@ static LogicalResult writeTo(ModuleOp module, StringRef path, bool isTable,
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
   if (ec)
-    return module.emitError() << "wafer-cost-report: cannot write '" << path
-                              << "': " << ec.message();
+    return mlir::emitError(module.getLoc())
+           << "wafer-cost-report: cannot write '" << path
+           << "': " << ec.message();
   write(os);
   return success();
 }
@@ -173,8 +174,9 @@ void CostReportPass::runOnOperation() {
   ModuleOp module = getOperation();
   TargetAttr target = getTarget(module);
   if (!target) {
-    module.emitError("wafer-cost-report needs the module attribute "
-                     "'wafer.target': run wafer-target first");
+    mlir::emitError(module.getLoc(),
+                    "wafer-cost-report needs the module attribute "
+                    "'wafer.target': run wafer-target first");
     return signalPassFailure();
   }
   const auto &machine = target.getMachine();

@@ -257,7 +257,8 @@ PlacePass::placePipelined(func::FuncOp func, RectAttr area,
     return rects;
   };
   auto bytesMessage = [&](InFlightDiagnostic &diag, const RectSRAM &g) {
-    diag << g.bytesPerPE() + codeReserveBytes(machine) << " bytes of SRAM per PE"
+    diag << g.bytesPerPE() + codeReserveBytes(machine)
+         << " bytes of SRAM per PE"
          << " (activations " << g.worstActivations << ", resident weights "
          << g.resident << " of " << g.ops << (g.ops == 1 ? " op" : " ops")
          << ", code " << codeReserveBytes(machine) << "); a PE has " << sram;
@@ -344,9 +345,8 @@ PlacePass::placePipelined(func::FuncOp func, RectAttr area,
       }
       // Grow to what the measured bytes imply, and by at least a quarter.
       int64_t i = it->second, have = g.rect.getNumPEs();
-      int64_t implied = int64_t(std::ceil(double(have) *
-                                          double(g.bytesPerPE()) /
-                                          double(usable)));
+      int64_t implied = int64_t(
+          std::ceil(double(have) * double(g.bytesPerPE()) / double(usable)));
       int64_t grownMin =
           std::max({implied, have + std::max<int64_t>(1, have / 4),
                     demands[i].minPEs + 1});

@@ -1,4 +1,5 @@
-//===- RegisterPasses.cpp - wafer pass registration -------------------------===//
+//===- RegisterPasses.cpp - wafer pass registration
+//-------------------------===//
 
 #include "dialects/wafer/Transforms/Passes.h"
 

@@ -115,13 +115,14 @@ void ScheduleStreamsPass::runOnOperation() {
   ModuleOp module = getOperation();
   TargetAttr target = getTarget(module);
   if (!target) {
-    module.emitError("wafer-schedule-streams needs the module attribute "
-                     "'wafer.target': run wafer-target first");
+    mlir::emitError(module.getLoc(),
+                    "wafer-schedule-streams needs the module attribute "
+                    "'wafer.target': run wafer-target first");
     return signalPassFailure();
   }
   if (depth < 1) {
-    module.emitError() << "wafer-schedule-streams: depth " << int64_t(depth)
-                       << " must be at least 1";
+    mlir::emitError(module.getLoc()) << "wafer-schedule-streams: depth "
+                                     << int64_t(depth) << " must be at least 1";
     return signalPassFailure();
   }
   const MachineDescription &machine = target.getMachine();

@@ -1,4 +1,5 @@
-//===- Target.cpp - Attach the target machine to a module ------------------===//
+//===- Target.cpp - Attach the target machine to a module
+//------------------===//
 
 #include "dialects/wafer/Transforms/Passes.h"
 
@@ -18,17 +19,19 @@ struct TargetPass : wse::wafer::impl::WaferTargetBase<TargetPass> {
     ModuleOp module = getOperation();
     if (target.empty()) {
       if (!getTarget(module)) {
-        module.emitError("no target: pass target=<preset or machine JSON "
-                         "file> (presets: wse2, wse3, 4x4, 8x8, 32x32, "
-                         "64x64)");
+        mlir::emitError(module.getLoc(),
+                        "no target: pass target=<preset or machine JSON "
+                        "file> (presets: wse2, wse3, 4x4, 8x8, 32x32, "
+                        "64x64)");
         signalPassFailure();
       }
       return;
     }
     auto machine = wse::machine::resolveMachine(target);
     if (!machine) {
-      module.emitError() << "cannot use target '" << target
-                         << "': " << llvm::toString(machine.takeError());
+      mlir::emitError(module.getLoc())
+          << "cannot use target '" << target
+          << "': " << llvm::toString(machine.takeError());
       return signalPassFailure();
     }
     module->setAttr(kTargetAttrName,

@@ -240,8 +240,9 @@ void VerifyPass::runOnOperation() {
   ModuleOp module = getOperation();
   TargetAttr target = getTarget(module);
   if (!target) {
-    module.emitError("wafer-verify needs the module attribute 'wafer.target': "
-                     "run wafer-target first");
+    mlir::emitError(module.getLoc(),
+                    "wafer-verify needs the module attribute 'wafer.target': "
+                    "run wafer-target first");
     return signalPassFailure();
   }
   const MachineDescription &machine = target.getMachine();

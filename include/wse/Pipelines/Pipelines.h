@@ -11,8 +11,7 @@ struct WSEPipelineOptions : mlir::PassPipelineOptions<WSEPipelineOptions> {
   Option<std::string> target{*this, "target",
                              llvm::cl::desc("preset name or machine JSON file"),
                              llvm::cl::init("wse2")};
-  Option<std::string> mode{*this, "mode",
-                           llvm::cl::desc("stream or pipelined"),
+  Option<std::string> mode{*this, "mode", llvm::cl::desc("stream or pipelined"),
                            llvm::cl::init("stream")};
   Option<std::string> rect{
       *this, "rect",

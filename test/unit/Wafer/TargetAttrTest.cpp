@@ -1,4 +1,5 @@
-//===- TargetAttrTest.cpp - #wafer.target round trips every description ----===//
+//===- TargetAttrTest.cpp - #wafer.target round trips every description
+//----===//
 //
 // The target attribute must hold a machine description exactly: printing
 // and parsing it back gives the same description for every preset and for
@@ -62,8 +63,15 @@ TEST_F(TargetAttrTest, ChangedDescriptionsKeepEveryKey) {
   add([](auto &m) { m.streamBytesPerCycle = 0.75; });
   add([](auto &m) { m.colors = 16; });
   add([](auto &m) { m.eastPorts = false; });
-  add([](auto &m) { m.portSpacingRows = 8; m.portFirstRow = 3; });
-  add([](auto &m) { m.name = "custom"; m.width = 12; m.height = 5; });
+  add([](auto &m) {
+    m.portSpacingRows = 8;
+    m.portFirstRow = 3;
+  });
+  add([](auto &m) {
+    m.name = "custom";
+    m.width = 12;
+    m.height = 5;
+  });
   for (const auto &m : variants) {
     auto attr = wafer::TargetAttr::get(&ctx, m);
     auto back = roundTrip(ctx, attr);
