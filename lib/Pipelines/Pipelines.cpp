@@ -30,7 +30,7 @@ void wse::buildWSEPipeline(OpPassManager &pm,
 
 void wse::registerAllPassesAndPipelines() {
   onnxir::registerONNXPassesAndPipelines();
-  wafer::registerWaferPassesAndPipelines();
+  wafer::registerWaferPasses();
   registerConversionPasses();
   PassPipelineRegistration<WSEPipelineOptions>(
       "wse-pipeline",

@@ -116,20 +116,10 @@ using Opc = ScalarOpc;
 
 static unsigned intWidth(DType t) { return t == DType::I1 ? 1 : bitWidth(t); }
 
-/// `v` wrapped to the width of `t`, sign-extended (i1 as 0/1).
+/// `v` wrapped to the width of `t`, sign-extended (i1 as 0/1: the low bit,
+/// where wrapInt's i1 is "non-zero").
 static inline int64_t wrapTo(int64_t v, DType t) {
-  switch (t) {
-  case DType::I1:
-    return v & 1;
-  case DType::I8:
-    return static_cast<int8_t>(static_cast<uint8_t>(v));
-  case DType::I16:
-    return static_cast<int16_t>(static_cast<uint16_t>(v));
-  case DType::I32:
-    return static_cast<int32_t>(static_cast<uint32_t>(v));
-  default:
-    return wrapInt(v, t);
-  }
+  return t == DType::I1 ? v & 1 : wrapInt(v, t);
 }
 
 /// The signed value of a held integer of type `t` (i1 true is -1).

@@ -287,6 +287,15 @@ TargetAttr wse::wafer::getTarget(Operation *op) {
   return module->getAttrOfType<TargetAttr>(kTargetAttrName);
 }
 
+TargetAttr wse::wafer::requireTarget(Operation *module, StringRef passName) {
+  TargetAttr target = getTarget(module);
+  if (!target)
+    emitError(module->getLoc())
+        << passName << " needs the module attribute '" << kTargetAttrName
+        << "': run wafer-target first";
+  return target;
+}
+
 DistAttr wse::wafer::getDist(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor ? dyn_cast_or_null<DistAttr>(tensor.getEncoding()) : DistAttr();

@@ -35,6 +35,9 @@ constexpr llvm::StringLiteral kModeAttrName = "wafer.mode";
 
 /// The module's target, or null.
 TargetAttr getTarget(mlir::Operation *moduleOrNested);
+/// The module's target; without one, an error at the module's location
+/// saying `passName` needs wafer-target first, and null.
+TargetAttr requireTarget(mlir::Operation *module, llvm::StringRef passName);
 /// The distribution encoding of a ranked tensor type, or null.
 DistAttr getDist(mlir::Type type);
 /// `type` with its encoding replaced by `dist` (null removes it).

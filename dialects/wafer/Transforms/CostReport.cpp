@@ -172,13 +172,9 @@ static LogicalResult writeTo(ModuleOp module, StringRef path, bool isTable,
 void CostReportPass::runOnOperation() {
   markAllAnalysesPreserved();
   ModuleOp module = getOperation();
-  TargetAttr target = getTarget(module);
-  if (!target) {
-    mlir::emitError(module.getLoc(),
-                    "wafer-cost-report needs the module attribute "
-                    "'wafer.target': run wafer-target first");
+  TargetAttr target = requireTarget(module, "wafer-cost-report");
+  if (!target)
     return signalPassFailure();
-  }
   const auto &machine = target.getMachine();
   auto modeAttr = module->getAttrOfType<StringAttr>(kModeAttrName);
   std::string mode = modeAttr ? modeAttr.getValue().str() : "stream";

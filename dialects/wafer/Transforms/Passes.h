@@ -13,8 +13,6 @@ namespace wse::wafer {
 #define GEN_PASS_REGISTRATION
 #include "dialects/wafer/Transforms/Passes.h.inc"
 
-/// Registers the wafer passes (the pipelines are in lib/Pipelines).
-void registerWaferPassesAndPipelines();
 } // namespace wse::wafer
 
 #endif

@@ -131,13 +131,9 @@ void PlacePass::runOnOperation() {
                                << "': expected 'stream' or 'pipelined'";
     return signalPassFailure();
   }
-  TargetAttr target = getTarget(module);
-  if (!target) {
-    emitError(module.getLoc(),
-              "wafer-place needs the module attribute 'wafer.target'; "
-              "run wafer-target first");
+  TargetAttr target = requireTarget(module, "wafer-place");
+  if (!target)
     return signalPassFailure();
-  }
   FailureOr<RectAttr> area = parseArea(target);
   if (failed(area))
     return signalPassFailure();

@@ -113,13 +113,9 @@ ScheduleStreamsPass::sizeChunks(Operation *consumer,
 
 void ScheduleStreamsPass::runOnOperation() {
   ModuleOp module = getOperation();
-  TargetAttr target = getTarget(module);
-  if (!target) {
-    mlir::emitError(module.getLoc(),
-                    "wafer-schedule-streams needs the module attribute "
-                    "'wafer.target': run wafer-target first");
+  TargetAttr target = requireTarget(module, "wafer-schedule-streams");
+  if (!target)
     return signalPassFailure();
-  }
   if (depth < 1) {
     mlir::emitError(module.getLoc()) << "wafer-schedule-streams: depth "
                                      << int64_t(depth) << " must be at least 1";

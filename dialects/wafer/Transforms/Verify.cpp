@@ -238,13 +238,9 @@ void VerifyPass::checkStreams(ArrayRef<StreamOp> streams,
 
 void VerifyPass::runOnOperation() {
   ModuleOp module = getOperation();
-  TargetAttr target = getTarget(module);
-  if (!target) {
-    mlir::emitError(module.getLoc(),
-                    "wafer-verify needs the module attribute 'wafer.target': "
-                    "run wafer-target first");
+  TargetAttr target = requireTarget(module, "wafer-verify");
+  if (!target)
     return signalPassFailure();
-  }
   const MachineDescription &machine = target.getMachine();
   RectAttr mesh = target.getWholeMesh();
   auto mode = module->getAttrOfType<StringAttr>(kModeAttrName);

@@ -6,29 +6,24 @@ must give IR with no dynamic dimension, no Shape/Range op, no weight bytes
 Usage: check_static.py WSE_TRANSLATE WSE_OPT MODELS_DIR PASS...
 Prints one line per model and exits non-zero if any model fails.
 """
-import glob
-import os
 import re
 import subprocess
 import sys
+
+from decoders import imported_models
 
 translate, opt, models = sys.argv[1:4]
 passes = sys.argv[4:]
 DENSE = re.compile(r"onnx\.Constant dense<.*> : tensor<([0-9x]*)x?[a-z0-9]+>")
 failed = 0
-paths = sorted(glob.glob(os.path.join(models, "*_op1[47].onnx")))
-if not paths:
-    print(f"no models in {models}")
-    sys.exit(1)
-for path in paths:
-    name = os.path.basename(path)
-    imp = subprocess.run([translate, "--import-onnx", path, "--input-shape",
-                          "input_ids=1x16"], capture_output=True, text=True)
-    if imp.returncode:
-        print(f"FAIL {name}: import: {imp.stderr.strip()[:300]}")
+n_models = 0
+for name, ir, error in imported_models(translate, models):
+    n_models += 1
+    if ir is None:
+        print(f"FAIL {name}: import: {error}")
         failed += 1
         continue
-    run = subprocess.run([opt] + passes, input=imp.stdout, capture_output=True,
+    run = subprocess.run([opt] + passes, input=ir, capture_output=True,
                          text=True)
     if run.returncode:
         print(f"FAIL {name}: {' '.join(passes)}: {run.stderr.strip()[:300]}")
@@ -59,5 +54,5 @@ for path in paths:
         print(f"FAIL {name}: {', '.join(problems)}")
     else:
         print(f"OK {name}: {ops} ops, {params} parameters, static")
-print(f"models: {len(paths)}, failed: {failed}")
+print(f"models: {n_models}, failed: {failed}")
 sys.exit(1 if failed else 0)

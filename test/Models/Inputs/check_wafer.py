@@ -8,31 +8,26 @@ text (round trip).
 Usage: check_wafer.py WSE_TRANSLATE WSE_OPT MODELS_DIR PASS...
 Prints one line per model and exits non-zero if any model fails.
 """
-import glob
-import os
 import re
 import subprocess
 import sys
+
+from decoders import imported_models
 
 translate, opt, models = sys.argv[1:4]
 passes = sys.argv[4:]
 # An op is the first token of a statement, after an optional result list.
 OP = re.compile(r'^\s*(?:%[^=]+=\s*)?"?([a-z_]+\.[A-Za-z_]+)', re.M)
 failed = 0
-paths = sorted(glob.glob(os.path.join(models, "*_op1[47].onnx")))
-if not paths:
-    print(f"no models in {models}")
-    sys.exit(1)
-for path in paths:
-    name = os.path.basename(path)
-    imp = subprocess.run([translate, "--import-onnx", path, "--input-shape",
-                          "input_ids=1x16"], capture_output=True, text=True)
-    if imp.returncode:
-        print(f"FAIL {name}: import: {imp.stderr.strip()[:300]}")
+n_models = 0
+for name, ir, error in imported_models(translate, models):
+    n_models += 1
+    if ir is None:
+        print(f"FAIL {name}: import: {error}")
         failed += 1
         continue
-    onnx_params = imp.stdout.count("onnx.parameter @")
-    run = subprocess.run([opt] + passes, input=imp.stdout,
+    onnx_params = ir.count("onnx.parameter @")
+    run = subprocess.run([opt] + passes, input=ir,
                          capture_output=True, text=True)
     if run.returncode:
         print(f"FAIL {name}: {' '.join(passes)}: {run.stderr.strip()[:300]}")
@@ -68,5 +63,5 @@ for path in paths:
         print(f"OK {name}: {len(ops)} ops, {params} parameters, "
               f"{count('wafer.stream')} streams, {count('wafer.linear')} "
               f"linear, {count('wafer.elementwise')} elementwise")
-print(f"models: {len(paths)}, failed: {failed}")
+print(f"models: {n_models}, failed: {failed}")
 sys.exit(1 if failed else 0)

@@ -12,36 +12,32 @@ wafer IR with `wse-opt --wse-pipeline='target=T mode=M'` for each given
 Usage: compile_wafer.py WSE_TRANSLATE WSE_OPT MODELS_DIR WORK_DIR TARGET:MODE...
 Prints one line per model and configuration, then a summary line.
 """
-import glob
 import json
 import os
 import re
 import subprocess
 import sys
 
+from decoders import imported_models
+
 translate, opt, models, work = sys.argv[1:5]
 configs = [c.split(":") for c in sys.argv[5:]]
 os.makedirs(work, exist_ok=True)
-paths = sorted(glob.glob(os.path.join(models, "*_op1[47].onnx")))
-if not paths:
-    print(f"no models in {models}")
-    sys.exit(1)
-
 WAFER_OP = re.compile(r"^\s*(?:%[^=]+= )?(wafer\.[a-z_]+)(.*)$")
 failed = 0
-for path in paths:
-    name = os.path.basename(path)[: -len(".onnx")]
-    imp = subprocess.run([translate, "--import-onnx", path, "--input-shape",
-                          "input_ids=1x16"], capture_output=True, text=True)
-    if imp.returncode:
-        print(f"FAIL {name}: import: {imp.stderr.strip()[:300]}")
+n_models = 0
+for name, ir_in, error in imported_models(translate, models):
+    n_models += 1
+    name = name[: -len(".onnx")]
+    if ir_in is None:
+        print(f"FAIL {name}: import: {error}")
         failed += len(configs)
         continue
     for target, mode in configs:
         cost = os.path.join(work, f"{name}.{target}.{mode}.json")
         run = subprocess.run(
             [opt, f"--wse-pipeline=target={target} mode={mode} cost-json={cost}"],
-            input=imp.stdout, capture_output=True, text=True)
+            input=ir_in, capture_output=True, text=True)
         tag = f"{name} {target} {mode}"
         if run.returncode:
             print(f"FAIL {tag}: {run.stderr.strip()[:400]}")
@@ -92,5 +88,5 @@ for path in paths:
                   f"{counts.get('wafer.stream', 0)} streams, "
                   f"{counts.get('wafer.relayout', 0)} relayouts, "
                   f"estimated {est:.0f} cycles")
-print(f"models: {len(paths)}, configs: {len(configs)}, failed: {failed}")
+print(f"models: {n_models}, configs: {len(configs)}, failed: {failed}")
 sys.exit(1 if failed else 0)

@@ -13,7 +13,7 @@
 // RUN: not wse-opt %s -split-input-file -wafer-place=rect=2,0,3,4 2>&1 | FileCheck %s --check-prefix=OUTSIDE
 // OUTSIDE: wafer-place: rect '2,0,3,4' does not fit in the 4x4 mesh of '4x4'
 
-// expected-error @+1 {{wafer-place needs the module attribute 'wafer.target'; run wafer-target first}}
+// expected-error @+1 {{wafer-place needs the module attribute 'wafer.target': run wafer-target first}}
 module {
   func.func @no_target(%x: tensor<4xf32>) -> tensor<4xf32> {
     %y = wafer.reshape %x : (tensor<4xf32>) -> tensor<4xf32>

@@ -1,6 +1,0 @@
-//===- RegisterPasses.cpp - wafer pass registration
-//-------------------------===//
-
-#include "dialects/wafer/Transforms/Passes.h"
-
-void wse::wafer::registerWaferPassesAndPipelines() { registerWaferPasses(); }
