@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/onnx/IR/ONNXDialect.h"
+#include "dialects/pe/IR/PEDialect.h"
 #include "dialects/wafer/IR/WaferDialect.h"
 #include "wse/Pipelines/Pipelines.h"
 
@@ -19,7 +20,7 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<wse::onnxir::ONNXDialect, wse::wafer::WaferDialect,
+  registry.insert<wse::onnxir::ONNXDialect, wse::wafer::WaferDialect, wse::pe::PEDialect,
                   mlir::func::FuncDialect, mlir::arith::ArithDialect,
                   mlir::math::MathDialect>();
   mlir::registerCanonicalizerPass();

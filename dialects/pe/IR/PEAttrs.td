@@ -1,0 +1,74 @@
+//===- PEAttrs.td - Operands of per-PE instructions --------*- tablegen -*-===//
+
+#ifndef WSE_DIALECT_PE_ATTRS_TD
+#define WSE_DIALECT_PE_ATTRS_TD
+
+include "dialects/pe/IR/PEDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+class PE_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<PE_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+def PE_RegAttr : PE_Attr<"Reg", "reg"> {
+  let summary = "a scalar register r0..r15";
+  let parameters = (ins "unsigned":$index);
+  let assemblyFormat = "`<` $index `>`";
+  let genVerifyDecl = 1;
+}
+
+def PE_AddrAttr : PE_Attr<"Addr", "addr"> {
+  let summary = "the word address of a buffer, known after SRAM allocation";
+  let parameters = (ins "::mlir::FlatSymbolRefAttr":$buffer);
+  let assemblyFormat = "`<` $buffer `>`";
+}
+
+def PE_MemAttr : PE_Attr<"Mem", "mem"> {
+  let summary = "memory descriptor: words buffer + offset + i * stride, i < length";
+  let parameters = (ins "::mlir::FlatSymbolRefAttr":$buffer,
+                        "::mlir::Attribute":$offset,
+                        "::mlir::Attribute":$length,
+                        "::mlir::Attribute":$stride);
+  let assemblyFormat = "`<` $buffer `,` $offset `,` $length `,` $stride `>`";
+}
+
+def PE_AbsMemAttr : PE_Attr<"AbsMem", "amem"> {
+  let summary = "memory descriptor at an absolute word address";
+  let parameters = (ins "::mlir::Attribute":$address,
+                        "::mlir::Attribute":$length,
+                        "::mlir::Attribute":$stride);
+  let assemblyFormat = "`<` $address `,` $length `,` $stride `>`";
+}
+
+def PE_InAttr : PE_Attr<"In", "in"> {
+  let summary = "fabric input: wavelets popped from the color's receive queue";
+  let parameters = (ins "::mlir::Attribute":$color, "::mlir::Attribute":$length);
+  let assemblyFormat = "`<` $color `,` $length `>`";
+}
+
+def PE_OutAttr : PE_Attr<"Out", "out"> {
+  let summary = "fabric output: wavelets pushed into the router on a color";
+  let parameters = (ins "::mlir::Attribute":$color, "::mlir::Attribute":$length);
+  let assemblyFormat = "`<` $color `,` $length `>`";
+}
+
+def PE_TaskTriggerEntry : I32EnumAttrCase<"entry", 0>;
+def PE_TaskTriggerColor : I32EnumAttrCase<"on", 1>;
+def PE_TaskTriggerLocal : I32EnumAttrCase<"local", 2>;
+def PE_TaskTrigger : I32EnumAttr<"TaskTrigger", "what starts a task",
+    [PE_TaskTriggerEntry, PE_TaskTriggerColor, PE_TaskTriggerLocal]> {
+  let cppNamespace = "::wse::pe";
+}
+
+def PE_FlowMulticast : I32EnumAttrCase<"multicast", 0>;
+def PE_FlowChain : I32EnumAttrCase<"chain", 1>;
+def PE_FlowBroadcast : I32EnumAttrCase<"broadcast", 2>;
+def PE_FlowEgress : I32EnumAttrCase<"egress", 3>;
+def PE_FlowKind : I32EnumAttr<"FlowKind", "a pattern of fabric paths",
+    [PE_FlowMulticast, PE_FlowChain, PE_FlowBroadcast, PE_FlowEgress]> {
+  let cppNamespace = "::wse::pe";
+}
+
+#endif // WSE_DIALECT_PE_ATTRS_TD

@@ -1,0 +1,250 @@
+//===- PEOps.td - The pe dialect operations ----------------*- tablegen -*-===//
+//
+// One op per construct of the emulator's program (docs/emulator/isa.md and
+// program-format.md), plus the two symbolic forms the passes resolve:
+// `pe.channel` (a color before pe-assign-colors) and `pe.flow` (paths before
+// pe-route).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WSE_DIALECT_PE_OPS_TD
+#define WSE_DIALECT_PE_OPS_TD
+
+include "dialects/pe/IR/PEAttrs.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/IR/RegionKindInterface.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+
+class PE_Op<string mnemonic, list<Trait> traits = []>
+    : Op<PE_Dialect, mnemonic, traits>;
+
+//===----------------------------------------------------------------------===//
+// Tensors exchanged with the outside.
+//===----------------------------------------------------------------------===//
+
+def PE_ParamOp : PE_Op<"param", [Symbol]> {
+  let summary = "a parameter: bytes in a weight file, or constant data";
+  let description = [{
+    A tensor streamed from the weight store. Either `file`/`offset` name its
+    bytes (relative to the weight directory), or `value` holds constant data
+    the compiler produced; emission writes such values to a file next to the
+    program and names it.
+
+    ```mlir
+    pe.param @wte : tensor<256x64xf32> file "model.onnx" offset 1234
+    pe.param @mask : tensor<16x16xf32> = dense<0.0> : tensor<16x16xf32>
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, TypeAttrOf<AnyRankedTensor>:$type,
+                       OptionalAttr<StrAttr>:$file, OptionalAttr<I64Attr>:$offset,
+                       OptionalAttr<ElementsAttr>:$value);
+  let assemblyFormat = [{
+    $sym_name `:` $type (`file` $file^)? (`offset` $offset^)? (`=` $value^)? attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def PE_InputOp : PE_Op<"input", [Symbol]> {
+  let summary = "a host input, streamed in through a port";
+  let arguments = (ins SymbolNameAttr:$sym_name, TypeAttrOf<AnyRankedTensor>:$type);
+  let assemblyFormat = "$sym_name `:` $type attr-dict";
+  let hasVerifier = 1;
+}
+
+def PE_OutputOp : PE_Op<"output", [Symbol]> {
+  let summary = "a host output (f32), streamed out through a port";
+  let arguments = (ins SymbolNameAttr:$sym_name, TypeAttrOf<AnyRankedTensor>:$type);
+  let assemblyFormat = "$sym_name `:` $type attr-dict";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Kernels.
+//===----------------------------------------------------------------------===//
+
+def PE_KernelOp : PE_Op<"kernel", [Symbol, SymbolTable, NoTerminator,
+                                   SingleBlock, NoRegionArguments,
+                                   IsolatedFromAbove]> {
+  let summary = "code and data layout of a PE, placed with pe.place";
+  let description = [{
+    Holds `pe.const`, `pe.table`, `pe.buffer` and `pe.task` ops. Every PE
+    the kernel is placed on runs the same code; per-PE differences come from
+    constants evaluated per PE.
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+def PE_ConstOp : PE_Op<"const", [Symbol, HasParent<"KernelOp">]> {
+  let summary = "a per-PE constant, evaluated once per PE at load";
+  let description = [{
+    `expr` uses the emulator's expression language: integers, `+ - * / %`,
+    comparisons, `min max select`, tables, earlier constants and the
+    variables `x y rx ry pw ph mw mh`.
+    ```mlir
+    pe.const @row0 = "ry * 2"
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, StrAttr:$expr);
+  let assemblyFormat = "$sym_name `=` $expr attr-dict";
+}
+
+def PE_TableOp : PE_Op<"table", [Symbol, HasParent<"KernelOp">]> {
+  let summary = "an integer table for per-PE constant expressions";
+  let arguments = (ins SymbolNameAttr:$sym_name, DenseI64ArrayAttr:$values);
+  let assemblyFormat = "$sym_name `=` $values attr-dict";
+}
+
+def PE_BufferOp : PE_Op<"buffer", [Symbol, HasParent<"KernelOp">]> {
+  let summary = "words of SRAM; the address is set by pe-allocate-sram";
+  let arguments = (ins SymbolNameAttr:$sym_name, I64Attr:$size,
+                       OptionalAttr<I64Attr>:$address, OptionalAttr<F32Attr>:$init);
+  let assemblyFormat = [{
+    $sym_name `[` $size `]` (`at` $address^)? (`init` $init^)? attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def PE_TaskOp : PE_Op<"task", [Symbol, SymbolTable, NoTerminator, SingleBlock,
+                               NoRegionArguments, HasParent<"KernelOp">]> {
+  let summary = "a task: instructions run to completion";
+  let description = [{
+    `entry` tasks run once at start, `on` tasks when their color's receive
+    queue holds data, `local` tasks when activated. The body is a flat list
+    of instruction ops and `pe.label`s; branches name labels of this task.
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, PE_TaskTrigger:$trigger,
+                       OptionalAttr<AnyAttr>:$color);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name $trigger (`color` $color^)? attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+def PE_LabelOp : PE_Op<"label", [Symbol, HasParent<"TaskOp">]> {
+  let summary = "a branch target inside a task";
+  let arguments = (ins SymbolNameAttr:$sym_name);
+  let assemblyFormat = "$sym_name attr-dict";
+}
+
+// An instruction of the emulator's ISA; `operands` in the emulator's order.
+class PE_InstrOp<string mnemonic, string sig>
+    : PE_Op<mnemonic, [HasParent<"TaskOp">]> {
+  let summary = "the `" # mnemonic # "` instruction (operands: " # sig # ")";
+  let description = [{
+    Operand signature letters as in include/wse/Emu/Program.h: D vector
+    destination (#pe.mem, #pe.amem or #pe.out), M memory destination, S
+    vector source (#pe.mem, #pe.amem or #pe.in), F float, R register, V
+    value, L label, T task.
+  }];
+  let arguments = (ins ArrayAttr:$operands);
+  let assemblyFormat = "$operands attr-dict";
+  let hasVerifier = 1;
+  string signature = sig;
+}
+
+// Keep in the order of WSE_EMU_OPCODES (include/wse/Emu/Program.h).
+foreach op = [["Fill", "fill", "DF"], ["IFill", "ifill", "DV"],
+              ["Copy", "copy", "DS"], ["Add", "add", "DSS"],
+              ["Sub", "sub", "DSS"], ["Mul", "mul", "DSS"],
+              ["Div", "div", "DSS"], ["Max", "max", "DSS"],
+              ["Min", "min", "DSS"], ["Fma", "fma", "DSSS"],
+              ["Fmac", "fmac", "MSS"], ["Exp", "exp", "DS"],
+              ["Tanh", "tanh", "DS"], ["Erf", "erf", "DS"],
+              ["Sigmoid", "sigmoid", "DS"], ["Rsqrt", "rsqrt", "DS"],
+              ["Sqrt", "sqrt", "DS"], ["Neg", "neg", "DS"],
+              ["Abs", "abs", "DS"], ["Recip", "recip", "DS"],
+              ["RSum", "rsum", "DS"], ["RMax", "rmax", "DS"],
+              ["Mov", "mov", "RV"], ["IAdd", "iadd", "RVV"],
+              ["ISub", "isub", "RVV"], ["IMul", "imul", "RVV"],
+              ["Br", "br", "L"], ["Beq", "beq", "VVL"],
+              ["Bne", "bne", "VVL"], ["Blt", "blt", "VVL"],
+              ["Bge", "bge", "VVL"], ["Activate", "activate", "T"],
+              ["Ret", "ret", ""], ["Select", "select", "DSSS"],
+              ["Log", "log", "DS"]] in
+  def PE_#op[0]#Op : PE_InstrOp<op[1], op[2]>;
+
+//===----------------------------------------------------------------------===//
+// Placement, colors, routes and streams.
+//===----------------------------------------------------------------------===//
+
+def PE_PlaceOp : PE_Op<"place"> {
+  let summary = "runs a kernel on every PE of a rectangle [x, y, width, height]";
+  let arguments = (ins FlatSymbolRefAttr:$kernel, DenseI64ArrayAttr:$rect);
+  let assemblyFormat = "$kernel $rect attr-dict";
+  let hasVerifier = 1;
+}
+
+def PE_ChannelOp : PE_Op<"channel", [Symbol]> {
+  let summary = "a symbolic color; pe-assign-colors replaces it by a number";
+  let arguments = (ins SymbolNameAttr:$sym_name);
+  let assemblyFormat = "$sym_name attr-dict";
+}
+
+def PE_RouteOp : PE_Op<"route"> {
+  let summary = "a static route on every PE of a rectangle";
+  let description = [{
+    Wavelets of `color` arriving from `input` (one of N E S W R) are
+    forwarded to every direction in `outputs` (letters of N E S W R):
+    ```mlir
+    pe.route [0, 0, 8, 1] color 3 from "W" to "ER"
+    ```
+    `color` is an integer, or a `pe.channel` before color assignment.
+  }];
+  let arguments = (ins DenseI64ArrayAttr:$rect, AnyAttr:$color, StrAttr:$input,
+                       StrAttr:$outputs);
+  let assemblyFormat = "$rect `color` $color `from` $input `to` $outputs attr-dict";
+  let hasVerifier = 1;
+}
+
+def PE_FlowOp : PE_Op<"flow"> {
+  let summary = "a pattern of paths of one channel, expanded by pe-route";
+  let description = [{
+    Over the PEs of `rect`:
+    * `multicast port "W0"`: from an edge port to every PE of the rectangle
+      (along the port's row, then up and down each column);
+    * `chain dir "S" phase P`: every PE whose index along the direction is
+      P modulo 2 sends to its next neighbour in that direction (two chains
+      of phases 0 and 1 on two channels make a relay line);
+    * `broadcast dir "N"`: the first PE along the direction sends to every
+      other PE of its line;
+    * `egress port "W0"`: the single PE of the rectangle sends to the port
+      next to it.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$channel, PE_FlowKind:$kind,
+                       DenseI64ArrayAttr:$rect, OptionalAttr<StrAttr>:$dir,
+                       OptionalAttr<StrAttr>:$port, OptionalAttr<I64Attr>:$phase);
+  let assemblyFormat = [{
+    $channel $kind $rect (`dir` $dir^)? (`port` $port^)? (`phase` $phase^)? attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def PE_StreamInOp : PE_Op<"stream_in"> {
+  let summary = "an edge port injects a parameter or input (program order per port)";
+  let arguments = (ins FlatSymbolRefAttr:$tensor, StrAttr:$port, AnyAttr:$color,
+                       OptionalAttr<I64Attr>:$offset,
+                       OptionalAttr<DenseI64ArrayAttr>:$shape,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides);
+  let assemblyFormat = [{
+    $tensor `port` $port `color` $color (`offset` $offset^)? (`shape` $shape^)?
+    (`strides` $strides^)? attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def PE_StreamOutOp : PE_Op<"stream_out"> {
+  let summary = "an edge port fills a host output (program order per port)";
+  let arguments = (ins FlatSymbolRefAttr:$tensor, StrAttr:$port, AnyAttr:$color,
+                       OptionalAttr<I64Attr>:$offset,
+                       OptionalAttr<DenseI64ArrayAttr>:$shape,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides);
+  let assemblyFormat = [{
+    $tensor `port` $port `color` $color (`offset` $offset^)? (`shape` $shape^)?
+    (`strides` $strides^)? attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // WSE_DIALECT_PE_OPS_TD
