@@ -122,7 +122,7 @@ public:
   TensorDecl tensor() {
     TensorDecl t;
     t.name = str("tensor name");
-    t.dtype = enumVal<DType>(unsigned(DType::I64), "dtype");
+    t.dtype = enumVal<DType>(unsigned(DType::Bool), "dtype");
     t.shape = u64s("tensor shape");
     t.file = str("weight file name");
     t.offset = u64("weight offset");

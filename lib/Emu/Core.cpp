@@ -237,6 +237,8 @@ static float apply1(Opcode op, float a) {
     return std::fabs(a);
   case Opcode::Recip:
     return 1.0f / a;
+  case Opcode::Log:
+    return std::log(a);
   default:
     return 0;
   }
@@ -272,6 +274,8 @@ static float compute(Opcode op, const float *s, float d, float fimm) {
     return s[0] * s[1] + s[2];
   case Opcode::Fmac:
     return d + s[0] * s[1];
+  case Opcode::Select:
+    return s[0] != 0.0f ? s[1] : s[2];
   case Opcode::Add:
   case Opcode::Sub:
   case Opcode::Mul:

@@ -71,11 +71,11 @@ Expected<HostTensor> parseNpy(StringRef bytes, StringRef name) {
   StringRef d = descr->trim("'\"");
   unsigned size;
   if (d == "<f4" || d == "<f8" || d == "<f2" || d == "<i4" || d == "<i8" ||
-      d == "|i1" || d == "|u1")
+      d == "|i1" || d == "|u1" || d == "|b1")
     size = d == "<f8" || d == "<i8" ? 8 : d == "<f2" ? 2 : d[0] == '|' ? 1 : 4;
   else
     return bad("unsupported dtype '" + d +
-               "' (float32, float64, float16, int32, int64, int8, uint8; "
+               "' (float32, float64, float16, int32, int64, int8, uint8, bool; "
                "little-endian)");
   HostTensor t;
   StringRef dims = shapeText->trim("()");
@@ -122,6 +122,8 @@ Expected<HostTensor> parseNpy(StringRef bytes, StringRef name) {
       t.data[i] = float(v);
     } else if (d == "|i1") {
       t.data[i] = float(int8_t(*p));
+    } else if (d == "|b1") {
+      t.data[i] = *p ? 1.0f : 0.0f;
     } else {
       t.data[i] = float(uint8_t(*p));
     }

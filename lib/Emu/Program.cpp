@@ -21,6 +21,8 @@ StringRef dtypeName(DType t) {
     return "i32";
   case DType::I64:
     return "i64";
+  case DType::Bool:
+    return "bool";
   }
   return "?";
 }
@@ -32,13 +34,16 @@ unsigned dtypeSize(DType t) {
     return 2;
   case DType::I64:
     return 8;
+  case DType::Bool:
+    return 1;
   default:
     return 4;
   }
 }
 
 bool parseDType(StringRef name, DType &out) {
-  for (DType t : {DType::F32, DType::F16, DType::BF16, DType::I32, DType::I64})
+  for (DType t : {DType::F32, DType::F16, DType::BF16, DType::I32, DType::I64,
+                  DType::Bool})
     if (dtypeName(t) == name) {
       out = t;
       return true;
@@ -108,7 +113,10 @@ bool lookupOpcode(StringRef name, Opcode &out) {
   return false;
 }
 
-bool isVectorOp(Opcode op) { return unsigned(op) <= unsigned(Opcode::RMax); }
+bool isVectorOp(Opcode op) {
+  return unsigned(op) <= unsigned(Opcode::RMax) || op == Opcode::Select ||
+         op == Opcode::Log;
+}
 
 bool isReduction(Opcode op) { return op == Opcode::RSum || op == Opcode::RMax; }
 

@@ -47,7 +47,7 @@ static Error verifyTensors(const Program &p) {
         return err(kind + " with an empty name");
       if (!names.insert(t.name).second)
         return err("tensor name '" + t.name + "' is declared twice");
-      if (unsigned(t.dtype) > unsigned(DType::I64))
+      if (unsigned(t.dtype) > unsigned(DType::Bool))
         return err(kind + " '" + t.name + "': invalid dtype");
       if (Error e = checkShape(t.shape, kind + " '" + t.name + "'"))
         return e;

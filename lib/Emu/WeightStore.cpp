@@ -137,6 +137,8 @@ float WeightStore::get(uint32_t param, uint64_t index) {
     memcpy(&v, at, 8);
     return float(v);
   }
+  case DType::Bool:
+    return *at ? 1.0f : 0.0f;
   }
   return 0;
 }

@@ -28,7 +28,7 @@ constexpr unsigned kMaxRank = 8;
 constexpr unsigned kMaxOperands = 4;
 constexpr unsigned kMaxTasks = 64;
 
-enum class DType : uint8_t { F32 = 0, F16 = 1, BF16 = 2, I32 = 3, I64 = 4 };
+enum class DType : uint8_t { F32 = 0, F16 = 1, BF16 = 2, I32 = 3, I64 = 4, Bool = 5 };
 llvm::StringRef dtypeName(DType t);
 unsigned dtypeSize(DType t);
 bool parseDType(llvm::StringRef name, DType &out);
@@ -180,14 +180,16 @@ struct Operand {
   X(Blt, "blt", "VVL")                                                         \
   X(Bge, "bge", "VVL")                                                         \
   X(Activate, "activate", "T")                                                 \
-  X(Ret, "ret", "")
+  X(Ret, "ret", "")                                                            \
+  X(Select, "select", "DSSS")                                                  \
+  X(Log, "log", "DS")
 
 enum class Opcode : uint8_t {
 #define X(id, name, sig) id,
   WSE_EMU_OPCODES(X)
 #undef X
 };
-constexpr unsigned kNumOpcodes = unsigned(Opcode::Ret) + 1;
+constexpr unsigned kNumOpcodes = unsigned(Opcode::Log) + 1;
 
 /// Operand signature letters:
 ///   D vector destination (mem or out), M memory destination, S vector source
