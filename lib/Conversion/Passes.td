@@ -23,4 +23,26 @@ def ConvertONNXToWafer : Pass<"convert-onnx-to-wafer", "mlir::ModuleOp"> {
                            "::mlir::func::FuncDialect"];
 }
 
+def ConvertWaferToPE : Pass<"convert-wafer-to-pe", "mlir::ModuleOp"> {
+  let summary = "lower placed, laid-out wafer IR to a per-PE program";
+  let description = [{
+    The model function becomes one SPMD `pe.kernel` on the bounding
+    rectangle of every placement (widened to the west edge and a row with a
+    port), with one entry task that runs the layers in program order. Each
+    PE computes its block of every result, as the result's `#wafer.dist` on
+    the op's rectangle gives it. Operands held elsewhere are all-gathered:
+    owners write their blocks into a zeroed buffer and a sum all-reduce
+    (relay chains down the columns and along the rows on alternating
+    channels, then a broadcast back) completes it on every PE. Weights,
+    constants and host inputs arrive on one multicast channel from the edge
+    port in the order the code reads them; linear layers and embeddings read
+    their weights on arrival. Outputs leave through the same port.
+
+    The result has `pe.channel`s and `pe.flow`s and buffers without
+    addresses: run pe-route, pe-assign-colors and pe-allocate-sram next.
+    docs/pe/lowering.md describes the kernels.
+  }];
+  let dependentDialects = ["::wse::pe::PEDialect"];
+}
+
 #endif // WSE_CONVERSION_PASSES_TD

@@ -2,6 +2,7 @@
 #ifndef WSE_CONVERSION_PASSES_H
 #define WSE_CONVERSION_PASSES_H
 
+#include "dialects/pe/IR/PEDialect.h"
 #include "dialects/wafer/IR/WaferDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

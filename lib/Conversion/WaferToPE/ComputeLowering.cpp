@@ -1,0 +1,628 @@
+//===- ComputeLowering.cpp - Layers of wafer -> pe ------------------------===//
+//
+// Every PE computes its own block of the result. Operands whose elements
+// live elsewhere are read from their full copies (Lowering::needFull);
+// weights of linear layers and embedding tables are read on arrival from the
+// inbound multicast, every PE keeping the columns of its block and draining
+// the rest.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace wse;
+using namespace wse::pe;
+using namespace wse::pe::lowering;
+
+/// Strides that read a full tensor of `shape`, broadcast (numpy rules,
+/// right-aligned) to a tensor of rank `rank`.
+static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape,
+                                             ArrayRef<int64_t> outShape) {
+  SmallVector<int64_t> full = denseStrides(shape), result(outShape.size(), 0);
+  int64_t shift = int64_t(outShape.size()) - int64_t(shape.size());
+  for (int64_t d = 0; d < int64_t(outShape.size()); ++d) {
+    int64_t s = d - shift;
+    if (s >= 0 && shape[s] != 1)
+      result[d] = full[s];
+  }
+  return result;
+}
+
+static PerPEExpr dot(ArrayRef<PerPEExpr> offsets, ArrayRef<int64_t> strides) {
+  PerPEExpr r = 0;
+  for (auto [o, s] : llvm::zip(offsets, strides))
+    r = r + o * s;
+  return r;
+}
+
+template <typename T>
+static SmallVector<T> take(ArrayRef<T> v, size_t n) {
+  return SmallVector<T>(v.begin(), v.begin() + n);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise bodies.
+//===----------------------------------------------------------------------===//
+
+static StringRef instructionFor(Operation *op) {
+  return llvm::TypeSwitch<Operation *, StringRef>(op)
+      .Case([](arith::AddFOp) { return "add"; })
+      .Case([](arith::SubFOp) { return "sub"; })
+      .Case([](arith::MulFOp) { return "mul"; })
+      .Case([](arith::DivFOp) { return "div"; })
+      .Case<arith::MaximumFOp, arith::MaxNumFOp>([](Operation *) { return "max"; })
+      .Case<arith::MinimumFOp, arith::MinNumFOp>([](Operation *) { return "min"; })
+      .Case([](arith::NegFOp) { return "neg"; })
+      .Case([](arith::SelectOp) { return "select"; })
+      .Case([](math::ExpOp) { return "exp"; })
+      .Case([](math::TanhOp) { return "tanh"; })
+      .Case([](math::ErfOp) { return "erf"; })
+      .Case([](math::SqrtOp) { return "sqrt"; })
+      .Case([](math::RsqrtOp) { return "rsqrt"; })
+      .Case([](math::AbsFOp) { return "abs"; })
+      .Case([](math::LogOp) { return "log"; })
+      .Case([](math::FmaOp) { return "fma"; })
+      // Integer-valued floats convert exactly; the wafer computes in f32.
+      .Case<arith::SIToFPOp, arith::UIToFPOp, arith::ExtFOp>(
+          [](Operation *) { return "copy"; })
+      .Default([](Operation *) { return StringRef(); });
+}
+
+LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
+                                                  wafer::ElementwiseOp op) {
+  Emitter &E = L.E;
+  Block &body = op.getBody().front();
+  for (Operation &b : body.without_terminator()) {
+    if (isa<arith::ConstantOp>(b))
+      continue;
+    if (instructionFor(&b).empty())
+      return L.emitError(op) << "body op '" << b.getName()
+                             << "' has no pe instruction";
+    if (!b.getResult(0).getType().isIntOrFloat() ||
+        (!isa<FloatType>(b.getResult(0).getType()) && !isa<arith::SelectOp>(b)))
+      return L.emitError(op) << "body op '" << b.getName()
+                             << "' computes integers; the wafer computes f32";
+  }
+  for (Operation &b : body.without_terminator())
+    if (auto c = dyn_cast<arith::ConstantOp>(b); c && !isa<FloatAttr>(c.getValue()) &&
+                                              !isa<IntegerAttr>(c.getValue()))
+      return L.emitError(op) << "body constant " << c.getValue()
+                             << " is not a scalar";
+
+  Value res = op.getResult();
+  TensorLayout lo = L.layoutOf(res);
+  SmallVector<Pointer> ptrs;
+  SmallVector<FlatSymbolRefAttr> bufs;
+  for (Value in : op.getInputs()) {
+    auto t = cast<RankedTensorType>(in.getType());
+    if (t.getShape() == ArrayRef<int64_t>(lo.shape)) {
+      bufs.push_back(L.needBlock(in, lo));
+      ptrs.push_back({E.imm(0), lo.blockStrides()});
+    } else {
+      bufs.push_back(L.needFull(in));
+      SmallVector<int64_t> st = broadcastStrides(t.getShape(), lo.shape);
+      ptrs.push_back({E.val(dot(lo.offset, st)), st});
+    }
+  }
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  bufs.push_back(out);
+  ptrs.push_back({E.imm(0), lo.blockStrides()});
+
+  // One temporary row per body value that is not written straight into the
+  // result.
+  Operation *yield = body.getTerminator();
+  Value yielded = yield->getOperand(0);
+  Operation *last = yielded.getDefiningOp();
+  bool writeDirect = last && !isa<arith::ConstantOp>(last) &&
+                     yielded.hasOneUse();
+  DenseMap<Value, FlatSymbolRefAttr> temps;
+  int64_t words = lo.blockWords();
+  for (Operation &b : body.without_terminator())
+    if (!isa<arith::ConstantOp>(b) && !(writeDirect && &b == last))
+      temps[b.getResult(0)] = E.buffer("tmp", words);
+
+  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  E.nest(lo.extent, ptrs,
+         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+           auto desc = [&](Value v) -> Attribute {
+             if (auto arg = dyn_cast<BlockArgument>(v)) {
+               unsigned i = arg.getArgNumber();
+               return E.mem(bufs[i], off[i], len, E.imm(st[i]));
+             }
+             if (auto c = v.getDefiningOp<arith::ConstantOp>()) {
+               float f = 0;
+               if (auto fa = dyn_cast<FloatAttr>(c.getValue()))
+                 f = fa.getValueAsDouble();
+               else
+                 f = float(cast<IntegerAttr>(c.getValue()).getInt());
+               return E.mem(E.scalarConstant(f), E.imm(0), len, E.imm(0));
+             }
+             return E.mem(temps.lookup(v), E.imm(0), len, E.imm(1));
+           };
+           Attribute outDesc =
+               E.mem(out, off.back(), len, E.imm(st.back()));
+           for (Operation &b : body.without_terminator()) {
+             if (isa<arith::ConstantOp>(b))
+               continue;
+             SmallVector<Attribute> operands;
+             operands.push_back(writeDirect && &b == last
+                                    ? outDesc
+                                    : desc(b.getResult(0)));
+             for (Value v : b.getOperands())
+               operands.push_back(desc(v));
+             E.op(instructionFor(&b), operands);
+           }
+           if (!writeDirect)
+             E.op("copy", {outDesc, desc(yielded)});
+         });
+  E.place(skip);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Linear layers and embeddings: weights read on arrival.
+//===----------------------------------------------------------------------===//
+
+LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
+  Emitter &E = L.E;
+  Value res = op.getResult();
+  TensorLayout lo = L.layoutOf(res);
+  auto xType = cast<RankedTensorType>(op.getInput().getType());
+  int64_t r = lo.rank();
+  int64_t K = xType.getShape().back(), N = lo.shape.back();
+  bool transposed = op.getTransposeWeight();
+
+  FlatSymbolRefAttr xf = L.needFull(op.getInput());
+  FlatSymbolRefAttr bf = op.getBias() ? L.needFull(op.getBias()) : nullptr;
+  bool streamed = bool(L.takeStream(op.getWeight()));
+  FlatSymbolRefAttr wf = streamed ? nullptr : L.needFull(op.getWeight());
+  FlatSymbolRefAttr out = L.defineBlock(res);
+
+  SmallVector<int64_t> bs = lo.blockStrides();
+  SmallVector<int64_t> xs = denseStrides(xType.getShape());
+  SmallVector<PerPEExpr> leadExt = take<PerPEExpr>(lo.extent, r - 1);
+  SmallVector<int64_t> bsLead = take<int64_t>(bs, r - 1),
+                       xsLead = take<int64_t>(xs, r - 1);
+  PerPEExpr n0 = lo.offset[r - 1], en = lo.extent[r - 1];
+  Attribute n0v = E.val(n0), env = E.val(en);
+  Attribute xbase = E.val(dot(take<PerPEExpr>(lo.offset, r - 1), xsLead));
+
+  // Start from the bias (or zero).
+  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  if (bf) {
+    SmallVector<int64_t> biasStrides(r, 0);
+    biasStrides[r - 1] = 1;
+    E.nest(lo.extent, {Pointer{E.imm(0), bs}, Pointer{n0v, biasStrides}},
+           [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+             E.op("copy", {E.mem(out, off[0], len, E.imm(st[0])),
+                           E.mem(bf, off[1], len, E.imm(st[1]))});
+           });
+  } else {
+    E.op("fill", {E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f)});
+  }
+  E.place(skip);
+
+  if (!transposed) {
+    // weight[k, :] arrives row by row: out[row, :] += x[row, k] * w[k, n0:].
+    FlatSymbolRefAttr wrow = streamed ? E.buffer("wrow", lo.block[r - 1]) : nullptr;
+    E.loop(E.imm(K), [&](unsigned k) {
+      Attribute wsrc;
+      unsigned wreg = 0;
+      if (streamed) {
+        L.drain(n0v);
+        L.receive(E.mem(wrow, E.imm(0), env, E.imm(1)), env);
+        L.drain(E.val(PerPEExpr(N) - n0 - en));
+      } else {
+        wreg = E.allocReg();
+        E.op("imul", {E.reg(wreg), E.reg(k), E.imm(N)});
+        E.op("iadd", {E.reg(wreg), E.reg(wreg), n0v});
+      }
+      FlatSymbolRefAttr skipK = L.guard(lo.holds);
+      unsigned xr = E.allocReg();
+      E.op("iadd", {E.reg(xr), E.reg(k), xbase});
+      E.nest(leadExt, {Pointer{E.imm(0), bsLead}, Pointer{E.reg(xr), xsLead}},
+             [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+               Attribute w = streamed
+                                 ? E.mem(wrow, E.imm(0), env, E.imm(1))
+                                 : E.mem(wf, E.reg(wreg), env, E.imm(1));
+               E.op("fmac", {E.mem(out, off[0], env, E.imm(1)), w,
+                             E.mem(xf, off[1], env, E.imm(0))});
+             },
+             /*vectorInner=*/false);
+      E.freeReg(xr);
+      E.place(skipK);
+      if (!streamed)
+        E.freeReg(wreg);
+    });
+    return success();
+  }
+
+  // weight[n, :] arrives row by row: out[row, n - n0] = dot(x[row, :], w[n, :]).
+  FlatSymbolRefAttr wrow = streamed ? E.buffer("wrow", K) : nullptr;
+  FlatSymbolRefAttr prod = E.buffer("prod", K);
+  Attribute end = E.val(n0 + en);
+  E.loop(E.imm(N), [&](unsigned n) {
+    FlatSymbolRefAttr outside = E.newLabel("outside"), next = E.newLabel("next");
+    unsigned wreg = 0;
+    E.op("blt", {E.reg(n), n0v, outside});
+    E.op("bge", {E.reg(n), end, outside});
+    if (streamed) {
+      L.receive(E.mem(wrow, 0, E.imm(K)), E.imm(K));
+    } else {
+      wreg = E.allocReg();
+      E.op("imul", {E.reg(wreg), E.reg(n), E.imm(K)});
+    }
+    FlatSymbolRefAttr skipN = L.guard(lo.holds);
+    unsigned col = E.allocReg();
+    E.op("isub", {E.reg(col), E.reg(n), n0v});
+    E.nest(leadExt, {Pointer{E.reg(col), bsLead}, Pointer{xbase, xsLead}},
+           [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+             Attribute w = streamed ? E.mem(wrow, 0, E.imm(K))
+                                    : E.mem(wf, E.reg(wreg), E.imm(K), E.imm(1));
+             E.op("mul", {E.mem(prod, 0, E.imm(K)), w,
+                          E.mem(xf, off[1], E.imm(K), E.imm(1))});
+             E.op("rsum", {E.mem(out, off[0], E.imm(1), E.imm(1)),
+                           E.mem(prod, 0, E.imm(K))});
+           },
+           /*vectorInner=*/false);
+    E.freeReg(col);
+    E.place(skipN);
+    if (!streamed)
+      E.freeReg(wreg);
+    E.op("br", {next});
+    E.place(outside);
+    if (streamed)
+      L.drain(E.imm(K));
+    E.place(next);
+  });
+  // rsum overwrote the bias: add it back.
+  if (bf) {
+    FlatSymbolRefAttr skipB = L.guard(lo.holds);
+    SmallVector<int64_t> biasStrides(r, 0);
+    biasStrides[r - 1] = 1;
+    E.nest(lo.extent, {Pointer{E.imm(0), bs}, Pointer{n0v, biasStrides}},
+           [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+             E.op("add", {E.mem(out, off[0], len, E.imm(st[0])),
+                          E.mem(out, off[0], len, E.imm(st[0])),
+                          E.mem(bf, off[1], len, E.imm(st[1]))});
+           });
+    E.place(skipB);
+  }
+  return success();
+}
+
+LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
+                                                wafer::EmbeddingOp op) {
+  Emitter &E = L.E;
+  Value res = op.getResult();
+  TensorLayout lo = L.layoutOf(res);
+  auto tableType = cast<RankedTensorType>(op.getTable().getType());
+  auto idType = cast<RankedTensorType>(op.getIndices().getType());
+  if (tableType.getRank() != 2)
+    return L.emitError(op) << "the table must be [rows, width]";
+  int64_t V = tableType.getShape()[0], D = tableType.getShape()[1];
+  int64_t r = lo.rank();
+
+  FlatSymbolRefAttr ids = L.needFull(op.getIndices());
+  bool streamed = bool(L.takeStream(op.getTable()));
+  FlatSymbolRefAttr tf = streamed ? nullptr : L.needFull(op.getTable());
+  FlatSymbolRefAttr out = L.defineBlock(res);
+
+  SmallVector<int64_t> leadBlock = take<int64_t>(lo.block, r - 1);
+  SmallVector<int64_t> leadStrides = denseStrides(leadBlock);
+  int64_t rows = 1;
+  for (int64_t b : leadBlock)
+    rows *= b;
+  SmallVector<int64_t> bsLead = take<int64_t>(lo.blockStrides(), r - 1);
+  SmallVector<int64_t> idStrides = denseStrides(idType.getShape());
+  SmallVector<PerPEExpr> leadExt = take<PerPEExpr>(lo.extent, r - 1);
+  PerPEExpr d0 = lo.offset[r - 1], ed = lo.extent[r - 1];
+  Attribute d0v = E.val(d0), edv = E.val(ed);
+
+  // The PE's token ids in block order (-1 where the block is ragged), so
+  // each arriving table row becomes one one-hot weight per token.
+  FlatSymbolRefAttr local = E.buffer("ids", rows);
+  FlatSymbolRefAttr onehot = E.buffer("onehot", rows);
+  FlatSymbolRefAttr row = E.buffer("vrow", 1);
+  FlatSymbolRefAttr wrow = streamed ? E.buffer("wrow", lo.block[r - 1]) : nullptr;
+  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  E.op("fill", {E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f)});
+  E.op("fill", {E.mem(local, 0, E.imm(rows)), E.f32(-1.0f)});
+  E.nest(leadExt,
+         {Pointer{E.imm(0), leadStrides},
+          Pointer{E.val(dot(take<PerPEExpr>(lo.offset, r - 1), idStrides)),
+                  idStrides}},
+         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+           E.op("copy", {E.mem(local, off[0], len, E.imm(st[0])),
+                         E.mem(ids, off[1], len, E.imm(st[1]))});
+         });
+  E.place(skip);
+
+  Attribute rowsV = E.imm(rows);
+  Attribute one = E.mem(E.scalarConstant(1.0f), E.imm(0), rowsV, E.imm(0));
+  Attribute zero = E.mem(E.scalarConstant(0.0f), E.imm(0), rowsV, E.imm(0));
+  Attribute oh = E.mem(onehot, 0, rowsV);
+  E.loop(E.imm(V), [&](unsigned v) {
+    unsigned wreg = 0;
+    if (streamed) {
+      L.drain(d0v);
+      L.receive(E.mem(wrow, E.imm(0), edv, E.imm(1)), edv);
+      L.drain(E.val(PerPEExpr(D) - d0 - ed));
+    } else {
+      wreg = E.allocReg();
+      E.op("imul", {E.reg(wreg), E.reg(v), E.imm(D)});
+      E.op("iadd", {E.reg(wreg), E.reg(wreg), d0v});
+    }
+    FlatSymbolRefAttr skipV = L.guard(lo.holds);
+    // onehot = max(0, 1 - |id - v|): exact for integer ids.
+    E.op("ifill", {E.mem(row, 0, E.imm(1)), E.reg(v)});
+    E.op("sub", {oh, E.mem(local, 0, rowsV), E.mem(row, E.imm(0), rowsV, E.imm(0))});
+    E.op("abs", {oh, oh});
+    E.op("sub", {oh, one, oh});
+    E.op("max", {oh, oh, zero});
+    E.nest(leadExt, {Pointer{E.imm(0), bsLead}, Pointer{E.imm(0), leadStrides}},
+           [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+             Attribute w = streamed ? E.mem(wrow, E.imm(0), edv, E.imm(1))
+                                    : E.mem(tf, E.reg(wreg), edv, E.imm(1));
+             E.op("fmac", {E.mem(out, off[0], edv, E.imm(1)), w,
+                           E.mem(onehot, off[1], edv, E.imm(0))});
+           },
+           /*vectorInner=*/false);
+    E.place(skipV);
+    if (!streamed)
+      E.freeReg(wreg);
+  });
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Matmul between activations.
+//===----------------------------------------------------------------------===//
+
+LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
+  Emitter &E = L.E;
+  Value res = op.getResult();
+  TensorLayout lo = L.layoutOf(res);
+  auto aType = cast<RankedTensorType>(op.getLhs().getType());
+  auto bType = cast<RankedTensorType>(op.getRhs().getType());
+  int64_t r = lo.rank();
+  if (r < 2 || aType.getRank() < 2 || bType.getRank() < 2)
+    return L.emitError(op) << "operands must have rank >= 2";
+  int64_t K = aType.getShape().back(), N = lo.shape.back();
+
+  FlatSymbolRefAttr af = L.needFull(op.getLhs());
+  FlatSymbolRefAttr bf = L.needFull(op.getRhs());
+  FlatSymbolRefAttr out = L.defineBlock(res);
+
+  // Walk (batch..., m) of the result; per dimension the strides of A and B
+  // (batch dimensions broadcast, B ignores m).
+  auto batchStrides = [&](RankedTensorType t) {
+    SmallVector<int64_t> full = denseStrides(t.getShape()), st(r - 1, 0);
+    int64_t shift = r - t.getRank();
+    for (int64_t d = 0; d < r - 2; ++d) {
+      int64_t s = d - shift;
+      if (s >= 0 && t.getShape()[s] != 1)
+        st[d] = full[s];
+    }
+    return st;
+  };
+  SmallVector<int64_t> as = batchStrides(aType), bsr = batchStrides(bType);
+  as[r - 2] = K;
+  SmallVector<PerPEExpr> lead = take<PerPEExpr>(lo.offset, r - 1);
+  PerPEExpr n0 = lo.offset[r - 1];
+  Attribute env = E.val(lo.extent[r - 1]);
+  SmallVector<int64_t> bsLead = take<int64_t>(lo.blockStrides(), r - 1);
+
+  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  E.op("fill", {E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f)});
+  E.nest(take<PerPEExpr>(lo.extent, r - 1),
+         {Pointer{E.imm(0), bsLead}, Pointer{E.val(dot(lead, as)), as},
+          Pointer{E.val(dot(lead, bsr) + n0), bsr}},
+         [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+           unsigned ra = E.allocReg(), rb = E.allocReg();
+           E.op("mov", {E.reg(ra), off[1]});
+           E.op("mov", {E.reg(rb), off[2]});
+           E.loop(E.imm(K), [&](unsigned) {
+             E.op("fmac", {E.mem(out, off[0], env, E.imm(1)),
+                           E.mem(bf, E.reg(rb), env, E.imm(1)),
+                           E.mem(af, E.reg(ra), env, E.imm(0))});
+             E.op("iadd", {E.reg(ra), E.reg(ra), E.imm(1)});
+             E.op("iadd", {E.reg(rb), E.reg(rb), E.imm(N)});
+           });
+           E.freeReg(rb);
+           E.freeReg(ra);
+         },
+         /*vectorInner=*/false);
+  E.place(skip);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Normalizations, softmax and reductions over full rows.
+//===----------------------------------------------------------------------===//
+
+LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
+  Emitter &E = L.E;
+  auto layer = dyn_cast<wafer::LayerNormOp>(op);
+  auto rms = dyn_cast<wafer::RMSNormOp>(op);
+  Value x = op->getOperand(0), scale = op->getOperand(1);
+  Value bias = layer ? layer.getBias() : Value();
+  int64_t axis = layer ? layer.getAxis() : rms.getAxis();
+  float eps = (layer ? layer.getEpsilon() : rms.getEpsilon()).convertToFloat();
+  Value res = op->getResult(0);
+  TensorLayout lo = L.layoutOf(res);
+  int64_t r = lo.rank();
+  if (axis < 0)
+    axis += r;
+  if (axis < 0 || axis >= r)
+    return L.emitError(op) << "axis out of range";
+  SmallVector<int64_t> tailShape(lo.shape.begin() + axis, lo.shape.end());
+  int64_t n = 1;
+  for (int64_t d : tailShape)
+    n *= d;
+
+  FlatSymbolRefAttr xf = L.needFull(x);
+  FlatSymbolRefAttr sf = L.needFull(scale);
+  FlatSymbolRefAttr bf = bias ? L.needFull(bias) : nullptr;
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  FlatSymbolRefAttr t = E.buffer("centered", n), sq = E.buffer("sq", n);
+  FlatSymbolRefAttr stat = E.buffer("stat", 1);
+
+  SmallVector<int64_t> xs = denseStrides(lo.shape), bs = lo.blockStrides();
+  SmallVector<int64_t> ts = denseStrides(tailShape);
+  auto tailOf = [&](Value v) {
+    return broadcastStrides(cast<RankedTensorType>(v.getType()).getShape(),
+                            tailShape);
+  };
+  SmallVector<PerPEExpr> tailOff(lo.offset.begin() + axis, lo.offset.end());
+  SmallVector<PerPEExpr> tailExt(lo.extent.begin() + axis, lo.extent.end());
+  SmallVector<int64_t> bsTail(bs.begin() + axis, bs.end());
+  SmallVector<int64_t> sTail = tailOf(scale);
+  SmallVector<int64_t> bTail = bias ? tailOf(bias) : SmallVector<int64_t>(ts.size(), 0);
+
+  Attribute N = E.imm(n);
+  Attribute one = E.mem(stat, 0, E.imm(1));
+  Attribute statN = E.mem(stat, E.imm(0), N, E.imm(0));
+  Attribute count = E.mem(E.scalarConstant(float(n)), 0, E.imm(1));
+  Attribute epsD = E.mem(E.scalarConstant(eps), 0, E.imm(1));
+  Attribute tN = E.mem(t, 0, N), sqN = E.mem(sq, 0, N);
+
+  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  E.nest(take<PerPEExpr>(lo.extent, axis),
+         {Pointer{E.imm(0), take<int64_t>(bs, axis)},
+          Pointer{E.val(dot(take<PerPEExpr>(lo.offset, axis),
+                            take<int64_t>(xs, axis))),
+                  take<int64_t>(xs, axis)}},
+         [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+           Attribute row = E.mem(xf, off[1], N, E.imm(1));
+           if (layer) {
+             E.op("rsum", {one, row});
+             E.op("div", {one, one, count});
+             E.op("sub", {tN, row, statN});
+             E.op("mul", {sqN, tN, tN});
+           } else {
+             E.op("copy", {tN, row});
+             E.op("mul", {sqN, row, row});
+           }
+           E.op("rsum", {one, sqN});
+           E.op("div", {one, one, count});
+           E.op("add", {one, one, epsD});
+           E.op("sqrt", {one, one});
+           E.op("recip", {one, one});
+           E.op("mul", {tN, tN, statN});
+           SmallVector<Pointer> ptrs = {
+               Pointer{off[0], bsTail},
+               Pointer{E.val(dot(tailOff, ts)), ts},
+               Pointer{E.val(dot(tailOff, sTail)), sTail},
+               Pointer{E.val(dot(tailOff, bTail)), bTail}};
+           E.nest(tailExt, ptrs,
+                  [&](ArrayRef<Attribute> o, Attribute len, ArrayRef<int64_t> st) {
+                    Attribute dst = E.mem(out, o[0], len, E.imm(st[0]));
+                    E.op("mul", {dst, E.mem(t, o[1], len, E.imm(st[1])),
+                                 E.mem(sf, o[2], len, E.imm(st[2]))});
+                    if (bf)
+                      E.op("add", {dst, dst, E.mem(bf, o[3], len, E.imm(st[3]))});
+                  });
+         },
+         /*vectorInner=*/false);
+  E.place(skip);
+  return success();
+}
+
+LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L, wafer::SoftmaxOp op) {
+  Emitter &E = L.E;
+  Value res = op.getResult();
+  TensorLayout lo = L.layoutOf(res);
+  int64_t r = lo.rank(), axis = op.getAxis();
+  if (axis < 0)
+    axis += r;
+  if (axis < 0 || axis >= r)
+    return L.emitError(op) << "axis out of range";
+  int64_t n = lo.shape[axis];
+  FlatSymbolRefAttr xf = L.needFull(op.getInput());
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  FlatSymbolRefAttr t = E.buffer("shifted", n), e = E.buffer("expd", n);
+  FlatSymbolRefAttr stat = E.buffer("stat", 1);
+  SmallVector<int64_t> xs = denseStrides(lo.shape), bs = lo.blockStrides();
+  SmallVector<PerPEExpr> ext = lo.extent, off = lo.offset;
+  ext[axis] = 1;
+  off[axis] = 0;
+  Attribute a0 = E.val(lo.offset[axis]), ea = E.val(lo.extent[axis]);
+  Attribute N = E.imm(n);
+  Attribute one = E.mem(stat, 0, E.imm(1));
+
+  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  E.nest(ext, {Pointer{E.imm(0), bs}, Pointer{E.val(dot(off, xs)), xs}},
+         [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
+           Attribute row = E.mem(xf, o[1], N, E.imm(xs[axis]));
+           E.op("rmax", {one, row});
+           E.op("sub", {E.mem(t, 0, N), row, E.mem(stat, E.imm(0), N, E.imm(0))});
+           E.op("exp", {E.mem(e, 0, N), E.mem(t, 0, N)});
+           E.op("rsum", {one, E.mem(e, 0, N)});
+           Attribute dst = E.mem(out, o[0], ea, E.imm(bs[axis]));
+           Attribute statA = E.mem(stat, E.imm(0), ea, E.imm(0));
+           if (op.getLog()) {
+             E.op("log", {one, one});
+             E.op("sub", {dst, E.mem(t, a0, ea, E.imm(1)), statA});
+           } else {
+             E.op("div", {dst, E.mem(e, a0, ea, E.imm(1)), statA});
+           }
+         },
+         /*vectorInner=*/false);
+  E.place(skip);
+  return success();
+}
+
+LogicalResult wse::pe::lowering::lowerReduce(Lowering &L, wafer::ReduceOp op) {
+  Emitter &E = L.E;
+  Value res = op.getResult();
+  TensorLayout lo = L.layoutOf(res);
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  int64_t inRank = inType.getRank();
+  SmallVector<int64_t> axes;
+  for (int64_t a : op.getAxes())
+    axes.push_back(a < 0 ? a + inRank : a);
+  llvm::sort(axes);
+  if (axes.empty())
+    return L.emitError(op) << "reduces no axis";
+  for (size_t i = 1; i < axes.size(); ++i)
+    if (axes[i] != axes[i - 1] + 1)
+      return L.emitError(op) << "reduces non-adjacent axes";
+  SmallVector<int64_t> xs = denseStrides(inType.getShape());
+  // Adjacent axes of a row-major tensor are one strided run.
+  int64_t n = 1;
+  for (int64_t a : axes)
+    n *= inType.getShape()[a];
+  int64_t runStride = xs[axes.back()];
+  // Strides of the input per result dimension.
+  SmallVector<int64_t> inStrides;
+  for (int64_t d = 0; d < inRank; ++d) {
+    bool reduced = llvm::is_contained(axes, d);
+    if (!reduced)
+      inStrides.push_back(xs[d]);
+    else if (op.getKeepdims())
+      inStrides.push_back(0);
+  }
+  FlatSymbolRefAttr xf = L.needFull(op.getInput());
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  StringRef kind = op.getKind() == wafer::ReduceKind::Max ? "rmax" : "rsum";
+  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  E.nest(lo.extent,
+         {Pointer{E.imm(0), lo.blockStrides()},
+          Pointer{E.val(dot(lo.offset, inStrides)), inStrides}},
+         [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
+           Attribute dst = E.mem(out, o[0], E.imm(1), E.imm(1));
+           E.op(kind, {dst, E.mem(xf, o[1], E.imm(n), E.imm(runStride))});
+           if (op.getKind() == wafer::ReduceKind::Mean)
+             E.op("div", {dst, dst,
+                          E.mem(E.scalarConstant(float(n)), 0, E.imm(1))});
+         },
+         /*vectorInner=*/false);
+  E.place(skip);
+  return success();
+}

@@ -1,0 +1,233 @@
+//===- Emitter.cpp - Writes the code of one pe.task -----------------------===//
+
+#include "Emitter.h"
+
+#include "llvm/ADT/bit.h"
+#include "llvm/Support/ErrorHandling.h"
+
+using namespace mlir;
+using namespace wse::pe;
+using namespace wse::pe::lowering;
+
+Emitter::Emitter(KernelOp kernel, TaskOp task, Location loc)
+    : ctx(kernel.getContext()), kernel(kernel), kernelBuilder(ctx),
+      taskBuilder(ctx), loc(loc) {
+  // Constants and buffers go before the first task so the kernel reads in
+  // the emulator's order (constants, buffers, tasks).
+  kernelBuilder.setInsertionPoint(task);
+  taskBuilder.setInsertionPointToEnd(&task.getBody().front());
+}
+
+std::string Emitter::uniqueName(StringRef hint) {
+  unsigned n = nameCounts[hint]++;
+  return n == 0 ? hint.str() : (hint + "_" + Twine(n)).str();
+}
+
+Attribute Emitter::imm(int64_t v) {
+  return IntegerAttr::get(IntegerType::get(ctx, 64), v);
+}
+Attribute Emitter::reg(unsigned r) { return RegAttr::get(ctx, r); }
+FlatSymbolRefAttr Emitter::sym(StringRef name) {
+  return FlatSymbolRefAttr::get(ctx, name);
+}
+
+Attribute Emitter::val(const PerPEExpr &e) {
+  if (e.isKnown())
+    return imm(e.value());
+  auto it = constsByText.find(e.str());
+  if (it != constsByText.end())
+    return it->second;
+  std::string name = uniqueName("c");
+  ConstOp::create(kernelBuilder, loc, name, e.str());
+  return constsByText[e.str()] = sym(name);
+}
+
+FlatSymbolRefAttr Emitter::buffer(StringRef hint, int64_t words,
+                                  std::optional<float> init) {
+  std::string name = uniqueName(hint);
+  BufferOp::create(kernelBuilder, loc, name, std::max<int64_t>(words, 1),
+                   /*address=*/nullptr,
+                   init ? kernelBuilder.getF32FloatAttr(*init) : FloatAttr());
+  return sym(name);
+}
+
+FlatSymbolRefAttr Emitter::scalarConstant(float value) {
+  uint32_t bits = llvm::bit_cast<uint32_t>(value);
+  auto it = scalarConsts.find(bits);
+  if (it != scalarConsts.end())
+    return it->second;
+  return scalarConsts[bits] = buffer("k", 1, value);
+}
+
+Attribute Emitter::mem(FlatSymbolRefAttr buf, Attribute offset,
+                       Attribute length, Attribute stride) {
+  return MemAttr::get(ctx, buf, offset, length, stride);
+}
+Attribute Emitter::amem(Attribute address, Attribute length, int64_t stride) {
+  return AbsMemAttr::get(ctx, address, length, imm(stride));
+}
+Attribute Emitter::in(FlatSymbolRefAttr channel, Attribute length) {
+  return InAttr::get(ctx, channel, length);
+}
+Attribute Emitter::out(FlatSymbolRefAttr channel, Attribute length) {
+  return OutAttr::get(ctx, channel, length);
+}
+Attribute Emitter::addr(FlatSymbolRefAttr buf) {
+  return AddrAttr::get(ctx, buf);
+}
+Attribute Emitter::f32(float v) {
+  return FloatAttr::get(Float32Type::get(ctx), v);
+}
+
+Operation *Emitter::op(StringRef mnemonic, ArrayRef<Attribute> operands) {
+  OperationState state(loc, ("pe." + mnemonic).str());
+  state.addAttribute("operands", ArrayAttr::get(ctx, operands));
+  return taskBuilder.create(state);
+}
+
+FlatSymbolRefAttr Emitter::newLabel(StringRef hint) {
+  return sym(uniqueName(("L_" + hint).str()));
+}
+void Emitter::place(FlatSymbolRefAttr label) {
+  LabelOp::create(taskBuilder, loc, label.getValue());
+}
+
+void Emitter::skipUnless(const PerPEExpr &cond, FlatSymbolRefAttr label) {
+  if (cond.isKnown() && cond.value() != 0)
+    return;
+  if (cond.isKnown()) {
+    op("br", {label});
+    return;
+  }
+  op("beq", {val(cond), imm(0), label});
+}
+
+unsigned Emitter::allocReg() {
+  for (unsigned r = 0; r < kNestRegs; ++r)
+    if (!regUsed[r]) {
+      regUsed[r] = true;
+      return r;
+    }
+  // The lowering keeps nests shallow (unit and contiguous dimensions are
+  // folded away); running out means an op shape it was not written for.
+  llvm::report_fatal_error("wafer -> pe: loop nest needs more than 12 "
+                           "registers");
+}
+void Emitter::freeReg(unsigned r) { regUsed[r] = false; }
+
+void Emitter::nest(ArrayRef<PerPEExpr> extents, ArrayRef<Pointer> ptrs,
+                   NestBody body, bool vectorInner) {
+  struct Dim {
+    PerPEExpr extent;
+    SmallVector<int64_t> strides;
+  };
+  SmallVector<Dim> dims;
+  for (auto [d, e] : llvm::enumerate(extents)) {
+    if (e.isKnown() && e.value() <= 0)
+      return;
+    if (e.isKnown() && e.value() == 1)
+      continue;
+    Dim dim{e, {}};
+    for (const Pointer &p : ptrs)
+      dim.strides.push_back(p.strides[d]);
+    dims.push_back(dim);
+  }
+  // Merge a dimension into the next inner one when every pointer walks both
+  // as one run.
+  for (size_t i = dims.size(); i-- > 1;) {
+    Dim &outer = dims[i - 1], &inner = dims[i];
+    if (!outer.extent.isKnown() || !inner.extent.isKnown())
+      continue;
+    bool contiguous = true;
+    for (size_t j = 0; j < ptrs.size(); ++j)
+      contiguous &= outer.strides[j] == inner.strides[j] * inner.extent.value();
+    if (!contiguous)
+      continue;
+    inner.extent = outer.extent.value() * inner.extent.value();
+    dims.erase(dims.begin() + (i - 1));
+  }
+
+  SmallVector<Attribute> bases;
+  for (const Pointer &p : ptrs)
+    bases.push_back(p.base);
+  size_t loops = vectorInner && !dims.empty() ? dims.size() - 1 : dims.size();
+
+  std::function<void(size_t, SmallVector<Attribute>)> level =
+      [&](size_t idx, SmallVector<Attribute> cur) {
+        if (idx == loops) {
+          if (loops < dims.size())
+            body(cur, val(dims.back().extent), dims.back().strides);
+          else
+            body(cur, imm(1), SmallVector<int64_t>(ptrs.size(), 0));
+          return;
+        }
+        const Dim &d = dims[idx];
+        unsigned counter = allocReg();
+        SmallVector<std::pair<unsigned, int64_t>> walked;
+        SmallVector<Attribute> next = cur;
+        for (size_t j = 0; j < ptrs.size(); ++j) {
+          if (d.strides[j] == 0)
+            continue;
+          unsigned r = allocReg();
+          op("mov", {reg(r), cur[j]});
+          next[j] = reg(r);
+          walked.push_back({r, d.strides[j]});
+        }
+        op("mov", {reg(counter), imm(0)});
+        FlatSymbolRefAttr head = newLabel("loop"), end = newLabel("done");
+        place(head);
+        op("bge", {reg(counter), val(d.extent), end});
+        level(idx + 1, next);
+        op("iadd", {reg(counter), reg(counter), imm(1)});
+        for (auto [r, stride] : walked)
+          op("iadd", {reg(r), reg(r), imm(stride)});
+        op("br", {head});
+        place(end);
+        for (auto [r, stride] : walked)
+          freeReg(r);
+        freeReg(counter);
+      };
+  level(0, bases);
+}
+
+void Emitter::loop(Attribute count, function_ref<void(unsigned)> body) {
+  unsigned counter = allocReg();
+  op("mov", {reg(counter), imm(0)});
+  FlatSymbolRefAttr head = newLabel("loop"), end = newLabel("done");
+  place(head);
+  op("bge", {reg(counter), count, end});
+  body(counter);
+  op("iadd", {reg(counter), reg(counter), imm(1)});
+  op("br", {head});
+  place(end);
+  freeReg(counter);
+}
+
+void Emitter::call(StringRef name,
+                   ArrayRef<std::pair<unsigned, Attribute>> args) {
+  for (auto [r, v] : args)
+    op("mov", {reg(r), v});
+  int64_t id = nextCallId++;
+  op("mov", {reg(kRetId), imm(id)});
+  if (!calls.count(name))
+    callOrder.push_back(name.str());
+  FlatSymbolRefAttr back = newLabel("ret");
+  calls[name].push_back({id, back});
+  op("br", {sym(("sub_" + name).str())});
+  place(back);
+}
+
+void Emitter::finish(function_ref<void(StringRef)> emitBody) {
+  op("ret", {});
+  for (const std::string &name : callOrder) {
+    place(sym("sub_" + name));
+    emitBody(name);
+    // Return: branch back to the call site recorded in the return-id
+    // register. Marked so that SRAM allocation does not read these backward
+    // branches as loops.
+    for (const CallSite &site : calls[name]) {
+      Operation *b = op("beq", {reg(kRetId), imm(site.id), site.returnLabel});
+      b->setAttr("return", UnitAttr::get(ctx));
+    }
+  }
+}

@@ -1,0 +1,408 @@
+//===- Lowering.cpp - Tensors, streams and collectives of wafer -> pe -----===//
+
+#include "Lowering.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace wse;
+using namespace wse::pe;
+using namespace wse::pe::lowering;
+
+Lowering::Lowering(ModuleOp module, func::FuncOp func,
+                   wafer::RectAttr kernelRect,
+                   const machine::MachineDescription &m, Emitter &emitter,
+                   Channels channels, std::string port, OpBuilder &declBuilder,
+                   OpBuilder &streamBuilder)
+    : E(emitter), ch(channels), module(module), func(func),
+      kernelRect(kernelRect), machine(m), port(std::move(port)),
+      moduleBuilder(declBuilder), streamBuilder(streamBuilder) {}
+
+InFlightDiagnostic Lowering::emitError(Operation *op) {
+  return op->emitOpError("cannot be lowered to pe: ");
+}
+
+std::string Lowering::tensorName(StringRef hint) {
+  std::string name;
+  for (char c : hint)
+    name += (isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
+  if (name.empty() || isdigit(static_cast<unsigned char>(name[0])))
+    name = "t_" + name;
+  unsigned n = tensorNames[name]++;
+  return n == 0 ? name : name + "_" + std::to_string(n);
+}
+
+FlatSymbolRefAttr Lowering::sink() {
+  if (!sinkBuffer)
+    sinkBuffer = E.buffer("sink", 1);
+  return sinkBuffer;
+}
+
+void Lowering::scheduleStream(FlatSymbolRefAttr tensor) {
+  StreamInOp::create(streamBuilder, E.getLoc(), tensor,
+                     streamBuilder.getStringAttr(port), ch.inbound,
+                     IntegerAttr(), DenseI64ArrayAttr(), DenseI64ArrayAttr());
+}
+
+void Lowering::drain(Attribute count) {
+  if (auto i = dyn_cast<IntegerAttr>(count); i && i.getInt() == 0)
+    return;
+  // A stride-0 destination keeps only the last wavelet.
+  E.op("copy", {E.mem(sink(), E.imm(0), count, E.imm(0)), E.in(ch.inbound, count)});
+}
+
+void Lowering::receive(Attribute dst, Attribute len) {
+  E.op("copy", {dst, E.in(ch.inbound, len)});
+}
+
+FlatSymbolRefAttr Lowering::streamIntoFull(FlatSymbolRefAttr tensor,
+                                           int64_t words, StringRef hint) {
+  scheduleStream(tensor);
+  FlatSymbolRefAttr full = E.buffer(("full_" + hint).str(), words);
+  receive(E.mem(full, 0, E.imm(words)), E.imm(words));
+  return full;
+}
+
+const TensorLayout &Lowering::layoutOf(Value v) {
+  auto it = tensors.find(v);
+  if (it != tensors.end())
+    return it->second.layout;
+  wafer::RectAttr rect;
+  if (Operation *def = v.getDefiningOp()) {
+    if (auto placed = dyn_cast<wafer::PlacedOp>(def))
+      rect = placed.getPlacementRect();
+    else if (auto s = dyn_cast<wafer::StreamOp>(def))
+      rect = s.getRegionAttr();
+  }
+  TensorState &s = tensors[v];
+  s.layout = makeLayout(cast<RankedTensorType>(v.getType()), rect, kernelRect);
+  return s.layout;
+}
+
+PerPEExpr Lowering::fullOffset(const TensorLayout &layout,
+                               ArrayRef<int64_t> fullStrides) {
+  PerPEExpr off = 0;
+  for (auto [o, s] : llvm::zip(layout.offset, fullStrides))
+    off = off + o * s;
+  return off;
+}
+
+FlatSymbolRefAttr Lowering::guard(const PerPEExpr &holds) {
+  FlatSymbolRefAttr skip = E.newLabel("skip");
+  E.skipUnless(holds, skip);
+  return skip;
+}
+
+FlatSymbolRefAttr Lowering::defineBlock(Value v) {
+  const TensorLayout &l = layoutOf(v);
+  TensorState &s = tensors[v];
+  s.block = E.buffer("blk", l.blockWords());
+  return s.block;
+}
+
+wafer::StreamOp Lowering::takeStream(Value v) {
+  auto it = tensors.find(v);
+  if (it == tensors.end() || !it->second.pendingStream)
+    return nullptr;
+  wafer::StreamOp s = it->second.pendingStream;
+  it->second.pendingStream = nullptr;
+  scheduleStream(FlatSymbolRefAttr::get(E.getContext(),
+                                        s->getAttrOfType<StringAttr>("pe.param")));
+  return s;
+}
+
+FlatSymbolRefAttr Lowering::needFull(Value v) {
+  layoutOf(v);
+  TensorState &s = tensors[v];
+  if (s.full)
+    return s.full;
+  int64_t words = s.layout.numElements();
+  if (s.pendingStream) {
+    wafer::StreamOp stream = s.pendingStream;
+    s.pendingStream = nullptr;
+    s.full = streamIntoFull(
+        FlatSymbolRefAttr::get(E.getContext(),
+                               stream->getAttrOfType<StringAttr>("pe.param")),
+        words, "w");
+    return s.full;
+  }
+  assert(s.block && "tensor without data");
+  // All-gather: owners write their blocks into a zeroed copy, then a sum
+  // all-reduce over the kernel rectangle completes it on every PE.
+  FlatSymbolRefAttr full = E.buffer("full", words);
+  E.op("fill", {E.mem(full, 0, E.imm(words)), E.f32(0.0f)});
+  const TensorLayout &l = s.layout;
+  FlatSymbolRefAttr skip = guard(l.primary);
+  SmallVector<int64_t> fs = denseStrides(l.shape);
+  E.nest(l.extent,
+         {Pointer{E.val(fullOffset(l, fs)), fs},
+          Pointer{E.imm(0), l.blockStrides()}},
+         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+           E.op("copy", {E.mem(full, off[0], len, E.imm(st[0])),
+                         E.mem(s.block, off[1], len, E.imm(st[1]))});
+         });
+  E.place(skip);
+  E.call("allreduce", {{kArgAddr, E.addr(full)}, {kArgLen, E.imm(words)}});
+  tensors[v].full = full;
+  return full;
+}
+
+FlatSymbolRefAttr Lowering::needBlock(Value v, const TensorLayout &layout) {
+  const TensorLayout &own = layoutOf(v);
+  TensorState &s = tensors[v];
+  if (s.block && own.sameAs(layout))
+    return s.block;
+  FlatSymbolRefAttr full = needFull(v);
+  FlatSymbolRefAttr blk = E.buffer("cut", layout.blockWords());
+  FlatSymbolRefAttr skip = guard(layout.holds);
+  SmallVector<int64_t> fs = denseStrides(layout.shape);
+  E.nest(layout.extent,
+         {Pointer{E.imm(0), layout.blockStrides()},
+          Pointer{E.val(fullOffset(layout, fs)), fs}},
+         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+           E.op("copy", {E.mem(blk, off[0], len, E.imm(st[0])),
+                         E.mem(full, off[1], len, E.imm(st[1]))});
+         });
+  E.place(skip);
+  return blk;
+}
+
+//===----------------------------------------------------------------------===//
+// The all-reduce subroutine: address in kArgAddr, length in kArgLen.
+//===----------------------------------------------------------------------===//
+
+void Lowering::emitAllReduce(bool columns) {
+  int64_t n = columns ? kernelRect.getHeight() : kernelRect.getWidth();
+  if (n <= 1)
+    return;
+  PerPEExpr i = PerPEExpr::var(columns ? "ry" : "rx");
+  FlatSymbolRefAttr even = columns ? ch.colEven : ch.rowEven;
+  FlatSymbolRefAttr odd = columns ? ch.colOdd : ch.rowOdd;
+  FlatSymbolRefAttr back = columns ? ch.colBack : ch.rowBack;
+  Attribute buf = E.amem(E.reg(kArgAddr), E.reg(kArgLen));
+  Attribute len = E.reg(kArgLen);
+  std::string tag = columns ? "col" : "row";
+  FlatSymbolRefAttr first = E.newLabel(tag + "_first"),
+                    last = E.newLabel(tag + "_last"),
+                    midOdd = E.newLabel(tag + "_mid_odd"),
+                    lastOdd = E.newLabel(tag + "_last_odd"),
+                    lastSend = E.newLabel(tag + "_last_send"),
+                    recv = E.newLabel(tag + "_recv"),
+                    done = E.newLabel(tag + "_done");
+  Attribute parity = E.val(i % 2);
+  E.op("beq", {E.val(i), E.imm(0), first});
+  E.op("beq", {E.val(i), E.imm(n - 1), last});
+  E.op("beq", {parity, E.imm(1), midOdd});
+  // An even PE in the middle receives on the odd chain and sends on the
+  // even one, adding its own words as they pass.
+  E.op("add", {E.out(even, len), E.in(odd, len), buf});
+  E.op("br", {recv});
+  E.place(midOdd);
+  E.op("add", {E.out(odd, len), E.in(even, len), buf});
+  E.op("br", {recv});
+  E.place(first);
+  E.op("copy", {E.out(even, len), buf});
+  E.op("br", {recv});
+  E.place(last);
+  E.op("beq", {parity, E.imm(1), lastOdd});
+  E.op("add", {buf, E.in(odd, len), buf});
+  E.op("br", {lastSend});
+  E.place(lastOdd);
+  E.op("add", {buf, E.in(even, len), buf});
+  E.place(lastSend);
+  E.op("copy", {E.out(back, len), buf});
+  E.op("br", {done});
+  E.place(recv);
+  E.op("copy", {buf, E.in(back, len)});
+  E.place(done);
+}
+
+void Lowering::emitSubroutine(StringRef name) {
+  if (name == "allreduce") {
+    emitAllReduce(/*columns=*/true);
+    emitAllReduce(/*columns=*/false);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Program order.
+//===----------------------------------------------------------------------===//
+
+static Type peElementType(Type t) {
+  if (t.isInteger(1) || t.isF32() || t.isF16() || t.isBF16() ||
+      t.isInteger(32) || t.isInteger(64))
+    return t;
+  return nullptr;
+}
+
+LogicalResult Lowering::lowerInputs() {
+  for (BlockArgument arg : func.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type || !peElementType(type.getElementType()))
+      return func.emitError("input ") << arg.getArgNumber() << " of type "
+                                      << arg.getType()
+                                      << " cannot be streamed to the wafer";
+    std::string hint = "input" + std::to_string(arg.getArgNumber());
+    if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                      "onnx.name"))
+      hint = name.getValue().str();
+    std::string name = tensorName(hint);
+    InputOp::create(moduleBuilder, func.getLoc(), name,
+                    RankedTensorType::get(type.getShape(),
+                                          type.getElementType()));
+    layoutOf(arg);
+    tensors[arg].full =
+        streamIntoFull(E.sym(name), type.getNumElements(), name);
+  }
+  return success();
+}
+
+LogicalResult Lowering::lowerOutputs(Operation *ret) {
+  for (auto [i, v] : llvm::enumerate(ret->getOperands())) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!type.getElementType().isF32())
+      return ret->emitError("output ")
+             << i << " is " << type.getElementType()
+             << "; the wafer streams out f32 only";
+    std::string hint = "output" + std::to_string(i);
+    if (auto name = func.getResultAttrOfType<StringAttr>(i, "onnx.name"))
+      hint = name.getValue().str();
+    std::string name = tensorName(hint);
+    OutputOp::create(moduleBuilder, ret->getLoc(), name,
+                     RankedTensorType::get(type.getShape(),
+                                           type.getElementType()));
+    FlatSymbolRefAttr full = needFull(v);
+    StreamOutOp::create(streamBuilder, ret->getLoc(), E.sym(name),
+                        streamBuilder.getStringAttr(port), ch.outbound,
+                        IntegerAttr(), DenseI64ArrayAttr(), DenseI64ArrayAttr());
+    // The PE next to the port sends the tensor out.
+    std::optional<machine::EdgePort> p = machine.portByName(port);
+    PerPEExpr atPort = (PerPEExpr::var("rx") == 0) &&
+                       (PerPEExpr::var("ry") ==
+                        int64_t(p->row) - kernelRect.getY());
+    FlatSymbolRefAttr skip = guard(atPort);
+    int64_t words = type.getNumElements();
+    E.op("copy", {E.out(ch.outbound, E.imm(words)), E.mem(full, 0, E.imm(words))});
+    E.place(skip);
+  }
+  return success();
+}
+
+LogicalResult Lowering::lowerStream(wafer::StreamOp op) {
+  auto paramSym = op->getAttrOfType<StringAttr>("pe.param");
+  if (!paramSym)
+    return emitError(op) << "its parameter was not declared";
+  layoutOf(op.getResult());
+  tensors[op.getResult()].pendingStream = op;
+  // Read on arrival only by a single linear (as weight) or embedding (as
+  // table); anything else gets the whole tensor now.
+  Value r = op.getResult();
+  bool direct = false;
+  if (r.hasOneUse()) {
+    Operation *user = *r.getUsers().begin();
+    if (auto lin = dyn_cast<wafer::LinearOp>(user))
+      direct = lin.getWeight() == r && lin.getInput() != r &&
+               lin.getBias() != r;
+    if (auto emb = dyn_cast<wafer::EmbeddingOp>(user))
+      direct = emb.getTable() == r && emb.getIndices() != r;
+  }
+  if (!direct)
+    needFull(r);
+  return success();
+}
+
+LogicalResult Lowering::lowerConstant(wafer::ConstantOp op) {
+  auto value = cast<ElementsAttr>(op.getValue());
+  auto type = cast<RankedTensorType>(op.getResult().getType());
+  layoutOf(op.getResult());
+  int64_t words = type.getNumElements();
+  TensorState &s = tensors[op.getResult()];
+  auto dense = dyn_cast<DenseElementsAttr>(value);
+  if (dense && dense.isSplat()) {
+    float f;
+    Type et = dense.getElementType();
+    if (isa<FloatType>(et))
+      f = dense.getSplatValue<APFloat>().convertToFloat();
+    else if (et.isInteger(1))
+      f = dense.getSplatValue<bool>() ? 1.0f : 0.0f;
+    else
+      f = float(dense.getSplatValue<APInt>().getSExtValue());
+    s.full = E.buffer("const", words);
+    E.op("fill", {E.mem(s.full, 0, E.imm(words)), E.f32(f)});
+    return success();
+  }
+  if (!peElementType(type.getElementType()))
+    return emitError(op) << "constant of element type "
+                         << type.getElementType()
+                         << " has no emulator data type";
+  std::string name = tensorName("const" + std::to_string(constantCount++));
+  ParamOp::create(moduleBuilder, op.getLoc(), name,
+                  RankedTensorType::get(type.getShape(), type.getElementType()),
+                  StringAttr(), IntegerAttr(), value);
+  s.full = streamIntoFull(E.sym(name), words, name);
+  return success();
+}
+
+LogicalResult Lowering::lowerOp(Operation *op) {
+  E.setLoc(op->getLoc());
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](wafer::StreamOp o) { return lowerStream(o); })
+      .Case([&](wafer::ConstantOp o) { return lowerConstant(o); })
+      .Case([&](wafer::ElementwiseOp o) { return lowerElementwise(*this, o); })
+      .Case([&](wafer::LinearOp o) { return lowerLinear(*this, o); })
+      .Case([&](wafer::MatmulOp o) { return lowerMatmul(*this, o); })
+      .Case([&](wafer::EmbeddingOp o) { return lowerEmbedding(*this, o); })
+      .Case<wafer::LayerNormOp, wafer::RMSNormOp>(
+          [&](Operation *o) { return lowerNorm(*this, o); })
+      .Case([&](wafer::SoftmaxOp o) { return lowerSoftmax(*this, o); })
+      .Case([&](wafer::ReduceOp o) { return lowerReduce(*this, o); })
+      .Case<wafer::ReshapeOp, wafer::TransposeOp, wafer::ConcatOp,
+            wafer::SplitOp, wafer::SliceOp, wafer::GatherOp,
+            wafer::BroadcastOp, wafer::RelayoutOp>(
+          [&](Operation *o) { return lowerMove(*this, o); })
+      .Default([&](Operation *o) {
+        return o->emitOpError("has no lowering to pe");
+      });
+}
+
+LogicalResult Lowering::declareParameters() {
+  llvm::StringMap<std::string> names;
+  for (auto param : module.getOps<wafer::ParameterOp>()) {
+    auto type = cast<RankedTensorType>(param.getType());
+    if (!peElementType(type.getElementType()))
+      return param.emitError("parameter element type ")
+             << type.getElementType() << " has no emulator data type";
+    std::string name = tensorName(param.getSymName());
+    names[param.getSymName()] = name;
+    ParamOp::create(moduleBuilder, param.getLoc(), name, type,
+                    moduleBuilder.getStringAttr(param.getFile()),
+                    moduleBuilder.getI64IntegerAttr(param.getOffset()),
+                    ElementsAttr());
+  }
+  WalkResult walk = func.walk([&](wafer::StreamOp s) {
+    auto it = names.find(s.getName());
+    if (it == names.end()) {
+      s.emitOpError("streams an undeclared parameter");
+      return WalkResult::interrupt();
+    }
+    s->setAttr("pe.param", StringAttr::get(s.getContext(), it->second));
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
+
+LogicalResult Lowering::run() {
+  if (failed(declareParameters()) || failed(lowerInputs()))
+    return failure();
+  for (Operation &op : func.getBody().front()) {
+    if (op.hasTrait<OpTrait::IsTerminator>()) {
+      if (failed(lowerOutputs(&op)))
+        return failure();
+      continue;
+    }
+    if (failed(lowerOp(&op)))
+      return failure();
+  }
+  return success();
+}

@@ -1,0 +1,123 @@
+//===- Lowering.h - State of the wafer -> pe lowering -----------*- C++ -*-===//
+//
+// The whole function becomes one SPMD kernel on the bounding rectangle of
+// every placement, with one entry task that runs the layers in program
+// order. A tensor lives on a PE as its block (the box its #wafer.dist gives
+// that PE on the op's rectangle) and, when a consumer needs elements other
+// PEs hold, as a full copy on every PE, made by an all-gather: the owners
+// write their blocks into a zeroed buffer and a sum all-reduce runs down the
+// columns and then along the rows (relay chains on two alternating colors,
+// then a broadcast back). Weights, constants and host inputs arrive on one
+// multicast color from an edge port, in the order the code consumes them;
+// linear layers and embeddings consume their weight on arrival.
+// docs/pe/lowering.md explains the algorithms.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WSE_CONVERSION_WAFERTOPE_LOWERING_H
+#define WSE_CONVERSION_WAFERTOPE_LOWERING_H
+
+#include "Emitter.h"
+#include "TensorLayout.h"
+#include "dialects/wafer/IR/WaferOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace wse::pe::lowering {
+
+struct TensorState {
+  TensorLayout layout;
+  mlir::FlatSymbolRefAttr block; ///< this PE's block, if computed
+  mlir::FlatSymbolRefAttr full;  ///< the whole tensor on every PE, if made
+  /// A weight stream not read yet: its consumer reads it on arrival.
+  wafer::StreamOp pendingStream;
+};
+
+/// The fixed fabric patterns of the kernel rectangle.
+struct Channels {
+  mlir::FlatSymbolRefAttr inbound;   ///< edge port -> every PE (multicast)
+  mlir::FlatSymbolRefAttr outbound;  ///< one PE -> edge port
+  mlir::FlatSymbolRefAttr colEven, colOdd, colBack;
+  mlir::FlatSymbolRefAttr rowEven, rowOdd, rowBack;
+};
+
+class Lowering {
+public:
+  Lowering(mlir::ModuleOp module, mlir::func::FuncOp func,
+           wafer::RectAttr kernelRect, const machine::MachineDescription &m,
+           Emitter &emitter, Channels channels, std::string port,
+           mlir::OpBuilder &declBuilder, mlir::OpBuilder &streamBuilder);
+
+  mlir::LogicalResult run();
+  /// The body of subroutine `name` (called from Emitter::finish).
+  void emitSubroutine(llvm::StringRef name);
+
+  // Helpers for the op lowerings.
+  Emitter &E;
+  const TensorLayout &layoutOf(mlir::Value v);
+  /// The whole tensor on every PE of the kernel.
+  mlir::FlatSymbolRefAttr needFull(mlir::Value v);
+  /// v's elements in `layout`'s blocks (v's own block when the layouts
+  /// agree, else cut from the full copy).
+  mlir::FlatSymbolRefAttr needBlock(mlir::Value v, const TensorLayout &layout);
+  /// A fresh block buffer for result `v` of `op`, recorded as computed.
+  mlir::FlatSymbolRefAttr defineBlock(mlir::Value v);
+  /// The weight stream feeding `v`, if it has not been read yet and `v` has
+  /// one use; the stream is scheduled on the port now.
+  wafer::StreamOp takeStream(mlir::Value v);
+  /// Reads `count` wavelets of the inbound color into nowhere.
+  void drain(mlir::Attribute count);
+  /// Reads `len` wavelets into `dst` (a memory descriptor).
+  void receive(mlir::Attribute dst, mlir::Attribute len);
+  /// Offset of the PE's first element of `layout` inside a full tensor with
+  /// `fullStrides` (per dimension of layout).
+  PerPEExpr fullOffset(const TensorLayout &layout,
+                       llvm::ArrayRef<int64_t> fullStrides);
+  /// Skips the code up to the returned label on PEs that hold nothing.
+  mlir::FlatSymbolRefAttr guard(const PerPEExpr &holds);
+  mlir::InFlightDiagnostic emitError(mlir::Operation *op);
+
+  mlir::FlatSymbolRefAttr sink();
+
+  Channels ch;
+
+private:
+  mlir::ModuleOp module;
+  mlir::func::FuncOp func;
+  wafer::RectAttr kernelRect;
+  const machine::MachineDescription &machine;
+  std::string port;
+  mlir::OpBuilder &moduleBuilder; ///< declarations, before the kernel
+  mlir::OpBuilder &streamBuilder; ///< the port schedule, at the end
+  llvm::DenseMap<mlir::Value, TensorState> tensors;
+  llvm::StringMap<unsigned> tensorNames;
+  mlir::FlatSymbolRefAttr sinkBuffer;
+  unsigned constantCount = 0;
+
+  std::string tensorName(llvm::StringRef hint);
+  mlir::FlatSymbolRefAttr streamIntoFull(mlir::FlatSymbolRefAttr tensor,
+                                         int64_t words, llvm::StringRef hint);
+  void scheduleStream(mlir::FlatSymbolRefAttr tensor);
+  mlir::LogicalResult declareParameters();
+  mlir::LogicalResult lowerInputs();
+  mlir::LogicalResult lowerOutputs(mlir::Operation *ret);
+  mlir::LogicalResult lowerOp(mlir::Operation *op);
+  mlir::LogicalResult lowerStream(wafer::StreamOp op);
+  mlir::LogicalResult lowerConstant(wafer::ConstantOp op);
+  void emitAllReduce(bool columns);
+};
+
+// Op lowerings (ComputeLowering.cpp, MoveLowering.cpp).
+mlir::LogicalResult lowerElementwise(Lowering &L, wafer::ElementwiseOp op);
+mlir::LogicalResult lowerLinear(Lowering &L, wafer::LinearOp op);
+mlir::LogicalResult lowerMatmul(Lowering &L, wafer::MatmulOp op);
+mlir::LogicalResult lowerEmbedding(Lowering &L, wafer::EmbeddingOp op);
+mlir::LogicalResult lowerNorm(Lowering &L, mlir::Operation *op);
+mlir::LogicalResult lowerSoftmax(Lowering &L, wafer::SoftmaxOp op);
+mlir::LogicalResult lowerReduce(Lowering &L, wafer::ReduceOp op);
+mlir::LogicalResult lowerMove(Lowering &L, mlir::Operation *op);
+
+} // namespace wse::pe::lowering
+
+#endif

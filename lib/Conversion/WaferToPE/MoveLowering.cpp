@@ -1,0 +1,210 @@
+//===- MoveLowering.cpp - Data movement of wafer -> pe --------------------===//
+//
+// Reshape, transpose, slice, concat, split, broadcast, relayout and gather
+// with constant indices: every PE cuts its block of the result out of the
+// operand's full copy with strided copies, so any change of distribution is
+// an all-gather followed by local copies.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace wse;
+using namespace wse::pe;
+using namespace wse::pe::lowering;
+
+static PerPEExpr dot(ArrayRef<PerPEExpr> offsets, ArrayRef<int64_t> strides) {
+  PerPEExpr r = 0;
+  for (auto [o, s] : llvm::zip(offsets, strides))
+    r = r + o * s;
+  return r;
+}
+
+/// out block[i] = src[base + sum_d (offset_d + i_d) * strides_d] over the
+/// box `extents` (defaults to the PE's block), written at `outBase` inside
+/// the block.
+static void copyBox(Lowering &L, FlatSymbolRefAttr out, const TensorLayout &lo,
+                    FlatSymbolRefAttr src, PerPEExpr srcBase,
+                    ArrayRef<int64_t> strides, ArrayRef<PerPEExpr> extents,
+                    PerPEExpr outBase) {
+  Emitter &E = L.E;
+  E.nest(extents,
+         {Pointer{E.val(outBase), lo.blockStrides()},
+          Pointer{E.val(srcBase), SmallVector<int64_t>(strides)}},
+         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+           E.op("copy", {E.mem(out, off[0], len, E.imm(st[0])),
+                         E.mem(src, off[1], len, E.imm(st[1]))});
+         });
+}
+
+/// The result's block read from `in`'s full copy with per-result-dimension
+/// strides and a constant start.
+static LogicalResult gatherStrided(Lowering &L, Value res, Value in,
+                                   ArrayRef<int64_t> strides, int64_t start) {
+  TensorLayout lo = L.layoutOf(res);
+  // The same distribution and an identity map need no copy at all.
+  FlatSymbolRefAttr src = L.needFull(in);
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  copyBox(L, out, lo, src, dot(lo.offset, strides) + start, strides, lo.extent,
+          0);
+  L.E.place(skip);
+  return success();
+}
+
+static SmallVector<int64_t> shapeOf(Value v) {
+  auto s = cast<RankedTensorType>(v.getType()).getShape();
+  return SmallVector<int64_t>(s.begin(), s.end());
+}
+
+LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case<wafer::ReshapeOp, wafer::RelayoutOp>([&](Operation *o) {
+        Value res = o->getResult(0), in = o->getOperand(0);
+        // Row-major order is unchanged: read the full copy as the result's
+        // shape.
+        return gatherStrided(L, res, in, denseStrides(shapeOf(res)), 0);
+      })
+      .Case([&](wafer::BroadcastOp o) {
+        SmallVector<int64_t> inShape = shapeOf(o.getInput()),
+                             outShape = shapeOf(o.getResult());
+        SmallVector<int64_t> full = denseStrides(inShape),
+                             st(outShape.size(), 0);
+        int64_t shift = int64_t(outShape.size()) - int64_t(inShape.size());
+        for (int64_t d = 0; d < int64_t(outShape.size()); ++d)
+          if (d - shift >= 0 && inShape[d - shift] != 1)
+            st[d] = full[d - shift];
+        return gatherStrided(L, o.getResult(), o.getInput(), st, 0);
+      })
+      .Case([&](wafer::TransposeOp o) {
+        SmallVector<int64_t> full = denseStrides(shapeOf(o.getInput())), st;
+        for (int64_t p : o.getPerm())
+          st.push_back(full[p]);
+        return gatherStrided(L, o.getResult(), o.getInput(), st, 0);
+      })
+      .Case([&](wafer::SliceOp o) {
+        SmallVector<int64_t> full = denseStrides(shapeOf(o.getInput())), st;
+        int64_t start = 0;
+        for (auto [d, off, step] :
+             llvm::enumerate(o.getOffsets(), o.getStrides())) {
+          st.push_back(full[d] * step);
+          start += off * full[d];
+        }
+        return gatherStrided(L, o.getResult(), o.getInput(), st, start);
+      })
+      .Case([&](wafer::SplitOp o) {
+        int64_t rank = shapeOf(o.getInput()).size();
+        int64_t axis = o.getAxis() < 0 ? o.getAxis() + rank : o.getAxis();
+        SmallVector<int64_t> full = denseStrides(shapeOf(o.getInput()));
+        int64_t begin = 0;
+        for (Value res : o.getOutputs()) {
+          if (failed(gatherStrided(L, res, o.getInput(), full,
+                                   begin * full[axis])))
+            return failure();
+          begin += shapeOf(res)[axis];
+        }
+        return success();
+      })
+      .Case([&](wafer::ConcatOp o) {
+        Value res = o.getResult();
+        TensorLayout lo = L.layoutOf(res);
+        int64_t rank = lo.rank();
+        int64_t axis = o.getAxis() < 0 ? o.getAxis() + rank : o.getAxis();
+        SmallVector<FlatSymbolRefAttr> srcs;
+        for (Value in : o.getInputs())
+          srcs.push_back(L.needFull(in));
+        FlatSymbolRefAttr out = L.defineBlock(res);
+        FlatSymbolRefAttr skip = L.guard(lo.holds);
+        SmallVector<int64_t> bs = lo.blockStrides();
+        int64_t begin = 0;
+        for (auto [in, src] : llvm::zip(o.getInputs(), srcs)) {
+          SmallVector<int64_t> inShape = shapeOf(in);
+          int64_t len = inShape[axis];
+          // The part of this PE's block along `axis` that comes from `in`.
+          PerPEExpr lo0 = lo.offset[axis], hi0 = lo.offset[axis] + lo.extent[axis];
+          PerPEExpr from = max(lo0, PerPEExpr(begin)),
+                    to = min(hi0, PerPEExpr(begin + len));
+          SmallVector<PerPEExpr> ext = lo.extent;
+          ext[axis] = max(PerPEExpr(0), to - from);
+          SmallVector<int64_t> st = denseStrides(inShape);
+          SmallVector<PerPEExpr> srcOff = lo.offset;
+          srcOff[axis] = from - begin;
+          copyBox(L, out, lo, src, dot(srcOff, st), st, ext,
+                  (from - lo0) * bs[axis]);
+          begin += len;
+        }
+        L.E.place(skip);
+        return success();
+      })
+      .Case([&](wafer::GatherOp o) -> LogicalResult {
+        auto idxConst = o.getIndices().getDefiningOp<wafer::ConstantOp>();
+        auto values = idxConst ? dyn_cast<DenseIntElementsAttr>(idxConst.getValue())
+                               : DenseIntElementsAttr();
+        if (!values)
+          return L.emitError(o) << "gather indices must be constant on the "
+                                   "wafer (the ISA has no indirect load)";
+        SmallVector<int64_t> inShape = shapeOf(o.getInput());
+        int64_t rank = inShape.size();
+        int64_t axis = o.getAxis() < 0 ? o.getAxis() + rank : o.getAxis();
+        int64_t q = values.getNumElements();
+        if (q > 256)
+          return L.emitError(o) << "gathers " << q
+                                << " constant indices; at most 256 are unrolled";
+        int64_t idxRank = cast<RankedTensorType>(o.getIndices().getType()).getRank();
+        Value res = o.getResult();
+        TensorLayout lo = L.layoutOf(res);
+        FlatSymbolRefAttr src = L.needFull(o.getInput());
+        FlatSymbolRefAttr out = L.defineBlock(res);
+        FlatSymbolRefAttr skip = L.guard(lo.holds);
+        SmallVector<int64_t> full = denseStrides(inShape);
+        SmallVector<int64_t> idxShape = shapeOf(o.getIndices());
+        SmallVector<int64_t> idxStrides = denseStrides(idxShape);
+        SmallVector<int64_t> bs = lo.blockStrides();
+        // Result dims: [0, axis) input dims, [axis, axis + idxRank) index
+        // dims, then input dims after axis.
+        SmallVector<int64_t> st(lo.rank(), 0);
+        for (int64_t d = 0; d < axis; ++d)
+          st[d] = full[d];
+        for (int64_t d = axis + 1; d < rank; ++d)
+          st[d - 1 + idxRank] = full[d];
+        int64_t k = 0;
+        for (APInt v : values.getValues<APInt>()) {
+          int64_t idx = v.getSExtValue();
+          if (idx < 0)
+            idx += inShape[axis];
+          if (idx < 0 || idx >= inShape[axis])
+            return L.emitError(o) << "index " << v.getSExtValue()
+                                  << " is out of range";
+          // Position k of the index tensor: one result element per index
+          // dim, kept only if inside this PE's block.
+          SmallVector<PerPEExpr> ext = lo.extent;
+          PerPEExpr inside = 1, outBase = 0, srcBase = 0;
+          int64_t rem = k;
+          for (int64_t j = 0; j < idxRank; ++j) {
+            int64_t pos = rem / idxStrides[j];
+            rem %= idxStrides[j];
+            int64_t d = axis + j;
+            inside = inside && (PerPEExpr(pos) >= lo.offset[d]) &&
+                     (PerPEExpr(pos) < lo.offset[d] + lo.extent[d]);
+            ext[d] = 1;
+            outBase = outBase + (PerPEExpr(pos) - lo.offset[d]) * bs[d];
+          }
+          for (int64_t d = 0; d < lo.rank(); ++d)
+            if (d < axis || d >= axis + idxRank)
+              srcBase = srcBase + lo.offset[d] * st[d];
+          srcBase = srcBase + idx * full[axis];
+          FlatSymbolRefAttr skipK = L.guard(inside);
+          copyBox(L, out, lo, src, srcBase, st, ext, outBase);
+          L.E.place(skipK);
+          ++k;
+        }
+        L.E.place(skip);
+        return success();
+      })
+      .Default([&](Operation *o) {
+        return o->emitOpError("has no lowering to pe");
+      });
+}

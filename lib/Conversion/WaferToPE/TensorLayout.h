@@ -1,0 +1,50 @@
+//===- TensorLayout.h - Where the elements of a tensor live -----*- C++ -*-===//
+//
+// A wafer tensor type with its #wafer.dist and the op's rectangle, seen from
+// one PE of the kernel's rectangle: the box of elements that PE holds, as
+// per-PE offsets and extents per dimension. Blocks are stored densely in
+// row-major order of the largest block.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WSE_CONVERSION_WAFERTOPE_TENSORLAYOUT_H
+#define WSE_CONVERSION_WAFERTOPE_TENSORLAYOUT_H
+
+#include "PerPEExpr.h"
+#include "dialects/wafer/IR/WaferAttrs.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace wse::pe::lowering {
+
+struct TensorLayout {
+  llvm::SmallVector<int64_t> shape;
+  llvm::SmallVector<wafer::MeshAxis> axes;
+  /// The op's rectangle relative to the kernel's.
+  int64_t x0 = 0, y0 = 0, width = 1, height = 1;
+  llvm::SmallVector<int64_t> block; ///< largest block, per dimension
+  llvm::SmallVector<PerPEExpr> offset, extent;
+  /// The PE holds a non-empty block.
+  PerPEExpr holds;
+  /// ... and is the one copy among PEs holding the same block.
+  PerPEExpr primary;
+
+  int64_t rank() const { return shape.size(); }
+  int64_t numElements() const;
+  int64_t blockWords() const;
+  llvm::SmallVector<int64_t> blockStrides() const;
+  bool sameAs(const TensorLayout &other) const;
+};
+
+/// Row-major strides of `shape`.
+llvm::SmallVector<int64_t> denseStrides(llvm::ArrayRef<int64_t> shape);
+
+/// The layout of `type` (its #wafer.dist; none means whole on every PE) on
+/// `rect`, with PE coordinates relative to `kernelRect`.
+TensorLayout makeLayout(mlir::RankedTensorType type, wafer::RectAttr rect,
+                        wafer::RectAttr kernelRect);
+
+} // namespace wse::pe::lowering
+
+#endif

@@ -1,0 +1,185 @@
+//===- WaferToPE.cpp - The convert-wafer-to-pe pass -----------------------===//
+//
+// Sets up the kernel rectangle, its fabric patterns (pe.channel + pe.flow)
+// and the entry task, then lets Lowering write the code op by op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+#include "wse/Conversion/Passes.h"
+
+#include "dialects/pe/IR/PEDialect.h"
+#include "dialects/wafer/IR/WaferOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace wse {
+#define GEN_PASS_DEF_CONVERTWAFERTOPE
+#include "lib/Conversion/Passes.h.inc"
+} // namespace wse
+
+using namespace mlir;
+using namespace wse;
+using namespace wse::pe;
+using namespace wse::pe::lowering;
+
+namespace {
+
+struct ConvertWaferToPEPass
+    : wse::impl::ConvertWaferToPEBase<ConvertWaferToPEPass> {
+  void runOnOperation() override;
+};
+
+} // namespace
+
+/// The bounding box of every placement and stream region, widened to reach
+/// the west edge on a row with a port (inputs, weights and outputs use it).
+static FailureOr<std::pair<wafer::RectAttr, std::string>>
+kernelRectangle(ModuleOp module, func::FuncOp func,
+                const machine::MachineDescription &m) {
+  int64_t x0 = INT64_MAX, y0 = INT64_MAX, x1 = -1, y1 = -1;
+  auto add = [&](wafer::RectAttr r) {
+    x0 = std::min(x0, r.getX());
+    y0 = std::min(y0, r.getY());
+    x1 = std::max(x1, r.getX() + r.getWidth());
+    y1 = std::max(y1, r.getY() + r.getHeight());
+  };
+  WalkResult walk = func.walk([&](Operation *op) {
+    if (op->getParentOp() != func)
+      return WalkResult::advance();
+    if (auto placed = dyn_cast<wafer::PlacedOp>(op)) {
+      if (!placed.getPlacementRect()) {
+        op->emitOpError("is not placed; run wafer-place before convert-wafer-to-pe");
+        return WalkResult::interrupt();
+      }
+      add(placed.getPlacementRect());
+    } else if (auto s = dyn_cast<wafer::StreamOp>(op)) {
+      if (s.getRegionAttr())
+        add(s.getRegionAttr());
+    }
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  if (x1 < 0) {
+    x0 = y0 = 0;
+    x1 = y1 = 1;
+  }
+  x0 = 0;
+  std::vector<machine::EdgePort> ports = m.ports(machine::Side::West);
+  if (ports.empty()) {
+    emitError(module.getLoc())
+        << "convert-wafer-to-pe: target '" << m.name
+        << "' has no west edge port to stream weights and inputs through";
+    return failure();
+  }
+  // The first port inside the rows, else the nearest one (grow to it).
+  const machine::EdgePort *best = nullptr;
+  for (const machine::EdgePort &p : ports)
+    if (int64_t(p.row) >= y0 && int64_t(p.row) < y1) {
+      best = &p;
+      break;
+    }
+  if (!best) {
+    best = &ports.front();
+    for (const machine::EdgePort &p : ports)
+      if (std::abs(int64_t(p.row) - y0) < std::abs(int64_t(best->row) - y0))
+        best = &p;
+    y0 = std::min<int64_t>(y0, best->row);
+    y1 = std::max<int64_t>(y1, best->row + 1);
+  }
+  auto rect = wafer::RectAttr::get(module.getContext(), x0, y0, x1 - x0,
+                                   y1 - y0);
+  return std::make_pair(rect, best->name());
+}
+
+void ConvertWaferToPEPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  wafer::TargetAttr target =
+      wafer::requireTarget(module, "convert-wafer-to-pe");
+  if (!target)
+    return signalPassFailure();
+  const machine::MachineDescription &m = target.getMachine();
+  SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
+  if (funcs.size() != 1) {
+    emitError(module.getLoc())
+        << "convert-wafer-to-pe: expected one function (the model), found "
+        << funcs.size();
+    return signalPassFailure();
+  }
+  func::FuncOp func = funcs.front();
+  FailureOr<std::pair<wafer::RectAttr, std::string>> rectAndPort =
+      kernelRectangle(module, func, m);
+  if (failed(rectAndPort))
+    return signalPassFailure();
+  auto [rect, port] = *rectAndPort;
+  MLIRContext *ctx = module.getContext();
+  Location loc = func.getLoc();
+
+  OpBuilder decls(ctx), tail(ctx);
+  decls.setInsertionPointToEnd(module.getBody());
+  auto anchor = ChannelOp::create(decls, loc, "inbound");
+  decls.setInsertionPoint(anchor);
+
+  // Channels and their fabric patterns.
+  OpBuilder b(ctx);
+  b.setInsertionPointAfter(anchor);
+  SmallVector<int64_t> r = {rect.getX(), rect.getY(), rect.getWidth(),
+                            rect.getHeight()};
+  Channels ch;
+  ch.inbound = FlatSymbolRefAttr::get(ctx, "inbound");
+  auto channel = [&](StringRef name) {
+    ChannelOp::create(b, loc, name);
+    return FlatSymbolRefAttr::get(ctx, name);
+  };
+  ch.outbound = channel("outbound");
+  if (rect.getHeight() > 1) {
+    ch.colEven = channel("col_even");
+    ch.colOdd = channel("col_odd");
+    ch.colBack = channel("col_back");
+  }
+  if (rect.getWidth() > 1) {
+    ch.rowEven = channel("row_even");
+    ch.rowOdd = channel("row_odd");
+    ch.rowBack = channel("row_back");
+  }
+  auto kernel = KernelOp::create(b, loc, "model");
+  kernel.getBody().emplaceBlock();
+  OpBuilder kb(ctx);
+  kb.setInsertionPointToEnd(&kernel.getBody().front());
+  auto task = TaskOp::create(kb, loc, "run", TaskTrigger::entry, Attribute());
+  task.getBody().emplaceBlock();
+  PlaceOp::create(b, loc, "model", r);
+  auto flow = [&](FlatSymbolRefAttr c, FlowKind kind, ArrayRef<int64_t> over,
+                  StringRef dir, StringRef portName, std::optional<int64_t> phase) {
+    FlowOp::create(b, loc, c.getValue(), kind, over,
+                   dir.empty() ? StringAttr() : b.getStringAttr(dir),
+                   portName.empty() ? StringAttr() : b.getStringAttr(portName),
+                   phase ? b.getI64IntegerAttr(*phase) : IntegerAttr());
+  };
+  flow(ch.inbound, FlowKind::multicast, r, "", port, std::nullopt);
+  std::optional<machine::EdgePort> p = m.portByName(port);
+  flow(ch.outbound, FlowKind::egress, {0, int64_t(p->row), 1, 1}, "", port,
+       std::nullopt);
+  if (ch.colEven) {
+    flow(ch.colEven, FlowKind::chain, r, "S", "", 0);
+    flow(ch.colOdd, FlowKind::chain, r, "S", "", 1);
+    flow(ch.colBack, FlowKind::broadcast, r, "N", "", std::nullopt);
+  }
+  if (ch.rowEven) {
+    flow(ch.rowEven, FlowKind::chain, r, "E", "", 0);
+    flow(ch.rowOdd, FlowKind::chain, r, "E", "", 1);
+    flow(ch.rowBack, FlowKind::broadcast, r, "W", "", std::nullopt);
+  }
+  tail.setInsertionPointToEnd(module.getBody());
+
+  Emitter emitter(kernel, task, loc);
+  Lowering lowering(module, func, rect, m, emitter, ch, port, decls, tail);
+  if (failed(lowering.run()))
+    return signalPassFailure();
+  emitter.finish([&](StringRef name) { lowering.emitSubroutine(name); });
+
+  func.erase();
+  for (auto param : llvm::make_early_inc_range(module.getOps<wafer::ParameterOp>()))
+    param.erase();
+}
