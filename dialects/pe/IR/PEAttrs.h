@@ -4,8 +4,17 @@
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectImplementation.h"
 
 #include "dialects/pe/IR/PEEnums.h.inc"
+
+namespace wse::pe {
+/// A value inside a descriptor: a bare integer parses as an i64 immediate
+/// (an optional `: i64` is accepted), anything else as an attribute.
+mlir::FailureOr<mlir::Attribute> parseValueAttr(mlir::AsmParser &parser);
+/// Prints i64 immediates as bare integers, anything else as an attribute.
+void printValueAttr(mlir::AsmPrinter &printer, mlir::Attribute value);
+} // namespace wse::pe
 
 #define GET_ATTRDEF_CLASSES
 #include "dialects/pe/IR/PEAttrs.h.inc"

@@ -12,6 +12,14 @@ class PE_Attr<string name, string attrMnemonic, list<Trait> traits = []>
   let mnemonic = attrMnemonic;
 }
 
+// A value inside a descriptor: an i64 immediate (printed as a bare integer,
+// a bare integer parses as i64), #pe.reg<N>, @const/@channel or
+// #pe.addr<@buf>.
+def PE_ValueParam : AttrParameter<"::mlir::Attribute", "a value"> {
+  let parser = [{ ::wse::pe::parseValueAttr($_parser) }];
+  let printer = [{ ::wse::pe::printValueAttr($_printer, $_self) }];
+}
+
 def PE_RegAttr : PE_Attr<"Reg", "reg"> {
   let summary = "a scalar register r0..r15";
   let parameters = (ins "unsigned":$index);
@@ -28,29 +36,29 @@ def PE_AddrAttr : PE_Attr<"Addr", "addr"> {
 def PE_MemAttr : PE_Attr<"Mem", "mem"> {
   let summary = "memory descriptor: words buffer + offset + i * stride, i < length";
   let parameters = (ins "::mlir::FlatSymbolRefAttr":$buffer,
-                        "::mlir::Attribute":$offset,
-                        "::mlir::Attribute":$length,
-                        "::mlir::Attribute":$stride);
+                        PE_ValueParam:$offset,
+                        PE_ValueParam:$length,
+                        PE_ValueParam:$stride);
   let assemblyFormat = "`<` $buffer `,` $offset `,` $length `,` $stride `>`";
 }
 
 def PE_AbsMemAttr : PE_Attr<"AbsMem", "amem"> {
   let summary = "memory descriptor at an absolute word address";
-  let parameters = (ins "::mlir::Attribute":$address,
-                        "::mlir::Attribute":$length,
-                        "::mlir::Attribute":$stride);
+  let parameters = (ins PE_ValueParam:$address,
+                        PE_ValueParam:$length,
+                        PE_ValueParam:$stride);
   let assemblyFormat = "`<` $address `,` $length `,` $stride `>`";
 }
 
 def PE_InAttr : PE_Attr<"In", "in"> {
   let summary = "fabric input: wavelets popped from the color's receive queue";
-  let parameters = (ins "::mlir::Attribute":$color, "::mlir::Attribute":$length);
+  let parameters = (ins PE_ValueParam:$color, PE_ValueParam:$length);
   let assemblyFormat = "`<` $color `,` $length `>`";
 }
 
 def PE_OutAttr : PE_Attr<"Out", "out"> {
   let summary = "fabric output: wavelets pushed into the router on a color";
-  let parameters = (ins "::mlir::Attribute":$color, "::mlir::Attribute":$length);
+  let parameters = (ins PE_ValueParam:$color, PE_ValueParam:$length);
   let assemblyFormat = "`<` $color `,` $length `>`";
 }
 

@@ -10,6 +10,39 @@
 using namespace mlir;
 using namespace wse::pe;
 
+FailureOr<Attribute> wse::pe::parseValueAttr(AsmParser &parser) {
+  int64_t value;
+  OptionalParseResult isInt = parser.parseOptionalInteger(value);
+  if (isInt.has_value()) {
+    if (failed(*isInt))
+      return failure();
+    Type i64 = parser.getBuilder().getI64Type();
+    if (succeeded(parser.parseOptionalColon())) {
+      Type type;
+      if (parser.parseType(type))
+        return failure();
+      if (type != i64)
+        return parser.emitError(parser.getCurrentLocation(),
+                                "integer values are i64, got ")
+               << type;
+    }
+    return Attribute(parser.getBuilder().getI64IntegerAttr(value));
+  }
+  Attribute attr;
+  if (parser.parseAttribute(attr))
+    return failure();
+  return attr;
+}
+
+void wse::pe::printValueAttr(AsmPrinter &printer, Attribute value) {
+  if (auto i = dyn_cast<IntegerAttr>(value);
+      i && i.getType().isSignlessInteger(64)) {
+    printer << i.getInt();
+    return;
+  }
+  printer.printAttribute(value);
+}
+
 #include "dialects/pe/IR/PEDialect.cpp.inc"
 #include "dialects/pe/IR/PEEnums.cpp.inc"
 #define GET_ATTRDEF_CLASSES

@@ -1,33 +1,680 @@
 //===- PEOps.cpp - The pe dialect operations ------------------------------===//
+//
+// Verifiers enforce, per op, what the emulator's program verifier and
+// assembler enforce (docs/emulator/isa.md, include/wse/Emu/Verify.h), so a
+// fully resolved module translates to a program that loads. Checks that need
+// other symbols (buffers, constants, labels, tasks, channels, kernels,
+// tensors) are in verifySymbolUses, run once per symbol table with cached
+// lookups.
+//
+//===----------------------------------------------------------------------===//
 
 #include "dialects/pe/IR/PEOps.h"
+#include "wse/Emu/TextFormat.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 using namespace wse::pe;
+namespace emu = wse::emu;
+
+//===----------------------------------------------------------------------===//
+// Custom directive: a value printed like the descriptor parameters.
+//===----------------------------------------------------------------------===//
+
+static ParseResult parsePEValue(OpAsmParser &parser, Attribute &value) {
+  FailureOr<Attribute> v = parseValueAttr(parser);
+  if (failed(v))
+    return failure();
+  value = *v;
+  return success();
+}
+
+static void printPEValue(OpAsmPrinter &printer, Operation *, Attribute value) {
+  printValueAttr(printer, value);
+}
 
 #define GET_OP_CLASSES
 #include "dialects/pe/IR/PEOps.cpp.inc"
 
-// TODO(pe verifier): placeholder verifiers, replaced by the strict ones.
-LogicalResult ParamOp::verify() { return success(); }
-LogicalResult InputOp::verify() { return success(); }
-LogicalResult OutputOp::verify() { return success(); }
-LogicalResult KernelOp::verify() { return success(); }
-LogicalResult BufferOp::verify() { return success(); }
-LogicalResult TaskOp::verify() { return success(); }
-LogicalResult PlaceOp::verify() { return success(); }
-LogicalResult RouteOp::verify() { return success(); }
-LogicalResult FlowOp::verify() { return success(); }
-LogicalResult StreamInOp::verify() { return success(); }
-LogicalResult StreamOutOp::verify() { return success(); }
+//===----------------------------------------------------------------------===//
+// Helpers shared with the passes and the translation.
+//===----------------------------------------------------------------------===//
 
-static LogicalResult verifyInstr(Operation *) { return success(); }
+std::optional<emu::Opcode> wse::pe::getOpcode(Operation *op) {
+  if (!isa_and_nonnull<PEDialect>(op->getDialect()))
+    return std::nullopt;
+  emu::Opcode code;
+  if (!emu::lookupOpcode(op->getName().stripDialect(), code))
+    return std::nullopt;
+  return code;
+}
+
+std::optional<int64_t> wse::pe::getImmediate(Attribute attr) {
+  auto i = dyn_cast_or_null<IntegerAttr>(attr);
+  if (!i || !i.getType().isSignlessInteger(64))
+    return std::nullopt;
+  return i.getInt();
+}
+
+std::optional<emu::Dir> wse::pe::parseDirLetter(char c) {
+  switch (c) {
+  case 'N':
+    return emu::North;
+  case 'E':
+    return emu::East;
+  case 'S':
+    return emu::South;
+  case 'W':
+    return emu::West;
+  case 'R':
+    return emu::Ramp;
+  default:
+    return std::nullopt;
+  }
+}
+
+bool wse::pe::parsePortName(StringRef name, wse::machine::Side &side,
+                            uint32_t &index) {
+  if (name.size() < 2 || (name[0] != 'W' && name[0] != 'E'))
+    return false;
+  StringRef digits = name.drop_front();
+  if (!llvm::all_of(digits, [](char c) { return c >= '0' && c <= '9'; }) ||
+      digits.getAsInteger(10, index))
+    return false;
+  side = name[0] == 'W' ? wse::machine::Side::West : wse::machine::Side::East;
+  return true;
+}
+
+void wse::pe::forEachValue(Attribute operand,
+                           function_ref<void(Attribute, bool)> fn) {
+  if (auto m = dyn_cast<MemAttr>(operand)) {
+    fn(m.getOffset(), false);
+    fn(m.getLength(), false);
+    fn(m.getStride(), false);
+  } else if (auto m = dyn_cast<AbsMemAttr>(operand)) {
+    fn(m.getAddress(), false);
+    fn(m.getLength(), false);
+    fn(m.getStride(), false);
+  } else if (auto in = dyn_cast<InAttr>(operand)) {
+    fn(in.getColor(), true);
+    fn(in.getLength(), false);
+  } else if (auto out = dyn_cast<OutAttr>(operand)) {
+    fn(out.getColor(), true);
+    fn(out.getLength(), false);
+  } else if (isa<IntegerAttr, RegAttr, FlatSymbolRefAttr, AddrAttr>(operand)) {
+    fn(operand, false);
+  }
+}
+
+FlatSymbolRefAttr wse::pe::getBufferRef(Attribute attr) {
+  if (auto m = dyn_cast_or_null<MemAttr>(attr))
+    return m.getBuffer();
+  if (auto a = dyn_cast_or_null<AddrAttr>(attr))
+    return a.getBuffer();
+  return nullptr;
+}
+
+//===----------------------------------------------------------------------===//
+// Local checks.
+//===----------------------------------------------------------------------===//
+
+/// Names must be identifiers of the emulator's text form
+/// ([A-Za-z_][A-Za-z0-9_.]*); kernel-local names must not look like a
+/// register (r0, r12, ...).
+static LogicalResult checkName(Operation *op, StringRef name, StringRef what,
+                               bool kernelLocal) {
+  auto identStart = [](char c) { return isalpha((unsigned char)c) || c == '_'; };
+  auto identChar = [](char c) {
+    return isalnum((unsigned char)c) || c == '_' || c == '.';
+  };
+  if (name.empty() || !identStart(name[0]) || !llvm::all_of(name, identChar))
+    return op->emitOpError()
+           << what << " name '" << name
+           << "' is not an identifier of the program's text form "
+              "([A-Za-z_][A-Za-z0-9_.]*)";
+  if (kernelLocal && name.size() >= 2 && name[0] == 'r' &&
+      isdigit((unsigned char)name[1]))
+    return op->emitOpError() << what << " name '" << name
+                             << "' looks like a register name";
+  return success();
+}
+
+static LogicalResult checkRect(Operation *op, ArrayRef<int64_t> rect) {
+  if (rect.size() != 4)
+    return op->emitOpError() << "rect must be [x, y, width, height], got "
+                             << rect.size() << " entries";
+  if (rect[0] < 0 || rect[1] < 0)
+    return op->emitOpError() << "rect corner (" << rect[0] << ", " << rect[1]
+                             << ") is negative";
+  if (rect[2] <= 0 || rect[3] <= 0)
+    return op->emitOpError() << "rect size " << rect[2] << "x" << rect[3]
+                             << " is empty";
+  if (rect[0] + rect[2] > 65536 || rect[1] + rect[3] > 65536)
+    return op->emitOpError() << "rect is too large";
+  return success();
+}
+
+/// Shape and element type of a tensor the program exchanges with the host.
+static LogicalResult checkTensorType(Operation *op, Type t, bool outputOnly) {
+  auto type = cast<RankedTensorType>(t);
+  if (type.getRank() > emu::kMaxRank)
+    return op->emitOpError() << "rank " << type.getRank() << " exceeds "
+                             << emu::kMaxRank;
+  for (int64_t d : type.getShape())
+    if (ShapedType::isDynamic(d) || d <= 0)
+      return op->emitOpError()
+             << "shape must be static with positive dimensions, got " << type;
+  Type e = type.getElementType();
+  if (outputOnly) {
+    if (!e.isF32())
+      return op->emitOpError() << "outputs are f32, got " << e;
+    return success();
+  }
+  if (!(e.isF32() || e.isF16() || e.isBF16() || e.isSignlessInteger(32) ||
+        e.isSignlessInteger(64) || e.isSignlessInteger(1)))
+    return op->emitOpError()
+           << "element type " << e
+           << " is not one the emulator reads (f32, f16, bf16, i32, i64, i1)";
+  return success();
+}
+
+LogicalResult ParamOp::verify() {
+  if (failed(checkName(*this, getSymName(), "param", false)) ||
+      failed(checkTensorType(*this, getType(), false)))
+    return failure();
+  bool hasFile = getFile().has_value(), hasValue = getValue().has_value();
+  if (hasFile == hasValue)
+    return emitOpError("needs exactly one of 'file' (with 'offset') or a "
+                       "value, got ")
+           << (hasFile ? "both" : "neither");
+  if (getOffset() && !hasFile)
+    return emitOpError("'offset' needs 'file'");
+  if (hasFile && getFile()->empty())
+    return emitOpError("'file' is empty");
+  if (hasValue) {
+    auto valueType = cast<ShapedType>(getValueAttr().getType());
+    auto type = cast<RankedTensorType>(getType());
+    if (valueType.getShape() != type.getShape() ||
+        valueType.getElementType() != type.getElementType())
+      return emitOpError("value of type ")
+             << valueType << " does not match the param's type " << type;
+  }
+  return success();
+}
+
+LogicalResult InputOp::verify() {
+  if (failed(checkName(*this, getSymName(), "input", false)))
+    return failure();
+  return checkTensorType(*this, getType(), false);
+}
+
+LogicalResult OutputOp::verify() {
+  if (failed(checkName(*this, getSymName(), "output", false)))
+    return failure();
+  return checkTensorType(*this, getType(), true);
+}
+
+/// Parses the kernel's tables and constants with the emulator's assembler
+/// (the one expression parser), as a kernel of a text program. `kernel`
+/// receives them; errors name the constant.
+static LogicalResult parseConstants(KernelOp kernel, emu::Kernel &out,
+                                    function_ref<InFlightDiagnostic(Operation *)>
+                                        emitErr);
+
+LogicalResult KernelOp::verify() {
+  if (failed(checkName(*this, getSymName(), "kernel", false)))
+    return failure();
+  unsigned tasks = 0;
+  for (Operation &op : getBody().front()) {
+    if (!isa<ConstOp, TableOp, BufferOp, TaskOp>(op))
+      return emitOpError("holds only pe.const, pe.table, pe.buffer and "
+                         "pe.task ops, found '")
+             << op.getName() << "'";
+    if (auto sym = op.getAttrOfType<StringAttr>(
+            mlir::SymbolTable::getSymbolAttrName()))
+      if (failed(checkName(&op, sym.getValue(),
+                           op.getName().stripDialect(), true)))
+        return failure();
+    if (auto t = dyn_cast<TableOp>(op))
+      if (t.getValues().empty() || t.getValues().size() > (1u << 24))
+        return t.emitOpError("must have 1 to 2^24 entries");
+    tasks += isa<TaskOp>(op);
+  }
+  if (tasks > emu::kMaxTasks)
+    return emitOpError() << "has " << tasks << " tasks, at most "
+                         << emu::kMaxTasks << " are allowed";
+  emu::Kernel parsed;
+  return parseConstants(*this, parsed,
+                        [](Operation *op) { return op->emitOpError(); });
+}
+
+LogicalResult BufferOp::verify() {
+  uint64_t size = getSize();
+  if (int64_t(size) <= 0 || size > (1ull << 32))
+    return emitOpError() << "size must be 1 to 2^32 words, got "
+                         << int64_t(size);
+  if (getAddress() &&
+      (int64_t(*getAddress()) < 0 || *getAddress() > (1ull << 32)))
+    return emitOpError() << "address " << int64_t(*getAddress())
+                         << " is out of range (0 to 2^32 words)";
+  return success();
+}
+
+/// A color given as an attribute of an op: a number below 256 or a symbol.
+static LogicalResult checkColorAttr(Operation *op, Attribute color,
+                                    StringRef what) {
+  if (std::optional<int64_t> c = getImmediate(color)) {
+    if (*c < 0 || *c > 255)
+      return op->emitOpError() << what << " " << *c
+                               << " is out of range (0-255)";
+    return success();
+  }
+  if (!isa<FlatSymbolRefAttr>(color))
+    return op->emitOpError() << what
+                             << " must be an integer or a @symbol, got "
+                             << color;
+  return success();
+}
+
+LogicalResult TaskOp::verify() {
+  bool isColor = getTrigger() == TaskTrigger::on;
+  if (isColor && !getColorAttr())
+    return emitOpError("an 'on' task needs a color");
+  if (!isColor && getColorAttr())
+    return emitOpError("only 'on' tasks have a color");
+  if (isColor && failed(checkColorAttr(*this, getColorAttr(), "color")))
+    return failure();
+  for (Operation &op : getBody().front()) {
+    if (auto label = dyn_cast<LabelOp>(op)) {
+      if (failed(checkName(label, label.getSymName(), "label", false)))
+        return failure();
+      continue;
+    }
+    if (!getOpcode(&op))
+      return emitOpError("holds only instructions and pe.label ops, found '")
+             << op.getName() << "'";
+  }
+  return success();
+}
+
+LogicalResult TaskOp::verifySymbolUses(SymbolTableCollection &tables) {
+  auto sym = dyn_cast_or_null<FlatSymbolRefAttr>(getColorAttr());
+  if (!sym)
+    return success();
+  Operation *kernel = (*this)->getParentOp();
+  Operation *def = tables.lookupSymbolIn(kernel, sym);
+  if (def && isa<ConstOp>(def))
+    return success();
+  if (Operation *module = kernel->getParentOp())
+    if (isa_and_nonnull<ChannelOp>(tables.lookupSymbolIn(module, sym)))
+      return success();
+  return emitOpError("color ")
+         << sym << " is neither a pe.const of the kernel nor a pe.channel";
+}
+
+LogicalResult PlaceOp::verify() { return checkRect(*this, getRect()); }
+
+LogicalResult PlaceOp::verifySymbolUses(SymbolTableCollection &tables) {
+  if (!isa_and_nonnull<KernelOp>(
+          tables.lookupNearestSymbolFrom(*this, getKernelAttr())))
+    return emitOpError("kernel ") << getKernelAttr() << " does not exist";
+  return success();
+}
+
+static LogicalResult checkChannelRef(Operation *op, Attribute color,
+                                     SymbolTableCollection &tables) {
+  auto sym = dyn_cast<FlatSymbolRefAttr>(color);
+  if (!sym)
+    return success();
+  if (!isa_and_nonnull<ChannelOp>(tables.lookupNearestSymbolFrom(op, sym)))
+    return op->emitOpError("color ") << sym << " is not a pe.channel";
+  return success();
+}
+
+LogicalResult RouteOp::verify() {
+  if (failed(checkRect(*this, getRect())) ||
+      failed(checkColorAttr(*this, getColor(), "color")))
+    return failure();
+  if (getInput().size() != 1 || !parseDirLetter(getInput()[0]))
+    return emitOpError("input must be one of N, E, S, W, R, got '")
+           << getInput() << "'";
+  if (getOutputs().empty())
+    return emitOpError("needs at least one output direction");
+  unsigned seen = 0;
+  for (char c : getOutputs()) {
+    std::optional<emu::Dir> d = parseDirLetter(c);
+    if (!d)
+      return emitOpError("output '")
+             << StringRef(&c, 1) << "' is not one of N, E, S, W, R";
+    if (seen & (1u << *d))
+      return emitOpError("output '") << StringRef(&c, 1) << "' listed twice";
+    seen |= 1u << *d;
+  }
+  return success();
+}
+
+LogicalResult RouteOp::verifySymbolUses(SymbolTableCollection &tables) {
+  return checkChannelRef(*this, getColor(), tables);
+}
+
+static bool isMeshDir(StringRef d) {
+  return d == "N" || d == "E" || d == "S" || d == "W";
+}
+
+LogicalResult FlowOp::verify() {
+  if (failed(checkRect(*this, getRect())))
+    return failure();
+  StringRef kind = stringifyFlowKind(getKind());
+  bool wantsPort =
+      getKind() == FlowKind::multicast || getKind() == FlowKind::egress;
+  bool wantsDir = !wantsPort;
+  bool wantsPhase = getKind() == FlowKind::chain;
+  if (wantsPort != getPort().has_value())
+    return emitOpError() << "a " << kind << " flow "
+                         << (wantsPort ? "needs" : "takes no") << " 'port'";
+  if (wantsDir != getDir().has_value())
+    return emitOpError() << "a " << kind << " flow "
+                         << (wantsDir ? "needs" : "takes no") << " 'dir'";
+  if (wantsPhase != getPhase().has_value())
+    return emitOpError() << "a " << kind << " flow "
+                         << (wantsPhase ? "needs" : "takes no") << " 'phase'";
+  if (wantsPort) {
+    wse::machine::Side side;
+    uint32_t index;
+    if (!parsePortName(*getPort(), side, index))
+      return emitOpError("port '")
+             << *getPort() << "' is not a port name like W0 or E3";
+  }
+  if (wantsDir && !isMeshDir(*getDir()))
+    return emitOpError("dir must be one of N, E, S, W, got '")
+           << *getDir() << "'";
+  if (wantsPhase && *getPhase() != 0 && *getPhase() != 1)
+    return emitOpError() << "phase must be 0 or 1, got "
+                         << int64_t(*getPhase());
+  if (getKind() == FlowKind::egress &&
+      (getRect()[2] != 1 || getRect()[3] != 1))
+    return emitOpError("an egress flow starts at a single PE, got a ")
+           << getRect()[2] << "x" << getRect()[3] << " rect";
+  return success();
+}
+
+LogicalResult FlowOp::verifySymbolUses(SymbolTableCollection &tables) {
+  if (!isa_and_nonnull<ChannelOp>(
+          tables.lookupNearestSymbolFrom(*this, getChannelAttr())))
+    return emitOpError("channel ")
+           << getChannelAttr() << " is not a pe.channel";
+  return success();
+}
+
+/// Port, color and slice of a stream; the tensor's bounds when known.
+static LogicalResult verifyStream(Operation *op, StringRef port,
+                                  Attribute color,
+                                  std::optional<uint64_t> offset,
+                                  std::optional<ArrayRef<int64_t>> shape,
+                                  std::optional<ArrayRef<int64_t>> strides) {
+  wse::machine::Side side;
+  uint32_t index;
+  if (!parsePortName(port, side, index))
+    return op->emitOpError("port '")
+           << port << "' is not a port name like W0 or E3";
+  if (failed(checkColorAttr(op, color, "color")))
+    return failure();
+  if ((offset || shape || strides) && !(shape && strides))
+    return op->emitOpError("a slice needs 'shape' and 'strides' ('offset' "
+                           "defaults to 0)");
+  if (shape) {
+    if (shape->size() != strides->size())
+      return op->emitOpError() << "slice shape has rank " << shape->size()
+                               << " but strides have " << strides->size();
+    if (shape->size() > emu::kMaxRank)
+      return op->emitOpError() << "slice rank exceeds " << emu::kMaxRank;
+    if (llvm::any_of(*shape, [](int64_t d) { return d <= 0; }))
+      return op->emitOpError("slice dimensions must be positive");
+    if (llvm::any_of(*strides, [](int64_t d) { return d < 0; }))
+      return op->emitOpError("slice strides must be non-negative");
+    if (offset && int64_t(*offset) < 0)
+      return op->emitOpError("slice offset must be non-negative");
+  }
+  return success();
+}
+
+/// The tensor a stream names, checked against its slice.
+static LogicalResult verifyStreamTensor(Operation *op, FlatSymbolRefAttr name,
+                                        bool inbound,
+                                        std::optional<uint64_t> offset,
+                                        std::optional<ArrayRef<int64_t>> shape,
+                                        std::optional<ArrayRef<int64_t>> strides,
+                                        SymbolTableCollection &tables) {
+  Operation *def = tables.lookupNearestSymbolFrom(op, name);
+  Type type;
+  if (inbound) {
+    if (auto p = dyn_cast_or_null<ParamOp>(def))
+      type = p.getType();
+    else if (auto in = dyn_cast_or_null<InputOp>(def))
+      type = in.getType();
+    else
+      return op->emitOpError("tensor ")
+             << name << " is not a pe.param or pe.input";
+  } else {
+    auto out = dyn_cast_or_null<OutputOp>(def);
+    if (!out)
+      return op->emitOpError("tensor ") << name << " is not a pe.output";
+    type = out.getType();
+  }
+  if (!shape)
+    return success();
+  auto t = cast<RankedTensorType>(type);
+  if (!t.hasStaticShape())
+    return success(); // the tensor op reports it
+  int64_t n = t.getNumElements();
+  int64_t last = offset ? int64_t(*offset) : 0;
+  for (size_t d = 0; d < shape->size(); ++d)
+    last += ((*shape)[d] - 1) * (*strides)[d];
+  if (last >= n)
+    return op->emitOpError() << "slice reaches element " << last << " of "
+                             << name << ", which has " << n << " elements";
+  return success();
+}
+
+static std::optional<uint64_t> optU64(std::optional<uint64_t> v) { return v; }
+
+LogicalResult StreamInOp::verify() {
+  return verifyStream(*this, getPort(), getColor(), optU64(getOffset()),
+                      getShape(), getStrides());
+}
+
+LogicalResult StreamInOp::verifySymbolUses(SymbolTableCollection &tables) {
+  if (failed(checkChannelRef(*this, getColor(), tables)))
+    return failure();
+  return verifyStreamTensor(*this, getTensorAttr(), true, optU64(getOffset()),
+                            getShape(), getStrides(), tables);
+}
+
+LogicalResult StreamOutOp::verify() {
+  return verifyStream(*this, getPort(), getColor(), optU64(getOffset()),
+                      getShape(), getStrides());
+}
+
+LogicalResult StreamOutOp::verifySymbolUses(SymbolTableCollection &tables) {
+  if (failed(checkChannelRef(*this, getColor(), tables)))
+    return failure();
+  return verifyStreamTensor(*this, getTensorAttr(), false, optU64(getOffset()),
+                            getShape(), getStrides(), tables);
+}
+
+//===----------------------------------------------------------------------===//
+// Instructions.
+//===----------------------------------------------------------------------===//
+
+static const char *letterMeaning(char sig) {
+  switch (sig) {
+  case 'D':
+    return "a vector destination (#pe.mem, #pe.amem or #pe.out)";
+  case 'M':
+    return "a memory destination (#pe.mem or #pe.amem)";
+  case 'S':
+    return "a vector source (#pe.mem, #pe.amem or #pe.in)";
+  case 'F':
+    return "an f32 float";
+  case 'R':
+    return "a register (#pe.reg<N>)";
+  case 'V':
+    return "a value (integer, #pe.reg, @const or #pe.addr)";
+  case 'L':
+    return "a @label of the task";
+  case 'T':
+    return "a @task of the kernel";
+  }
+  return "?";
+}
+
+/// A value: i64 immediate, register, symbol or buffer address.
+static bool isValueAttr(Attribute a) {
+  return getImmediate(a) || isa<RegAttr, FlatSymbolRefAttr, AddrAttr>(a);
+}
+
+static bool matchesLetter(Attribute a, char sig) {
+  switch (sig) {
+  case 'D':
+    return isa<MemAttr, AbsMemAttr, OutAttr>(a);
+  case 'M':
+    return isa<MemAttr, AbsMemAttr>(a);
+  case 'S':
+    return isa<MemAttr, AbsMemAttr, InAttr>(a);
+  case 'F': {
+    auto f = dyn_cast<FloatAttr>(a);
+    return f && f.getType().isF32();
+  }
+  case 'R':
+    return isa<RegAttr>(a);
+  case 'V':
+    return isValueAttr(a);
+  case 'L':
+  case 'T':
+    return isa<FlatSymbolRefAttr>(a);
+  }
+  return false;
+}
+
+static LogicalResult verifyInstr(Operation *op, ArrayAttr operands) {
+  std::optional<emu::Opcode> code = getOpcode(op);
+  if (!code)
+    return op->emitOpError("is not an instruction of the emulator");
+  StringRef sig = emu::opcodeInfo(*code).signature;
+  if (operands.size() != sig.size())
+    return op->emitOpError() << "takes " << sig.size() << " operands ("
+                             << (sig.empty() ? "none" : sig) << "), got "
+                             << operands.size();
+  for (auto [i, a] : llvm::enumerate(operands.getValue())) {
+    if (!matchesLetter(a, sig[i]))
+      return op->emitOpError() << "operand " << i + 1 << " must be "
+                               << letterMeaning(sig[i]) << ", got " << a;
+    LogicalResult ok = success();
+    forEachValue(a, [&](Attribute v, bool isColor) {
+      if (failed(ok))
+        return;
+      if (!isValueAttr(v)) {
+        ok = op->emitOpError() << "operand " << i + 1 << ": " << v
+                               << " is not a value (integer, #pe.reg, "
+                                  "@symbol or #pe.addr)";
+        return;
+      }
+      if (isColor)
+        if (std::optional<int64_t> c = getImmediate(v); c && (*c < 0 || *c > 255))
+          ok = op->emitOpError() << "operand " << i + 1 << ": color " << *c
+                                 << " is out of range (0-255)";
+    });
+    if (failed(ok))
+      return failure();
+    std::optional<int64_t> len;
+    if (auto m = dyn_cast<MemAttr>(a))
+      len = getImmediate(m.getLength());
+    else if (auto m = dyn_cast<AbsMemAttr>(a))
+      len = getImmediate(m.getLength());
+    else if (auto m = dyn_cast<InAttr>(a))
+      len = getImmediate(m.getLength());
+    else if (auto m = dyn_cast<OutAttr>(a))
+      len = getImmediate(m.getLength());
+    if (len && *len <= 0)
+      return op->emitOpError() << "operand " << i + 1 << ": length " << *len
+                               << " must be positive";
+  }
+  return success();
+}
+
+static LogicalResult verifyInstrSymbols(Operation *op, ArrayAttr operands,
+                                        SymbolTableCollection &tables) {
+  std::optional<emu::Opcode> code = getOpcode(op);
+  if (!code)
+    return success();
+  StringRef sig = emu::opcodeInfo(*code).signature;
+  Operation *task = op->getParentOp();
+  Operation *kernel = task ? task->getParentOp() : nullptr;
+  if (!kernel)
+    return success();
+  Operation *module = kernel->getParentOp();
+  for (auto [i, a] : llvm::enumerate(operands.getValue())) {
+    if (i >= sig.size())
+      break;
+    if (sig[i] == 'L') {
+      auto sym = cast<FlatSymbolRefAttr>(a);
+      if (!isa_and_nonnull<LabelOp>(tables.lookupSymbolIn(task, sym)))
+        return op->emitOpError() << "operand " << i + 1 << ": label " << sym
+                                 << " is not a pe.label of this task";
+      continue;
+    }
+    if (sig[i] == 'T') {
+      auto sym = cast<FlatSymbolRefAttr>(a);
+      if (!isa_and_nonnull<TaskOp>(tables.lookupSymbolIn(kernel, sym)))
+        return op->emitOpError() << "operand " << i + 1 << ": task " << sym
+                                 << " is not a pe.task of this kernel";
+      continue;
+    }
+    if (FlatSymbolRefAttr buf = getBufferRef(a))
+      if (!isa_and_nonnull<BufferOp>(tables.lookupSymbolIn(kernel, buf)))
+        return op->emitOpError() << "operand " << i + 1 << ": buffer " << buf
+                                 << " is not a pe.buffer of this kernel";
+    LogicalResult ok = success();
+    forEachValue(a, [&](Attribute v, bool isColor) {
+      if (failed(ok))
+        return;
+      if (FlatSymbolRefAttr buf = getBufferRef(v)) {
+        if (!isa_and_nonnull<BufferOp>(tables.lookupSymbolIn(kernel, buf)))
+          ok = op->emitOpError() << "operand " << i + 1 << ": buffer " << buf
+                                 << " is not a pe.buffer of this kernel";
+        return;
+      }
+      auto sym = dyn_cast<FlatSymbolRefAttr>(v);
+      if (!sym)
+        return;
+      if (isa_and_nonnull<ConstOp>(tables.lookupSymbolIn(kernel, sym)))
+        return;
+      if (isColor && module &&
+          isa_and_nonnull<ChannelOp>(tables.lookupSymbolIn(module, sym)))
+        return;
+      ok = op->emitOpError() << "operand " << i + 1 << ": " << sym
+                             << (isColor ? " is neither a pe.const of the "
+                                           "kernel nor a pe.channel"
+                                         : " is not a pe.const of the kernel");
+    });
+    if (failed(ok))
+      return failure();
+  }
+  return success();
+}
 
 #define PE_INSTR_VERIFY(Name)                                                  \
-  LogicalResult Name##Op::verify() { return verifyInstr(getOperation()); }
+  LogicalResult Name##Op::verify() {                                           \
+    return verifyInstr(getOperation(), getOperands());                         \
+  }                                                                            \
+  LogicalResult Name##Op::verifySymbolUses(SymbolTableCollection &tables) {    \
+    return verifyInstrSymbols(getOperation(), getOperands(), tables);          \
+  }
 PE_INSTR_VERIFY(Fill)
 PE_INSTR_VERIFY(IFill)
 PE_INSTR_VERIFY(Copy)
@@ -63,3 +710,83 @@ PE_INSTR_VERIFY(Activate)
 PE_INSTR_VERIFY(Ret)
 PE_INSTR_VERIFY(Select)
 PE_INSTR_VERIFY(Log)
+
+//===----------------------------------------------------------------------===//
+// Constant expressions through the emulator's assembler.
+//===----------------------------------------------------------------------===//
+
+static LogicalResult
+parseConstants(KernelOp kernel, emu::Kernel &out,
+               function_ref<InFlightDiagnostic(Operation *)> emitErr) {
+  SmallVector<ConstOp> consts;
+  SmallVector<TableOp> tables;
+  for (Operation &op : kernel.getBody().front()) {
+    if (auto c = dyn_cast<ConstOp>(op))
+      consts.push_back(c);
+    else if (auto t = dyn_cast<TableOp>(op))
+      tables.push_back(t);
+  }
+  out.consts.clear();
+  out.tables.clear();
+  if (consts.empty() && tables.empty())
+    return success();
+  // A kernel of a text program: tables first (any constant may use them),
+  // then one constant per line, so an error's line names the constant.
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "version 1\nkernel k {\n";
+  for (TableOp t : tables) {
+    os << "table " << t.getSymName() << " = [";
+    llvm::interleaveComma(t.getValues(), os);
+    os << "]\n";
+  }
+  unsigned firstLine = 3 + tables.size();
+  for (ConstOp c : consts) {
+    StringRef expr = c.getExpr();
+    if (expr.contains('\n') || expr.contains('#'))
+      return emitErr(c) << "expression '" << expr
+                        << "' must be one line without '#'";
+    os << "const " << c.getSymName() << " = " << expr << "\n";
+  }
+  os << "}\n";
+  llvm::Expected<emu::Program> prog = emu::parseProgramText(text, "<const>");
+  if (!prog) {
+    std::string msg = llvm::toString(prog.takeError());
+    // "<const>:LINE:COL: message", or "<const>: verifier message".
+    StringRef rest = StringRef(msg).drop_front(strlen("<const>"));
+    unsigned line = 0;
+    Operation *at = kernel;
+    unsigned col = 0;
+    if (rest.consume_front(":") && !rest.consumeInteger(10, line)) {
+      if (rest.consume_front(":") && !rest.consumeInteger(10, col) &&
+          col == 1 && line > 0)
+        --line; // the expression on the previous line ended too early
+      rest = rest.drop_until([](char c) { return c == ' '; }).ltrim();
+      if (line >= firstLine && line - firstLine < consts.size())
+        at = consts[line - firstLine];
+      else if (line >= 3 && line - 3 < tables.size())
+        at = tables[line - 3];
+    } else {
+      rest = StringRef(msg);
+    }
+    if (auto c = dyn_cast<ConstOp>(at))
+      return emitErr(at) << "expression '" << c.getExpr() << "': " << rest;
+    return emitErr(at) << rest;
+  }
+  if (prog->kernels.size() != 1 ||
+      prog->kernels[0].consts.size() != consts.size() ||
+      prog->kernels[0].tables.size() != tables.size() ||
+      !prog->kernels[0].buffers.empty() || !prog->kernels[0].tasks.empty() ||
+      !prog->placements.empty() || !prog->routes.empty())
+    return emitErr(kernel)
+           << "a constant expression contains more than one expression";
+  out.consts = std::move(prog->kernels[0].consts);
+  out.tables = std::move(prog->kernels[0].tables);
+  return success();
+}
+
+LogicalResult wse::pe::parseKernelConstants(KernelOp kernel,
+                                            emu::Kernel &out) {
+  return parseConstants(kernel, out,
+                        [](Operation *op) { return op->emitOpError(); });
+}

@@ -4,15 +4,39 @@
 
 #include "dialects/pe/IR/PEAttrs.h"
 #include "dialects/pe/IR/PEDialect.h"
+#include "wse/Emu/Program.h"
 
-#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <optional>
+
 #define GET_OP_CLASSES
 #include "dialects/pe/IR/PEOps.h.inc"
+
+namespace wse::pe {
+/// The emulator opcode of an instruction op (found by its name), or nullopt
+/// for every other op.
+std::optional<emu::Opcode> getOpcode(mlir::Operation *op);
+/// The value of an i64 IntegerAttr, or nullopt.
+std::optional<int64_t> getImmediate(mlir::Attribute attr);
+/// N E S W R -> direction; nullopt for anything else.
+std::optional<emu::Dir> parseDirLetter(char c);
+/// "W0", "E12" -> side and index among that side's ports.
+bool parsePortName(llvm::StringRef name, machine::Side &side, uint32_t &index);
+/// Every value attribute (immediate, register, symbol, address) inside an
+/// instruction operand, with `isColor` set for the color of #pe.in/#pe.out.
+void forEachValue(mlir::Attribute operand,
+                  llvm::function_ref<void(mlir::Attribute, bool isColor)> fn);
+/// The buffer named by a #pe.mem or #pe.addr operand or value, or null.
+mlir::FlatSymbolRefAttr getBufferRef(mlir::Attribute operandOrValue);
+/// Parses the kernel's tables and constant expressions with the emulator's
+/// assembler (tables first, then constants in order); errors at the const.
+mlir::LogicalResult parseKernelConstants(KernelOp kernel, emu::Kernel &out);
+} // namespace wse::pe
 
 #endif

@@ -108,7 +108,8 @@ def PE_BufferOp : PE_Op<"buffer", [Symbol, HasParent<"KernelOp">]> {
 }
 
 def PE_TaskOp : PE_Op<"task", [Symbol, SymbolTable, NoTerminator, SingleBlock,
-                               NoRegionArguments, HasParent<"KernelOp">]> {
+                               NoRegionArguments, HasParent<"KernelOp">,
+                               DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "a task: instructions run to completion";
   let description = [{
     `entry` tasks run once at start, `on` tasks when their color's receive
@@ -118,7 +119,7 @@ def PE_TaskOp : PE_Op<"task", [Symbol, SymbolTable, NoTerminator, SingleBlock,
   let arguments = (ins SymbolNameAttr:$sym_name, PE_TaskTrigger:$trigger,
                        OptionalAttr<AnyAttr>:$color);
   let regions = (region SizedRegion<1>:$body);
-  let assemblyFormat = "$sym_name $trigger (`color` $color^)? attr-dict-with-keyword $body";
+  let assemblyFormat = "$sym_name $trigger (`color` custom<PEValue>($color)^)? attr-dict-with-keyword $body";
   let hasVerifier = 1;
 }
 
@@ -130,7 +131,8 @@ def PE_LabelOp : PE_Op<"label", [Symbol, HasParent<"TaskOp">]> {
 
 // An instruction of the emulator's ISA; `operands` in the emulator's order.
 class PE_InstrOp<string mnemonic, string sig>
-    : PE_Op<mnemonic, [HasParent<"TaskOp">]> {
+    : PE_Op<mnemonic, [HasParent<"TaskOp">,
+                       DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "the `" # mnemonic # "` instruction (operands: " # sig # ")";
   let description = [{
     Operand signature letters as in include/wse/Emu/Program.h: D vector
@@ -169,7 +171,7 @@ foreach op = [["Fill", "fill", "DF"], ["IFill", "ifill", "DV"],
 // Placement, colors, routes and streams.
 //===----------------------------------------------------------------------===//
 
-def PE_PlaceOp : PE_Op<"place"> {
+def PE_PlaceOp : PE_Op<"place", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "runs a kernel on every PE of a rectangle [x, y, width, height]";
   let arguments = (ins FlatSymbolRefAttr:$kernel, DenseI64ArrayAttr:$rect);
   let assemblyFormat = "$kernel $rect attr-dict";
@@ -182,7 +184,7 @@ def PE_ChannelOp : PE_Op<"channel", [Symbol]> {
   let assemblyFormat = "$sym_name attr-dict";
 }
 
-def PE_RouteOp : PE_Op<"route"> {
+def PE_RouteOp : PE_Op<"route", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "a static route on every PE of a rectangle";
   let description = [{
     Wavelets of `color` arriving from `input` (one of N E S W R) are
@@ -194,11 +196,11 @@ def PE_RouteOp : PE_Op<"route"> {
   }];
   let arguments = (ins DenseI64ArrayAttr:$rect, AnyAttr:$color, StrAttr:$input,
                        StrAttr:$outputs);
-  let assemblyFormat = "$rect `color` $color `from` $input `to` $outputs attr-dict";
+  let assemblyFormat = "$rect `color` custom<PEValue>($color) `from` $input `to` $outputs attr-dict";
   let hasVerifier = 1;
 }
 
-def PE_FlowOp : PE_Op<"flow"> {
+def PE_FlowOp : PE_Op<"flow", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "a pattern of paths of one channel, expanded by pe-route";
   let description = [{
     Over the PEs of `rect`:
@@ -221,27 +223,27 @@ def PE_FlowOp : PE_Op<"flow"> {
   let hasVerifier = 1;
 }
 
-def PE_StreamInOp : PE_Op<"stream_in"> {
+def PE_StreamInOp : PE_Op<"stream_in", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "an edge port injects a parameter or input (program order per port)";
   let arguments = (ins FlatSymbolRefAttr:$tensor, StrAttr:$port, AnyAttr:$color,
                        OptionalAttr<I64Attr>:$offset,
                        OptionalAttr<DenseI64ArrayAttr>:$shape,
                        OptionalAttr<DenseI64ArrayAttr>:$strides);
   let assemblyFormat = [{
-    $tensor `port` $port `color` $color (`offset` $offset^)? (`shape` $shape^)?
+    $tensor `port` $port `color` custom<PEValue>($color) (`offset` $offset^)? (`shape` $shape^)?
     (`strides` $strides^)? attr-dict
   }];
   let hasVerifier = 1;
 }
 
-def PE_StreamOutOp : PE_Op<"stream_out"> {
+def PE_StreamOutOp : PE_Op<"stream_out", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "an edge port fills a host output (program order per port)";
   let arguments = (ins FlatSymbolRefAttr:$tensor, StrAttr:$port, AnyAttr:$color,
                        OptionalAttr<I64Attr>:$offset,
                        OptionalAttr<DenseI64ArrayAttr>:$shape,
                        OptionalAttr<DenseI64ArrayAttr>:$strides);
   let assemblyFormat = [{
-    $tensor `port` $port `color` $color (`offset` $offset^)? (`shape` $shape^)?
+    $tensor `port` $port `color` custom<PEValue>($color) (`offset` $offset^)? (`shape` $shape^)?
     (`strides` $strides^)? attr-dict
   }];
   let hasVerifier = 1;

@@ -1,0 +1,384 @@
+// Each verifier of the pe dialect rejects bad IR with a message naming the
+// problem.
+// RUN: wse-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{needs exactly one of 'file' (with 'offset') or a value, got neither}}
+pe.param @p : tensor<4xf32>
+
+// -----
+// expected-error @+1 {{needs exactly one of 'file' (with 'offset') or a value, got both}}
+pe.param @p : tensor<2xf32> file "w.bin" offset 0 = dense<1.0> : tensor<2xf32>
+
+// -----
+// expected-error @+1 {{'offset' needs 'file'}}
+pe.param @p : tensor<2xf32> offset 4 = dense<1.0> : tensor<2xf32>
+
+// -----
+// expected-error @+1 {{value of type 'tensor<3xf32>' does not match the param's type 'tensor<2xf32>'}}
+pe.param @p : tensor<2xf32> = dense<1.0> : tensor<3xf32>
+
+// -----
+// expected-error @+1 {{element type 'f64' is not one the emulator reads (f32, f16, bf16, i32, i64, i1)}}
+pe.param @p : tensor<2xf64> file "w.bin" offset 0
+
+// -----
+// expected-error @+1 {{element type 'i8' is not one the emulator reads}}
+pe.input @x : tensor<2xi8>
+
+// -----
+// expected-error @+1 {{shape must be static with positive dimensions, got 'tensor<0x2xf32>'}}
+pe.input @x : tensor<0x2xf32>
+
+// -----
+// expected-error @+1 {{outputs are f32, got 'f16'}}
+pe.output @y : tensor<2xf16>
+
+// -----
+// expected-error @+1 {{output name 'y-1' is not an identifier of the program's text form}}
+pe.output @"y-1" : tensor<2xf32>
+
+// -----
+pe.kernel @k {
+  // expected-error @+1 {{buffer name 'r3' looks like a register name}}
+  pe.buffer @r3 [4]
+}
+
+// -----
+pe.kernel @k {
+  // expected-error @+1 {{size must be 1 to 2^32 words, got 0}}
+  pe.buffer @b [0]
+}
+
+// -----
+pe.kernel @k {
+  // expected-error @+1 {{expression 'ry *': expected an expression, found '}'}}
+  pe.const @c = "ry *"
+}
+
+// -----
+pe.kernel @k {
+  pe.const @a = "1"
+  // expected-error @+1 {{expression 'a + later': unknown name 'later' in expression}}
+  pe.const @b = "a + later"
+  pe.const @later = "2"
+}
+
+// -----
+pe.kernel @k {
+  // expected-error @+1 {{must have 1 to 2^24 entries}}
+  pe.table @t = []
+}
+
+// -----
+// expected-error @+1 {{holds only pe.const, pe.table, pe.buffer and pe.task ops, found 'pe.channel'}}
+pe.kernel @k {
+  pe.channel @c
+}
+
+// -----
+pe.kernel @k {
+  // expected-error @+1 {{an 'on' task needs a color}}
+  pe.task @t on {
+  }
+}
+
+// -----
+pe.kernel @k {
+  // expected-error @+1 {{only 'on' tasks have a color}}
+  pe.task @t entry color 3 {
+  }
+}
+
+// -----
+pe.kernel @k {
+  // expected-error @+1 {{color 300 is out of range (0-255)}}
+  pe.task @t on color 300 {
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.buffer @b [4]
+  // expected-error @+1 {{color @b is neither a pe.const of the kernel nor a pe.channel}}
+  pe.task @t on color @b {
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{takes 3 operands (DSS), got 2}}
+    pe.add [#pe.amem<0, 4, 1>, #pe.amem<0, 4, 1>]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{takes 0 operands (none), got 1}}
+    pe.ret [1]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 1 must be a memory destination (#pe.mem or #pe.amem), got #pe.out<1, 4>}}
+    pe.fmac [#pe.out<1, 4>, #pe.amem<0, 4, 1>, #pe.amem<0, 4, 1>]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 2 must be a vector source (#pe.mem, #pe.amem or #pe.in), got #pe.out<1, 4>}}
+    pe.copy [#pe.amem<0, 4, 1>, #pe.out<1, 4>]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 1 must be a vector destination (#pe.mem, #pe.amem or #pe.out), got #pe.in<1, 4>}}
+    pe.copy [#pe.in<1, 4>, #pe.amem<0, 4, 1>]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 2 must be an f32 float, got 2.000000e+00 : f64}}
+    pe.fill [#pe.amem<0, 4, 1>, 2.0 : f64]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 1 must be a register (#pe.reg<N>), got 1}}
+    pe.mov [1, 2]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 2 must be a value (integer, #pe.reg, @const or #pe.addr), got "x"}}
+    pe.mov [#pe.reg<1>, "x"]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 1: 2.000000e+00 : f32 is not a value}}
+    pe.copy [#pe.amem<2.0 : f32, 4, 1>, #pe.amem<0, 4, 1>]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 2: length 0 must be positive}}
+    pe.copy [#pe.amem<0, 4, 1>, #pe.in<1, 0>]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 1: color 256 is out of range (0-255)}}
+    pe.copy [#pe.out<256, 4>, #pe.amem<0, 4, 1>]
+  }
+}
+
+// -----
+// expected-error @+1 {{register r16 does not exist (r0-r15)}}
+pe.kernel @k { pe.task @t entry { pe.mov [#pe.reg<16>, 0] } }
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 1: buffer @nope is not a pe.buffer of this kernel}}
+    pe.copy [#pe.mem<@nope, 0, 4, 1>, #pe.amem<0, 4, 1>]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.const @c = "1"
+  pe.task @t entry {
+    // expected-error @+1 {{operand 2: buffer @c is not a pe.buffer of this kernel}}
+    pe.mov [#pe.reg<0>, #pe.addr<@c>]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.buffer @b [4]
+  pe.task @t entry {
+    // expected-error @+1 {{operand 2: @b is not a pe.const of the kernel}}
+    pe.mov [#pe.reg<0>, @b]
+  }
+}
+
+// -----
+pe.channel @ch
+pe.kernel @k {
+  pe.task @t entry {
+    // A channel is a color, not a value.
+    // expected-error @+1 {{operand 2: @ch is not a pe.const of the kernel}}
+    pe.mov [#pe.reg<0>, @ch]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 1: @nocolor is neither a pe.const of the kernel nor a pe.channel}}
+    pe.copy [#pe.out<@nocolor, 4>, #pe.amem<0, 4, 1>]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    pe.label @here
+  }
+  pe.task @u entry {
+    // expected-error @+1 {{operand 1: label @here is not a pe.label of this task}}
+    pe.br [@here]
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 1: task @missing is not a pe.task of this kernel}}
+    pe.activate [@missing]
+  }
+}
+
+// -----
+pe.kernel @k {
+  // expected-error @+1 {{holds only instructions and pe.label ops, found 'pe.place'}}
+  pe.task @t entry {
+    pe.place @k [0, 0, 1, 1]
+  }
+}
+
+// -----
+// expected-error @+1 {{kernel @nowhere does not exist}}
+pe.place @nowhere [0, 0, 1, 1]
+
+// -----
+pe.kernel @k {
+}
+// expected-error @+1 {{rect must be [x, y, width, height], got 3 entries}}
+pe.place @k [0, 0, 1]
+
+// -----
+pe.kernel @k {
+}
+// expected-error @+1 {{rect size 0x1 is empty}}
+pe.place @k [0, 0, 0, 1]
+
+// -----
+// expected-error @+1 {{input must be one of N, E, S, W, R, got 'X'}}
+pe.route [0, 0, 1, 1] color 1 from "X" to "E"
+
+// -----
+// expected-error @+1 {{needs at least one output direction}}
+pe.route [0, 0, 1, 1] color 1 from "W" to ""
+
+// -----
+// expected-error @+1 {{output 'Q' is not one of N, E, S, W, R}}
+pe.route [0, 0, 1, 1] color 1 from "W" to "EQ"
+
+// -----
+// expected-error @+1 {{output 'E' listed twice}}
+pe.route [0, 0, 1, 1] color 1 from "W" to "ERE"
+
+// -----
+// expected-error @+1 {{color -1 is out of range (0-255)}}
+pe.route [0, 0, 1, 1] color -1 from "W" to "E"
+
+// -----
+pe.kernel @k {
+}
+// expected-error @+1 {{color @k is not a pe.channel}}
+pe.route [0, 0, 1, 1] color @k from "W" to "E"
+
+// -----
+pe.channel @c
+// expected-error @+1 {{a multicast flow needs 'port'}}
+pe.flow @c multicast [0, 0, 2, 2]
+
+// -----
+pe.channel @c
+// expected-error @+1 {{a egress flow takes no 'dir'}}
+pe.flow @c egress [0, 0, 1, 1] dir "W" port "W0"
+
+// -----
+pe.channel @c
+// expected-error @+1 {{a chain flow needs 'phase'}}
+pe.flow @c chain [0, 0, 4, 1] dir "E"
+
+// -----
+pe.channel @c
+// expected-error @+1 {{phase must be 0 or 1, got 2}}
+pe.flow @c chain [0, 0, 4, 1] dir "E" phase 2
+
+// -----
+pe.channel @c
+// expected-error @+1 {{a broadcast flow needs 'dir'}}
+pe.flow @c broadcast [0, 0, 4, 1]
+
+// -----
+pe.channel @c
+// expected-error @+1 {{dir must be one of N, E, S, W, got 'R'}}
+pe.flow @c broadcast [0, 0, 4, 1] dir "R"
+
+// -----
+pe.channel @c
+// expected-error @+1 {{port 'N0' is not a port name like W0 or E3}}
+pe.flow @c multicast [0, 0, 4, 1] port "N0"
+
+// -----
+pe.channel @c
+// expected-error @+1 {{an egress flow starts at a single PE, got a 2x1 rect}}
+pe.flow @c egress [0, 0, 2, 1] port "W0"
+
+// -----
+// expected-error @+1 {{channel @c is not a pe.channel}}
+pe.flow @c broadcast [0, 0, 4, 1] dir "E"
+
+// -----
+pe.output @y : tensor<4xf32>
+// expected-error @+1 {{tensor @y is not a pe.param or pe.input}}
+pe.stream_in @y port "W0" color 1
+
+// -----
+pe.input @x : tensor<4xf32>
+// expected-error @+1 {{tensor @x is not a pe.output}}
+pe.stream_out @x port "W0" color 1
+
+// -----
+pe.input @x : tensor<4xf32>
+// expected-error @+1 {{port 'W' is not a port name like W0 or E3}}
+pe.stream_in @x port "W" color 1
+
+// -----
+pe.input @x : tensor<4xf32>
+// expected-error @+1 {{a slice needs 'shape' and 'strides'}}
+pe.stream_in @x port "W0" color 1 offset 2
+
+// -----
+pe.input @x : tensor<4x4xf32>
+// expected-error @+1 {{slice reaches element 16 of @x, which has 16 elements}}
+pe.stream_in @x port "W0" color 1 offset 1 shape [4, 4] strides [4, 1]
+
+// -----
+pe.output @y : tensor<4xf32>
+// expected-error @+1 {{color @y is not a pe.channel}}
+pe.stream_out @y port "E0" color @y
