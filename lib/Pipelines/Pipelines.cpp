@@ -26,6 +26,8 @@ void wse::buildWSEPipeline(OpPassManager &pm,
   pm.addPass(wafer::createWaferVerify());
   if (!options.costJson.empty())
     pm.addPass(wafer::createWaferCostReport({"", options.costJson}));
+  if (options.lower)
+    pm.addPass(createConvertWaferToPE());
 }
 
 void wse::registerAllPassesAndPipelines() {

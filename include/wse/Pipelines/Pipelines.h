@@ -24,6 +24,12 @@ struct WSEPipelineOptions : mlir::PassPipelineOptions<WSEPipelineOptions> {
       *this, "cost-json",
       llvm::cl::desc("also write the cost report as JSON to this file"),
       llvm::cl::init("")};
+  Option<bool> lower{
+      *this, "lower",
+      llvm::cl::desc("continue to a per-PE program: convert-wafer-to-pe, "
+                     "pe-route, pe-assign-colors, pe-allocate-sram, "
+                     "pe-verify-routes, pe-verify"),
+      llvm::cl::init(false)};
 };
 
 /// onnx (imported) -> onnx-prepare -> wafer, placed, laid out, scheduled and

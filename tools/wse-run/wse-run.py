@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""wse-run: compile an ONNX language model for a wafer and run it on wse-emu.
+
+Runs the documented command sequence (docs/pe/running.md) in a work
+directory and prints each command:
+
+  1. wse-translate --import-onnx MODEL          -> imported.mlir
+  2. wse-opt --wse-pipeline='... lower=true'      -> program.mlir (+ cost.json)
+  3. wse-translate --emit-program               -> model.wse (+ constants)
+  4. wse-emu model.wse --input ... --output ...  -> outputs, stats.json
+
+then the predicted next tokens (argmax of the last position's logits),
+emulated cycles and utilization. With --expect REF.npy the first output is
+compared with a reference; the run fails if the largest difference exceeds
+--tolerance times the largest reference magnitude.
+"""
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+BIN = os.path.dirname(os.path.abspath(__file__))
+
+
+def run(cmd, quiet):
+    if not quiet:
+        print("$ " + " ".join(shlex.quote(c) for c in cmd), flush=True)
+    start = time.time()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        sys.stderr.write("wse-run: step failed (exit %d): %s\n" %
+                         (proc.returncode, cmd[0]))
+        sys.exit(1)
+    return proc, time.time() - start
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("model", help="ONNX model file")
+    p.add_argument("--target", default="32x32",
+                   help="machine preset or JSON file (default 32x32)")
+    p.add_argument("--mode", default="stream", choices=["stream", "pipelined"])
+    p.add_argument("--input", action="append", default=[],
+                   metavar="NAME=FILE.npy", help="host input (repeatable)")
+    p.add_argument("--input-shape", action="append", default=[],
+                   metavar="NAME=DxD", help="shape of a dynamic input")
+    p.add_argument("--work", help="work directory (default: ./wse-run-MODEL)")
+    p.add_argument("--expect", help="reference .npy for the first output")
+    p.add_argument("--tolerance", type=float, default=1e-4,
+                   help="allowed max |diff| / max |reference| (default 1e-4)")
+    p.add_argument("--bin", default=BIN, help="directory of the wse tools")
+    p.add_argument("--quiet", action="store_true",
+                   help="print only the results")
+    p.add_argument("--emu-arg", action="append", default=[],
+                   help="extra argument for wse-emu (repeatable)")
+    a = p.parse_args()
+
+    model = os.path.abspath(a.model)
+    if not os.path.exists(model):
+        sys.exit("wse-run: no such model file: " + a.model)
+    name = os.path.splitext(os.path.basename(model))[0]
+    work = os.path.abspath(a.work or "wse-run-" + name)
+    os.makedirs(work, exist_ok=True)
+    tool = lambda t: os.path.join(a.bin, t)
+    imported = os.path.join(work, "imported.mlir")
+    program_ir = os.path.join(work, "program.mlir")
+    cost = os.path.join(work, "cost.json")
+    program = os.path.join(work, "model.wse")
+    stats = os.path.join(work, "stats.json")
+
+    cmd = [tool("wse-translate"), "--import-onnx", model, "-o", imported]
+    for s in a.input_shape:
+        cmd += ["--input-shape", s]
+    times = {}
+    _, times["import"] = run(cmd, a.quiet)
+    _, times["compile"] = run(
+        [tool("wse-opt"), imported, "-o", program_ir,
+         "--wse-pipeline=target=%s mode=%s lower=true cost-json=%s" %
+         (a.target, a.mode, cost)], a.quiet)
+    _, times["emit"] = run([tool("wse-translate"), "--emit-program",
+                            program_ir, "-o", program], a.quiet)
+
+    # Inputs and outputs by the names the program declares.
+    text, _ = run([tool("wse-emu"), "--disassemble", program], True)
+    inputs, outputs = [], []
+    for line in text.stdout.splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[0] in ("input", "output"):
+            (inputs if words[0] == "input" else outputs).append(words[1])
+    given = dict(s.split("=", 1) for s in a.input)
+    for n in inputs:
+        if n not in given:
+            sys.exit("wse-run: the model needs input '%s': pass --input "
+                     "%s=FILE.npy" % (n, n))
+    cmd = [tool("wse-emu"), program, "--weights", os.path.dirname(model),
+           "--stats-json", stats, "--quiet"]
+    for n in inputs:
+        cmd += ["--input", "%s=%s" % (n, os.path.abspath(given[n]))]
+    out_files = {}
+    for n in outputs:
+        out_files[n] = os.path.join(work, n + ".npy")
+        cmd += ["--output", "%s=%s" % (n, out_files[n])]
+    cmd += a.emu_arg
+    _, times["emulate"] = run(cmd, a.quiet)
+
+    st = json.load(open(stats))
+    tot = st["totals"]
+    pe_cycles = st["cycles"] * max(tot["pes_with_kernels"], 1)
+    first = np.load(out_files[outputs[0]]) if outputs else None
+    print("model:       %s (%s, %s mode)" % (os.path.basename(model), a.target,
+                                             a.mode))
+    if first is not None and first.ndim >= 2:
+        tokens = first.reshape(-1, first.shape[-1]).argmax(-1)
+        print("next tokens: %s" % " ".join(str(t) for t in tokens))
+        print("predicted next token after the prompt: %d" % tokens[-1])
+    print("cycles:      %d (%.3f ms at the machine's clock)" %
+          (st["cycles"], st["seconds"] * 1e3))
+    print("utilization: busy %.1f%%, stalled %.1f%%, idle %.1f%% of %d PEs; "
+          "%.4f%% of peak FLOPs" %
+          (100.0 * tot["busy"] / pe_cycles, 100.0 * tot["stalled"] / pe_cycles,
+           100.0 * tot["idle"] / pe_cycles, tot["pes_with_kernels"],
+           100.0 * st["flops"]["fraction_of_peak"]))
+    print("host time:   " + ", ".join("%s %.2f s" % kv for kv in times.items()))
+    if a.expect:
+        ref = np.load(a.expect).astype(np.float64)
+        got = first.astype(np.float64)
+        if ref.shape != got.shape:
+            sys.exit("wse-run: output shape %s, reference %s" %
+                     (got.shape, ref.shape))
+        err = float(np.max(np.abs(got - ref)))
+        scale = float(np.max(np.abs(ref))) or 1.0
+        ok = err <= a.tolerance * scale
+        print("reference:   max |diff| %.3g = %.3g of max |logit| (%s, "
+              "tolerance %g)" % (err, err / scale, "ok" if ok else "FAIL",
+                                 a.tolerance))
+        if not ok:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
