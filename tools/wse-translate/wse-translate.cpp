@@ -1,12 +1,24 @@
 //===- wse-translate.cpp - Translations into and out of the compiler ------===//
 //
-//   --import-onnx FILE   ONNX model (.onnx or .onnxtext) -> onnx dialect
+//   --import-onnx FILE        ONNX model (.onnx or .onnxtext) -> onnx dialect
+//   --emit-program -o FILE    pe dialect -> binary emulator program
+//   --emit-program-text       pe dialect -> text emulator program
+//
+// Program emission writes the data of params with a `value` to
+// `<output>.consts.bin` next to the program (named by its basename, which the
+// emulator resolves relative to the program's directory).
 //
 //===----------------------------------------------------------------------===//
 
 #include "wse/Import/ONNXImporter.h"
 
+#include "wse/Emu/BinaryFormat.h"
+#include "wse/Emu/TextFormat.h"
+#include "wse/Target/PEToProgram.h"
+
 #include "dialects/onnx/IR/ONNXDialect.h"
+#include "dialects/pe/IR/PEDialect.h"
+#include "dialects/wafer/IR/WaferDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -14,6 +26,8 @@
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
@@ -53,7 +67,67 @@ static OwningOpRef<Operation *> importONNX(llvm::SourceMgr &sourceMgr,
   return OwningOpRef<Operation *>(module.release());
 }
 
+/// The `-o` option of mlirTranslateMain (registered by it before parsing).
+static std::string outputFilename() {
+  auto &options = llvm::cl::getRegisteredOptions();
+  auto it = options.find("o");
+  if (it == options.end())
+    return "-";
+  return static_cast<llvm::cl::opt<std::string> *>(it->second)->getValue();
+}
+
+static LogicalResult emitProgram(ModuleOp module, raw_ostream &os,
+                                 bool binary) {
+  std::string output = outputFilename();
+  if (binary && output == "-")
+    return emitError(module.getLoc())
+           << "--emit-program writes a binary file: pass -o FILE";
+  std::string constantsName =
+      output == "-" ? std::string("consts.bin")
+                    : (llvm::sys::path::filename(output) + ".consts.bin").str();
+  std::string constants;
+  llvm::Expected<wse::emu::Program> prog =
+      wse::pe::toProgram(module, constantsName, constants);
+  if (!prog)
+    return emitError(module.getLoc()) << llvm::toString(prog.takeError());
+  if (!constants.empty()) {
+    if (output == "-")
+      return emitError(module.getLoc())
+             << "the module has params with values, which are written to "
+                "<output>.consts.bin: pass -o FILE";
+    std::string path = output + ".consts.bin";
+    std::error_code ec;
+    llvm::raw_fd_ostream cs(path, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      return emitError(module.getLoc())
+             << "cannot write '" << path << "': " << ec.message();
+    cs << constants;
+  }
+  if (binary)
+    os << wse::emu::writeProgramBinary(*prog);
+  else
+    wse::emu::printProgramText(*prog, os);
+  return success();
+}
+
+static void registerProgramDialects(DialectRegistry &registry) {
+  registry.insert<wse::pe::PEDialect, wse::wafer::WaferDialect>();
+}
+
 int main(int argc, char **argv) {
+  TranslateFromMLIRRegistration emitBinary(
+      "emit-program",
+      "Emit a pe module as a binary emulator program (needs -o FILE)",
+      [](ModuleOp module, raw_ostream &os) {
+        return emitProgram(module, os, /*binary=*/true);
+      },
+      registerProgramDialects);
+  TranslateFromMLIRRegistration emitText(
+      "emit-program-text", "Emit a pe module as a text emulator program",
+      [](ModuleOp module, raw_ostream &os) {
+        return emitProgram(module, os, /*binary=*/false);
+      },
+      registerProgramDialects);
   TranslateToMLIRRegistration importRegistration(
       "import-onnx", "Import an ONNX model into the onnx dialect", importONNX,
       [](DialectRegistry &registry) {
