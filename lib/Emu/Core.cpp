@@ -190,7 +190,10 @@ bool SimulatorImpl::resolve(CoreState &c, const Instr &in, uint64_t &n,
                                "destination has {2}",
                                j + 1, c.desc[j].len, n));
   }
-  streaming = anyIn || (dst.kind == OperandKind::FabOut && !reduction);
+  // A zero-length instruction moves no wavelets, so it takes the memory-only
+  // path: it costs the issue cycles, and a reduction of nothing still writes
+  // (or sends) its identity, 0 for rsum and -inf for rmax.
+  streaming = n > 0 && (anyIn || (dst.kind == OperandKind::FabOut && !reduction));
   return true;
 }
 
@@ -530,10 +533,6 @@ void SimulatorImpl::stepCore(CoreState &c) {
         t += issue;
         c.busy += issue;
         progress = true;
-        if (n == 0) {
-          c.inVec = false;
-          ++c.pc;
-        }
         continue;
       }
       if (t > now)
