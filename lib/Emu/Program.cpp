@@ -125,6 +125,7 @@ unsigned flopsPerElement(Opcode op) {
   case Opcode::Fill:
   case Opcode::IFill:
   case Opcode::Copy:
+  case Opcode::Select: // moves one of its inputs, like copy
     return 0;
   case Opcode::Fma:
   case Opcode::Fmac:
