@@ -155,6 +155,12 @@ bool SimulatorImpl::resolve(CoreState &c, const Instr &in, uint64_t &n,
       return fail(c, formatv("operand {0} uses color {1}, but machine '{2}' "
                              "has colors 0-{3}",
                              i + 1, color, mach.name, mach.colors - 1));
+    // A zero-length fabric descriptor moves nothing, so it needs no route:
+    // SPMD code may name a color that this PE does not route.
+    if (d.len == 0) {
+      d.queue = kNone;
+      continue;
+    }
     if (o.kind == OperandKind::FabIn) {
       d.queue = findRx(pes[c.slot], color);
       if (d.queue == kNone)
