@@ -210,11 +210,30 @@ struct OpcodeInfo {
 };
 const OpcodeInfo &opcodeInfo(Opcode op);
 bool lookupOpcode(llvm::StringRef name, Opcode &out);
-bool isVectorOp(Opcode op);
-bool isReduction(Opcode op);
+// Inline: the simulator asks these for every instruction it executes.
+inline bool isVectorOp(Opcode op) {
+  return unsigned(op) <= unsigned(Opcode::RMax) || op == Opcode::Select ||
+         op == Opcode::Log;
+}
+inline bool isReduction(Opcode op) {
+  return op == Opcode::RSum || op == Opcode::RMax;
+}
 /// FLOPs per element (fma/fmac 2, arithmetic and log/exp/... 1,
 /// copy/fill/select 0).
-unsigned flopsPerElement(Opcode op);
+inline unsigned flopsPerElement(Opcode op) {
+  switch (op) {
+  case Opcode::Fill:
+  case Opcode::IFill:
+  case Opcode::Copy:
+  case Opcode::Select: // moves one of its inputs, like copy
+    return 0;
+  case Opcode::Fma:
+  case Opcode::Fmac:
+    return 2;
+  default:
+    return isVectorOp(op) ? 1 : 0;
+  }
+}
 
 struct Instr {
   Opcode op = Opcode::Ret;
