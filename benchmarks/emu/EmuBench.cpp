@@ -132,8 +132,7 @@ static std::string makeChain(const machine::MachineDescription &m, unsigned b,
   os << formatv("route rect(0, 0, 1, {0}) color 1 : R -> E\n", h);
   for (unsigned x = 1; x < w; ++x) {
     unsigned cin = 1 + (x - 1) % 2, cout = 3 - cin;
-    os << formatv("route rect({0}, 0, 1, {1}) color {2} : W -> R\n", x, h,
-                  cin);
+    os << formatv("route rect({0}, 0, 1, {1}) color {2} : W -> R\n", x, h, cin);
     if (x + 1 < w)
       os << formatv("route rect({0}, 0, 1, {1}) color {2} : R -> E\n", x, h,
                     cout);

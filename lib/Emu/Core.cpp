@@ -199,7 +199,8 @@ bool SimulatorImpl::resolve(CoreState &c, const Instr &in, uint64_t &n,
   // A zero-length instruction moves no wavelets, so it takes the memory-only
   // path: it costs the issue cycles, and a reduction of nothing still writes
   // (or sends) its identity, 0 for rsum and -inf for rmax.
-  streaming = n > 0 && (anyIn || (dst.kind == OperandKind::FabOut && !reduction));
+  streaming =
+      n > 0 && (anyIn || (dst.kind == OperandKind::FabOut && !reduction));
   return true;
 }
 
