@@ -30,6 +30,12 @@ static cl::opt<unsigned> stepsOpt("steps", cl::desc("B blocks per row"),
 static cl::list<std::string> machines("machine",
                                       cl::desc("Presets to run (default "
                                                "32x32 and 64x64)"));
+static cl::opt<std::string>
+    workloadOpt("workload",
+                cl::desc("gemm (default): row multicast, compute-bound; "
+                         "chain: forwarding chain, most PEs wait on the "
+                         "fabric"),
+                cl::init("gemm"));
 static cl::opt<bool> printProgram("print-program",
                                   cl::desc("Print the generated program"));
 
@@ -76,6 +82,64 @@ static std::string makeProgram(const machine::MachineDescription &m, unsigned b,
   return s;
 }
 
+/// Like gemm, but column 0 sends every PE of its row its own B blocks, and
+/// the PEs pass them on core to core: per step, PE j takes its b x b block
+/// and forwards the blocks of the PEs east of it (`copy out, in`, length 0
+/// on the last PE), then computes. Colors alternate between columns. Most
+/// PEs spend most cycles blocked on their receive queue, as in a pipelined
+/// SPMD kernel.
+static std::string makeChain(const machine::MachineDescription &m, unsigned b,
+                             unsigned steps) {
+  std::string s;
+  raw_string_ostream os(s);
+  unsigned w = m.width, h = m.height;
+  os << "version 1\n";
+  os << "kernel src {\n  task main entry {\n    fill out(1, "
+     << uint64_t(b) * b * steps * (w - 1) << "), 0.5\n  }\n}\n";
+  os << formatv(R"(kernel chain {{
+  const cin = 1 + rx % 2
+  const cout = 2 - rx % 2
+  const rest = (pw - 1 - rx) * {1} * {1}
+  buffer a[{0}] at 0 init 0.25
+  buffer c[{0}] at {0} init 0.0
+  buffer bk[{0}] at {2}
+  task main entry {{
+    mov r0, 0
+  step:
+    copy mem(bk, {0}), in(cin, {0})
+    copy out(cout, rest), in(cin, rest)
+    mov r1, 0
+  krow:
+    mov r2, 0
+    mov r3, 0
+  irow:
+    iadd r4, r3, r1
+    imul r5, r1, {1}
+    fmac mem(c + r3, {1}), mem(bk + r5, {1}), mem(a + r4, {1}, 0)
+    iadd r3, r3, {1}
+    iadd r2, r2, 1
+    blt r2, {1}, irow
+    iadd r1, r1, 1
+    blt r1, {1}, krow
+    iadd r0, r0, 1
+    blt r0, {3}, step
+  }
+}
+)",
+                b * b, b, 2 * b * b, steps);
+  os << formatv("place src rect(0, 0, 1, {0})\n", h);
+  os << formatv("place chain rect(1, 0, {0}, {1})\n", w - 1, h);
+  os << formatv("route rect(0, 0, 1, {0}) color 1 : R -> E\n", h);
+  for (unsigned x = 1; x < w; ++x) {
+    unsigned cin = 1 + (x - 1) % 2, cout = 3 - cin;
+    os << formatv("route rect({0}, 0, 1, {1}) color {2} : W -> R\n", x, h, cin);
+    if (x + 1 < w)
+      os << formatv("route rect({0}, 0, 1, {1}) color {2} : R -> E\n", x, h,
+                    cout);
+  }
+  return s;
+}
+
 int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "wse-emu speed benchmark\n");
   std::vector<std::string> names(machines.begin(), machines.end());
@@ -90,7 +154,13 @@ int main(int argc, char **argv) {
       errs() << "unknown preset " << name << "\n";
       return 1;
     }
-    std::string text = makeProgram(*m, blockOpt, stepsOpt);
+    if (workloadOpt != "gemm" && workloadOpt != "chain") {
+      errs() << "unknown workload " << workloadOpt << "\n";
+      return 1;
+    }
+    std::string text = workloadOpt == "chain"
+                           ? makeChain(*m, blockOpt, stepsOpt)
+                           : makeProgram(*m, blockOpt, stepsOpt);
     if (printProgram)
       outs() << text;
     Expected<emu::Program> prog = emu::parseProgramText(text, "bench");

@@ -223,7 +223,8 @@ bool Parser::parseTensor(std::vector<TensorDecl> &list, bool isParam) {
   if (parseIdent(dt, "a dtype"))
     return true;
   if (!parseDType(dt, t.dtype))
-    return failAt(at, "unknown dtype '" + dt + "' (f32, f16, bf16, i32, i64)");
+    return failAt(at, "unknown dtype '" + dt +
+                          "' (f32, f16, bf16, i32, i64, bool)");
   if (expectPunct("["))
     return true;
   while (!isPunct("]")) {

@@ -155,6 +155,12 @@ bool SimulatorImpl::resolve(CoreState &c, const Instr &in, uint64_t &n,
       return fail(c, formatv("operand {0} uses color {1}, but machine '{2}' "
                              "has colors 0-{3}",
                              i + 1, color, mach.name, mach.colors - 1));
+    // A zero-length fabric descriptor moves nothing, so it needs no route:
+    // SPMD code may name a color that this PE does not route.
+    if (d.len == 0) {
+      d.queue = kNone;
+      continue;
+    }
     if (o.kind == OperandKind::FabIn) {
       d.queue = findRx(pes[c.slot], color);
       if (d.queue == kNone)
@@ -190,7 +196,11 @@ bool SimulatorImpl::resolve(CoreState &c, const Instr &in, uint64_t &n,
                                "destination has {2}",
                                j + 1, c.desc[j].len, n));
   }
-  streaming = anyIn || (dst.kind == OperandKind::FabOut && !reduction);
+  // A zero-length instruction moves no wavelets, so it takes the memory-only
+  // path: it costs the issue cycles, and a reduction of nothing still writes
+  // (or sends) its identity, 0 for rsum and -inf for rmax.
+  streaming =
+      n > 0 && (anyIn || (dst.kind == OperandKind::FabOut && !reduction));
   return true;
 }
 
@@ -530,10 +540,6 @@ void SimulatorImpl::stepCore(CoreState &c) {
         t += issue;
         c.busy += issue;
         progress = true;
-        if (n == 0) {
-          c.inVec = false;
-          ++c.pc;
-        }
         continue;
       }
       if (t > now)

@@ -113,25 +113,4 @@ bool lookupOpcode(StringRef name, Opcode &out) {
   return false;
 }
 
-bool isVectorOp(Opcode op) {
-  return unsigned(op) <= unsigned(Opcode::RMax) || op == Opcode::Select ||
-         op == Opcode::Log;
-}
-
-bool isReduction(Opcode op) { return op == Opcode::RSum || op == Opcode::RMax; }
-
-unsigned flopsPerElement(Opcode op) {
-  switch (op) {
-  case Opcode::Fill:
-  case Opcode::IFill:
-  case Opcode::Copy:
-    return 0;
-  case Opcode::Fma:
-  case Opcode::Fmac:
-    return 2;
-  default:
-    return isVectorOp(op) ? 1 : 0;
-  }
-}
-
 } // namespace wse::emu

@@ -351,6 +351,11 @@ Error SimulatorImpl::setInput(StringRef name, HostTensor t) {
       return err("input '" + name + "' has shape [" + got +
                  "] but the program declares [" + want + "]");
     }
+    // A bool input holds 0/1 whatever the .npy's dtype: nonzero (and NaN)
+    // is true, like a bool parameter's nonzero byte.
+    if (d.dtype == DType::Bool)
+      for (float &v : t.data)
+        v = v != 0.0f ? 1.0f : 0.0f;
     inputs[i] = std::move(t);
     inputSet[i] = true;
     return Error::success();

@@ -18,8 +18,8 @@ struct HostTensor {
 };
 
 /// Reads a little-endian, C-order .npy (format 1.0-3.0) of dtype float32,
-/// float64, float16, int32 or int64; values are converted to fp32 (integers
-/// exactly up to 2^24 in magnitude).
+/// float64, float16, int32, int64, int8, uint8 or bool; values are converted
+/// to fp32 (integers exactly up to 2^24 in magnitude, bool to 0/1).
 llvm::Expected<HostTensor> readNpy(llvm::StringRef path);
 llvm::Expected<HostTensor> parseNpy(llvm::StringRef bytes,
                                     llvm::StringRef name);

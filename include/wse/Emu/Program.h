@@ -28,7 +28,16 @@ constexpr unsigned kMaxRank = 8;
 constexpr unsigned kMaxOperands = 4;
 constexpr unsigned kMaxTasks = 64;
 
-enum class DType : uint8_t { F32 = 0, F16 = 1, BF16 = 2, I32 = 3, I64 = 4, Bool = 5 };
+/// Element types of parameters and inputs (outputs are f32). Bool is one
+/// byte, 0 -> 0.0 and anything else -> 1.0. New types are appended.
+enum class DType : uint8_t {
+  F32 = 0,
+  F16 = 1,
+  BF16 = 2,
+  I32 = 3,
+  I64 = 4,
+  Bool = 5
+};
 llvm::StringRef dtypeName(DType t);
 unsigned dtypeSize(DType t);
 bool parseDType(llvm::StringRef name, DType &out);
@@ -181,6 +190,7 @@ struct Operand {
   X(Bge, "bge", "VVL")                                                         \
   X(Activate, "activate", "T")                                                 \
   X(Ret, "ret", "")                                                            \
+  /* Appended later: binary opcode numbers never change. */                    \
   X(Select, "select", "DSSS")                                                  \
   X(Log, "log", "DS")
 
@@ -200,10 +210,30 @@ struct OpcodeInfo {
 };
 const OpcodeInfo &opcodeInfo(Opcode op);
 bool lookupOpcode(llvm::StringRef name, Opcode &out);
-bool isVectorOp(Opcode op);
-bool isReduction(Opcode op);
-/// FLOPs per element (fma/fmac 2, arithmetic 1, copy/fill 0).
-unsigned flopsPerElement(Opcode op);
+// Inline: the simulator asks these for every instruction it executes.
+inline bool isVectorOp(Opcode op) {
+  return unsigned(op) <= unsigned(Opcode::RMax) || op == Opcode::Select ||
+         op == Opcode::Log;
+}
+inline bool isReduction(Opcode op) {
+  return op == Opcode::RSum || op == Opcode::RMax;
+}
+/// FLOPs per element (fma/fmac 2, arithmetic and log/exp/... 1,
+/// copy/fill/select 0).
+inline unsigned flopsPerElement(Opcode op) {
+  switch (op) {
+  case Opcode::Fill:
+  case Opcode::IFill:
+  case Opcode::Copy:
+  case Opcode::Select: // moves one of its inputs, like copy
+    return 0;
+  case Opcode::Fma:
+  case Opcode::Fmac:
+    return 2;
+  default:
+    return isVectorOp(op) ? 1 : 0;
+  }
+}
 
 struct Instr {
   Opcode op = Opcode::Ret;

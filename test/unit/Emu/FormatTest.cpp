@@ -12,7 +12,9 @@ using namespace wse::emu;
 static const char *kProgram = R"(version 1
 machine "4x4"
 param w : f32[2, 8] file "w.bin" offset 16
+param mask : bool[8] file "m.bin" offset 3
 input x : f32[8]
+input c : bool[2, 4]
 output y : f32[8]
 
 kernel k {
@@ -28,6 +30,8 @@ kernel k {
     iadd r0, r0, 1
     blt r0, b, top
     rsum out(2, 1), mem(v + r0, 4, 2)
+    select mem(v, 8), in(1, 8), mem(v, 8), mem(s, 8, 0)
+    log out(2, 4), mem(v + 4, 4)
     activate later
   }
   task later {
@@ -98,6 +102,64 @@ TEST(BinaryFormat, CorruptedBytesNeverCrash) {
       else
         EXPECT_FALSE(printProgramText(*p).empty());
     }
+}
+
+// Opcodes and dtypes added later are appended: existing binaries keep their
+// numbering, and numbers past the last one are rejected.
+TEST(BinaryFormat, AppendedOpcodesAndDTypes) {
+  EXPECT_EQ(unsigned(Opcode::Ret), 32u);
+  EXPECT_EQ(unsigned(Opcode::Select), 33u);
+  EXPECT_EQ(unsigned(Opcode::Log), 34u);
+  EXPECT_EQ(kNumOpcodes, 35u);
+  EXPECT_EQ(unsigned(DType::I64), 4u);
+  EXPECT_EQ(unsigned(DType::Bool), 5u);
+
+  // Two programs that differ in one byte: the opcode (log vs neg, both DS)
+  // or the dtype (bool vs f32).
+  auto program = [](const char *op, const char *dtype) {
+    return writeProgramBinary(
+        parse(std::string("version 1\nparam p : ") + dtype +
+              "[4] file \"p.bin\" offset 0\nkernel k {\n  buffer b[4] at 0\n"
+              "  task t entry {\n    " +
+              op + " mem(b, 4), mem(b, 4)\n  }\n}\n"));
+  };
+  auto differingByte = [](const std::string &a, const std::string &b) {
+    EXPECT_EQ(a.size(), b.size());
+    size_t at = std::string::npos, n = 0;
+    for (size_t i = 0; i < a.size() && i < b.size(); ++i)
+      if (a[i] != b[i]) {
+        at = i;
+        ++n;
+      }
+    EXPECT_EQ(n, 1u);
+    return at;
+  };
+  auto readError = [](std::string bin, size_t at, unsigned v) {
+    bin[at] = char(v);
+    llvm::Expected<Program> p = readProgramBinary(bin, "b");
+    if (p)
+      return std::string();
+    return llvm::toString(p.takeError());
+  };
+
+  std::string logBin = program("log", "bool");
+  size_t opAt = differingByte(logBin, program("neg", "bool"));
+  ASSERT_NE(opAt, std::string::npos);
+  EXPECT_EQ(uint8_t(logBin[opAt]), 34);
+  // 33 decodes as select, which the verifier then refuses for its arity.
+  EXPECT_NE(readError(logBin, opAt, 33).find("'select' takes 4 operands"),
+            std::string::npos);
+  EXPECT_NE(readError(logBin, opAt, 35).find("invalid opcode 35"),
+            std::string::npos);
+  EXPECT_NE(readError(logBin, opAt, 255).find("invalid opcode 255"),
+            std::string::npos);
+
+  size_t dtAt = differingByte(logBin, program("log", "f32"));
+  ASSERT_NE(dtAt, std::string::npos);
+  EXPECT_EQ(uint8_t(logBin[dtAt]), 5);
+  EXPECT_EQ(readError(logBin, dtAt, 4), "");
+  EXPECT_NE(readError(logBin, dtAt, 6).find("invalid dtype 6"),
+            std::string::npos);
 }
 
 TEST(TextFormat, ErrorsHaveLocations) {
