@@ -104,9 +104,18 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
       bufs.push_back(L.needBlock(in, lo));
       ptrs.push_back({E.imm(0), lo.blockStrides()});
     } else {
-      bufs.push_back(L.needFull(in));
-      SmallVector<int64_t> st = broadcastStrides(t.getShape(), lo.shape);
-      ptrs.push_back({E.val(dot(lo.offset, st)), st});
+      // Broadcast: result dimension d reads operand dimension d - shift.
+      int64_t shift = lo.rank() - t.getRank();
+      SmallVector<int64_t> dimMap;
+      for (int64_t d = 0; d < t.getRank(); ++d)
+        dimMap.push_back(t.getShape()[d] == lo.shape[d + shift] ? d + shift : -1);
+      View view = L.readView(in, lo, dimMap);
+      SmallVector<int64_t> st(lo.rank(), 0);
+      for (int64_t d = 0; d < t.getRank(); ++d)
+        if (t.getShape()[d] != 1)
+          st[d + shift] = view.strides[d];
+      bufs.push_back(view.buffer);
+      ptrs.push_back({E.val(view.base + dot(lo.offset, st)), st});
     }
   }
   FlatSymbolRefAttr out = L.defineBlock(res);
@@ -177,20 +186,27 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
   int64_t K = xType.getShape().back(), N = lo.shape.back();
   bool transposed = op.getTransposeWeight();
 
-  FlatSymbolRefAttr xf = L.needFull(op.getInput());
-  FlatSymbolRefAttr bf = op.getBias() ? L.needFull(op.getBias()) : nullptr;
+  SmallVector<int64_t> xMap;
+  for (int64_t d = 0; d < r; ++d)
+    xMap.push_back(d < r - 1 ? d : -1);
+  View xv = L.readView(op.getInput(), lo, xMap);
+  FlatSymbolRefAttr xf = xv.buffer;
+  std::optional<View> bv;
+  if (op.getBias())
+    bv = L.needFull(op.getBias());
+  FlatSymbolRefAttr bf = bv ? bv->buffer : nullptr;
   bool streamed = bool(L.takeStream(op.getWeight()));
-  FlatSymbolRefAttr wf = streamed ? nullptr : L.needFull(op.getWeight());
+  FlatSymbolRefAttr wf = streamed ? nullptr : L.needFull(op.getWeight()).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
 
   SmallVector<int64_t> bs = lo.blockStrides();
-  SmallVector<int64_t> xs = denseStrides(xType.getShape());
+  SmallVector<int64_t> xs = xv.strides;
   SmallVector<PerPEExpr> leadExt = take<PerPEExpr>(lo.extent, r - 1);
   SmallVector<int64_t> bsLead = take<int64_t>(bs, r - 1),
                        xsLead = take<int64_t>(xs, r - 1);
   PerPEExpr n0 = lo.offset[r - 1], en = lo.extent[r - 1];
   Attribute n0v = E.val(n0), env = E.val(en);
-  Attribute xbase = E.val(dot(take<PerPEExpr>(lo.offset, r - 1), xsLead));
+  Attribute xbase = E.val(xv.base + dot(take<PerPEExpr>(lo.offset, r - 1), xsLead));
 
   // Start from the bias (or zero).
   FlatSymbolRefAttr skip = L.guard(lo.holds);
@@ -308,9 +324,9 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
   int64_t V = tableType.getShape()[0], D = tableType.getShape()[1];
   int64_t r = lo.rank();
 
-  FlatSymbolRefAttr ids = L.needFull(op.getIndices());
+  FlatSymbolRefAttr ids = L.needFull(op.getIndices()).buffer;
   bool streamed = bool(L.takeStream(op.getTable()));
-  FlatSymbolRefAttr tf = streamed ? nullptr : L.needFull(op.getTable());
+  FlatSymbolRefAttr tf = streamed ? nullptr : L.needFull(op.getTable()).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
 
   SmallVector<int64_t> leadBlock = take<int64_t>(lo.block, r - 1);
@@ -395,24 +411,42 @@ LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
     return L.emitError(op) << "operands must have rank >= 2";
   int64_t K = aType.getShape().back(), N = lo.shape.back();
 
-  FlatSymbolRefAttr af = L.needFull(op.getLhs());
-  FlatSymbolRefAttr bf = L.needFull(op.getRhs());
+  // Operand dimension -> result dimension (batch dims right-aligned).
+  auto mapOf = [&](RankedTensorType t, bool isLhs) {
+    SmallVector<int64_t> m;
+    int64_t shift = r - t.getRank();
+    for (int64_t d = 0; d < t.getRank(); ++d) {
+      if (d < t.getRank() - 2)
+        m.push_back(t.getShape()[d] == lo.shape[d + shift] ? d + shift : -1);
+      else if (d == t.getRank() - 2)
+        m.push_back(isLhs ? r - 2 : -1);
+      else
+        m.push_back(isLhs ? -1 : r - 1);
+    }
+    return m;
+  };
+  View av = L.readView(op.getLhs(), lo, mapOf(aType, true));
+  View bv = L.readView(op.getRhs(), lo, mapOf(bType, false));
+  FlatSymbolRefAttr af = av.buffer, bf = bv.buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
 
   // Walk (batch..., m) of the result; per dimension the strides of A and B
   // (batch dimensions broadcast, B ignores m).
-  auto batchStrides = [&](RankedTensorType t) {
-    SmallVector<int64_t> full = denseStrides(t.getShape()), st(r - 1, 0);
+  auto batchStrides = [&](RankedTensorType t, const View &v) {
+    SmallVector<int64_t> st(r - 1, 0);
     int64_t shift = r - t.getRank();
     for (int64_t d = 0; d < r - 2; ++d) {
       int64_t s = d - shift;
       if (s >= 0 && t.getShape()[s] != 1)
-        st[d] = full[s];
+        st[d] = v.strides[s];
     }
     return st;
   };
-  SmallVector<int64_t> as = batchStrides(aType), bsr = batchStrides(bType);
-  as[r - 2] = K;
+  SmallVector<int64_t> as = batchStrides(aType, av), bsr = batchStrides(bType, bv);
+  as[r - 2] = av.strides[aType.getRank() - 2];
+  int64_t aK = av.strides[aType.getRank() - 1];
+  int64_t bK = bv.strides[bType.getRank() - 2];
+  int64_t bN = bv.strides[bType.getRank() - 1];
   SmallVector<PerPEExpr> lead = take<PerPEExpr>(lo.offset, r - 1);
   PerPEExpr n0 = lo.offset[r - 1];
   Attribute env = E.val(lo.extent[r - 1]);
@@ -421,18 +455,18 @@ LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
   FlatSymbolRefAttr skip = L.guard(lo.holds);
   E.op("fill", {E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f)});
   E.nest(take<PerPEExpr>(lo.extent, r - 1),
-         {Pointer{E.imm(0), bsLead}, Pointer{E.val(dot(lead, as)), as},
-          Pointer{E.val(dot(lead, bsr) + n0), bsr}},
+         {Pointer{E.imm(0), bsLead}, Pointer{E.val(av.base + dot(lead, as)), as},
+          Pointer{E.val(bv.base + dot(lead, bsr) + n0 * bN), bsr}},
          [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
            unsigned ra = E.allocReg(), rb = E.allocReg();
            E.op("mov", {E.reg(ra), off[1]});
            E.op("mov", {E.reg(rb), off[2]});
            E.loop(E.imm(K), [&](unsigned) {
              E.op("fmac", {E.mem(out, off[0], env, E.imm(1)),
-                           E.mem(bf, E.reg(rb), env, E.imm(1)),
+                           E.mem(bf, E.reg(rb), env, E.imm(bN)),
                            E.mem(af, E.reg(ra), env, E.imm(0))});
-             E.op("iadd", {E.reg(ra), E.reg(ra), E.imm(1)});
-             E.op("iadd", {E.reg(rb), E.reg(rb), E.imm(N)});
+             E.op("iadd", {E.reg(ra), E.reg(ra), E.imm(aK)});
+             E.op("iadd", {E.reg(rb), E.reg(rb), E.imm(bK)});
            });
            E.freeReg(rb);
            E.freeReg(ra);
@@ -466,14 +500,18 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
   for (int64_t d : tailShape)
     n *= d;
 
-  FlatSymbolRefAttr xf = L.needFull(x);
-  FlatSymbolRefAttr sf = L.needFull(scale);
-  FlatSymbolRefAttr bf = bias ? L.needFull(bias) : nullptr;
+  SmallVector<int64_t> xMap;
+  for (int64_t d = 0; d < r; ++d)
+    xMap.push_back(d < axis ? d : -1);
+  View xv = L.readView(x, lo, xMap);
+  FlatSymbolRefAttr xf = xv.buffer;
+  FlatSymbolRefAttr sf = L.needFull(scale).buffer;
+  FlatSymbolRefAttr bf = bias ? L.needFull(bias).buffer : nullptr;
   FlatSymbolRefAttr out = L.defineBlock(res);
   FlatSymbolRefAttr t = E.buffer("centered", n), sq = E.buffer("sq", n);
   FlatSymbolRefAttr stat = E.buffer("stat", 1);
 
-  SmallVector<int64_t> xs = denseStrides(lo.shape), bs = lo.blockStrides();
+  SmallVector<int64_t> xs = xv.strides, bs = lo.blockStrides();
   SmallVector<int64_t> ts = denseStrides(tailShape);
   auto tailOf = [&](Value v) {
     return broadcastStrides(cast<RankedTensorType>(v.getType()).getShape(),
@@ -495,8 +533,8 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
   FlatSymbolRefAttr skip = L.guard(lo.holds);
   E.nest(take<PerPEExpr>(lo.extent, axis),
          {Pointer{E.imm(0), take<int64_t>(bs, axis)},
-          Pointer{E.val(dot(take<PerPEExpr>(lo.offset, axis),
-                            take<int64_t>(xs, axis))),
+          Pointer{E.val(xv.base + dot(take<PerPEExpr>(lo.offset, axis),
+                                      take<int64_t>(xs, axis))),
                   take<int64_t>(xs, axis)}},
          [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
            Attribute row = E.mem(xf, off[1], N, E.imm(1));
@@ -544,11 +582,15 @@ LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L, wafer::SoftmaxOp op) 
   if (axis < 0 || axis >= r)
     return L.emitError(op) << "axis out of range";
   int64_t n = lo.shape[axis];
-  FlatSymbolRefAttr xf = L.needFull(op.getInput());
+  SmallVector<int64_t> xMap;
+  for (int64_t d = 0; d < r; ++d)
+    xMap.push_back(d == axis ? -1 : d);
+  View xv = L.readView(op.getInput(), lo, xMap);
+  FlatSymbolRefAttr xf = xv.buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
   FlatSymbolRefAttr t = E.buffer("shifted", n), e = E.buffer("expd", n);
   FlatSymbolRefAttr stat = E.buffer("stat", 1);
-  SmallVector<int64_t> xs = denseStrides(lo.shape), bs = lo.blockStrides();
+  SmallVector<int64_t> xs = xv.strides, bs = lo.blockStrides();
   SmallVector<PerPEExpr> ext = lo.extent, off = lo.offset;
   ext[axis] = 1;
   off[axis] = 0;
@@ -557,7 +599,7 @@ LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L, wafer::SoftmaxOp op) 
   Attribute one = E.mem(stat, 0, E.imm(1));
 
   FlatSymbolRefAttr skip = L.guard(lo.holds);
-  E.nest(ext, {Pointer{E.imm(0), bs}, Pointer{E.val(dot(off, xs)), xs}},
+  E.nest(ext, {Pointer{E.imm(0), bs}, Pointer{E.val(xv.base + dot(off, xs)), xs}},
          [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
            Attribute row = E.mem(xf, o[1], N, E.imm(xs[axis]));
            E.op("rmax", {one, row});
@@ -608,7 +650,7 @@ LogicalResult wse::pe::lowering::lowerReduce(Lowering &L, wafer::ReduceOp op) {
     else if (op.getKeepdims())
       inStrides.push_back(0);
   }
-  FlatSymbolRefAttr xf = L.needFull(op.getInput());
+  FlatSymbolRefAttr xf = L.needFull(op.getInput()).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
   StringRef kind = op.getKind() == wafer::ReduceKind::Max ? "rmax" : "rsum";
   FlatSymbolRefAttr skip = L.guard(lo.holds);

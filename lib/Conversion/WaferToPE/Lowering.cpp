@@ -56,12 +56,22 @@ void Lowering::receive(Attribute dst, Attribute len) {
   E.op("copy", {dst, E.in(ch.inbound, len)});
 }
 
-FlatSymbolRefAttr Lowering::streamIntoFull(FlatSymbolRefAttr tensor,
-                                           int64_t words, StringRef hint) {
+View Lowering::streamIntoFull(FlatSymbolRefAttr tensor,
+                              ArrayRef<int64_t> shape, StringRef hint) {
   scheduleStream(tensor);
+  int64_t words = 1;
+  for (int64_t d : shape)
+    words *= d;
   FlatSymbolRefAttr full = E.buffer(("full_" + hint).str(), words);
   receive(E.mem(full, 0, E.imm(words)), E.imm(words));
-  return full;
+  return View{full, denseStrides(shape), 0};
+}
+
+PerPEExpr View::at(ArrayRef<PerPEExpr> offsets) const {
+  PerPEExpr r = base;
+  for (auto [o, s] : llvm::zip(offsets, strides))
+    r = r + o * s;
+  return r;
 }
 
 const TensorLayout &Lowering::layoutOf(Value v) {
@@ -94,6 +104,25 @@ FlatSymbolRefAttr Lowering::guard(const PerPEExpr &holds) {
   return skip;
 }
 
+bool Lowering::aliasReshape(Value result, Value source) {
+  const TensorLayout &out = layoutOf(result);
+  const TensorLayout &in = layoutOf(source);
+  TensorState &src = tensors[source];
+  bool sameBlocks = src.block && in.sameBlocksAs(out);
+  std::optional<View> full = src.full;
+  if (full && (!full->base.isKnown() || full->base.value() != 0 ||
+               full->strides != denseStrides(in.shape)))
+    full.reset();
+  if (!sameBlocks && !full)
+    return false;
+  TensorState &dst = tensors[result];
+  if (sameBlocks)
+    dst.block = tensors[source].block;
+  if (full)
+    dst.full = View{full->buffer, denseStrides(out.shape), 0};
+  return true;
+}
+
 FlatSymbolRefAttr Lowering::defineBlock(Value v) {
   const TensorLayout &l = layoutOf(v);
   TensorState &s = tensors[v];
@@ -112,40 +141,109 @@ wafer::StreamOp Lowering::takeStream(Value v) {
   return s;
 }
 
-FlatSymbolRefAttr Lowering::needFull(Value v) {
+View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
+  TensorState &s = tensors[v];
+  const TensorLayout &l = s.layout;
+  SmallVector<int64_t> shape = l.shape;
+  SmallVector<PerPEExpr> at = l.offset;
+  if (keepColumnDim >= 0) {
+    shape[keepColumnDim] = l.block[keepColumnDim];
+    at[keepColumnDim] = 0;
+  }
+  SmallVector<int64_t> strides = denseStrides(shape);
+  int64_t words = 1;
+  for (int64_t d : shape)
+    words *= d;
+  // Owners write their blocks into a zeroed copy; one copy of each block
+  // along every gathered axis the distribution replicates it on.
+  FlatSymbolRefAttr buf = E.buffer(keepColumnDim >= 0 ? "colfull" : "full", words);
+  E.op("fill", {E.mem(buf, 0, E.imm(words)), E.f32(0.0f)});
+  PerPEExpr contributes = l.holds;
+  bool usesX = llvm::is_contained(l.axes, wafer::MeshAxis::X);
+  bool usesY = llvm::is_contained(l.axes, wafer::MeshAxis::Y);
+  if (rows && !usesX)
+    contributes = contributes && (PerPEExpr::var("rx") == l.x0);
+  if (columns && !usesY)
+    contributes = contributes && (PerPEExpr::var("ry") == l.y0);
+  FlatSymbolRefAttr skip = guard(contributes);
+  FlatSymbolRefAttr block = s.block;
+  E.nest(l.extent,
+         {Pointer{E.val(fullOffset(l, strides) -
+                        (keepColumnDim >= 0
+                             ? l.offset[keepColumnDim] * strides[keepColumnDim]
+                             : PerPEExpr(0))),
+                  strides},
+          Pointer{E.imm(0), l.blockStrides()}},
+         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+           E.op("copy", {E.mem(buf, off[0], len, E.imm(st[0])),
+                         E.mem(block, off[1], len, E.imm(st[1]))});
+         });
+  E.place(skip);
+  Attribute addr = E.addr(buf);
+  if (columns)
+    E.call("allreduce_columns", {{kArgAddr, addr}, {kArgLen, E.imm(words)}});
+  if (rows)
+    E.call("allreduce_rows", {{kArgAddr, addr}, {kArgLen, E.imm(words)}});
+  PerPEExpr base = 0;
+  if (keepColumnDim >= 0)
+    base = PerPEExpr(0) - l.offset[keepColumnDim] * strides[keepColumnDim];
+  return View{buf, strides, base};
+}
+
+View Lowering::needFull(Value v) {
   layoutOf(v);
   TensorState &s = tensors[v];
   if (s.full)
-    return s.full;
-  int64_t words = s.layout.numElements();
+    return *s.full;
   if (s.pendingStream) {
     wafer::StreamOp stream = s.pendingStream;
     s.pendingStream = nullptr;
-    s.full = streamIntoFull(
+    View full = streamIntoFull(
         FlatSymbolRefAttr::get(E.getContext(),
                                stream->getAttrOfType<StringAttr>("pe.param")),
-        words, "w");
-    return s.full;
+        s.layout.shape, "w");
+    tensors[v].full = full;
+    return full;
   }
   assert(s.block && "tensor without data");
-  // All-gather: owners write their blocks into a zeroed copy, then a sum
-  // all-reduce over the kernel rectangle completes it on every PE.
-  FlatSymbolRefAttr full = E.buffer("full", words);
-  E.op("fill", {E.mem(full, 0, E.imm(words)), E.f32(0.0f)});
   const TensorLayout &l = s.layout;
-  FlatSymbolRefAttr skip = guard(l.primary);
-  SmallVector<int64_t> fs = denseStrides(l.shape);
-  E.nest(l.extent,
-         {Pointer{E.val(fullOffset(l, fs)), fs},
-          Pointer{E.imm(0), l.blockStrides()}},
-         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
-           E.op("copy", {E.mem(full, off[0], len, E.imm(st[0])),
-                         E.mem(s.block, off[1], len, E.imm(st[1]))});
-         });
-  E.place(skip);
-  E.call("allreduce", {{kArgAddr, E.addr(full)}, {kArgLen, E.imm(words)}});
+  // An axis the distribution does not use, over the whole kernel width or
+  // height, already holds a copy on every PE along it: no gather needed.
+  bool usesX = llvm::is_contained(l.axes, wafer::MeshAxis::X);
+  bool usesY = llvm::is_contained(l.axes, wafer::MeshAxis::Y);
+  bool rows = usesX || l.x0 != 0 || l.width != kernelRect.getWidth();
+  bool columns = usesY || l.y0 != 0 || l.height != kernelRect.getHeight();
+  if (getenv("WSE_DEBUG_GATHER"))
+    llvm::errs() << "full gather " << v.getType() << " at " << E.getLoc() << " by " << (v.getDefiningOp() ? v.getDefiningOp()->getName().getStringRef() : "arg") << "\n";
+  View full = gather(v, columns, rows, -1);
   tensors[v].full = full;
   return full;
+}
+
+View Lowering::readView(Value v, const TensorLayout &consumer,
+                        ArrayRef<int64_t> dimMap) {
+  const TensorLayout &l = layoutOf(v);
+  TensorState &s = tensors[v];
+  if (s.full || s.pendingStream || !s.block)
+    return needFull(v);
+  // v's column dimension lines up with the consumer's: every PE reads only
+  // elements of its own column block, gathered down the column.
+  auto it = llvm::find(l.axes, wafer::MeshAxis::X);
+  if (it != l.axes.end()) {
+    int64_t dx = it - l.axes.begin();
+    int64_t cdx = dx < int64_t(dimMap.size()) ? dimMap[dx] : -1;
+    if (cdx >= 0 && consumer.axes[cdx] == wafer::MeshAxis::X &&
+        consumer.x0 == l.x0 && consumer.width == l.width &&
+        consumer.shape[cdx] == l.shape[dx] &&
+        consumer.block[cdx] == l.block[dx]) {
+      if (s.column)
+        return *s.column;
+      View col = gather(v, /*columns=*/true, /*rows=*/false, dx);
+      tensors[v].column = col;
+      return col;
+    }
+  }
+  return needFull(v);
 }
 
 FlatSymbolRefAttr Lowering::needBlock(Value v, const TensorLayout &layout) {
@@ -153,16 +251,18 @@ FlatSymbolRefAttr Lowering::needBlock(Value v, const TensorLayout &layout) {
   TensorState &s = tensors[v];
   if (s.block && own.sameAs(layout))
     return s.block;
-  FlatSymbolRefAttr full = needFull(v);
+  SmallVector<int64_t> identity;
+  for (int64_t d = 0; d < layout.rank(); ++d)
+    identity.push_back(d);
+  View src = readView(v, layout, identity);
   FlatSymbolRefAttr blk = E.buffer("cut", layout.blockWords());
   FlatSymbolRefAttr skip = guard(layout.holds);
-  SmallVector<int64_t> fs = denseStrides(layout.shape);
   E.nest(layout.extent,
          {Pointer{E.imm(0), layout.blockStrides()},
-          Pointer{E.val(fullOffset(layout, fs)), fs}},
+          Pointer{E.val(src.at(layout.offset)), src.strides}},
          [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
            E.op("copy", {E.mem(blk, off[0], len, E.imm(st[0])),
-                         E.mem(full, off[1], len, E.imm(st[1]))});
+                         E.mem(src.buffer, off[1], len, E.imm(st[1]))});
          });
   E.place(skip);
   return blk;
@@ -219,10 +319,7 @@ void Lowering::emitAllReduce(bool columns) {
 }
 
 void Lowering::emitSubroutine(StringRef name) {
-  if (name == "allreduce") {
-    emitAllReduce(/*columns=*/true);
-    emitAllReduce(/*columns=*/false);
-  }
+  emitAllReduce(/*columns=*/name == "allreduce_columns");
 }
 
 //===----------------------------------------------------------------------===//
@@ -252,8 +349,7 @@ LogicalResult Lowering::lowerInputs() {
                     RankedTensorType::get(type.getShape(),
                                           type.getElementType()));
     layoutOf(arg);
-    tensors[arg].full =
-        streamIntoFull(E.sym(name), type.getNumElements(), name);
+    tensors[arg].full = streamIntoFull(E.sym(name), type.getShape(), name);
   }
   return success();
 }
@@ -272,7 +368,7 @@ LogicalResult Lowering::lowerOutputs(Operation *ret) {
     OutputOp::create(moduleBuilder, ret->getLoc(), name,
                      RankedTensorType::get(type.getShape(),
                                            type.getElementType()));
-    FlatSymbolRefAttr full = needFull(v);
+    View full = needFull(v);
     StreamOutOp::create(streamBuilder, ret->getLoc(), E.sym(name),
                         streamBuilder.getStringAttr(port), ch.outbound,
                         IntegerAttr(), DenseI64ArrayAttr(), DenseI64ArrayAttr());
@@ -283,7 +379,8 @@ LogicalResult Lowering::lowerOutputs(Operation *ret) {
                         int64_t(p->row) - kernelRect.getY());
     FlatSymbolRefAttr skip = guard(atPort);
     int64_t words = type.getNumElements();
-    E.op("copy", {E.out(ch.outbound, E.imm(words)), E.mem(full, 0, E.imm(words))});
+    E.op("copy", {E.out(ch.outbound, E.imm(words)),
+                  E.mem(full.buffer, 0, E.imm(words))});
     E.place(skip);
   }
   return success();
@@ -328,8 +425,9 @@ LogicalResult Lowering::lowerConstant(wafer::ConstantOp op) {
       f = dense.getSplatValue<bool>() ? 1.0f : 0.0f;
     else
       f = float(dense.getSplatValue<APInt>().getSExtValue());
-    s.full = E.buffer("const", words);
-    E.op("fill", {E.mem(s.full, 0, E.imm(words)), E.f32(f)});
+    FlatSymbolRefAttr buf = E.buffer("const", words);
+    E.op("fill", {E.mem(buf, 0, E.imm(words)), E.f32(f)});
+    s.full = View{buf, denseStrides(type.getShape()), 0};
     return success();
   }
   if (!peElementType(type.getElementType()))
@@ -340,7 +438,7 @@ LogicalResult Lowering::lowerConstant(wafer::ConstantOp op) {
   ParamOp::create(moduleBuilder, op.getLoc(), name,
                   RankedTensorType::get(type.getShape(), type.getElementType()),
                   StringAttr(), IntegerAttr(), value);
-  s.full = streamIntoFull(E.sym(name), words, name);
+  s.full = streamIntoFull(E.sym(name), type.getShape(), name);
   return success();
 }
 

@@ -26,10 +26,23 @@
 
 namespace wse::pe::lowering {
 
+/// Elements of a tensor readable on a PE: global index g is at word
+/// base + sum_d g_d * strides[d] of `buffer` (for the indices the view
+/// covers).
+struct View {
+  mlir::FlatSymbolRefAttr buffer;
+  llvm::SmallVector<int64_t> strides;
+  PerPEExpr base;
+  /// base + offsets . strides.
+  PerPEExpr at(llvm::ArrayRef<PerPEExpr> offsets) const;
+};
+
 struct TensorState {
   TensorLayout layout;
   mlir::FlatSymbolRefAttr block; ///< this PE's block, if computed
-  mlir::FlatSymbolRefAttr full;  ///< the whole tensor on every PE, if made
+  std::optional<View> full;      ///< the whole tensor on every PE, if made
+  /// All elements of the PE's column block (gathered down the column).
+  std::optional<View> column;
   /// A weight stream not read yet: its consumer reads it on arrival.
   wafer::StreamOp pendingStream;
 };
@@ -57,10 +70,21 @@ public:
   Emitter &E;
   const TensorLayout &layoutOf(mlir::Value v);
   /// The whole tensor on every PE of the kernel.
-  mlir::FlatSymbolRefAttr needFull(mlir::Value v);
+  View needFull(mlir::Value v);
+  /// A view of `v` covering what a PE of `consumer` reads: `dimMap[d]` is
+  /// the consumer dimension indexed like v's dimension d, or -1 where the
+  /// consumer reads the whole dimension. When v's column dimension lines up
+  /// with the consumer's, a gather down the columns is enough; else the
+  /// whole tensor.
+  View readView(mlir::Value v, const TensorLayout &consumer,
+                llvm::ArrayRef<int64_t> dimMap);
   /// v's elements in `layout`'s blocks (v's own block when the layouts
   /// agree, else cut from the full copy).
   mlir::FlatSymbolRefAttr needBlock(mlir::Value v, const TensorLayout &layout);
+  /// Makes `result` share `source`'s data without copying, when the two
+  /// have the same row-major order (a reshape): the same block buffer if the
+  /// blocks coincide, or the same full copy. Returns false if neither holds.
+  bool aliasReshape(mlir::Value result, mlir::Value source);
   /// A fresh block buffer for result `v` of `op`, recorded as computed.
   mlir::FlatSymbolRefAttr defineBlock(mlir::Value v);
   /// The weight stream feeding `v`, if it has not been read yet and `v` has
@@ -96,8 +120,11 @@ private:
   unsigned constantCount = 0;
 
   std::string tensorName(llvm::StringRef hint);
-  mlir::FlatSymbolRefAttr streamIntoFull(mlir::FlatSymbolRefAttr tensor,
-                                         int64_t words, llvm::StringRef hint);
+  View streamIntoFull(mlir::FlatSymbolRefAttr tensor,
+                      llvm::ArrayRef<int64_t> shape, llvm::StringRef hint);
+  /// Gathers v's blocks: down the columns, along the rows, or both; with
+  /// `keepColumnDim`, only the PE's block along that (x) dimension.
+  View gather(mlir::Value v, bool columns, bool rows, int64_t keepColumnDim);
   void scheduleStream(mlir::FlatSymbolRefAttr tensor);
   mlir::LogicalResult declareParameters();
   mlir::LogicalResult lowerInputs();
@@ -106,6 +133,7 @@ private:
   mlir::LogicalResult lowerStream(wafer::StreamOp op);
   mlir::LogicalResult lowerConstant(wafer::ConstantOp op);
   void emitAllReduce(bool columns);
+  wafer::RectAttr getKernelRect() { return kernelRect; }
 };
 
 // Op lowerings (ComputeLowering.cpp, MoveLowering.cpp).

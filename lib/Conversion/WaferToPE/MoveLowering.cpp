@@ -46,7 +46,7 @@ static LogicalResult gatherStrided(Lowering &L, Value res, Value in,
                                    ArrayRef<int64_t> strides, int64_t start) {
   TensorLayout lo = L.layoutOf(res);
   // The same distribution and an identity map need no copy at all.
-  FlatSymbolRefAttr src = L.needFull(in);
+  FlatSymbolRefAttr src = L.needFull(in).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
   FlatSymbolRefAttr skip = L.guard(lo.holds);
   copyBox(L, out, lo, src, dot(lo.offset, strides) + start, strides, lo.extent,
@@ -64,6 +64,8 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case<wafer::ReshapeOp, wafer::RelayoutOp>([&](Operation *o) {
         Value res = o->getResult(0), in = o->getOperand(0);
+        if (L.aliasReshape(res, in))
+          return success();
         // Row-major order is unchanged: read the full copy as the result's
         // shape.
         return gatherStrided(L, res, in, denseStrides(shapeOf(res)), 0);
@@ -115,7 +117,7 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
         int64_t axis = o.getAxis() < 0 ? o.getAxis() + rank : o.getAxis();
         SmallVector<FlatSymbolRefAttr> srcs;
         for (Value in : o.getInputs())
-          srcs.push_back(L.needFull(in));
+          srcs.push_back(L.needFull(in).buffer);
         FlatSymbolRefAttr out = L.defineBlock(res);
         FlatSymbolRefAttr skip = L.guard(lo.holds);
         SmallVector<int64_t> bs = lo.blockStrides();
@@ -156,7 +158,7 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
         int64_t idxRank = cast<RankedTensorType>(o.getIndices().getType()).getRank();
         Value res = o.getResult();
         TensorLayout lo = L.layoutOf(res);
-        FlatSymbolRefAttr src = L.needFull(o.getInput());
+        FlatSymbolRefAttr src = L.needFull(o.getInput()).buffer;
         FlatSymbolRefAttr out = L.defineBlock(res);
         FlatSymbolRefAttr skip = L.guard(lo.holds);
         SmallVector<int64_t> full = denseStrides(inShape);

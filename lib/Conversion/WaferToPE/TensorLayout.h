@@ -35,6 +35,9 @@ struct TensorLayout {
   int64_t blockWords() const;
   llvm::SmallVector<int64_t> blockStrides() const;
   bool sameAs(const TensorLayout &other) const;
+  /// Same blocks on the same PEs once unit dimensions are dropped (unit
+  /// dimensions undistributed): a block buffer of one is one of the other.
+  bool sameBlocksAs(const TensorLayout &other) const;
 };
 
 /// Row-major strides of `shape`.
