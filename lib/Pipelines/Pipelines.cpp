@@ -4,6 +4,7 @@
 #include "wse/Pipelines/Pipelines.h"
 
 #include "dialects/onnx/Transforms/Passes.h"
+#include "dialects/pe/Transforms/Passes.h"
 #include "dialects/wafer/Transforms/Passes.h"
 #include "wse/Conversion/Passes.h"
 
@@ -33,6 +34,7 @@ void wse::buildWSEPipeline(OpPassManager &pm,
 void wse::registerAllPassesAndPipelines() {
   onnxir::registerONNXPassesAndPipelines();
   wafer::registerWaferPasses();
+  pe::registerPEPasses();
   registerConversionPasses();
   PassPipelineRegistration<WSEPipelineOptions>(
       "wse-pipeline",

@@ -94,10 +94,11 @@ Expected<uint32_t> colorNumber(Attribute color, const Twine &where) {
 }
 
 llvm::Error Translator::checkResolved() {
+  // In pass order: pe-route, pe-assign-colors, pe-allocate-sram.
+  for (FlowOp f : module.getBody()->getOps<FlowOp>())
+    return err("pe.flow of channel " + str(f.getChannelAttr()) +
+               " is not expanded into routes (run pe-route)");
   for (Operation &op : module.getBody()->getOperations()) {
-    if (auto f = dyn_cast<FlowOp>(op))
-      return err("pe.flow of channel " + str(f.getChannelAttr()) +
-                 " is not expanded into routes (run pe-route)");
     if (auto c = dyn_cast<ChannelOp>(op))
       return err("channel @" + c.getSymName() +
                  " has no color number (run pe-assign-colors)");

@@ -1,0 +1,225 @@
+//===- AllocateSRAM.cpp - Give every pe.buffer a word address -------------===//
+
+#include "dialects/pe/Transforms/Passes.h"
+#include "dialects/wafer/IR/WaferAttrs.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace wse::pe {
+#define GEN_PASS_DEF_PEALLOCATESRAM
+#include "dialects/pe/Transforms/Passes.h.inc"
+} // namespace wse::pe
+
+using namespace mlir;
+using namespace wse::pe;
+
+namespace {
+
+struct Buf {
+  BufferOp op;
+  uint64_t size = 0;
+  /// Live range in kernel-wide positions (tasks laid out one after another),
+  /// inclusive; `whole` = the whole program.
+  int64_t first = INT64_MAX, last = INT64_MIN;
+  bool whole = false;
+  /// Referenced with a register or constant offset: the emulator cannot
+  /// rebase such a reference into a shared buffer, so it never shares.
+  bool pinned = false;
+  int task = -1;   ///< the only task referencing it, or -2 for several
+  bool placed = false;
+  uint64_t address = 0;
+};
+
+struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
+  using PEAllocateSRAMBase::PEAllocateSRAMBase;
+
+  LogicalResult allocate(KernelOp kernel, PlaceOp place,
+                         const wse::machine::MachineDescription &m) {
+    Block &body = kernel.getBody().front();
+    SmallVector<Buf> bufs;
+    llvm::StringMap<unsigned> byName;
+    for (BufferOp b : body.getOps<BufferOp>()) {
+      byName[b.getSymName()] = bufs.size();
+      Buf buf;
+      buf.op = b;
+      buf.size = b.getSize();
+      buf.whole = !reuse || b.getInit().has_value();
+      if (b.getAddress()) {
+        buf.placed = true;
+        buf.address = *b.getAddress();
+      }
+      bufs.push_back(buf);
+    }
+    if (bufs.empty())
+      return success();
+
+    // Tasks that `activate` may run again (their entry runs are not the
+    // only ones).
+    llvm::DenseSet<StringRef> activated;
+    uint64_t numInstr = 0;
+    for (TaskOp t : body.getOps<TaskOp>())
+      for (Operation &op : t.getBody().front()) {
+        if (!getOpcode(&op))
+          continue;
+        ++numInstr;
+        if (isa<ActivateOp>(op))
+          if (auto ops = op.getAttrOfType<ArrayAttr>("operands");
+              ops && ops.size() == 1)
+            if (auto sym = dyn_cast<FlatSymbolRefAttr>(ops[0]))
+              activated.insert(sym.getValue());
+      }
+
+    // Live ranges.
+    int64_t base = 0;
+    int taskNo = 0;
+    for (TaskOp t : body.getOps<TaskOp>()) {
+      bool entryOnce = t.getTrigger() == TaskTrigger::entry &&
+                       !activated.count(t.getSymName());
+      // Positions of labels and instructions; loops = backward branches.
+      llvm::StringMap<int64_t> labelPos;
+      int64_t pc = 0;
+      for (Operation &op : t.getBody().front()) {
+        if (auto l = dyn_cast<LabelOp>(op))
+          labelPos[l.getSymName()] = base + pc;
+        else if (getOpcode(&op))
+          ++pc;
+      }
+      SmallVector<std::pair<int64_t, int64_t>> loops;
+      pc = 0;
+      for (Operation &op : t.getBody().front()) {
+        std::optional<wse::emu::Opcode> code = getOpcode(&op);
+        if (!code)
+          continue;
+        int64_t pos = base + pc++;
+        auto ops = op.getAttrOfType<ArrayAttr>("operands");
+        if (!ops)
+          continue;
+        StringRef sig = wse::emu::opcodeInfo(*code).signature;
+        for (auto [i, a] : llvm::enumerate(ops.getValue())) {
+          if (i < sig.size() && sig[i] == 'L')
+            if (auto sym = dyn_cast<FlatSymbolRefAttr>(a)) {
+              auto it = labelPos.find(sym.getValue());
+              if (it != labelPos.end() && it->second <= pos)
+                loops.push_back({it->second, pos});
+            }
+          auto touch = [&](FlatSymbolRefAttr sym, bool escapes, bool pin) {
+            auto it = byName.find(sym.getValue());
+            if (it == byName.end())
+              return;
+            Buf &b = bufs[it->second];
+            b.first = std::min(b.first, pos);
+            b.last = std::max(b.last, pos);
+            b.task = (b.task == -1 || b.task == taskNo) ? taskNo : -2;
+            b.whole |= escapes || !entryOnce || b.task == -2;
+            b.pinned |= pin;
+          };
+          if (auto mem = dyn_cast<MemAttr>(a))
+            touch(mem.getBuffer(), false, !getImmediate(mem.getOffset()));
+          forEachValue(a, [&](Attribute v, bool) {
+            if (auto addr = dyn_cast<AddrAttr>(v))
+              touch(addr.getBuffer(), /*escapes=*/true, false);
+          });
+        }
+      }
+      // Extend ranges over every loop they touch, to a fixpoint.
+      for (Buf &b : bufs) {
+        if (b.whole || b.task != taskNo)
+          continue;
+        bool changed = true;
+        while (changed) {
+          changed = false;
+          for (auto [l, e] : loops)
+            if (l <= b.last && b.first <= e &&
+                (l < b.first || e > b.last)) {
+              b.first = std::min(b.first, l);
+              b.last = std::max(b.last, e);
+              changed = true;
+            }
+        }
+      }
+      base += pc + 1;
+      ++taskNo;
+    }
+    for (Buf &b : bufs)
+      if (b.first > b.last) // never referenced: keep it apart
+        b.whole = true;
+
+    auto conflict = [&](const Buf &a, const Buf &b) {
+      if (a.whole || b.whole || a.pinned || b.pinned)
+        return true;
+      return a.first <= b.last && b.first <= a.last;
+    };
+
+    uint64_t codeWords = (numInstr * m.codeBytesPerInstr + 3) / 4;
+    uint64_t freeWords =
+        codeWords >= m.sramWords() ? 0 : m.sramWords() - codeWords;
+    auto fail = [&](Buf &b, const Twine &why) {
+      InFlightDiagnostic d = b.op.emitError();
+      d << "buffer @" << b.op.getSymName() << " (" << b.size << " words) of kernel @" << kernel.getSymName();
+      if (place) {
+        ArrayRef<int64_t> r = place.getRect();
+        d << " on PE (" << r[0] << "," << r[1] << ")";
+      }
+      d << " " << why << ": " << freeWords << " words of the " << m.sramBytes
+        << "-byte SRAM are free below the code (" << numInstr
+        << " instructions x " << m.codeBytesPerInstr << " bytes)";
+      return failure();
+    };
+    for (Buf &b : bufs)
+      if (b.placed && b.address + b.size > freeWords)
+        return fail(b, "at address " + Twine(b.address) + " does not fit");
+
+    // First fit by decreasing size.
+    SmallVector<unsigned> order;
+    for (unsigned i = 0; i < bufs.size(); ++i)
+      if (!bufs[i].placed)
+        order.push_back(i);
+    llvm::stable_sort(order, [&](unsigned a, unsigned b) {
+      return bufs[a].size > bufs[b].size;
+    });
+    Builder builder(kernel.getContext());
+    for (unsigned i : order) {
+      Buf &b = bufs[i];
+      SmallVector<std::pair<uint64_t, uint64_t>> busy;
+      uint64_t liveWords = 0;
+      for (const Buf &o : bufs)
+        if (o.placed && conflict(b, o)) {
+          busy.push_back({o.address, o.address + o.size});
+          liveWords += o.size;
+        }
+      llvm::sort(busy);
+      uint64_t addr = 0;
+      for (auto [s, e] : busy) {
+        if (addr + b.size <= s)
+          break;
+        addr = std::max(addr, e);
+      }
+      if (addr + b.size > freeWords)
+        return fail(b, "does not fit next to " + Twine(liveWords) +
+                           " words of buffers live at the same time");
+      b.placed = true;
+      b.address = addr;
+      b.op.setAddressAttr(builder.getI64IntegerAttr(int64_t(addr)));
+    }
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    wse::wafer::TargetAttr target =
+        wse::wafer::requireTarget(module, "pe-allocate-sram");
+    if (!target)
+      return signalPassFailure();
+    llvm::StringMap<PlaceOp> firstPlace;
+    for (PlaceOp p : module.getBody()->getOps<PlaceOp>())
+      firstPlace.try_emplace(p.getKernel(), p);
+    for (KernelOp k : module.getBody()->getOps<KernelOp>())
+      if (failed(allocate(k, firstPlace.lookup(k.getSymName()),
+                          target.getMachine())))
+        return signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,254 @@
+//===- AssignColors.cpp - Give every pe.channel a color number ------------===//
+
+#include "dialects/pe/Transforms/Passes.h"
+#include "dialects/wafer/IR/WaferAttrs.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace wse::pe {
+#define GEN_PASS_DEF_PEASSIGNCOLORS
+#include "dialects/pe/Transforms/Passes.h.inc"
+} // namespace wse::pe
+
+using namespace mlir;
+using namespace wse::pe;
+
+namespace {
+
+using Rect = std::array<int64_t, 4>;
+
+bool overlaps(const Rect &a, const Rect &b) {
+  return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] &&
+         b[1] < a[1] + a[3];
+}
+
+struct Channel {
+  ChannelOp op;
+  SmallVector<Rect> rects;
+  Rect box = {0, 0, 0, 0}; ///< bounding box of rects
+  int64_t color = -1;
+};
+
+struct AssignColorsPass : wse::pe::impl::PEAssignColorsBase<AssignColorsPass> {
+  using PEAssignColorsBase::PEAssignColorsBase;
+
+  /// The channel a color attribute names inside `kernel` (null: module
+  /// level), or -1. Kernel constants shadow channels.
+  int channelOf(Attribute color, KernelOp kernel) {
+    auto sym = dyn_cast_or_null<FlatSymbolRefAttr>(color);
+    if (!sym)
+      return -1;
+    if (kernel && isa_and_nonnull<ConstOp>(
+                      SymbolTable::lookupSymbolIn(kernel, sym.getAttr())))
+      return -1;
+    auto it = index.find(sym.getValue());
+    return it == index.end() ? -1 : int(it->second);
+  }
+
+  llvm::StringMap<unsigned> index;
+  std::vector<Channel> channels;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    Block *body = module.getBody();
+    for (FlowOp f : body->getOps<FlowOp>()) {
+      f.emitOpError("is not expanded into routes: run pe-route before "
+                    "pe-assign-colors");
+      return signalPassFailure();
+    }
+    for (ChannelOp c : body->getOps<ChannelOp>()) {
+      index[c.getSymName()] = channels.size();
+      channels.push_back({c, {}, {}, -1});
+    }
+    if (channels.empty())
+      return;
+    wse::wafer::TargetAttr target =
+        wse::wafer::requireTarget(module, "pe-assign-colors");
+    if (!target)
+      return signalPassFailure();
+    int64_t budget = target.getMachine().colors;
+    size_t n = channels.size();
+
+    // Numeric colors already in use anywhere are excluded.
+    llvm::SmallSetVector<int64_t, 8> numeric;
+    auto noteNumeric = [&](Attribute color) {
+      if (std::optional<int64_t> c = getImmediate(color))
+        numeric.insert(*c);
+    };
+    std::vector<llvm::BitVector> interferes(n, llvm::BitVector(n));
+    auto interfere = [&](unsigned a, unsigned b) {
+      if (a != b) {
+        interferes[a].set(b);
+        interferes[b].set(a);
+      }
+    };
+
+    for (Operation &op : *body) {
+      if (auto r = dyn_cast<RouteOp>(op)) {
+        noteNumeric(r.getColor());
+        int c = channelOf(r.getColor(), nullptr);
+        if (c >= 0) {
+          ArrayRef<int64_t> rc = r.getRect();
+          channels[c].rects.push_back({rc[0], rc[1], rc[2], rc[3]});
+        }
+      } else if (auto s = dyn_cast<StreamInOp>(op)) {
+        noteNumeric(s.getColor());
+      } else if (auto s = dyn_cast<StreamOutOp>(op)) {
+        noteNumeric(s.getColor());
+      } else if (auto k = dyn_cast<KernelOp>(op)) {
+        // Every channel a kernel uses interferes with every other one.
+        llvm::SmallSetVector<unsigned, 8> used;
+        auto note = [&](Attribute color) {
+          noteNumeric(color);
+          int c = channelOf(color, k);
+          if (c >= 0)
+            used.insert(c);
+        };
+        for (TaskOp t : k.getBody().front().getOps<TaskOp>()) {
+          if (Attribute color = t.getColorAttr())
+            note(color);
+          for (Operation &in : t.getBody().front())
+            if (auto ops = in.getAttrOfType<ArrayAttr>("operands"))
+              for (Attribute o : ops) {
+                if (auto i = dyn_cast<InAttr>(o))
+                  note(i.getColor());
+                else if (auto out = dyn_cast<OutAttr>(o))
+                  note(out.getColor());
+              }
+        }
+        for (unsigned a : used)
+          for (unsigned b : used)
+            interfere(a, b);
+      }
+    }
+    // Channels whose routes share a PE interfere.
+    for (Channel &c : channels) {
+      if (c.rects.empty())
+        continue;
+      int64_t x1 = INT64_MAX, y1 = INT64_MAX, x2 = INT64_MIN, y2 = INT64_MIN;
+      for (const Rect &r : c.rects) {
+        x1 = std::min(x1, r[0]);
+        y1 = std::min(y1, r[1]);
+        x2 = std::max(x2, r[0] + r[2]);
+        y2 = std::max(y2, r[1] + r[3]);
+      }
+      c.box = {x1, y1, x2 - x1, y2 - y1};
+    }
+    for (size_t a = 0; a < n; ++a)
+      for (size_t b = a + 1; b < n; ++b) {
+        if (interferes[a].test(b) || channels[a].rects.empty() ||
+            channels[b].rects.empty() ||
+            !overlaps(channels[a].box, channels[b].box))
+          continue;
+        bool hit = false;
+        for (const Rect &ra : channels[a].rects) {
+          for (const Rect &rb : channels[b].rects)
+            if (overlaps(ra, rb)) {
+              hit = true;
+              break;
+            }
+          if (hit)
+            break;
+        }
+        if (hit)
+          interfere(a, b);
+      }
+
+    // Greedy coloring in declaration order.
+    int64_t needed = 0;
+    int firstOver = -1;
+    for (size_t c = 0; c < n; ++c) {
+      llvm::BitVector taken(budget + n + numeric.size() + 1);
+      for (int64_t v : numeric)
+        if (v >= 0 && v < int64_t(taken.size()))
+          taken.set(v);
+      for (unsigned o : interferes[c].set_bits())
+        if (channels[o].color >= 0)
+          taken.set(channels[o].color);
+      int64_t color = taken.find_first_unset();
+      channels[c].color = color;
+      needed = std::max(needed, color + 1);
+      if (color >= budget && firstOver < 0)
+        firstOver = int(c);
+    }
+    if (firstOver >= 0) {
+      Channel &c = channels[firstOver];
+      InFlightDiagnostic d = mlir::emitError(module.getLoc());
+      d << "pe-assign-colors: the channels need " << needed
+        << " colors but target '" << target.getMachine().name << "' has "
+        << budget << " (colors 0-" << budget - 1 << ")";
+      if (!numeric.empty())
+        d << " (numeric colors in use:"
+          << [&] {
+               std::string s;
+               for (int64_t v : numeric)
+                 s += " " + std::to_string(v);
+               return s;
+             }()
+          << ")";
+      d << "; channel @" << c.op.getSymName() << " gets no color: it shares "
+        << "PEs or a kernel with";
+      unsigned shown = 0;
+      for (unsigned o : interferes[firstOver].set_bits()) {
+        if (shown++ == 8) {
+          d << " ...";
+          break;
+        }
+        d << " @" << channels[o].op.getSymName();
+      }
+      return signalPassFailure();
+    }
+
+    // Replace every reference and erase the channels.
+    Builder b(module.getContext());
+    auto number = [&](Attribute color, KernelOp kernel) -> Attribute {
+      int c = channelOf(color, kernel);
+      return c < 0 ? color : Attribute(b.getI64IntegerAttr(channels[c].color));
+    };
+    for (Operation &op : *body) {
+      if (auto r = dyn_cast<RouteOp>(op)) {
+        r.setColorAttr(number(r.getColor(), nullptr));
+      } else if (auto s = dyn_cast<StreamInOp>(op)) {
+        s.setColorAttr(number(s.getColor(), nullptr));
+      } else if (auto s = dyn_cast<StreamOutOp>(op)) {
+        s.setColorAttr(number(s.getColor(), nullptr));
+      } else if (auto k = dyn_cast<KernelOp>(op)) {
+        for (TaskOp t : k.getBody().front().getOps<TaskOp>()) {
+          if (Attribute color = t.getColorAttr())
+            t.setColorAttr(number(color, k));
+          for (Operation &in : t.getBody().front()) {
+            auto ops = in.getAttrOfType<ArrayAttr>("operands");
+            if (!ops)
+              continue;
+            SmallVector<Attribute> updated(ops.getValue());
+            bool changed = false;
+            for (Attribute &o : updated) {
+              if (auto i = dyn_cast<InAttr>(o)) {
+                Attribute c = number(i.getColor(), k);
+                if (c != i.getColor()) {
+                  o = InAttr::get(b.getContext(), c, i.getLength());
+                  changed = true;
+                }
+              } else if (auto out = dyn_cast<OutAttr>(o)) {
+                Attribute c = number(out.getColor(), k);
+                if (c != out.getColor()) {
+                  o = OutAttr::get(b.getContext(), c, out.getLength());
+                  changed = true;
+                }
+              }
+            }
+            if (changed)
+              in.setAttr("operands", b.getArrayAttr(updated));
+          }
+        }
+      }
+    }
+    for (Channel &c : channels)
+      c.op.erase();
+  }
+};
+
+} // namespace

@@ -1,0 +1,229 @@
+//===- VerifyRoutes.cpp - Routes, placements, streams vs. the machine -----===//
+//
+// The machine-dependent load checks of the emulator (lib/Emu/Setup.cpp) for
+// the fabric, plus --strict-routes: one route per PE and color.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/pe/Transforms/Passes.h"
+#include "dialects/wafer/IR/WaferAttrs.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+namespace wse::pe {
+#define GEN_PASS_DEF_PEVERIFYROUTES
+#include "dialects/pe/Transforms/Passes.h.inc"
+} // namespace wse::pe
+
+using namespace mlir;
+using namespace wse::pe;
+namespace emu = wse::emu;
+
+namespace {
+
+struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
+  using PEVerifyRoutesBase::PEVerifyRoutesBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    wse::wafer::TargetAttr target =
+        wse::wafer::requireTarget(module, "pe-verify-routes");
+    if (!target)
+      return signalPassFailure();
+    const wse::machine::MachineDescription &m = target.getMachine();
+    int64_t W = m.width, H = m.height;
+    auto inside = [&](ArrayRef<int64_t> r) {
+      return r[0] + r[2] <= W && r[1] + r[3] <= H;
+    };
+    auto rectText = [](ArrayRef<int64_t> r) {
+      return ("[" + Twine(r[0]) + ", " + Twine(r[1]) + ", " + Twine(r[2]) +
+              ", " + Twine(r[3]) + "]")
+          .str();
+    };
+    bool failed = false;
+
+    // Cores: which PEs run a kernel.
+    std::vector<bool> core(size_t(W * H), false);
+    for (PlaceOp p : module.getBody()->getOps<PlaceOp>()) {
+      ArrayRef<int64_t> r = p.getRect();
+      if (!inside(r)) {
+        p.emitOpError("rect ") << rectText(r) << " leaves the " << W << "x"
+                               << H << " mesh of machine '" << m.name << "'";
+        failed = true;
+        continue;
+      }
+      for (int64_t y = r[1]; y < r[1] + r[3]; ++y)
+        for (int64_t x = r[0]; x < r[0] + r[2]; ++x)
+          core[y * W + x] = true;
+    }
+
+    // One grid per color: the route configuring it on each PE.
+    SmallVector<RouteOp> routes(module.getBody()->getOps<RouteOp>());
+    llvm::DenseMap<int64_t, std::vector<int32_t>> grids;
+    auto grid = [&](int64_t color) -> std::vector<int32_t> & {
+      auto &g = grids[color];
+      if (g.empty())
+        g.assign(size_t(W * H), -1);
+      return g;
+    };
+    SmallVector<int64_t> colorOf(routes.size(), -1);
+    unsigned errors = 0;
+    auto tooMany = [&] { return ++errors > 20; };
+    for (auto [i, r] : llvm::enumerate(routes)) {
+      std::optional<int64_t> c = getImmediate(r.getColor());
+      if (!c) {
+        r.emitOpError("color ")
+            << r.getColor() << " is not a number: run pe-assign-colors";
+        failed = true;
+        continue;
+      }
+      if (*c >= int64_t(m.colors)) {
+        r.emitOpError("color ") << *c << " is not below the "
+                                << m.colors << " colors of machine '"
+                                << m.name << "'";
+        failed = true;
+        continue;
+      }
+      ArrayRef<int64_t> rc = r.getRect();
+      if (!inside(rc)) {
+        r.emitOpError("rect ") << rectText(rc) << " leaves the " << W << "x"
+                               << H << " mesh of machine '" << m.name << "'";
+        failed = true;
+        continue;
+      }
+      colorOf[i] = *c;
+      std::vector<int32_t> &g = grid(*c);
+      for (int64_t y = rc[1]; y < rc[1] + rc[3]; ++y)
+        for (int64_t x = rc[0]; x < rc[0] + rc[2]; ++x) {
+          int32_t &slot = g[y * W + x];
+          if (slot >= 0) {
+            InFlightDiagnostic d = r.emitOpError();
+            d << "PE (" << x << "," << y << ") color " << *c
+              << ": a second route (from " << r.getInput()
+              << "); the router holds one configuration per color";
+            d.attachNote(routes[slot].getLoc())
+                << "the first route (from " << routes[slot].getInput()
+                << ")";
+            failed = true;
+            if (tooMany())
+              return signalPassFailure();
+            continue;
+          }
+          slot = int32_t(i);
+        }
+    }
+    if (failed)
+      return signalPassFailure();
+
+    auto portAt = [&](int64_t x, int64_t y, emu::Dir d) {
+      for (const wse::machine::EdgePort &p : m.allPorts())
+        if (int64_t(p.row) == y &&
+            ((d == emu::West && x == 0 &&
+              p.side == wse::machine::Side::West) ||
+             (d == emu::East && x == W - 1 &&
+              p.side == wse::machine::Side::East)))
+          return true;
+      return false;
+    };
+
+    // Every output leads somewhere that takes the wavelet.
+    for (auto [i, r] : llvm::enumerate(routes)) {
+      int64_t c = colorOf[i];
+      ArrayRef<int64_t> rc = r.getRect();
+      const std::vector<int32_t> &g = grid(c);
+      for (char letter : r.getOutputs()) {
+        emu::Dir d = *parseDirLetter(letter);
+        for (int64_t y = rc[1]; y < rc[1] + rc[3]; ++y)
+          for (int64_t x = rc[0]; x < rc[0] + rc[2]; ++x) {
+            if (d == emu::Ramp) {
+              if (!core[y * W + x]) {
+                r.emitOpError() << "PE (" << x << "," << y << ") color " << c
+                                << ": output R delivers to a core that runs "
+                                   "no kernel";
+                failed = true;
+                if (tooMany())
+                  return signalPassFailure();
+              }
+              continue;
+            }
+            int64_t nx = x + (d == emu::East) - (d == emu::West);
+            int64_t ny = y + (d == emu::South) - (d == emu::North);
+            if (nx < 0 || ny < 0 || nx >= W || ny >= H) {
+              if (!portAt(x, y, d)) {
+                r.emitOpError() << "PE (" << x << "," << y << ") color " << c
+                                << ": output " << letter
+                                << " leaves the mesh where there is no port";
+                failed = true;
+                if (tooMany())
+                  return signalPassFailure();
+              }
+              continue;
+            }
+            int32_t n = g[ny * W + nx];
+            char back = emu::dirLetter(emu::opposite(d));
+            if (n < 0 || routes[n].getInput() != StringRef(&back, 1)) {
+              InFlightDiagnostic diag = r.emitOpError();
+              diag << "PE (" << x << "," << y << ") color " << c
+                   << ": output " << letter << " reaches PE (" << nx << ","
+                   << ny << "), which has no route for color " << c
+                   << " from " << back;
+              if (n >= 0)
+                diag.attachNote(routes[n].getLoc())
+                    << "its route takes color " << c << " from "
+                    << routes[n].getInput();
+              failed = true;
+              if (tooMany())
+                return signalPassFailure();
+            }
+          }
+      }
+    }
+
+    // Streams: the port exists; inbound ones enter a route from the port.
+    auto checkStream = [&](Operation *op, StringRef port, Attribute color,
+                           bool inbound) {
+      std::optional<wse::machine::EdgePort> p = m.portByName(port);
+      if (!p) {
+        op->emitOpError("port ")
+            << port << " does not exist on machine '" << m.name << "'";
+        return false;
+      }
+      std::optional<int64_t> c = getImmediate(color);
+      if (!c) {
+        op->emitOpError("color ")
+            << color << " is not a number: run pe-assign-colors";
+        return false;
+      }
+      if (*c >= int64_t(m.colors)) {
+        op->emitOpError("color ") << *c << " is not below the " << m.colors
+                                  << " colors of machine '" << m.name << "'";
+        return false;
+      }
+      if (!inbound)
+        return true;
+      bool west = p->side == wse::machine::Side::West;
+      int64_t x = west ? 0 : W - 1;
+      auto it = grids.find(*c);
+      int32_t n = it == grids.end() ? -1 : it->second[p->row * W + x];
+      StringRef from = west ? "W" : "E";
+      if (n < 0 || routes[n].getInput() != from) {
+        op->emitOpError("PE (")
+            << x << "," << p->row << ") color " << *c
+            << ": no route takes the stream from port " << port << " ("
+            << from << ")";
+        return false;
+      }
+      return true;
+    };
+    for (Operation &op : *module.getBody()) {
+      if (auto s = dyn_cast<StreamInOp>(op))
+        failed |= !checkStream(s, s.getPort(), s.getColor(), true);
+      else if (auto s = dyn_cast<StreamOutOp>(op))
+        failed |= !checkStream(s, s.getPort(), s.getColor(), false);
+    }
+    if (failed)
+      signalPassFailure();
+  }
+};
+
+} // namespace

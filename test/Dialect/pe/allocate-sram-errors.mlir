@@ -1,0 +1,30 @@
+// RUN: wse-opt %s --split-input-file --pe-allocate-sram -verify-diagnostics
+
+// 4x4 has 48 KiB of SRAM = 12288 words; two instructions take 16 bytes
+// (4 words) at the top.
+module attributes {wafer.target = #wafer.target<"4x4">} {
+  pe.kernel @k {
+    // The larger buffer goes first; the smaller one no longer fits.
+    // expected-error @+1 {{buffer @small (100 words) of kernel @k on PE (1,2) does not fit next to 12200 words of buffers live at the same time: 12284 words of the 49152-byte SRAM are free below the code (2 instructions x 8 bytes)}}
+    pe.buffer @small [100]
+    pe.buffer @big [12200]
+    pe.task @t entry {
+      pe.fill [#pe.mem<@small, 0, 4, 1>, 0.0 : f32]
+      pe.copy [#pe.mem<@big, 0, 4, 1>, #pe.mem<@small, 0, 4, 1>]
+    }
+  }
+  pe.place @k [1, 2, 2, 2]
+}
+
+// -----
+module attributes {wafer.target = #wafer.target<"4x4">} {
+  pe.kernel @k {
+    // expected-error @+1 {{buffer @fixed (10 words) of kernel @k at address 12280 does not fit: 12288 words of the 49152-byte SRAM are free below the code (0 instructions x 8 bytes)}}
+    pe.buffer @fixed [10] at 12280
+  }
+}
+
+// -----
+// expected-error @+1 {{pe-allocate-sram needs the module attribute 'wafer.target'}}
+module {
+}

@@ -1,0 +1,66 @@
+// pe-verify translates to the emulator's program (nothing is written) and
+// runs its verifier; errors are reported at the module.
+// RUN: wse-opt %s --split-input-file --pe-verify -verify-diagnostics
+
+module attributes {wafer.target = #wafer.target<"4x4">} {
+  pe.input @x : tensor<4xf32>
+  pe.param @s : tensor<1xf32> = dense<2.0> : tensor<1xf32>
+  pe.kernel @k {
+    pe.buffer @b [4] at 0
+    pe.task @t on color 0 {
+      pe.copy [#pe.mem<@b, 0, 4, 1>, #pe.in<0, 4>]
+    }
+  }
+  pe.place @k [0, 0, 1, 1]
+  pe.route [0, 0, 1, 1] color 0 from "W" to "R"
+  pe.stream_in @s port "W0" color 0
+  pe.stream_in @x port "W0" color 0
+}
+
+// -----
+// expected-error @+1 {{pe-verify: channel @c has no color number (run pe-assign-colors)}}
+module {
+  pe.channel @c
+}
+
+// -----
+// expected-error @+1 {{pe-verify: pe.flow of channel @c is not expanded into routes (run pe-route)}}
+module {
+  pe.channel @c
+  pe.flow @c broadcast [0, 0, 2, 1] dir "E"
+}
+
+// -----
+// expected-error @+1 {{pe-verify: buffer @b of kernel @k has no address (run pe-allocate-sram)}}
+module {
+  pe.kernel @k {
+    pe.buffer @b [4]
+  }
+}
+
+// -----
+// expected-error @+1 {{pe-verify: kernel @k: buffer @b has an init value but shares words with another buffer}}
+module {
+  pe.kernel @k {
+    pe.buffer @a [4] at 0
+    pe.buffer @b [4] at 2 init 1.0
+  }
+}
+
+// -----
+// expected-error @+1 {{pe-verify: kernel @k task @t instruction 0 ('copy'): buffer @b shares words with another buffer at a different base and is addressed with a register or constant offset}}
+module {
+  pe.kernel @k {
+    pe.buffer @a [4] at 0
+    pe.buffer @b [4] at 2
+    pe.task @t entry {
+      pe.copy [#pe.mem<@b, #pe.reg<1>, 1, 1>, #pe.mem<@a, 0, 1, 1>]
+    }
+  }
+}
+
+// -----
+// expected-error @+1 {{pe-verify: the emulator's verifier rejects the program: input 'big' brings host inputs and outputs to more than 2^31 elements}}
+module {
+  pe.input @big : tensor<65536x65536xf32>
+}
