@@ -11,7 +11,7 @@ using namespace mlir;
 using namespace wse::pe;
 
 FailureOr<Attribute> wse::pe::parseValueAttr(AsmParser &parser) {
-  int64_t value;
+  int64_t value = 0;
   OptionalParseResult isInt = parser.parseOptionalInteger(value);
   if (isInt.has_value()) {
     if (failed(*isInt))
