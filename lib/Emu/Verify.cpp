@@ -110,11 +110,9 @@ public:
         return e;
       if (b.size == 0 || b.size > (1ull << 32) || b.address > (1ull << 32))
         return bad("buffer '" + b.name + "' has an invalid size or address");
-      for (size_t j = 0; j < i; ++j) {
-        const Buffer &o = k.buffers[j];
-        if (b.address < o.address + o.size && o.address < b.address + b.size)
-          return bad("buffers '" + o.name + "' and '" + b.name + "' overlap");
-      }
+      // Buffers may share words: a compiler reuses SRAM for buffers whose
+      // live ranges do not overlap. Accesses are still checked against the
+      // buffer each descriptor names.
     }
     if (k.tasks.size() > kMaxTasks)
       return bad(formatv("more than {0} tasks", kMaxTasks));

@@ -27,8 +27,14 @@ void wse::buildWSEPipeline(OpPassManager &pm,
   pm.addPass(wafer::createWaferVerify());
   if (!options.costJson.empty())
     pm.addPass(wafer::createWaferCostReport({"", options.costJson}));
-  if (options.lower)
+  if (options.lower) {
     pm.addPass(createConvertWaferToPE());
+    pm.addPass(pe::createPERoute());
+    pm.addPass(pe::createPEAssignColors());
+    pm.addPass(pe::createPEAllocateSRAM());
+    pm.addPass(pe::createPEVerifyRoutes());
+    pm.addPass(pe::createPEVerify());
+  }
 }
 
 void wse::registerAllPassesAndPipelines() {

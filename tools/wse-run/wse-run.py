@@ -84,6 +84,7 @@ def main():
          "--wse-pipeline=target=%s mode=%s lower=true cost-json=%s" %
          (a.target, a.mode, cost)], a.quiet)
     _, times["emit"] = run([tool("wse-translate"), "--emit-program",
+                            "--weights-dir", os.path.dirname(model),
                             program_ir, "-o", program], a.quiet)
 
     # Inputs and outputs by the names the program declares.
@@ -98,8 +99,7 @@ def main():
         if n not in given:
             sys.exit("wse-run: the model needs input '%s': pass --input "
                      "%s=FILE.npy" % (n, n))
-    cmd = [tool("wse-emu"), program, "--weights", os.path.dirname(model),
-           "--stats-json", stats, "--quiet"]
+    cmd = [tool("wse-emu"), program, "--stats-json", stats, "--quiet"]
     for n in inputs:
         cmd += ["--input", "%s=%s" % (n, os.path.abspath(given[n]))]
     out_files = {}

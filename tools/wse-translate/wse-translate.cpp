@@ -67,6 +67,14 @@ static OwningOpRef<Operation *> importONNX(llvm::SourceMgr &sourceMgr,
   return OwningOpRef<Operation *>(module.release());
 }
 
+static llvm::cl::opt<std::string> weightsDir(
+    "weights-dir",
+    llvm::cl::desc("With --emit-program: the directory the model's weight "
+                   "files are relative to (the ONNX model's directory); the "
+                   "program then names them by absolute path, so wse-emu "
+                   "finds them without --weights"),
+    llvm::cl::value_desc("DIR"), llvm::cl::init(""));
+
 /// The `-o` option of mlirTranslateMain (registered by it before parsing).
 static std::string outputFilename() {
   auto &options = llvm::cl::getRegisteredOptions();
@@ -90,6 +98,20 @@ static LogicalResult emitProgram(ModuleOp module, raw_ostream &os,
       wse::pe::toProgram(module, constantsName, constants);
   if (!prog)
     return emitError(module.getLoc()) << llvm::toString(prog.takeError());
+  if (!weightsDir.empty()) {
+    llvm::SmallString<256> dir(weightsDir);
+    if (std::error_code ec = llvm::sys::fs::make_absolute(dir))
+      return emitError(module.getLoc())
+             << "--weights-dir '" << weightsDir << "': " << ec.message();
+    for (wse::emu::TensorDecl &param : prog->params) {
+      if (param.file == constantsName ||
+          llvm::sys::path::is_absolute(param.file))
+        continue;
+      llvm::SmallString<256> path(dir);
+      llvm::sys::path::append(path, param.file);
+      param.file = std::string(path);
+    }
+  }
   if (!constants.empty()) {
     if (output == "-")
       return emitError(module.getLoc())

@@ -24,9 +24,6 @@ struct Buf {
   /// inclusive; `whole` = the whole program.
   int64_t first = INT64_MAX, last = INT64_MIN;
   bool whole = false;
-  /// Referenced with a register or constant offset: the emulator cannot
-  /// rebase such a reference into a shared buffer, so it never shares.
-  bool pinned = false;
   int task = -1;   ///< the only task referencing it, or -2 for several
   bool placed = false;
   uint64_t address = 0;
@@ -98,13 +95,15 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
           continue;
         StringRef sig = wse::emu::opcodeInfo(*code).signature;
         for (auto [i, a] : llvm::enumerate(ops.getValue())) {
-          if (i < sig.size() && sig[i] == 'L')
+          // A subroutine's return (a branch back to its call site) is not
+          // a loop.
+          if (i < sig.size() && sig[i] == 'L' && !op.hasAttr("return"))
             if (auto sym = dyn_cast<FlatSymbolRefAttr>(a)) {
               auto it = labelPos.find(sym.getValue());
               if (it != labelPos.end() && it->second <= pos)
                 loops.push_back({it->second, pos});
             }
-          auto touch = [&](FlatSymbolRefAttr sym, bool escapes, bool pin) {
+          auto touch = [&](FlatSymbolRefAttr sym) {
             auto it = byName.find(sym.getValue());
             if (it == byName.end())
               return;
@@ -112,14 +111,13 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
             b.first = std::min(b.first, pos);
             b.last = std::max(b.last, pos);
             b.task = (b.task == -1 || b.task == taskNo) ? taskNo : -2;
-            b.whole |= escapes || !entryOnce || b.task == -2;
-            b.pinned |= pin;
+            b.whole |= !entryOnce || b.task == -2;
           };
           if (auto mem = dyn_cast<MemAttr>(a))
-            touch(mem.getBuffer(), false, !getImmediate(mem.getOffset()));
+            touch(mem.getBuffer());
           forEachValue(a, [&](Attribute v, bool) {
             if (auto addr = dyn_cast<AddrAttr>(v))
-              touch(addr.getBuffer(), /*escapes=*/true, false);
+              touch(addr.getBuffer());
           });
         }
       }
@@ -147,7 +145,7 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
         b.whole = true;
 
     auto conflict = [&](const Buf &a, const Buf &b) {
-      if (a.whole || b.whole || a.pinned || b.pinned)
+      if (a.whole || b.whole)
         return true;
       return a.first <= b.last && b.first <= a.last;
     };

@@ -62,10 +62,13 @@ def PEAllocateSRAM : Pass<"pe-allocate-sram", "mlir::ModuleOp"> {
     `code_bytes_per_instr` bytes at the top of SRAM. A buffer referenced
     only by one entry task (never activated) lives from its first to its
     last reference, extended over every loop (backward branch) around a
-    reference; a buffer referenced from another task, with `init`, through
-    `#pe.addr` (its address escapes into registers) or with a register or
-    constant offset (the emulator cannot rebase those) lives for the whole
-    program. Buffers share words only if their live ranges are disjoint
+    reference (a branch marked `return`, back from a subroutine to its call
+    site, is not a loop); a buffer referenced from another task or with
+    `init` lives for the whole program. `#pe.addr<@b>` counts as a reference
+    of `@b` where it appears: code that moves an address into a register
+    must use it before the buffer's last direct reference (the lowering
+    passes addresses only to subroutines it calls right away). Buffers share
+    words only if their live ranges are disjoint
     (`reuse=false` never shares). Buffers with an address stay where they
     are. Fails naming the buffer, its size, the kernel, a PE of its
     placement and the words available. Needs `wafer.target`.

@@ -35,12 +35,9 @@ std::string str(Attribute a) {
   return s;
 }
 
-/// Where a pe.buffer lands in the emulator kernel: buffers that share words
-/// (pe-allocate-sram reuse) become one emulator buffer, since the emulator
-/// rejects overlapping buffers; `delta` is the word offset inside it.
+/// Where a pe.buffer lands in the emulator kernel.
 struct BufferSlot {
   int32_t index = -1;
-  int64_t delta = 0;
   uint64_t address = 0;
 };
 
@@ -302,15 +299,6 @@ Expected<emu::Operand> Translator::operand(Attribute a, char sig,
     o.buffer = it->second.index;
     if (llvm::Error e = setValues(m.getOffset(), m.getLength(), m.getStride()))
       return std::move(e);
-    if (int64_t delta = it->second.delta) {
-      if (o.a.kind != emu::Value::Imm)
-        return err(where + ": buffer " + str(m.getBuffer()) +
-                   " shares words with another buffer at a different base "
-                   "and is addressed with a register or constant offset; "
-                   "the emulator cannot express that (run pe-allocate-sram, "
-                   "which keeps such buffers apart)");
-      o.a.v += delta;
-    }
     return o;
   }
   if (auto m = dyn_cast<AbsMemAttr>(a)) {
@@ -352,62 +340,23 @@ llvm::Error Translator::addKernel(KernelOp k) {
   for (auto [i, c] : llvm::enumerate(ek.consts))
     constIndex[c.name] = int64_t(i);
 
-  // Buffers, grouped where they share words.
+  // Buffers, one emulator buffer each; buffers may share words (SRAM
+  // reuse by pe-allocate-sram), which the emulator allows.
   buffers.clear();
-  SmallVector<BufferOp> bufs(k.getBody().front().getOps<BufferOp>());
-  SmallVector<BufferOp> sorted(bufs);
-  llvm::stable_sort(sorted, [](BufferOp a, BufferOp b) {
-    return *a.getAddress() < *b.getAddress();
-  });
-  // Group index per buffer, in address order.
-  llvm::DenseMap<Operation *, unsigned> groupOf;
-  SmallVector<SmallVector<BufferOp>> groups;
-  uint64_t groupEnd = 0;
-  for (BufferOp b : sorted) {
-    uint64_t addr = *b.getAddress(), end = addr + b.getSize();
-    if (groups.empty() || addr >= groupEnd) {
-      groups.emplace_back();
-      groupEnd = end;
-    } else {
-      groupEnd = std::max(groupEnd, end);
-    }
-    groups.back().push_back(b);
-    groupOf[b] = groups.size() - 1;
-  }
-  // Emulator buffers in the order of each group's first declared member.
-  SmallVector<int32_t> groupIndex(groups.size(), -1);
-  for (BufferOp b : bufs) {
-    unsigned g = groupOf[b];
-    if (groupIndex[g] < 0) {
-      groupIndex[g] = int32_t(ek.buffers.size());
-      emu::Buffer eb;
-      uint64_t base = *groups[g].front().getAddress(), end = base;
-      std::string name;
-      for (BufferOp m : groups[g]) {
-        end = std::max(end, uint64_t(*m.getAddress() + m.getSize()));
-        if (!name.empty())
-          name += "__";
-        name += m.getSymName().str();
-        if (m.getInit() && groups[g].size() > 1)
-          return err("kernel @" + ek.name + ": buffer @" + m.getSymName() +
-                     " has an init value but shares words with another "
-                     "buffer");
-      }
-      eb.name = name;
-      eb.address = base;
-      eb.size = end - base;
-      if (BufferOp only = groups[g].front(); groups[g].size() == 1 &&
-                                             only.getInit()) {
-        eb.hasInit = true;
-        eb.init = only.getInit()->convertToFloat();
-      }
-      ek.buffers.push_back(std::move(eb));
+  for (BufferOp b : k.getBody().front().getOps<BufferOp>()) {
+    emu::Buffer eb;
+    eb.name = b.getSymName().str();
+    eb.address = *b.getAddress();
+    eb.size = b.getSize();
+    if (b.getInit()) {
+      eb.hasInit = true;
+      eb.init = b.getInit()->convertToFloat();
     }
     BufferSlot slot;
-    slot.index = groupIndex[g];
-    slot.address = *b.getAddress();
-    slot.delta = int64_t(slot.address - ek.buffers[slot.index].address);
+    slot.index = int32_t(ek.buffers.size());
+    slot.address = eb.address;
     buffers[b.getSymName()] = slot;
+    ek.buffers.push_back(std::move(eb));
   }
 
   // Tasks.
