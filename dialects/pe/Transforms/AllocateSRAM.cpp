@@ -169,39 +169,111 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
       if (b.placed && b.address + b.size > freeWords)
         return fail(b, "at address " + Twine(b.address) + " does not fit");
 
-    // First fit by decreasing size.
-    SmallVector<unsigned> order;
+    // First fit in one of several orders; the first order that fits wins.
+    // Longest-lived first puts buffers that live through most of the program
+    // at low addresses once, and short-lived ones pack above them; in order
+    // of first use is the classic interval heuristic; by size, large
+    // buffers first. None is best on every program (fragmentation), so all
+    // are tried.
+    SmallVector<unsigned> pending;
     for (unsigned i = 0; i < bufs.size(); ++i)
       if (!bufs[i].placed)
-        order.push_back(i);
-    llvm::stable_sort(order, [&](unsigned a, unsigned b) {
-      return bufs[a].size > bufs[b].size;
+        pending.push_back(i);
+    auto lifetime = [&](const Buf &b) {
+      return b.whole ? INT64_MAX : b.last - b.first;
+    };
+    auto start = [&](const Buf &b) { return b.whole ? INT64_MIN : b.first; };
+    using Less = std::function<bool(unsigned, unsigned)>;
+    SmallVector<Less> orders = {
+        [&](unsigned a, unsigned b) {
+          if (lifetime(bufs[a]) != lifetime(bufs[b]))
+            return lifetime(bufs[a]) > lifetime(bufs[b]);
+          return bufs[a].size > bufs[b].size;
+        },
+        [&](unsigned a, unsigned b) {
+          if (start(bufs[a]) != start(bufs[b]))
+            return start(bufs[a]) < start(bufs[b]);
+          return bufs[a].size > bufs[b].size;
+        },
+        [&](unsigned a, unsigned b) { return bufs[a].size > bufs[b].size; }};
+    // Last resort: long-lived buffers from the top of the free area down,
+    // the rest in order of first use from the bottom, so the two kinds do
+    // not fragment each other.
+    int64_t span = 1;
+    for (const Buf &b : bufs)
+      if (!b.whole && b.first <= b.last)
+        span = std::max(span, b.last);
+    auto longLived = [&](const Buf &b) { return lifetime(b) > span / 4; };
+    orders.push_back([&](unsigned a, unsigned b) {
+      bool la = longLived(bufs[a]), lb = longLived(bufs[b]);
+      if (la != lb)
+        return la;
+      if (la)
+        return lifetime(bufs[a]) > lifetime(bufs[b]);
+      return start(bufs[a]) < start(bufs[b]);
     });
-    Builder builder(kernel.getContext());
-    for (unsigned i : order) {
-      Buf &b = bufs[i];
-      SmallVector<std::pair<uint64_t, uint64_t>> busy;
-      uint64_t liveWords = 0;
-      for (const Buf &o : bufs)
-        if (o.placed && conflict(b, o)) {
-          busy.push_back({o.address, o.address + o.size});
-          liveWords += o.size;
+    SmallVector<Buf> initial = bufs;
+    unsigned worst = 0;
+    uint64_t worstLive = 0;
+    for (const Less &less : orders) {
+      bufs = initial;
+      SmallVector<unsigned> order = pending;
+      llvm::stable_sort(order, less);
+      bool fits = true;
+      for (unsigned i : order) {
+        Buf &b = bufs[i];
+        SmallVector<std::pair<uint64_t, uint64_t>> busy;
+        uint64_t liveWords = 0;
+        for (const Buf &o : bufs)
+          if (o.placed && conflict(b, o)) {
+            busy.push_back({o.address, o.address + o.size});
+            liveWords += o.size;
+          }
+        llvm::sort(busy);
+        uint64_t addr = 0;
+        bool fromTop = &less == &orders.back() && longLived(b);
+        if (fromTop) {
+          // Highest gap below freeWords that holds b.
+          uint64_t top = freeWords;
+          addr = UINT64_MAX;
+          for (auto it = busy.rbegin(); it != busy.rend(); ++it) {
+            if (it->second <= top && top - it->second >= b.size) {
+              addr = top - b.size;
+              break;
+            }
+            top = std::min(top, it->first);
+          }
+          if (addr == UINT64_MAX)
+            addr = top >= b.size ? top - b.size : freeWords;
+        } else {
+          for (auto [s, e] : busy) {
+            if (addr + b.size <= s)
+              break;
+            addr = std::max(addr, e);
+          }
         }
-      llvm::sort(busy);
-      uint64_t addr = 0;
-      for (auto [s, e] : busy) {
-        if (addr + b.size <= s)
+        if (addr + b.size > freeWords) {
+          if (&less == &orders.front()) {
+            worst = i;
+            worstLive = liveWords;
+          }
+          fits = false;
           break;
-        addr = std::max(addr, e);
+        }
+        b.placed = true;
+        b.address = addr;
       }
-      if (addr + b.size > freeWords)
-        return fail(b, "does not fit next to " + Twine(liveWords) +
-                           " words of buffers live at the same time");
-      b.placed = true;
-      b.address = addr;
-      b.op.setAddressAttr(builder.getI64IntegerAttr(int64_t(addr)));
+      if (!fits)
+        continue;
+      Builder builder(kernel.getContext());
+      for (unsigned i : pending)
+        bufs[i].op.setAddressAttr(
+            builder.getI64IntegerAttr(int64_t(bufs[i].address)));
+      return success();
     }
-    return success();
+    bufs = initial;
+    return fail(bufs[worst], "does not fit next to " + Twine(worstLive) +
+                                 " words of buffers live during its lifetime");
   }
 
   void runOnOperation() override {

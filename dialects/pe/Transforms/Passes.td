@@ -57,8 +57,8 @@ def PEAssignColors : Pass<"pe-assign-colors", "mlir::ModuleOp"> {
 def PEAllocateSRAM : Pass<"pe-allocate-sram", "mlir::ModuleOp"> {
   let summary = "give every pe.buffer a word address";
   let description = [{
-    Per kernel, buffers without `address` are placed first-fit by
-    decreasing size below the code, which takes instructions x
+    Per kernel, buffers without `address` are placed first-fit, the
+    longest-lived first (then the larger), below the code, which takes instructions x
     `code_bytes_per_instr` bytes at the top of SRAM. A buffer referenced
     only by one entry task (never activated) lives from its first to its
     last reference, extended over every loop (backward branch) around a

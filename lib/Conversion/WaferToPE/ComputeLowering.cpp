@@ -122,18 +122,46 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
   bufs.push_back(out);
   ptrs.push_back({E.imm(0), lo.blockStrides()});
 
-  // One temporary row per body value that is not written straight into the
-  // result.
+  // Temporaries for body values not written straight into the result:
+  // vectors of at most kChunk elements, and a slot is reused once its value
+  // is dead (instructions work element by element, so a result may
+  // overwrite an operand of the same instruction).
+  constexpr int64_t kChunk = 256;
   Operation *yield = body.getTerminator();
   Value yielded = yield->getOperand(0);
   Operation *last = yielded.getDefiningOp();
   bool writeDirect = last && !isa<arith::ConstantOp>(last) &&
                      yielded.hasOneUse();
-  DenseMap<Value, FlatSymbolRefAttr> temps;
-  int64_t words = lo.blockWords();
+  int64_t words =
+      Emitter::longestVector(lo.extent, lo.block, ptrs, kChunk);
+  DenseMap<Operation *, unsigned> position;
   for (Operation &b : body.without_terminator())
-    if (!isa<arith::ConstantOp>(b) && !(writeDirect && &b == last))
-      temps[b.getResult(0)] = E.buffer("tmp", words);
+    position[&b] = position.size();
+  auto lastUse = [&](Value v) {
+    unsigned at = 0;
+    for (Operation *u : v.getUsers())
+      at = std::max(at, u == yield ? unsigned(position.size()) : position[u]);
+    return at;
+  };
+  DenseMap<Value, FlatSymbolRefAttr> temps;
+  SmallVector<std::pair<FlatSymbolRefAttr, unsigned>> slots; // slot, busy until
+  for (Operation &b : body.without_terminator()) {
+    if (isa<arith::ConstantOp>(b) || (writeDirect && &b == last))
+      continue;
+    unsigned here = position[&b];
+    FlatSymbolRefAttr slot;
+    for (auto &[buf, until] : slots)
+      if (until <= here) {
+        slot = buf;
+        until = lastUse(b.getResult(0));
+        break;
+      }
+    if (!slot) {
+      slot = E.buffer("tmp", words);
+      slots.push_back({slot, lastUse(b.getResult(0))});
+    }
+    temps[b.getResult(0)] = slot;
+  }
 
   FlatSymbolRefAttr skip = L.guard(lo.holds);
   E.nest(lo.extent, ptrs,
@@ -168,7 +196,8 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
            }
            if (!writeDirect)
              E.op("copy", {outDesc, desc(yielded)});
-         });
+         },
+         /*vectorInner=*/true, kChunk);
   E.place(skip);
   return success();
 }

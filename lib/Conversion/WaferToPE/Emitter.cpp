@@ -115,19 +115,19 @@ unsigned Emitter::allocReg() {
 }
 void Emitter::freeReg(unsigned r) { regUsed[r] = false; }
 
-void Emitter::nest(ArrayRef<PerPEExpr> extents, ArrayRef<Pointer> ptrs,
-                   NestBody body, bool vectorInner) {
-  struct Dim {
-    PerPEExpr extent;
-    SmallVector<int64_t> strides;
-  };
-  SmallVector<Dim> dims;
+SmallVector<Emitter::NestDim>
+Emitter::planNest(ArrayRef<PerPEExpr> extents, ArrayRef<int64_t> bounds,
+                  ArrayRef<Pointer> ptrs, int64_t maxVector, bool &empty) {
+  SmallVector<NestDim> dims;
+  empty = false;
   for (auto [d, e] : llvm::enumerate(extents)) {
-    if (e.isKnown() && e.value() <= 0)
-      return;
+    if (e.isKnown() && e.value() <= 0) {
+      empty = true;
+      return {};
+    }
     if (e.isKnown() && e.value() == 1)
       continue;
-    Dim dim{e, {}};
+    NestDim dim{e, e.isKnown() ? e.value() : (d < bounds.size() ? bounds[d] : INT64_MAX), {}};
     for (const Pointer &p : ptrs)
       dim.strides.push_back(p.strides[d]);
     dims.push_back(dim);
@@ -135,7 +135,7 @@ void Emitter::nest(ArrayRef<PerPEExpr> extents, ArrayRef<Pointer> ptrs,
   // Merge a dimension into the next inner one when every pointer walks both
   // as one run.
   for (size_t i = dims.size(); i-- > 1;) {
-    Dim &outer = dims[i - 1], &inner = dims[i];
+    NestDim &outer = dims[i - 1], &inner = dims[i];
     if (!outer.extent.isKnown() || !inner.extent.isKnown())
       continue;
     bool contiguous = true;
@@ -144,9 +144,40 @@ void Emitter::nest(ArrayRef<PerPEExpr> extents, ArrayRef<Pointer> ptrs,
     if (!contiguous)
       continue;
     inner.extent = outer.extent.value() * inner.extent.value();
+    inner.bound = inner.extent.value();
     dims.erase(dims.begin() + (i - 1));
   }
+  // Long runs in chunks, so temporaries stay small.
+  if (maxVector > 0 && !dims.empty() && dims.back().extent.isKnown() &&
+      dims.back().extent.value() > maxVector &&
+      dims.back().extent.value() % maxVector == 0) {
+    NestDim inner = dims.back();
+    NestDim outer{inner.extent.value() / maxVector,
+                  inner.extent.value() / maxVector, {}};
+    for (int64_t s : inner.strides)
+      outer.strides.push_back(s * maxVector);
+    inner.extent = maxVector;
+    inner.bound = maxVector;
+    dims.back() = outer;
+    dims.push_back(inner);
+  }
+  return dims;
+}
 
+int64_t Emitter::longestVector(ArrayRef<PerPEExpr> extents,
+                               ArrayRef<int64_t> bounds, ArrayRef<Pointer> ptrs,
+                               int64_t maxVector) {
+  bool empty;
+  SmallVector<NestDim> dims = planNest(extents, bounds, ptrs, maxVector, empty);
+  return dims.empty() ? 1 : dims.back().bound;
+}
+
+void Emitter::nest(ArrayRef<PerPEExpr> extents, ArrayRef<Pointer> ptrs,
+                   NestBody body, bool vectorInner, int64_t maxVector) {
+  bool empty;
+  SmallVector<NestDim> dims = planNest(extents, {}, ptrs, maxVector, empty);
+  if (empty)
+    return;
   SmallVector<Attribute> bases;
   for (const Pointer &p : ptrs)
     bases.push_back(p.base);
@@ -161,7 +192,7 @@ void Emitter::nest(ArrayRef<PerPEExpr> extents, ArrayRef<Pointer> ptrs,
             body(cur, imm(1), SmallVector<int64_t>(ptrs.size(), 0));
           return;
         }
-        const Dim &d = dims[idx];
+        const NestDim &d = dims[idx];
         unsigned counter = allocReg();
         SmallVector<std::pair<unsigned, int64_t>> walked;
         SmallVector<Attribute> next = cur;

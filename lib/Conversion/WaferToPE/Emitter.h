@@ -89,7 +89,14 @@ public:
                                            mlir::Attribute,
                                            llvm::ArrayRef<int64_t>)>;
   void nest(llvm::ArrayRef<PerPEExpr> extents, llvm::ArrayRef<Pointer> ptrs,
-            NestBody body, bool vectorInner = true);
+            NestBody body, bool vectorInner = true, int64_t maxVector = 0);
+
+  /// The longest vector `nest` gives its body for these extents (bounded
+  /// by `bounds` where an extent differs between PEs).
+  static int64_t longestVector(llvm::ArrayRef<PerPEExpr> extents,
+                               llvm::ArrayRef<int64_t> bounds,
+                               llvm::ArrayRef<Pointer> ptrs,
+                               int64_t maxVector = 0);
 
   /// A counted loop `for r in [0, count)`; `body` receives the register.
   void loop(mlir::Attribute count, llvm::function_ref<void(unsigned)> body);
@@ -119,6 +126,20 @@ private:
   int64_t nextCallId = 0;
 
   std::string uniqueName(llvm::StringRef hint);
+
+public:
+  struct NestDim {
+    PerPEExpr extent;
+    int64_t bound;
+    llvm::SmallVector<int64_t> strides;
+  };
+  /// Drops unit dimensions, merges dimensions every pointer walks as one
+  /// run, and splits a known innermost run longer than `maxVector` (when it
+  /// divides evenly).
+  static llvm::SmallVector<NestDim> planNest(llvm::ArrayRef<PerPEExpr> extents,
+                                             llvm::ArrayRef<int64_t> bounds,
+                                             llvm::ArrayRef<Pointer> ptrs,
+                                             int64_t maxVector, bool &empty);
 };
 
 } // namespace wse::pe::lowering

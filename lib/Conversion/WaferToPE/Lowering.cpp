@@ -154,10 +154,6 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
   int64_t words = 1;
   for (int64_t d : shape)
     words *= d;
-  // Owners write their blocks into a zeroed copy; one copy of each block
-  // along every gathered axis the distribution replicates it on.
-  FlatSymbolRefAttr buf = E.buffer(keepColumnDim >= 0 ? "colfull" : "full", words);
-  E.op("fill", {E.mem(buf, 0, E.imm(words)), E.f32(0.0f)});
   PerPEExpr contributes = l.holds;
   bool usesX = llvm::is_contained(l.axes, wafer::MeshAxis::X);
   bool usesY = llvm::is_contained(l.axes, wafer::MeshAxis::Y);
@@ -165,6 +161,26 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
     contributes = contributes && (PerPEExpr::var("rx") == l.x0);
   if (columns && !usesY)
     contributes = contributes && (PerPEExpr::var("ry") == l.y0);
+  Attribute len = E.imm(words);
+  if (keepColumnDim < 0 && ArrayRef<int64_t>(l.block) == ArrayRef<int64_t>(l.shape)) {
+    // Every holder has the whole tensor: gather in place (the others zero
+    // their block buffer, which becomes the full copy everywhere).
+    FlatSymbolRefAttr zero = E.newLabel("keep");
+    FlatSymbolRefAttr done = E.newLabel("zeroed");
+    if (!(contributes.isKnown() && contributes.value())) {
+      E.op("bne", {E.val(contributes), E.imm(0), zero});
+      E.op("fill", {E.mem(s.block, 0, len), E.f32(0.0f)});
+      E.op("br", {done});
+      E.place(zero);
+      E.place(done);
+    }
+    callAllReduce(columns, rows, E.addr(s.block), len);
+    return View{s.block, strides, 0};
+  }
+  // Owners write their blocks into a zeroed copy; one copy of each block
+  // along every gathered axis the distribution replicates it on.
+  FlatSymbolRefAttr buf = E.buffer(keepColumnDim >= 0 ? "colfull" : "full", words);
+  E.op("fill", {E.mem(buf, 0, E.imm(words)), E.f32(0.0f)});
   FlatSymbolRefAttr skip = guard(contributes);
   FlatSymbolRefAttr block = s.block;
   E.nest(l.extent,
@@ -179,11 +195,7 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
                          E.mem(block, off[1], len, E.imm(st[1]))});
          });
   E.place(skip);
-  Attribute addr = E.addr(buf);
-  if (columns)
-    E.call("allreduce_columns", {{kArgAddr, addr}, {kArgLen, E.imm(words)}});
-  if (rows)
-    E.call("allreduce_rows", {{kArgAddr, addr}, {kArgLen, E.imm(words)}});
+  callAllReduce(columns, rows, E.addr(buf), E.imm(words));
   PerPEExpr base = 0;
   if (keepColumnDim >= 0)
     base = PerPEExpr(0) - l.offset[keepColumnDim] * strides[keepColumnDim];
@@ -193,8 +205,12 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
 View Lowering::needFull(Value v) {
   layoutOf(v);
   TensorState &s = tensors[v];
-  if (s.full)
+  if (s.full && s.block && opIndex - s.fullUse > kReuseWindow)
+    s.full.reset();
+  if (s.full) {
+    s.fullUse = opIndex;
     return *s.full;
+  }
   if (s.pendingStream) {
     wafer::StreamOp stream = s.pendingStream;
     s.pendingStream = nullptr;
@@ -217,6 +233,7 @@ View Lowering::needFull(Value v) {
     llvm::errs() << "full gather " << v.getType() << " at " << E.getLoc() << " by " << (v.getDefiningOp() ? v.getDefiningOp()->getName().getStringRef() : "arg") << "\n";
   View full = gather(v, columns, rows, -1);
   tensors[v].full = full;
+  tensors[v].fullUse = opIndex;
   return full;
 }
 
@@ -224,6 +241,10 @@ View Lowering::readView(Value v, const TensorLayout &consumer,
                         ArrayRef<int64_t> dimMap) {
   const TensorLayout &l = layoutOf(v);
   TensorState &s = tensors[v];
+  if (s.full && s.block && opIndex - s.fullUse > kReuseWindow)
+    s.full.reset();
+  if (s.column && opIndex - s.columnUse > kReuseWindow)
+    s.column.reset();
   if (s.full || s.pendingStream || !s.block)
     return needFull(v);
   // v's column dimension lines up with the consumer's: every PE reads only
@@ -236,10 +257,13 @@ View Lowering::readView(Value v, const TensorLayout &consumer,
         consumer.x0 == l.x0 && consumer.width == l.width &&
         consumer.shape[cdx] == l.shape[dx] &&
         consumer.block[cdx] == l.block[dx]) {
-      if (s.column)
+      if (s.column) {
+        s.columnUse = opIndex;
         return *s.column;
+      }
       View col = gather(v, /*columns=*/true, /*rows=*/false, dx);
       tensors[v].column = col;
+      tensors[v].columnUse = opIndex;
       return col;
     }
   }
@@ -318,8 +342,20 @@ void Lowering::emitAllReduce(bool columns) {
   E.place(done);
 }
 
+void Lowering::callAllReduce(bool columns, bool rows, Attribute addr,
+                             Attribute len) {
+  StringRef name = columns && rows ? "allreduce"
+                   : columns       ? "allreduce_columns"
+                                   : "allreduce_rows";
+  if (columns || rows)
+    E.call(name, {{kArgAddr, addr}, {kArgLen, len}});
+}
+
 void Lowering::emitSubroutine(StringRef name) {
-  emitAllReduce(/*columns=*/name == "allreduce_columns");
+  if (name != "allreduce_rows")
+    emitAllReduce(/*columns=*/true);
+  if (name != "allreduce_columns")
+    emitAllReduce(/*columns=*/false);
 }
 
 //===----------------------------------------------------------------------===//
@@ -393,11 +429,38 @@ LogicalResult Lowering::lowerStream(wafer::StreamOp op) {
   layoutOf(op.getResult());
   tensors[op.getResult()].pendingStream = op;
   // Read on arrival only by a single linear (as weight) or embedding (as
-  // table); anything else gets the whole tensor now.
+  // table); a single slice streams only its elements; anything else gets
+  // the whole tensor now.
   Value r = op.getResult();
   bool direct = false;
   if (r.hasOneUse()) {
     Operation *user = *r.getUsers().begin();
+    if (auto slice = dyn_cast<wafer::SliceOp>(user);
+        slice && llvm::all_of(slice.getStrides(), [](int64_t s) { return s > 0; })) {
+      auto inType = cast<RankedTensorType>(r.getType());
+      auto outType = cast<RankedTensorType>(slice.getResult().getType());
+      SmallVector<int64_t> full = denseStrides(inType.getShape());
+      int64_t offset = 0;
+      SmallVector<int64_t> strides;
+      for (auto [d, o, step] :
+           llvm::enumerate(slice.getOffsets(), slice.getStrides())) {
+        offset += o * full[d];
+        strides.push_back(step * full[d]);
+      }
+      tensors[r].pendingStream = nullptr;
+      StreamInOp::create(streamBuilder, E.getLoc(), E.sym(paramSym.getValue()),
+                         streamBuilder.getStringAttr(port), ch.inbound,
+                         streamBuilder.getI64IntegerAttr(offset),
+                         streamBuilder.getDenseI64ArrayAttr(outType.getShape()),
+                         streamBuilder.getDenseI64ArrayAttr(strides));
+      int64_t words = outType.getNumElements();
+      FlatSymbolRefAttr buf = E.buffer("full_slice", words);
+      receive(E.mem(buf, 0, E.imm(words)), E.imm(words));
+      layoutOf(slice.getResult());
+      tensors[slice.getResult()].full =
+          View{buf, denseStrides(outType.getShape()), 0};
+      return success();
+    }
     if (auto lin = dyn_cast<wafer::LinearOp>(user))
       direct = lin.getWeight() == r && lin.getInput() != r &&
                lin.getBias() != r;
@@ -444,6 +507,7 @@ LogicalResult Lowering::lowerConstant(wafer::ConstantOp op) {
 
 LogicalResult Lowering::lowerOp(Operation *op) {
   E.setLoc(op->getLoc());
+  ++opIndex;
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](wafer::StreamOp o) { return lowerStream(o); })
       .Case([&](wafer::ConstantOp o) { return lowerConstant(o); })

@@ -43,6 +43,8 @@ struct TensorState {
   std::optional<View> full;      ///< the whole tensor on every PE, if made
   /// All elements of the PE's column block (gathered down the column).
   std::optional<View> column;
+  /// The op (program position) that last read `full` / `column`.
+  int64_t fullUse = 0, columnUse = 0;
   /// A weight stream not read yet: its consumer reads it on arrival.
   wafer::StreamOp pendingStream;
 };
@@ -69,6 +71,11 @@ public:
   // Helpers for the op lowerings.
   Emitter &E;
   const TensorLayout &layoutOf(mlir::Value v);
+  /// Whether v's data already exists (a block or a full copy).
+  bool hasData(mlir::Value v) {
+    auto it = tensors.find(v);
+    return it != tensors.end() && (it->second.block || it->second.full);
+  }
   /// The whole tensor on every PE of the kernel.
   View needFull(mlir::Value v);
   /// A view of `v` covering what a PE of `consumer` reads: `dimMap[d]` is
@@ -118,6 +125,11 @@ private:
   llvm::StringMap<unsigned> tensorNames;
   mlir::FlatSymbolRefAttr sinkBuffer;
   unsigned constantCount = 0;
+  /// Position of the op being lowered. A gathered copy is reused only by
+  /// ops close after its last reader: keeping it longer holds SRAM on every
+  /// PE, while the tensor's blocks still exist to gather it again.
+  int64_t opIndex = 0;
+  static constexpr int64_t kReuseWindow = 4;
 
   std::string tensorName(llvm::StringRef hint);
   View streamIntoFull(mlir::FlatSymbolRefAttr tensor,
@@ -133,6 +145,10 @@ private:
   mlir::LogicalResult lowerStream(wafer::StreamOp op);
   mlir::LogicalResult lowerConstant(wafer::ConstantOp op);
   void emitAllReduce(bool columns);
+  /// Sum all-reduce of `len` words at `addr` down the columns and/or along
+  /// the rows of the kernel rectangle (one subroutine call).
+  void callAllReduce(bool columns, bool rows, mlir::Attribute addr,
+                     mlir::Attribute len);
   wafer::RectAttr getKernelRect() { return kernelRect; }
 };
 

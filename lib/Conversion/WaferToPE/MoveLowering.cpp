@@ -88,6 +88,9 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
         return gatherStrided(L, o.getResult(), o.getInput(), st, 0);
       })
       .Case([&](wafer::SliceOp o) {
+        // Already streamed as a slice of its parameter (Lowering::lowerStream).
+        if (L.hasData(o.getResult()))
+          return success();
         SmallVector<int64_t> full = denseStrides(shapeOf(o.getInput())), st;
         int64_t start = 0;
         for (auto [d, off, step] :

@@ -5,7 +5,7 @@
 module attributes {wafer.target = #wafer.target<"4x4">} {
   pe.kernel @k {
     // The larger buffer goes first; the smaller one no longer fits.
-    // expected-error @+1 {{buffer @small (100 words) of kernel @k on PE (1,2) does not fit next to 12200 words of buffers live at the same time: 12284 words of the 49152-byte SRAM are free below the code (2 instructions x 8 bytes)}}
+    // expected-error @+1 {{buffer @small (100 words) of kernel @k on PE (1,2) does not fit next to 12200 words of buffers live during its lifetime: 12284 words of the 49152-byte SRAM are free below the code (2 instructions x 8 bytes)}}
     pe.buffer @small [100]
     pe.buffer @big [12200]
     pe.task @t entry {
