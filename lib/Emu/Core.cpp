@@ -601,6 +601,19 @@ void SimulatorImpl::stepCore(CoreState &c) {
     case Opcode::Ret:
       c.pc = task.code.size();
       break;
+    case Opcode::Mark: {
+      auto [it, inserted] = marks.try_emplace(v(0));
+      MarkStats &m = it->second;
+      if (inserted) {
+        m.id = v(0);
+        m.first = t;
+      }
+      m.first = std::min<uint64_t>(m.first, t);
+      m.last = std::max<uint64_t>(m.last, t);
+      ++m.count;
+      ++c.pc;
+      break;
+    }
     default:
       ++c.pc;
       break;

@@ -222,6 +222,8 @@ Expected<SimResult> SimulatorImpl::run() {
       std::chrono::duration<double>(Clock::now() - wallStart).count();
   st.routerBlockedEvents = routerBlocked;
   st.weightBytesRead = weights->bytesRead();
+  for (const auto &[id, m] : marks)
+    st.marks.push_back(m);
   for (const CoreState &c : cores) {
     PEStats p;
     p.x = pes[c.slot].x;

@@ -12,6 +12,7 @@
 #ifndef WSE_EMU_LIB_SIMIMPL_H
 #define WSE_EMU_LIB_SIMIMPL_H
 
+#include <map>
 #include "wse/Emu/Simulator.h"
 #include "wse/Emu/WeightStore.h"
 
@@ -156,6 +157,7 @@ public:
   std::vector<HostTensor> inputs; ///< by program input index
   std::vector<bool> inputSet;
   std::vector<HostTensor> outputs;
+  std::map<int64_t, MarkStats> marks;
   std::vector<std::vector<uint8_t>> outputWritten;
 
   // Dynamic state.

@@ -81,6 +81,12 @@ void printSummary(const RunStats &s, raw_ostream &os) {
 json::Value statsToJSON(const RunStats &s) {
   const machine::MachineDescription &m = s.machine;
   double cycles = double(s.cycles);
+  json::Array marks;
+  for (const MarkStats &mk : s.marks)
+    marks.push_back(json::Object{{"id", mk.id},
+                                 {"first", int64_t(mk.first)},
+                                 {"last", int64_t(mk.last)},
+                                 {"count", int64_t(mk.count)}});
   json::Array pes;
   for (const PEStats &p : s.pes)
     pes.push_back(json::Object{
@@ -155,6 +161,7 @@ json::Value statsToJSON(const RunStats &s) {
                          {"utilization", cycles ? b.count / cycles : 0.0}}},
            {"router_blocked_events", int64_t(s.routerBlockedEvents)}}},
       {"weight_bytes_read", int64_t(s.weightBytesRead)},
+      {"marks", std::move(marks)},
       {"pes", std::move(pes)},
       {"links", std::move(links)},
       {"ports", std::move(ports)},

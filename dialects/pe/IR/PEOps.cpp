@@ -710,6 +710,7 @@ PE_INSTR_VERIFY(Activate)
 PE_INSTR_VERIFY(Ret)
 PE_INSTR_VERIFY(Select)
 PE_INSTR_VERIFY(Log)
+PE_INSTR_VERIFY(Mark)
 
 //===----------------------------------------------------------------------===//
 // Constant expressions through the emulator's assembler.

@@ -164,7 +164,7 @@ foreach op = [["Fill", "fill", "DF"], ["IFill", "ifill", "DV"],
               ["Bne", "bne", "VVL"], ["Blt", "blt", "VVL"],
               ["Bge", "bge", "VVL"], ["Activate", "activate", "T"],
               ["Ret", "ret", ""], ["Select", "select", "DSSS"],
-              ["Log", "log", "DS"]] in
+              ["Log", "log", "DS"], ["Mark", "mark", "V"]] in
   def PE_#op[0]#Op : PE_InstrOp<op[1], op[2]>;
 
 //===----------------------------------------------------------------------===//

@@ -192,14 +192,15 @@ struct Operand {
   X(Ret, "ret", "")                                                            \
   /* Appended later: binary opcode numbers never change. */                    \
   X(Select, "select", "DSSS")                                                  \
-  X(Log, "log", "DS")
+  X(Log, "log", "DS")                                                          \
+  X(Mark, "mark", "V")
 
 enum class Opcode : uint8_t {
 #define X(id, name, sig) id,
   WSE_EMU_OPCODES(X)
 #undef X
 };
-constexpr unsigned kNumOpcodes = unsigned(Opcode::Log) + 1;
+constexpr unsigned kNumOpcodes = unsigned(Opcode::Mark) + 1;
 
 /// Operand signature letters:
 ///   D vector destination (mem or out), M memory destination, S vector source

@@ -34,6 +34,13 @@ struct PortStats {
   uint64_t inWavelets = 0, outWavelets = 0;
 };
 
+/// When PEs executed `mark ID`: the first and the last time any PE did, and
+/// how many times in all (profiling: per-layer spans of a compiled model).
+struct MarkStats {
+  int64_t id = 0;
+  uint64_t first = 0, last = 0, count = 0;
+};
+
 struct RunStats {
   machine::MachineDescription machine;
   uint64_t cycles = 0;
@@ -43,6 +50,7 @@ struct RunStats {
   uint64_t routerBlockedEvents = 0; ///< wavelet-cycles lost to contention or
                                     ///< backpressure
   uint64_t weightBytesRead = 0;
+  std::vector<MarkStats> marks; ///< by id
   double wallSeconds = 0;
 
   uint64_t totalFlops() const;

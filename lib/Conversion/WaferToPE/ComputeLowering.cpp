@@ -259,9 +259,13 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
       Attribute wsrc;
       unsigned wreg = 0;
       if (streamed) {
-        L.drain(n0v);
-        L.receive(E.mem(wrow, E.imm(0), env, E.imm(1)), env);
-        L.drain(E.val(PerPEExpr(N) - n0 - en));
+        // Every PE reads the whole row; past the end of the dimension a
+        // block is empty (its extent would be negative).
+        PerPEExpr skip0 = min(max(n0, PerPEExpr(0)), PerPEExpr(N));
+        PerPEExpr keep = max(PerPEExpr(0), min(en, PerPEExpr(N) - skip0));
+        L.drain(E.val(skip0));
+        L.receive(E.mem(wrow, E.imm(0), E.val(keep), E.imm(1)), E.val(keep));
+        L.drain(E.val(PerPEExpr(N) - skip0 - keep));
       } else {
         wreg = E.allocReg();
         E.op("imul", {E.reg(wreg), E.reg(k), E.imm(N)});
@@ -395,9 +399,11 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
   E.loop(E.imm(V), [&](unsigned v) {
     unsigned wreg = 0;
     if (streamed) {
-      L.drain(d0v);
-      L.receive(E.mem(wrow, E.imm(0), edv, E.imm(1)), edv);
-      L.drain(E.val(PerPEExpr(D) - d0 - ed));
+      PerPEExpr skip0 = min(max(d0, PerPEExpr(0)), PerPEExpr(D));
+      PerPEExpr keep = max(PerPEExpr(0), min(ed, PerPEExpr(D) - skip0));
+      L.drain(E.val(skip0));
+      L.receive(E.mem(wrow, E.imm(0), E.val(keep), E.imm(1)), E.val(keep));
+      L.drain(E.val(PerPEExpr(D) - skip0 - keep));
     } else {
       wreg = E.allocReg();
       E.op("imul", {E.reg(wreg), E.reg(v), E.imm(D)});

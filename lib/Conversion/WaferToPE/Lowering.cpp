@@ -508,6 +508,11 @@ LogicalResult Lowering::lowerConstant(wafer::ConstantOp op) {
 LogicalResult Lowering::lowerOp(Operation *op) {
   E.setLoc(op->getLoc());
   ++opIndex;
+  // Profiling: `mark N` starts the code of the N-th placed op, numbered as
+  // the cost report numbers its rows (constants excluded), so wse-emu's
+  // per-mark times give emulated cycles per layer.
+  if (isa<wafer::PlacedOp>(op) && !isa<wafer::ConstantOp>(op))
+    E.op("mark", {E.imm(markIndex++)});
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](wafer::StreamOp o) { return lowerStream(o); })
       .Case([&](wafer::ConstantOp o) { return lowerConstant(o); })

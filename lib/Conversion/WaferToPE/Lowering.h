@@ -129,6 +129,7 @@ private:
   /// ops close after its last reader: keeping it longer holds SRAM on every
   /// PE, while the tensor's blocks still exist to gather it again.
   int64_t opIndex = 0;
+  int64_t markIndex = 0;
   static constexpr int64_t kReuseWindow = 4;
 
   std::string tensorName(llvm::StringRef hint);

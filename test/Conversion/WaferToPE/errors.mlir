@@ -1,0 +1,58 @@
+// RUN: wse-opt %s --convert-wafer-to-pe -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{convert-wafer-to-pe needs the module attribute 'wafer.target': run wafer-target first}}
+module {
+  func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+    return %x : tensor<4xf32>
+  }
+}
+
+// -----
+
+module attributes {wafer.target = #wafer.target<"4x4">} {
+  func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+    // expected-error @+1 {{is not placed; run wafer-place before convert-wafer-to-pe}}
+    %r = wafer.elementwise ins(%x : tensor<4xf32>) -> tensor<4xf32> {
+    ^bb0(%v: f32):
+      %e = math.exp %v : f32
+      wafer.yield %e : f32
+    }
+    return %r : tensor<4xf32>
+  }
+}
+
+// -----
+
+#r = #wafer.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {wafer.target = #wafer.target<"4x4">} {
+  func.func @main(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xi1> {
+    // expected-error @+1 {{body op 'arith.cmpf' has no pe instruction}}
+    %r = wafer.elementwise ins(%x, %y : tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1> attributes {placement = #r} {
+    ^bb0(%a: f32, %b: f32):
+      %c = arith.cmpf olt, %a, %b : f32
+      wafer.yield %c : i1
+    }
+    return %r : tensor<4xi1>
+  }
+}
+
+// -----
+
+#r = #wafer.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {wafer.target = #wafer.target<"4x4">} {
+  func.func @main(%x: tensor<6x4xf32>, %i: tensor<2xi64>) -> tensor<2x4xf32> {
+    // expected-error @+1 {{gather indices must be constant on the wafer (the ISA has no indirect load)}}
+    %r = wafer.gather %x, %i {axis = 0 : i64, placement = #r} : (tensor<6x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
+    return %r : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+#r = #wafer.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {wafer.target = #wafer.target<"4x4">} {
+  func.func @main(%x: tensor<4xi64>) -> tensor<4xi64> {
+    // expected-error @+1 {{output 0 is 'i64'; the wafer streams out f32 only}}
+    return %x : tensor<4xi64>
+  }
+}

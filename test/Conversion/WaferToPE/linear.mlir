@@ -1,0 +1,49 @@
+// Linear layers reading their weights on arrival from the edge port
+// (weight[k, n] and transposed weight[n, k], with bias), on ragged blocks,
+// in streaming mode on the whole 4x4 mesh; checked against wse-ref.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python -c "import numpy as np; np.random.default_rng(1).standard_normal(2 * 12 * 10).astype('f4').tofile('%t/w.bin')"
+// RUN: wse-opt %s --convert-wafer-to-pe -o %t/lowered.mlir
+// RUN: FileCheck %s < %t/lowered.mlir
+// RUN: wse-opt %t/lowered.mlir --pe-route --pe-assign-colors --pe-allocate-sram --pe-verify-routes --pe-verify -o %t/pe.mlir
+// RUN: wse-translate --emit-program --weights-dir %t %t/pe.mlir -o %t/p.wse
+// RUN: %python %S/Inputs/run_kernels.py %wse_obj_root/bin %s %t/p.wse %t --weights %t | FileCheck %s --check-prefix=RUNOUT
+
+#xy = #wafer.dist<[x, y]>
+#r = #wafer.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {wafer.target = #wafer.target<"4x4">, wafer.mode = "stream"} {
+  wafer.parameter @w : tensor<12x10xf32> file "w.bin" offset 0 length 480
+  wafer.parameter @wt : tensor<10x12xf32> file "w.bin" offset 480 length 480
+  func.func @main(%x: tensor<1x6x12xf32, #wafer.dist<[*, x, y]>> {onnx.name = "x"}, %bias: tensor<10xf32, #wafer.dist<[y]>> {onnx.name = "bias"}) -> (tensor<1x6x10xf32, #wafer.dist<[*, x, y]>> {onnx.name = "a"}, tensor<1x6x10xf32, #wafer.dist<[*, x, y]>> {onnx.name = "b"}) {
+    %w = wafer.stream @w {region = #r} : tensor<12x10xf32, #wafer.dist<[y, *]>>
+    %a = wafer.linear %x, %w, %bias {placement = #r} : (tensor<1x6x12xf32, #wafer.dist<[*, x, y]>>, tensor<12x10xf32, #wafer.dist<[y, *]>>, tensor<10xf32, #wafer.dist<[y]>>) -> tensor<1x6x10xf32, #wafer.dist<[*, x, y]>>
+    %wt = wafer.stream @wt {region = #r} : tensor<10x12xf32, #wafer.dist<[*, y]>>
+    %b = wafer.linear %x, %wt {placement = #r, transpose_weight} : (tensor<1x6x12xf32, #wafer.dist<[*, x, y]>>, tensor<10x12xf32, #wafer.dist<[*, y]>>) -> tensor<1x6x10xf32, #wafer.dist<[*, x, y]>>
+    return %a, %b : tensor<1x6x10xf32, #wafer.dist<[*, x, y]>>, tensor<1x6x10xf32, #wafer.dist<[*, x, y]>>
+  }
+}
+
+// Weights are parameters streamed in the order the code reads them.
+// CHECK-DAG: pe.param @w : tensor<12x10xf32> file "w.bin" offset 0
+// CHECK-DAG: pe.param @wt : tensor<10x12xf32> file "w.bin" offset 480
+// The input arrives whole on every PE, so no gather precedes the layers.
+// CHECK-NOT: pe.br [@sub_allreduce
+// First linear: per arriving weight row, drain the columns before the
+// block, keep the block's, drain the rest, multiply-accumulate.
+// CHECK: pe.mark [0]
+// CHECK: pe.copy [#pe.mem<@sink, 0, @{{.*}}, 0>, #pe.in<@inbound, @{{.*}}>]
+// CHECK-NEXT: pe.copy [#pe.mem<@wrow, 0, @[[EN:.*]], 1>, #pe.in<@inbound, @[[EN]]>]
+// CHECK-NEXT: pe.copy [#pe.mem<@sink
+// CHECK: pe.fmac [#pe.mem<@blk
+// Transposed weight: a dot product per row of the block, then the bias.
+// CHECK: pe.mark [1]
+// CHECK: pe.mul [#pe.mem<@prod
+// CHECK-NEXT: pe.rsum
+// The results are gathered over the mesh for the port.
+// CHECK: pe.br [@sub_allreduce]
+// CHECK: pe.stream_in @x port "W0" color @inbound
+// CHECK-NEXT: pe.stream_in @bias
+// CHECK-NEXT: pe.stream_in @w
+// CHECK-NEXT: pe.stream_in @wt
+
+// RUNOUT: max |diff| {{.*}} over 2 outputs: ok
