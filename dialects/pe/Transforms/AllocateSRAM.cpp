@@ -1,5 +1,6 @@
 //===- AllocateSRAM.cpp - Give every pe.buffer a word address -------------===//
 
+#include <random>
 #include "dialects/pe/Transforms/Passes.h"
 #include "dialects/wafer/IR/WaferAttrs.h"
 
@@ -212,6 +213,31 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
         return lifetime(bufs[a]) > lifetime(bufs[b]);
       return start(bufs[a]) < start(bufs[b]);
     });
+    // Then orders perturbed from the first one (a fixed seed, so the result
+    // is deterministic): swapping neighbours of similar lifetime often
+    // closes the gaps a greedy order leaves.
+    SmallVector<std::vector<unsigned>> shuffled;
+    {
+      std::vector<unsigned> base(pending.begin(), pending.end());
+      llvm::stable_sort(base, orders.front());
+      std::mt19937 rng(12345);
+      for (int round = 0; round < 64; ++round) {
+        std::vector<unsigned> o = base;
+        for (size_t i = 0; i + 1 < o.size(); ++i)
+          if (rng() % 3 == 0)
+            std::swap(o[i], o[i + 1 + rng() % std::min<size_t>(4, o.size() - i - 1)]);
+        shuffled.push_back(std::move(o));
+      }
+    }
+    size_t twoSided = orders.size() - 1;
+    SmallVector<DenseMap<unsigned, unsigned>> ranks(shuffled.size());
+    for (auto [o, rank] : llvm::zip(shuffled, ranks)) {
+      for (auto [i, b] : llvm::enumerate(o))
+        rank[b] = i;
+      orders.push_back([&rank = rank](unsigned a, unsigned b) {
+        return rank.lookup(a) < rank.lookup(b);
+      });
+    }
     SmallVector<Buf> initial = bufs;
     unsigned worst = 0;
     uint64_t worstLive = 0;
@@ -231,7 +257,7 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
           }
         llvm::sort(busy);
         uint64_t addr = 0;
-        bool fromTop = &less == &orders.back() && longLived(b);
+        bool fromTop = &less == &orders[twoSided] && longLived(b);
         if (fromTop) {
           // Highest gap below freeWords that holds b.
           uint64_t top = freeWords;
@@ -272,8 +298,28 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
       return success();
     }
     bufs = initial;
+    // The busiest point: no placement can do better than this.
+    uint64_t peak = 0;
+    int64_t peakAt = 0;
+    std::vector<int64_t> points;
+    for (const Buf &b : bufs)
+      if (!b.whole && b.first <= b.last)
+        points.push_back(b.first);
+    for (int64_t at : points) {
+      uint64_t live = 0;
+      for (const Buf &b : bufs)
+        if (b.whole || (b.first <= at && at <= b.last))
+          live += b.size;
+      if (live > peak) {
+        peak = live;
+        peakAt = at;
+      }
+    }
     return fail(bufs[worst], "does not fit next to " + Twine(worstLive) +
-                                 " words of buffers live during its lifetime");
+                                 " words of buffers live during its lifetime "
+                                 "(at the busiest instruction, " +
+                                 Twine(int64_t(peakAt)) + ", " + Twine(peak) +
+                                 " words are live)");
   }
 
   void runOnOperation() override {

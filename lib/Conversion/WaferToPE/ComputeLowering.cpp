@@ -100,7 +100,7 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
   SmallVector<FlatSymbolRefAttr> bufs;
   for (Value in : op.getInputs()) {
     auto t = cast<RankedTensorType>(in.getType());
-    if (t.getShape() == ArrayRef<int64_t>(lo.shape)) {
+    if (L.hasBlockIn(in, lo)) {
       bufs.push_back(L.needBlock(in, lo));
       ptrs.push_back({E.imm(0), lo.blockStrides()});
     } else {

@@ -71,6 +71,12 @@ public:
   // Helpers for the op lowerings.
   Emitter &E;
   const TensorLayout &layoutOf(mlir::Value v);
+  /// Whether v's block on this PE is the block `layout` gives it.
+  bool hasBlockIn(mlir::Value v, const TensorLayout &layout) {
+    const TensorLayout &own = layoutOf(v);
+    auto it = tensors.find(v);
+    return it->second.block && own.sameAs(layout);
+  }
   /// Whether v's data already exists (a block or a full copy).
   bool hasData(mlir::Value v) {
     auto it = tensors.find(v);
