@@ -100,6 +100,9 @@ def main():
             sys.exit("wse-run: the model needs input '%s': pass --input "
                      "%s=FILE.npy" % (n, n))
     cmd = [tool("wse-emu"), program, "--stats-json", stats, "--quiet"]
+    if os.path.isfile(a.target):
+        # A machine file: the program names presets only.
+        cmd += ["--machine", os.path.abspath(a.target)]
     for n in inputs:
         cmd += ["--input", "%s=%s" % (n, os.path.abspath(given[n]))]
     out_files = {}

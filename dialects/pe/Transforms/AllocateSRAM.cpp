@@ -213,7 +213,7 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
         return lifetime(bufs[a]) > lifetime(bufs[b]);
       return start(bufs[a]) < start(bufs[b]);
     });
-    // Then orders perturbed from the first one (a fixed seed, so the result
+    // Then 256 orders perturbed from the first one (a fixed seed, so the result
     // is deterministic): swapping neighbours of similar lifetime often
     // closes the gaps a greedy order leaves.
     SmallVector<std::vector<unsigned>> shuffled;
@@ -221,7 +221,7 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
       std::vector<unsigned> base(pending.begin(), pending.end());
       llvm::stable_sort(base, orders.front());
       std::mt19937 rng(12345);
-      for (int round = 0; round < 64; ++round) {
+      for (int round = 0; round < 256; ++round) {
         std::vector<unsigned> o = base;
         for (size_t i = 0; i + 1 < o.size(); ++i)
           if (rng() % 3 == 0)

@@ -118,7 +118,14 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
       ptrs.push_back({E.val(view.base + dot(lo.offset, st)), st});
     }
   }
-  FlatSymbolRefAttr out = L.defineBlock(res);
+  // When the result's block is the whole tensor, compute it into the full
+  // copy of an operand read nowhere else (saves a tensor of SRAM).
+  FlatSymbolRefAttr out;
+  for (Value in : op.getInputs())
+    if (!out && !L.hasBlockIn(in, lo))
+      out = L.reuseFullAsBlock(res, in);
+  if (!out)
+    out = L.defineBlock(res);
   bufs.push_back(out);
   ptrs.push_back({E.imm(0), lo.blockStrides()});
 

@@ -118,9 +118,31 @@ bool Lowering::aliasReshape(Value result, Value source) {
   TensorState &dst = tensors[result];
   if (sameBlocks)
     dst.block = tensors[source].block;
-  if (full)
+  if (full) {
     dst.full = View{full->buffer, denseStrides(out.shape), 0};
+    dst.fullShared = tensors[source].fullShared = true;
+  }
   return true;
+}
+
+FlatSymbolRefAttr Lowering::reuseFullAsBlock(Value result, Value operand) {
+  const TensorLayout &out = layoutOf(result);
+  layoutOf(operand);
+  TensorState &in = tensors[operand];
+  if (!operand.hasOneUse() || !in.full || in.fullShared ||
+      isa<BlockArgument>(operand) ||
+      ArrayRef<int64_t>(out.block) != ArrayRef<int64_t>(out.shape) ||
+      cast<RankedTensorType>(operand.getType()).getShape() !=
+          cast<RankedTensorType>(result.getType()).getShape() ||
+      !in.full->base.isKnown() || in.full->base.value() != 0 ||
+      in.full->strides != denseStrides(out.shape))
+    return nullptr;
+  // Its block (if any) may be the same buffer (an in-place gather): then the
+  // block is overwritten too, which is fine for a value with one use.
+  FlatSymbolRefAttr buf = in.full->buffer;
+  in.full.reset();
+  tensors[result].block = buf;
+  return buf;
 }
 
 FlatSymbolRefAttr Lowering::defineBlock(Value v) {

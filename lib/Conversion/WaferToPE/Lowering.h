@@ -43,6 +43,8 @@ struct TensorState {
   std::optional<View> full;      ///< the whole tensor on every PE, if made
   /// All elements of the PE's column block (gathered down the column).
   std::optional<View> column;
+  /// `full` is also another value's full copy (a reshape alias).
+  bool fullShared = false;
   /// The op (program position) that last read `full` / `column`.
   int64_t fullUse = 0, columnUse = 0;
   /// A weight stream not read yet: its consumer reads it on arrival.
@@ -98,6 +100,12 @@ public:
   /// have the same row-major order (a reshape): the same block buffer if the
   /// blocks coincide, or the same full copy. Returns false if neither holds.
   bool aliasReshape(mlir::Value result, mlir::Value source);
+  /// The buffer of `operand`'s full copy if `result` (of the op being
+  /// lowered, the operand's only user) may be computed into it in place:
+  /// the result's block is the whole tensor, of the operand's shape, and the
+  /// copy is dense and nobody else's. Records it as `result`'s block.
+  mlir::FlatSymbolRefAttr reuseFullAsBlock(mlir::Value result,
+                                           mlir::Value operand);
   /// A fresh block buffer for result `v` of `op`, recorded as computed.
   mlir::FlatSymbolRefAttr defineBlock(mlir::Value v);
   /// The weight stream feeding `v`, if it has not been read yet and `v` has
