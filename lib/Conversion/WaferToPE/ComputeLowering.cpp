@@ -100,7 +100,12 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
   SmallVector<FlatSymbolRefAttr> bufs;
   for (Value in : op.getInputs()) {
     auto t = cast<RankedTensorType>(in.getType());
-    if (L.hasBlockIn(in, lo)) {
+    // A same-shape operand in another layout is cut into the result's
+    // blocks (its gathered copy can die right away) unless a block is the
+    // whole tensor anyway; then it is read straight from the copy.
+    bool wholeBlock = ArrayRef<int64_t>(lo.block) == ArrayRef<int64_t>(lo.shape);
+    if (L.hasBlockIn(in, lo) ||
+        (t.getShape() == ArrayRef<int64_t>(lo.shape) && !wholeBlock)) {
       bufs.push_back(L.needBlock(in, lo));
       ptrs.push_back({E.imm(0), lo.blockStrides()});
     } else {

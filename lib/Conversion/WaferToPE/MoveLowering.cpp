@@ -66,6 +66,10 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
         Value res = o->getResult(0), in = o->getOperand(0);
         if (L.aliasReshape(res, in))
           return success();
+        // Gathered, the row-major copy is the result's full copy as well.
+        L.needFull(in);
+        if (L.aliasReshape(res, in))
+          return success();
         // Row-major order is unchanged: read the full copy as the result's
         // shape.
         return gatherStrided(L, res, in, denseStrides(shapeOf(res)), 0);
