@@ -394,6 +394,10 @@ static Type peElementType(Type t) {
 LogicalResult Lowering::lowerInputs() {
   for (BlockArgument arg : func.getArguments()) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (type && type.getNumElements() == 0)
+      return func.emitError("input ")
+             << arg.getArgNumber() << " is zero-sized (" << arg.getType()
+             << "); the wafer streams only non-empty tensors";
     if (!type || !peElementType(type.getElementType()))
       return func.emitError("input ") << arg.getArgNumber() << " of type "
                                       << arg.getType()
@@ -415,6 +419,9 @@ LogicalResult Lowering::lowerInputs() {
 LogicalResult Lowering::lowerOutputs(Operation *ret) {
   for (auto [i, v] : llvm::enumerate(ret->getOperands())) {
     auto type = cast<RankedTensorType>(v.getType());
+    if (type.getNumElements() == 0)
+      return ret->emitError("output ")
+             << i << " is zero-sized; the wafer streams only non-empty tensors";
     if (!type.getElementType().isF32())
       return ret->emitError("output ")
              << i << " is " << type.getElementType()
@@ -500,6 +507,11 @@ LogicalResult Lowering::lowerConstant(wafer::ConstantOp op) {
   layoutOf(op.getResult());
   int64_t words = type.getNumElements();
   TensorState &s = tensors[op.getResult()];
+  if (words == 0) {
+    // Nothing to stream: an empty tensor has no elements to read.
+    s.full = View{E.buffer("empty", 1), denseStrides(type.getShape()), 0};
+    return success();
+  }
   auto dense = dyn_cast<DenseElementsAttr>(value);
   if (dense && dense.isSplat()) {
     float f;
