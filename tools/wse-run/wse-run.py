@@ -129,6 +129,14 @@ def main():
           (100.0 * tot["busy"] / pe_cycles, 100.0 * tot["stalled"] / pe_cycles,
            100.0 * tot["idle"] / pe_cycles, tot["pes_with_kernels"],
            100.0 * st["flops"]["fraction_of_peak"]))
+    try:
+        total = json.load(open(cost))["total"]
+        est, roof = total["estimated_cycles"], total["roofline_cycles"]
+        print("cost model:  estimate %d cycles, roofline %d; emulated/estimate "
+              "%.2f, emulated/roofline %.2f" %
+              (est, roof, st["cycles"] / max(est, 1), st["cycles"] / max(roof, 1)))
+    except (OSError, KeyError, ValueError):
+        pass
     print("host time:   " + ", ".join("%s %.2f s" % kv for kv in times.items()))
     if a.expect:
         ref = np.load(a.expect).astype(np.float64)

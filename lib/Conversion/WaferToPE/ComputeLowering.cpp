@@ -33,12 +33,6 @@ static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape,
   return result;
 }
 
-static PerPEExpr dot(ArrayRef<PerPEExpr> offsets, ArrayRef<int64_t> strides) {
-  PerPEExpr r = 0;
-  for (auto [o, s] : llvm::zip(offsets, strides))
-    r = r + o * s;
-  return r;
-}
 
 template <typename T>
 static SmallVector<T> take(ArrayRef<T> v, size_t n) {
@@ -120,7 +114,7 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
         if (t.getShape()[d] != 1)
           st[d + shift] = view.strides[d];
       bufs.push_back(view.buffer);
-      ptrs.push_back({E.val(view.base + dot(lo.offset, st)), st});
+      ptrs.push_back({E.val(view.base + dotOffsets(lo.offset, st)), st});
     }
   }
   // When the result's block is the whole tensor, compute it into the full
@@ -218,6 +212,16 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
 // Linear layers and embeddings: weights read on arrival.
 //===----------------------------------------------------------------------===//
 
+/// A register holding row * rowLength + start: where a row's segment of a
+/// weight held whole (not streamed) begins.
+static unsigned rowOffset(Emitter &E, unsigned row, int64_t rowLength,
+                          Attribute start) {
+  unsigned r = E.allocReg();
+  E.op("imul", {E.reg(r), E.reg(row), E.imm(rowLength)});
+  E.op("iadd", {E.reg(r), E.reg(r), start});
+  return r;
+}
+
 LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
   Emitter &E = L.E;
   Value res = op.getResult();
@@ -247,7 +251,7 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
                        xsLead = take<int64_t>(xs, r - 1);
   PerPEExpr n0 = lo.offset[r - 1], en = lo.extent[r - 1];
   Attribute n0v = E.val(n0), env = E.val(en);
-  Attribute xbase = E.val(xv.base + dot(take<PerPEExpr>(lo.offset, r - 1), xsLead));
+  Attribute xbase = E.val(xv.base + dotOffsets(take<PerPEExpr>(lo.offset, r - 1), xsLead));
 
   // Start from the bias (or zero).
   FlatSymbolRefAttr skip = L.guard(lo.holds);
@@ -268,21 +272,11 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
     // weight[k, :] arrives row by row: out[row, :] += x[row, k] * w[k, n0:].
     FlatSymbolRefAttr wrow = streamed ? E.buffer("wrow", lo.block[r - 1]) : nullptr;
     E.loop(E.imm(K), [&](unsigned k) {
-      Attribute wsrc;
       unsigned wreg = 0;
-      if (streamed) {
-        // Every PE reads the whole row; past the end of the dimension a
-        // block is empty (its extent would be negative).
-        PerPEExpr skip0 = min(max(n0, PerPEExpr(0)), PerPEExpr(N));
-        PerPEExpr keep = max(PerPEExpr(0), min(en, PerPEExpr(N) - skip0));
-        L.drain(E.val(skip0));
-        L.receive(E.mem(wrow, E.imm(0), E.val(keep), E.imm(1)), E.val(keep));
-        L.drain(E.val(PerPEExpr(N) - skip0 - keep));
-      } else {
-        wreg = E.allocReg();
-        E.op("imul", {E.reg(wreg), E.reg(k), E.imm(N)});
-        E.op("iadd", {E.reg(wreg), E.reg(wreg), n0v});
-      }
+      if (streamed)
+        L.receiveRowSegment(wrow, n0, en, N);
+      else
+        wreg = rowOffset(E, k, N, n0v);
       FlatSymbolRefAttr skipK = L.guard(lo.holds);
       unsigned xr = E.allocReg();
       E.op("iadd", {E.reg(xr), E.reg(k), xbase});
@@ -303,7 +297,7 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
     return success();
   }
 
-  // weight[n, :] arrives row by row: out[row, n - n0] = dot(x[row, :], w[n, :]).
+  // weight[n, :] arrives row by row: out[row, n - n0] = dotOffsets(x[row, :], w[n, :]).
   FlatSymbolRefAttr wrow = streamed ? E.buffer("wrow", K) : nullptr;
   FlatSymbolRefAttr prod = E.buffer("prod", K);
   Attribute end = E.val(n0 + en);
@@ -396,7 +390,7 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
   E.op("fill", {E.mem(local, 0, E.imm(rows)), E.f32(-1.0f)});
   E.nest(leadExt,
          {Pointer{E.imm(0), leadStrides},
-          Pointer{E.val(dot(take<PerPEExpr>(lo.offset, r - 1), idStrides)),
+          Pointer{E.val(dotOffsets(take<PerPEExpr>(lo.offset, r - 1), idStrides)),
                   idStrides}},
          [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
            E.op("copy", {E.mem(local, off[0], len, E.imm(st[0])),
@@ -410,17 +404,10 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
   Attribute oh = E.mem(onehot, 0, rowsV);
   E.loop(E.imm(V), [&](unsigned v) {
     unsigned wreg = 0;
-    if (streamed) {
-      PerPEExpr skip0 = min(max(d0, PerPEExpr(0)), PerPEExpr(D));
-      PerPEExpr keep = max(PerPEExpr(0), min(ed, PerPEExpr(D) - skip0));
-      L.drain(E.val(skip0));
-      L.receive(E.mem(wrow, E.imm(0), E.val(keep), E.imm(1)), E.val(keep));
-      L.drain(E.val(PerPEExpr(D) - skip0 - keep));
-    } else {
-      wreg = E.allocReg();
-      E.op("imul", {E.reg(wreg), E.reg(v), E.imm(D)});
-      E.op("iadd", {E.reg(wreg), E.reg(wreg), d0v});
-    }
+    if (streamed)
+      L.receiveRowSegment(wrow, d0, ed, D);
+    else
+      wreg = rowOffset(E, v, D, d0v);
     FlatSymbolRefAttr skipV = L.guard(lo.holds);
     // onehot = max(0, 1 - |id - v|): exact for integer ids.
     E.op("ifill", {E.mem(row, 0, E.imm(1)), E.reg(v)});
@@ -502,8 +489,8 @@ LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
   FlatSymbolRefAttr skip = L.guard(lo.holds);
   E.op("fill", {E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f)});
   E.nest(take<PerPEExpr>(lo.extent, r - 1),
-         {Pointer{E.imm(0), bsLead}, Pointer{E.val(av.base + dot(lead, as)), as},
-          Pointer{E.val(bv.base + dot(lead, bsr) + n0 * bN), bsr}},
+         {Pointer{E.imm(0), bsLead}, Pointer{E.val(av.base + dotOffsets(lead, as)), as},
+          Pointer{E.val(bv.base + dotOffsets(lead, bsr) + n0 * bN), bsr}},
          [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
            unsigned ra = E.allocReg(), rb = E.allocReg();
            E.op("mov", {E.reg(ra), off[1]});
@@ -580,7 +567,7 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
   FlatSymbolRefAttr skip = L.guard(lo.holds);
   E.nest(take<PerPEExpr>(lo.extent, axis),
          {Pointer{E.imm(0), take<int64_t>(bs, axis)},
-          Pointer{E.val(xv.base + dot(take<PerPEExpr>(lo.offset, axis),
+          Pointer{E.val(xv.base + dotOffsets(take<PerPEExpr>(lo.offset, axis),
                                       take<int64_t>(xs, axis))),
                   take<int64_t>(xs, axis)}},
          [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
@@ -602,9 +589,9 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
            E.op("mul", {tN, tN, statN});
            SmallVector<Pointer> ptrs = {
                Pointer{off[0], bsTail},
-               Pointer{E.val(dot(tailOff, ts)), ts},
-               Pointer{E.val(dot(tailOff, sTail)), sTail},
-               Pointer{E.val(dot(tailOff, bTail)), bTail}};
+               Pointer{E.val(dotOffsets(tailOff, ts)), ts},
+               Pointer{E.val(dotOffsets(tailOff, sTail)), sTail},
+               Pointer{E.val(dotOffsets(tailOff, bTail)), bTail}};
            E.nest(tailExt, ptrs,
                   [&](ArrayRef<Attribute> o, Attribute len, ArrayRef<int64_t> st) {
                     Attribute dst = E.mem(out, o[0], len, E.imm(st[0]));
@@ -646,7 +633,7 @@ LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L, wafer::SoftmaxOp op) 
   Attribute one = E.mem(stat, 0, E.imm(1));
 
   FlatSymbolRefAttr skip = L.guard(lo.holds);
-  E.nest(ext, {Pointer{E.imm(0), bs}, Pointer{E.val(xv.base + dot(off, xs)), xs}},
+  E.nest(ext, {Pointer{E.imm(0), bs}, Pointer{E.val(xv.base + dotOffsets(off, xs)), xs}},
          [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
            Attribute row = E.mem(xf, o[1], N, E.imm(xs[axis]));
            E.op("rmax", {one, row});
@@ -703,7 +690,7 @@ LogicalResult wse::pe::lowering::lowerReduce(Lowering &L, wafer::ReduceOp op) {
   FlatSymbolRefAttr skip = L.guard(lo.holds);
   E.nest(lo.extent,
          {Pointer{E.imm(0), lo.blockStrides()},
-          Pointer{E.val(dot(lo.offset, inStrides)), inStrides}},
+          Pointer{E.val(dotOffsets(lo.offset, inStrides)), inStrides}},
          [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
            Attribute dst = E.mem(out, o[0], E.imm(1), E.imm(1));
            E.op(kind, {dst, E.mem(xf, o[1], E.imm(n), E.imm(runStride))});

@@ -68,10 +68,7 @@ View Lowering::streamIntoFull(FlatSymbolRefAttr tensor,
 }
 
 PerPEExpr View::at(ArrayRef<PerPEExpr> offsets) const {
-  PerPEExpr r = base;
-  for (auto [o, s] : llvm::zip(offsets, strides))
-    r = r + o * s;
-  return r;
+  return base + dotOffsets(offsets, strides);
 }
 
 const TensorLayout &Lowering::layoutOf(Value v) {
@@ -92,10 +89,18 @@ const TensorLayout &Lowering::layoutOf(Value v) {
 
 PerPEExpr Lowering::fullOffset(const TensorLayout &layout,
                                ArrayRef<int64_t> fullStrides) {
-  PerPEExpr off = 0;
-  for (auto [o, s] : llvm::zip(layout.offset, fullStrides))
-    off = off + o * s;
-  return off;
+  return dotOffsets(layout.offset, fullStrides);
+}
+
+void Lowering::receiveRowSegment(FlatSymbolRefAttr dst, PerPEExpr start,
+                                 PerPEExpr extent, int64_t rowLength) {
+  // Every PE reads the whole row; outside its rectangle or past the end of
+  // the dimension its segment is empty (the extent may be negative there).
+  PerPEExpr skip = min(max(start, PerPEExpr(0)), PerPEExpr(rowLength));
+  PerPEExpr keep = max(PerPEExpr(0), min(extent, PerPEExpr(rowLength) - skip));
+  drain(E.val(skip));
+  receive(E.mem(dst, E.imm(0), E.val(keep), E.imm(1)), E.val(keep));
+  drain(E.val(PerPEExpr(rowLength) - skip - keep));
 }
 
 FlatSymbolRefAttr Lowering::guard(const PerPEExpr &holds) {

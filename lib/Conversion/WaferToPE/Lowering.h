@@ -113,6 +113,10 @@ public:
   wafer::StreamOp takeStream(mlir::Value v);
   /// Reads `count` wavelets of the inbound color into nowhere.
   void drain(mlir::Attribute count);
+  /// Reads one arriving row of `rowLength` words, keeping the words
+  /// [start, start + extent) in `dst` and draining the others.
+  void receiveRowSegment(mlir::FlatSymbolRefAttr dst, PerPEExpr start,
+                         PerPEExpr extent, int64_t rowLength);
   /// Reads `len` wavelets into `dst` (a memory descriptor).
   void receive(mlir::Attribute dst, mlir::Attribute len);
   /// Offset of the PE's first element of `layout` inside a full tensor with

@@ -16,12 +16,6 @@ using namespace wse;
 using namespace wse::pe;
 using namespace wse::pe::lowering;
 
-static PerPEExpr dot(ArrayRef<PerPEExpr> offsets, ArrayRef<int64_t> strides) {
-  PerPEExpr r = 0;
-  for (auto [o, s] : llvm::zip(offsets, strides))
-    r = r + o * s;
-  return r;
-}
 
 /// out block[i] = src[base + sum_d (offset_d + i_d) * strides_d] over the
 /// box `extents` (defaults to the PE's block), written at `outBase` inside
@@ -49,7 +43,7 @@ static LogicalResult gatherStrided(Lowering &L, Value res, Value in,
   FlatSymbolRefAttr src = L.needFull(in).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
   FlatSymbolRefAttr skip = L.guard(lo.holds);
-  copyBox(L, out, lo, src, dot(lo.offset, strides) + start, strides, lo.extent,
+  copyBox(L, out, lo, src, dotOffsets(lo.offset, strides) + start, strides, lo.extent,
           0);
   L.E.place(skip);
   return success();
@@ -141,7 +135,7 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
           SmallVector<int64_t> st = denseStrides(inShape);
           SmallVector<PerPEExpr> srcOff = lo.offset;
           srcOff[axis] = from - begin;
-          copyBox(L, out, lo, src, dot(srcOff, st), st, ext,
+          copyBox(L, out, lo, src, dotOffsets(srcOff, st), st, ext,
                   (from - lo0) * bs[axis]);
           begin += len;
         }

@@ -13,6 +13,14 @@ SmallVector<int64_t> wse::pe::lowering::denseStrides(ArrayRef<int64_t> shape) {
   return strides;
 }
 
+PerPEExpr wse::pe::lowering::dotOffsets(ArrayRef<PerPEExpr> offsets,
+                                         ArrayRef<int64_t> strides) {
+  PerPEExpr r = 0;
+  for (auto [o, s] : llvm::zip(offsets, strides))
+    r = r + o * s;
+  return r;
+}
+
 int64_t TensorLayout::numElements() const {
   int64_t n = 1;
   for (int64_t d : shape)

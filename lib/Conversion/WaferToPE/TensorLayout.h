@@ -40,6 +40,10 @@ struct TensorLayout {
   bool sameBlocksAs(const TensorLayout &other) const;
 };
 
+/// sum_d offsets[d] * strides[d].
+PerPEExpr dotOffsets(llvm::ArrayRef<PerPEExpr> offsets,
+                     llvm::ArrayRef<int64_t> strides);
+
 /// Row-major strides of `shape`.
 llvm::SmallVector<int64_t> denseStrides(llvm::ArrayRef<int64_t> shape);
 
