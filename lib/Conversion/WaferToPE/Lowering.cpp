@@ -403,7 +403,18 @@ LogicalResult Lowering::lowerInputs() {
       return func.emitError("input ")
              << arg.getArgNumber() << " is zero-sized (" << arg.getType()
              << "); the wafer streams only non-empty tensors";
-    if (!type || !peElementType(type.getElementType()))
+    // Host inputs are converted to f32 as they are streamed, so an element
+    // type the program cannot declare is declared as the nearest one that
+    // converts the same way: f64 as f32, narrow integers as i32.
+    Type declared = type ? peElementType(type.getElementType()) : Type();
+    if (type && !declared) {
+      Type et = type.getElementType();
+      if (et.isF64())
+        declared = Float32Type::get(et.getContext());
+      else if (et.isInteger() && et.getIntOrFloatBitWidth() <= 32)
+        declared = IntegerType::get(et.getContext(), 32);
+    }
+    if (!declared)
       return func.emitError("input ") << arg.getArgNumber() << " of type "
                                       << arg.getType()
                                       << " cannot be streamed to the wafer";
@@ -413,8 +424,7 @@ LogicalResult Lowering::lowerInputs() {
       hint = name.getValue().str();
     std::string name = tensorName(hint);
     InputOp::create(moduleBuilder, func.getLoc(), name,
-                    RankedTensorType::get(type.getShape(),
-                                          type.getElementType()));
+                    RankedTensorType::get(type.getShape(), declared));
     layoutOf(arg);
     tensors[arg].full = streamIntoFull(E.sym(name), type.getShape(), name);
   }
@@ -427,17 +437,19 @@ LogicalResult Lowering::lowerOutputs(Operation *ret) {
     if (type.getNumElements() == 0)
       return ret->emitError("output ")
              << i << " is zero-sized; the wafer streams only non-empty tensors";
-    if (!type.getElementType().isF32())
+    // The wafer computes in f32 and streams f32 out: other element types
+    // leave as their f32 values (integers exact up to 2^24, booleans 0/1).
+    Type et = type.getElementType();
+    if (!isa<FloatType>(et) && !et.isInteger())
       return ret->emitError("output ")
-             << i << " is " << type.getElementType()
-             << "; the wafer streams out f32 only";
+             << i << " is " << et << "; the wafer streams out numbers only";
     std::string hint = "output" + std::to_string(i);
     if (auto name = func.getResultAttrOfType<StringAttr>(i, "onnx.name"))
       hint = name.getValue().str();
     std::string name = tensorName(hint);
     OutputOp::create(moduleBuilder, ret->getLoc(), name,
                      RankedTensorType::get(type.getShape(),
-                                           type.getElementType()));
+                                           Float32Type::get(et.getContext())));
     View full = needFull(v);
     StreamOutOp::create(streamBuilder, ret->getLoc(), E.sym(name),
                         streamBuilder.getStringAttr(port), ch.outbound,

@@ -51,8 +51,8 @@ module attributes {wafer.target = #wafer.target<"4x4">} {
 
 #r = #wafer.rect<x = 0, y = 0, width = 4, height = 4>
 module attributes {wafer.target = #wafer.target<"4x4">} {
-  func.func @main(%x: tensor<4xi64>) -> tensor<4xi64> {
-    // expected-error @+1 {{output 0 is 'i64'; the wafer streams out f32 only}}
-    return %x : tensor<4xi64>
+  // expected-error @+1 {{input 0 of type 'tensor<4xcomplex<f32>>' cannot be streamed to the wafer}}
+  func.func @main(%x: tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>> {
+    return %x : tensor<4xcomplex<f32>>
   }
 }

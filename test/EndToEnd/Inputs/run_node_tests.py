@@ -48,7 +48,7 @@ IMPORT_LIMITS = (
     "does not import the default ONNX opset", "must be a constant")
 COMPILE_LIMITS = (
     "has no lowering", "cannot be lowered", "has no pe instruction",
-    "computes integers", "has no emulator data type", "streams out f32 only",
+    "computes integers", "has no emulator data type", "streams out numbers only",
     "cannot be streamed", "is not supported", "unsupported", "must be constant",
     "does not fit", "needs", "no onnx", "dynamic", "not static", "refuses",
     "expected one function", "not a scalar", "non-adjacent axes",
