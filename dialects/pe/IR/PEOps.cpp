@@ -128,7 +128,9 @@ FlatSymbolRefAttr wse::pe::getBufferRef(Attribute attr) {
 /// register (r0, r12, ...).
 static LogicalResult checkName(Operation *op, StringRef name, StringRef what,
                                bool kernelLocal) {
-  auto identStart = [](char c) { return isalpha((unsigned char)c) || c == '_'; };
+  auto identStart = [](char c) {
+    return isalpha((unsigned char)c) || c == '_';
+  };
   auto identChar = [](char c) {
     return isalnum((unsigned char)c) || c == '_' || c == '.';
   };
@@ -139,8 +141,8 @@ static LogicalResult checkName(Operation *op, StringRef name, StringRef what,
               "([A-Za-z_][A-Za-z0-9_.]*)";
   if (kernelLocal && name.size() >= 2 && name[0] == 'r' &&
       isdigit((unsigned char)name[1]))
-    return op->emitOpError() << what << " name '" << name
-                             << "' looks like a register name";
+    return op->emitOpError()
+           << what << " name '" << name << "' looks like a register name";
   return success();
 }
 
@@ -149,11 +151,11 @@ static LogicalResult checkRect(Operation *op, ArrayRef<int64_t> rect) {
     return op->emitOpError() << "rect must be [x, y, width, height], got "
                              << rect.size() << " entries";
   if (rect[0] < 0 || rect[1] < 0)
-    return op->emitOpError() << "rect corner (" << rect[0] << ", " << rect[1]
-                             << ") is negative";
+    return op->emitOpError()
+           << "rect corner (" << rect[0] << ", " << rect[1] << ") is negative";
   if (rect[2] <= 0 || rect[3] <= 0)
-    return op->emitOpError() << "rect size " << rect[2] << "x" << rect[3]
-                             << " is empty";
+    return op->emitOpError()
+           << "rect size " << rect[2] << "x" << rect[3] << " is empty";
   if (rect[0] + rect[2] > 65536 || rect[1] + rect[3] > 65536)
     return op->emitOpError() << "rect is too large";
   return success();
@@ -163,8 +165,8 @@ static LogicalResult checkRect(Operation *op, ArrayRef<int64_t> rect) {
 static LogicalResult checkTensorType(Operation *op, Type t, bool outputOnly) {
   auto type = cast<RankedTensorType>(t);
   if (type.getRank() > emu::kMaxRank)
-    return op->emitOpError() << "rank " << type.getRank() << " exceeds "
-                             << emu::kMaxRank;
+    return op->emitOpError()
+           << "rank " << type.getRank() << " exceeds " << emu::kMaxRank;
   for (int64_t d : type.getShape())
     if (ShapedType::isDynamic(d) || d <= 0)
       return op->emitOpError()
@@ -222,9 +224,9 @@ LogicalResult OutputOp::verify() {
 /// Parses the kernel's tables and constants with the emulator's assembler
 /// (the one expression parser), as a kernel of a text program. `kernel`
 /// receives them; errors name the constant.
-static LogicalResult parseConstants(KernelOp kernel, emu::Kernel &out,
-                                    function_ref<InFlightDiagnostic(Operation *)>
-                                        emitErr);
+static LogicalResult
+parseConstants(KernelOp kernel, emu::Kernel &out,
+               function_ref<InFlightDiagnostic(Operation *)> emitErr);
 
 LogicalResult KernelOp::verify() {
   if (failed(checkName(*this, getSymName(), "kernel", false)))
@@ -237,8 +239,8 @@ LogicalResult KernelOp::verify() {
              << op.getName() << "'";
     if (auto sym = op.getAttrOfType<StringAttr>(
             mlir::SymbolTable::getSymbolAttrName()))
-      if (failed(checkName(&op, sym.getValue(),
-                           op.getName().stripDialect(), true)))
+      if (failed(checkName(&op, sym.getValue(), op.getName().stripDialect(),
+                           true)))
         return failure();
     if (auto t = dyn_cast<TableOp>(op))
       if (t.getValues().empty() || t.getValues().size() > (1u << 24))
@@ -270,14 +272,13 @@ static LogicalResult checkColorAttr(Operation *op, Attribute color,
                                     StringRef what) {
   if (std::optional<int64_t> c = getImmediate(color)) {
     if (*c < 0 || *c > 255)
-      return op->emitOpError() << what << " " << *c
-                               << " is out of range (0-255)";
+      return op->emitOpError()
+             << what << " " << *c << " is out of range (0-255)";
     return success();
   }
   if (!isa<FlatSymbolRefAttr>(color))
-    return op->emitOpError() << what
-                             << " must be an integer or a @symbol, got "
-                             << color;
+    return op->emitOpError()
+           << what << " must be an integer or a @symbol, got " << color;
   return success();
 }
 
@@ -396,8 +397,7 @@ LogicalResult FlowOp::verify() {
   if (wantsPhase && *getPhase() != 0 && *getPhase() != 1)
     return emitOpError() << "phase must be 0 or 1, got "
                          << int64_t(*getPhase());
-  if (getKind() == FlowKind::egress &&
-      (getRect()[2] != 1 || getRect()[3] != 1))
+  if (getKind() == FlowKind::egress && (getRect()[2] != 1 || getRect()[3] != 1))
     return emitOpError("an egress flow starts at a single PE, got a ")
            << getRect()[2] << "x" << getRect()[3] << " rect";
   return success();
@@ -444,12 +444,10 @@ static LogicalResult verifyStream(Operation *op, StringRef port,
 }
 
 /// The tensor a stream names, checked against its slice.
-static LogicalResult verifyStreamTensor(Operation *op, FlatSymbolRefAttr name,
-                                        bool inbound,
-                                        std::optional<uint64_t> offset,
-                                        std::optional<ArrayRef<int64_t>> shape,
-                                        std::optional<ArrayRef<int64_t>> strides,
-                                        SymbolTableCollection &tables) {
+static LogicalResult verifyStreamTensor(
+    Operation *op, FlatSymbolRefAttr name, bool inbound,
+    std::optional<uint64_t> offset, std::optional<ArrayRef<int64_t>> shape,
+    std::optional<ArrayRef<int64_t>> strides, SymbolTableCollection &tables) {
   Operation *def = tables.lookupNearestSymbolFrom(op, name);
   Type type;
   if (inbound) {
@@ -567,9 +565,9 @@ static LogicalResult verifyInstr(Operation *op, ArrayAttr operands) {
     return op->emitOpError("is not an instruction of the emulator");
   StringRef sig = emu::opcodeInfo(*code).signature;
   if (operands.size() != sig.size())
-    return op->emitOpError() << "takes " << sig.size() << " operands ("
-                             << (sig.empty() ? "none" : sig) << "), got "
-                             << operands.size();
+    return op->emitOpError()
+           << "takes " << sig.size() << " operands ("
+           << (sig.empty() ? "none" : sig) << "), got " << operands.size();
   for (auto [i, a] : llvm::enumerate(operands.getValue())) {
     if (!matchesLetter(a, sig[i]))
       return op->emitOpError() << "operand " << i + 1 << " must be "
@@ -585,7 +583,8 @@ static LogicalResult verifyInstr(Operation *op, ArrayAttr operands) {
         return;
       }
       if (isColor)
-        if (std::optional<int64_t> c = getImmediate(v); c && (*c < 0 || *c > 255))
+        if (std::optional<int64_t> c = getImmediate(v);
+            c && (*c < 0 || *c > 255))
           ok = op->emitOpError() << "operand " << i + 1 << ": color " << *c
                                  << " is out of range (0-255)";
     });
@@ -786,8 +785,7 @@ parseConstants(KernelOp kernel, emu::Kernel &out,
   return success();
 }
 
-LogicalResult wse::pe::parseKernelConstants(KernelOp kernel,
-                                            emu::Kernel &out) {
+LogicalResult wse::pe::parseKernelConstants(KernelOp kernel, emu::Kernel &out) {
   return parseConstants(kernel, out,
                         [](Operation *op) { return op->emitOpError(); });
 }

@@ -1,8 +1,8 @@
 //===- AllocateSRAM.cpp - Give every pe.buffer a word address -------------===//
 
-#include <random>
 #include "dialects/pe/Transforms/Passes.h"
 #include "dialects/wafer/IR/WaferAttrs.h"
+#include <random>
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseSet.h"
@@ -25,7 +25,7 @@ struct Buf {
   /// inclusive; `whole` = the whole program.
   int64_t first = INT64_MAX, last = INT64_MIN;
   bool whole = false;
-  int task = -1;   ///< the only task referencing it, or -2 for several
+  int task = -1; ///< the only task referencing it, or -2 for several
   bool placed = false;
   uint64_t address = 0;
 };
@@ -130,8 +130,7 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
         while (changed) {
           changed = false;
           for (auto [l, e] : loops)
-            if (l <= b.last && b.first <= e &&
-                (l < b.first || e > b.last)) {
+            if (l <= b.last && b.first <= e && (l < b.first || e > b.last)) {
               b.first = std::min(b.first, l);
               b.last = std::max(b.last, e);
               changed = true;
@@ -156,7 +155,8 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
         codeWords >= m.sramWords() ? 0 : m.sramWords() - codeWords;
     auto fail = [&](Buf &b, const Twine &why) {
       InFlightDiagnostic d = b.op.emitError();
-      d << "buffer @" << b.op.getSymName() << " (" << b.size << " words) of kernel @" << kernel.getSymName();
+      d << "buffer @" << b.op.getSymName() << " (" << b.size
+        << " words) of kernel @" << kernel.getSymName();
       if (place) {
         ArrayRef<int64_t> r = place.getRect();
         d << " on PE (" << r[0] << "," << r[1] << ")";
@@ -225,7 +225,8 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
         std::vector<unsigned> o = base;
         for (size_t i = 0; i + 1 < o.size(); ++i)
           if (rng() % 3 == 0)
-            std::swap(o[i], o[i + 1 + rng() % std::min<size_t>(4, o.size() - i - 1)]);
+            std::swap(o[i],
+                      o[i + 1 + rng() % std::min<size_t>(4, o.size() - i - 1)]);
         shuffled.push_back(std::move(o));
       }
     }

@@ -181,13 +181,13 @@ struct AssignColorsPass : wse::pe::impl::PEAssignColorsBase<AssignColorsPass> {
         << " colors but target '" << target.getMachine().name << "' has "
         << budget << " (colors 0-" << budget - 1 << ")";
       if (!numeric.empty())
-        d << " (numeric colors in use:"
-          << [&] {
-               std::string s;
-               for (int64_t v : numeric)
-                 s += " " + std::to_string(v);
-               return s;
-             }()
+        d << " (numeric colors in use:" <<
+            [&] {
+              std::string s;
+              for (int64_t v : numeric)
+                s += " " + std::to_string(v);
+              return s;
+            }()
           << ")";
       d << "; channel @" << c.op.getSymName() << " gets no color: it shares "
         << "PEs or a kernel with";

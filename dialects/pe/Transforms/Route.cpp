@@ -54,11 +54,10 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
             StringRef outs) {
     if (w <= 0 || h <= 0 || outs.empty())
       return;
-    RouteOp::create(*builder, flow.getLoc(),
-                    builder->getDenseI64ArrayAttr({x, y, w, h}),
-                    flow.getChannelAttr(),
-                    builder->getStringAttr(StringRef(&in, 1)),
-                    builder->getStringAttr(outs));
+    RouteOp::create(
+        *builder, flow.getLoc(), builder->getDenseI64ArrayAttr({x, y, w, h}),
+        flow.getChannelAttr(), builder->getStringAttr(StringRef(&in, 1)),
+        builder->getStringAttr(outs));
   }
 
   /// Routes for indices [i1, i2] along `dir` of the flow's rectangle (a
@@ -140,8 +139,8 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
       return success();
     emitStrip(d, 0, 0, 'R', StringRef(&d, 1));
     if (len > 2) {
-      std::string through = letters(d == 'N', d == 'E', d == 'S', d == 'W',
-                                    true);
+      std::string through =
+          letters(d == 'N', d == 'E', d == 'S', d == 'W', true);
       emitStrip(d, 1, len - 2, opposite(d), through);
     }
     emitStrip(d, len - 1, len - 1, opposite(d), "R");

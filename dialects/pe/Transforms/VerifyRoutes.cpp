@@ -47,8 +47,8 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
     for (PlaceOp p : module.getBody()->getOps<PlaceOp>()) {
       ArrayRef<int64_t> r = p.getRect();
       if (!inside(r)) {
-        p.emitOpError("rect ") << rectText(r) << " leaves the " << W << "x"
-                               << H << " mesh of machine '" << m.name << "'";
+        p.emitOpError("rect ") << rectText(r) << " leaves the " << W << "x" << H
+                               << " mesh of machine '" << m.name << "'";
         failed = true;
         continue;
       }
@@ -78,9 +78,8 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
         continue;
       }
       if (*c >= int64_t(m.colors)) {
-        r.emitOpError("color ") << *c << " is not below the "
-                                << m.colors << " colors of machine '"
-                                << m.name << "'";
+        r.emitOpError("color ") << *c << " is not below the " << m.colors
+                                << " colors of machine '" << m.name << "'";
         failed = true;
         continue;
       }
@@ -102,8 +101,7 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
               << ": a second route (from " << r.getInput()
               << "); the router holds one configuration per color";
             d.attachNote(routes[slot].getLoc())
-                << "the first route (from " << routes[slot].getInput()
-                << ")";
+                << "the first route (from " << routes[slot].getInput() << ")";
             failed = true;
             if (tooMany())
               return signalPassFailure();
@@ -118,8 +116,7 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
     auto portAt = [&](int64_t x, int64_t y, emu::Dir d) {
       for (const wse::machine::EdgePort &p : m.allPorts())
         if (int64_t(p.row) == y &&
-            ((d == emu::West && x == 0 &&
-              p.side == wse::machine::Side::West) ||
+            ((d == emu::West && x == 0 && p.side == wse::machine::Side::West) ||
              (d == emu::East && x == W - 1 &&
               p.side == wse::machine::Side::East)))
           return true;
@@ -150,9 +147,9 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
             int64_t ny = y + (d == emu::South) - (d == emu::North);
             if (nx < 0 || ny < 0 || nx >= W || ny >= H) {
               if (!portAt(x, y, d)) {
-                r.emitOpError() << "PE (" << x << "," << y << ") color " << c
-                                << ": output " << letter
-                                << " leaves the mesh where there is no port";
+                r.emitOpError()
+                    << "PE (" << x << "," << y << ") color " << c << ": output "
+                    << letter << " leaves the mesh where there is no port";
                 failed = true;
                 if (tooMany())
                   return signalPassFailure();
@@ -163,10 +160,10 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
             char back = emu::dirLetter(emu::opposite(d));
             if (n < 0 || routes[n].getInput() != StringRef(&back, 1)) {
               InFlightDiagnostic diag = r.emitOpError();
-              diag << "PE (" << x << "," << y << ") color " << c
-                   << ": output " << letter << " reaches PE (" << nx << ","
-                   << ny << "), which has no route for color " << c
-                   << " from " << back;
+              diag << "PE (" << x << "," << y << ") color " << c << ": output "
+                   << letter << " reaches PE (" << nx << "," << ny
+                   << "), which has no route for color " << c << " from "
+                   << back;
               if (n >= 0)
                 diag.attachNote(routes[n].getLoc())
                     << "its route takes color " << c << " from "
@@ -207,10 +204,9 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
       int32_t n = it == grids.end() ? -1 : it->second[p->row * W + x];
       StringRef from = west ? "W" : "E";
       if (n < 0 || routes[n].getInput() != from) {
-        op->emitOpError("PE (")
-            << x << "," << p->row << ") color " << *c
-            << ": no route takes the stream from port " << port << " ("
-            << from << ")";
+        op->emitOpError("PE (") << x << "," << p->row << ") color " << *c
+                                << ": no route takes the stream from port "
+                                << port << " (" << from << ")";
         return false;
       }
       return true;

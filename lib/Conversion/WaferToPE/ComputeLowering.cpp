@@ -33,9 +33,7 @@ static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape,
   return result;
 }
 
-
-template <typename T>
-static SmallVector<T> take(ArrayRef<T> v, size_t n) {
+template <typename T> static SmallVector<T> take(ArrayRef<T> v, size_t n) {
   return SmallVector<T>(v.begin(), v.begin() + n);
 }
 
@@ -49,8 +47,10 @@ static StringRef instructionFor(Operation *op) {
       .Case([](arith::SubFOp) { return "sub"; })
       .Case([](arith::MulFOp) { return "mul"; })
       .Case([](arith::DivFOp) { return "div"; })
-      .Case<arith::MaximumFOp, arith::MaxNumFOp>([](Operation *) { return "max"; })
-      .Case<arith::MinimumFOp, arith::MinNumFOp>([](Operation *) { return "min"; })
+      .Case<arith::MaximumFOp, arith::MaxNumFOp>(
+          [](Operation *) { return "max"; })
+      .Case<arith::MinimumFOp, arith::MinNumFOp>(
+          [](Operation *) { return "min"; })
       .Case([](arith::NegFOp) { return "neg"; })
       .Case([](arith::SelectOp) { return "select"; })
       .Case([](math::ExpOp) { return "exp"; })
@@ -75,18 +75,18 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
     if (isa<arith::ConstantOp>(b))
       continue;
     if (instructionFor(&b).empty())
-      return L.emitError(op) << "body op '" << b.getName()
-                             << "' has no pe instruction";
+      return L.emitError(op)
+             << "body op '" << b.getName() << "' has no pe instruction";
     if (!b.getResult(0).getType().isIntOrFloat() ||
         (!isa<FloatType>(b.getResult(0).getType()) && !isa<arith::SelectOp>(b)))
       return L.emitError(op) << "body op '" << b.getName()
                              << "' computes integers; the wafer computes f32";
   }
   for (Operation &b : body.without_terminator())
-    if (auto c = dyn_cast<arith::ConstantOp>(b); c && !isa<FloatAttr>(c.getValue()) &&
-                                              !isa<IntegerAttr>(c.getValue()))
-      return L.emitError(op) << "body constant " << c.getValue()
-                             << " is not a scalar";
+    if (auto c = dyn_cast<arith::ConstantOp>(b);
+        c && !isa<FloatAttr>(c.getValue()) && !isa<IntegerAttr>(c.getValue()))
+      return L.emitError(op)
+             << "body constant " << c.getValue() << " is not a scalar";
 
   Value res = op.getResult();
   TensorLayout lo = L.layoutOf(res);
@@ -97,7 +97,8 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
     // A same-shape operand in another layout is cut into the result's
     // blocks (its gathered copy can die right away) unless a block is the
     // whole tensor anyway; then it is read straight from the copy.
-    bool wholeBlock = ArrayRef<int64_t>(lo.block) == ArrayRef<int64_t>(lo.shape);
+    bool wholeBlock =
+        ArrayRef<int64_t>(lo.block) == ArrayRef<int64_t>(lo.shape);
     if (L.hasBlockIn(in, lo) ||
         (t.getShape() == ArrayRef<int64_t>(lo.shape) && !wholeBlock)) {
       bufs.push_back(L.needBlock(in, lo));
@@ -107,7 +108,8 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
       int64_t shift = lo.rank() - t.getRank();
       SmallVector<int64_t> dimMap;
       for (int64_t d = 0; d < t.getRank(); ++d)
-        dimMap.push_back(t.getShape()[d] == lo.shape[d + shift] ? d + shift : -1);
+        dimMap.push_back(t.getShape()[d] == lo.shape[d + shift] ? d + shift
+                                                                : -1);
       View view = L.readView(in, lo, dimMap);
       SmallVector<int64_t> st(lo.rank(), 0);
       for (int64_t d = 0; d < t.getRank(); ++d)
@@ -136,10 +138,9 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
   Operation *yield = body.getTerminator();
   Value yielded = yield->getOperand(0);
   Operation *last = yielded.getDefiningOp();
-  bool writeDirect = last && !isa<arith::ConstantOp>(last) &&
-                     yielded.hasOneUse();
-  int64_t words =
-      Emitter::longestVector(lo.extent, lo.block, ptrs, kChunk);
+  bool writeDirect =
+      last && !isa<arith::ConstantOp>(last) && yielded.hasOneUse();
+  int64_t words = Emitter::longestVector(lo.extent, lo.block, ptrs, kChunk);
   DenseMap<Operation *, unsigned> position;
   for (Operation &b : body.without_terminator())
     position[&b] = position.size();
@@ -170,40 +171,39 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
   }
 
   FlatSymbolRefAttr skip = L.guard(lo.holds);
-  E.nest(lo.extent, ptrs,
-         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
-           auto desc = [&](Value v) -> Attribute {
-             if (auto arg = dyn_cast<BlockArgument>(v)) {
-               unsigned i = arg.getArgNumber();
-               return E.mem(bufs[i], off[i], len, E.imm(st[i]));
-             }
-             if (auto c = v.getDefiningOp<arith::ConstantOp>()) {
-               float f = 0;
-               if (auto fa = dyn_cast<FloatAttr>(c.getValue()))
-                 f = fa.getValueAsDouble();
-               else
-                 f = float(cast<IntegerAttr>(c.getValue()).getInt());
-               return E.mem(E.scalarConstant(f), E.imm(0), len, E.imm(0));
-             }
-             return E.mem(temps.lookup(v), E.imm(0), len, E.imm(1));
-           };
-           Attribute outDesc =
-               E.mem(out, off.back(), len, E.imm(st.back()));
-           for (Operation &b : body.without_terminator()) {
-             if (isa<arith::ConstantOp>(b))
-               continue;
-             SmallVector<Attribute> operands;
-             operands.push_back(writeDirect && &b == last
-                                    ? outDesc
-                                    : desc(b.getResult(0)));
-             for (Value v : b.getOperands())
-               operands.push_back(desc(v));
-             E.op(instructionFor(&b), operands);
-           }
-           if (!writeDirect)
-             E.op("copy", {outDesc, desc(yielded)});
-         },
-         /*vectorInner=*/true, kChunk);
+  E.nest(
+      lo.extent, ptrs,
+      [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+        auto desc = [&](Value v) -> Attribute {
+          if (auto arg = dyn_cast<BlockArgument>(v)) {
+            unsigned i = arg.getArgNumber();
+            return E.mem(bufs[i], off[i], len, E.imm(st[i]));
+          }
+          if (auto c = v.getDefiningOp<arith::ConstantOp>()) {
+            float f = 0;
+            if (auto fa = dyn_cast<FloatAttr>(c.getValue()))
+              f = fa.getValueAsDouble();
+            else
+              f = float(cast<IntegerAttr>(c.getValue()).getInt());
+            return E.mem(E.scalarConstant(f), E.imm(0), len, E.imm(0));
+          }
+          return E.mem(temps.lookup(v), E.imm(0), len, E.imm(1));
+        };
+        Attribute outDesc = E.mem(out, off.back(), len, E.imm(st.back()));
+        for (Operation &b : body.without_terminator()) {
+          if (isa<arith::ConstantOp>(b))
+            continue;
+          SmallVector<Attribute> operands;
+          operands.push_back(writeDirect && &b == last ? outDesc
+                                                       : desc(b.getResult(0)));
+          for (Value v : b.getOperands())
+            operands.push_back(desc(v));
+          E.op(instructionFor(&b), operands);
+        }
+        if (!writeDirect)
+          E.op("copy", {outDesc, desc(yielded)});
+      },
+      /*vectorInner=*/true, kChunk);
   E.place(skip);
   return success();
 }
@@ -251,7 +251,8 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
                        xsLead = take<int64_t>(xs, r - 1);
   PerPEExpr n0 = lo.offset[r - 1], en = lo.extent[r - 1];
   Attribute n0v = E.val(n0), env = E.val(en);
-  Attribute xbase = E.val(xv.base + dotOffsets(take<PerPEExpr>(lo.offset, r - 1), xsLead));
+  Attribute xbase =
+      E.val(xv.base + dotOffsets(take<PerPEExpr>(lo.offset, r - 1), xsLead));
 
   // Start from the bias (or zero).
   FlatSymbolRefAttr skip = L.guard(lo.holds);
@@ -270,7 +271,8 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
 
   if (!transposed) {
     // weight[k, :] arrives row by row: out[row, :] += x[row, k] * w[k, n0:].
-    FlatSymbolRefAttr wrow = streamed ? E.buffer("wrow", lo.block[r - 1]) : nullptr;
+    FlatSymbolRefAttr wrow =
+        streamed ? E.buffer("wrow", lo.block[r - 1]) : nullptr;
     E.loop(E.imm(K), [&](unsigned k) {
       unsigned wreg = 0;
       if (streamed)
@@ -280,15 +282,15 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
       FlatSymbolRefAttr skipK = L.guard(lo.holds);
       unsigned xr = E.allocReg();
       E.op("iadd", {E.reg(xr), E.reg(k), xbase});
-      E.nest(leadExt, {Pointer{E.imm(0), bsLead}, Pointer{E.reg(xr), xsLead}},
-             [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
-               Attribute w = streamed
-                                 ? E.mem(wrow, E.imm(0), env, E.imm(1))
-                                 : E.mem(wf, E.reg(wreg), env, E.imm(1));
-               E.op("fmac", {E.mem(out, off[0], env, E.imm(1)), w,
-                             E.mem(xf, off[1], env, E.imm(0))});
-             },
-             /*vectorInner=*/false);
+      E.nest(
+          leadExt, {Pointer{E.imm(0), bsLead}, Pointer{E.reg(xr), xsLead}},
+          [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+            Attribute w = streamed ? E.mem(wrow, E.imm(0), env, E.imm(1))
+                                   : E.mem(wf, E.reg(wreg), env, E.imm(1));
+            E.op("fmac", {E.mem(out, off[0], env, E.imm(1)), w,
+                          E.mem(xf, off[1], env, E.imm(0))});
+          },
+          /*vectorInner=*/false);
       E.freeReg(xr);
       E.place(skipK);
       if (!streamed)
@@ -297,12 +299,14 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
     return success();
   }
 
-  // weight[n, :] arrives row by row: out[row, n - n0] = dotOffsets(x[row, :], w[n, :]).
+  // weight[n, :] arrives row by row: out[row, n - n0] = dotOffsets(x[row, :],
+  // w[n, :]).
   FlatSymbolRefAttr wrow = streamed ? E.buffer("wrow", K) : nullptr;
   FlatSymbolRefAttr prod = E.buffer("prod", K);
   Attribute end = E.val(n0 + en);
   E.loop(E.imm(N), [&](unsigned n) {
-    FlatSymbolRefAttr outside = E.newLabel("outside"), next = E.newLabel("next");
+    FlatSymbolRefAttr outside = E.newLabel("outside"),
+                      next = E.newLabel("next");
     unsigned wreg = 0;
     E.op("blt", {E.reg(n), n0v, outside});
     E.op("bge", {E.reg(n), end, outside});
@@ -315,16 +319,17 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
     FlatSymbolRefAttr skipN = L.guard(lo.holds);
     unsigned col = E.allocReg();
     E.op("isub", {E.reg(col), E.reg(n), n0v});
-    E.nest(leadExt, {Pointer{E.reg(col), bsLead}, Pointer{xbase, xsLead}},
-           [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
-             Attribute w = streamed ? E.mem(wrow, 0, E.imm(K))
-                                    : E.mem(wf, E.reg(wreg), E.imm(K), E.imm(1));
-             E.op("mul", {E.mem(prod, 0, E.imm(K)), w,
-                          E.mem(xf, off[1], E.imm(K), E.imm(1))});
-             E.op("rsum", {E.mem(out, off[0], E.imm(1), E.imm(1)),
-                           E.mem(prod, 0, E.imm(K))});
-           },
-           /*vectorInner=*/false);
+    E.nest(
+        leadExt, {Pointer{E.reg(col), bsLead}, Pointer{xbase, xsLead}},
+        [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+          Attribute w = streamed ? E.mem(wrow, 0, E.imm(K))
+                                 : E.mem(wf, E.reg(wreg), E.imm(K), E.imm(1));
+          E.op("mul", {E.mem(prod, 0, E.imm(K)), w,
+                       E.mem(xf, off[1], E.imm(K), E.imm(1))});
+          E.op("rsum", {E.mem(out, off[0], E.imm(1), E.imm(1)),
+                        E.mem(prod, 0, E.imm(K))});
+        },
+        /*vectorInner=*/false);
     E.freeReg(col);
     E.place(skipN);
     if (!streamed)
@@ -384,18 +389,20 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
   FlatSymbolRefAttr local = E.buffer("ids", rows);
   FlatSymbolRefAttr onehot = E.buffer("onehot", rows);
   FlatSymbolRefAttr row = E.buffer("vrow", 1);
-  FlatSymbolRefAttr wrow = streamed ? E.buffer("wrow", lo.block[r - 1]) : nullptr;
+  FlatSymbolRefAttr wrow =
+      streamed ? E.buffer("wrow", lo.block[r - 1]) : nullptr;
   FlatSymbolRefAttr skip = L.guard(lo.holds);
   E.op("fill", {E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f)});
   E.op("fill", {E.mem(local, 0, E.imm(rows)), E.f32(-1.0f)});
-  E.nest(leadExt,
-         {Pointer{E.imm(0), leadStrides},
-          Pointer{E.val(dotOffsets(take<PerPEExpr>(lo.offset, r - 1), idStrides)),
-                  idStrides}},
-         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
-           E.op("copy", {E.mem(local, off[0], len, E.imm(st[0])),
-                         E.mem(ids, off[1], len, E.imm(st[1]))});
-         });
+  E.nest(
+      leadExt,
+      {Pointer{E.imm(0), leadStrides},
+       Pointer{E.val(dotOffsets(take<PerPEExpr>(lo.offset, r - 1), idStrides)),
+               idStrides}},
+      [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+        E.op("copy", {E.mem(local, off[0], len, E.imm(st[0])),
+                      E.mem(ids, off[1], len, E.imm(st[1]))});
+      });
   E.place(skip);
 
   Attribute rowsV = E.imm(rows);
@@ -411,18 +418,20 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
     FlatSymbolRefAttr skipV = L.guard(lo.holds);
     // onehot = max(0, 1 - |id - v|): exact for integer ids.
     E.op("ifill", {E.mem(row, 0, E.imm(1)), E.reg(v)});
-    E.op("sub", {oh, E.mem(local, 0, rowsV), E.mem(row, E.imm(0), rowsV, E.imm(0))});
+    E.op("sub",
+         {oh, E.mem(local, 0, rowsV), E.mem(row, E.imm(0), rowsV, E.imm(0))});
     E.op("abs", {oh, oh});
     E.op("sub", {oh, one, oh});
     E.op("max", {oh, oh, zero});
-    E.nest(leadExt, {Pointer{E.imm(0), bsLead}, Pointer{E.imm(0), leadStrides}},
-           [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
-             Attribute w = streamed ? E.mem(wrow, E.imm(0), edv, E.imm(1))
-                                    : E.mem(tf, E.reg(wreg), edv, E.imm(1));
-             E.op("fmac", {E.mem(out, off[0], edv, E.imm(1)), w,
-                           E.mem(onehot, off[1], edv, E.imm(0))});
-           },
-           /*vectorInner=*/false);
+    E.nest(
+        leadExt, {Pointer{E.imm(0), bsLead}, Pointer{E.imm(0), leadStrides}},
+        [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+          Attribute w = streamed ? E.mem(wrow, E.imm(0), edv, E.imm(1))
+                                 : E.mem(tf, E.reg(wreg), edv, E.imm(1));
+          E.op("fmac", {E.mem(out, off[0], edv, E.imm(1)), w,
+                        E.mem(onehot, off[1], edv, E.imm(0))});
+        },
+        /*vectorInner=*/false);
     E.place(skipV);
     if (!streamed)
       E.freeReg(wreg);
@@ -476,7 +485,8 @@ LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
     }
     return st;
   };
-  SmallVector<int64_t> as = batchStrides(aType, av), bsr = batchStrides(bType, bv);
+  SmallVector<int64_t> as = batchStrides(aType, av),
+                       bsr = batchStrides(bType, bv);
   as[r - 2] = av.strides[aType.getRank() - 2];
   int64_t aK = av.strides[aType.getRank() - 1];
   int64_t bK = bv.strides[bType.getRank() - 2];
@@ -488,24 +498,26 @@ LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
 
   FlatSymbolRefAttr skip = L.guard(lo.holds);
   E.op("fill", {E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f)});
-  E.nest(take<PerPEExpr>(lo.extent, r - 1),
-         {Pointer{E.imm(0), bsLead}, Pointer{E.val(av.base + dotOffsets(lead, as)), as},
-          Pointer{E.val(bv.base + dotOffsets(lead, bsr) + n0 * bN), bsr}},
-         [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
-           unsigned ra = E.allocReg(), rb = E.allocReg();
-           E.op("mov", {E.reg(ra), off[1]});
-           E.op("mov", {E.reg(rb), off[2]});
-           E.loop(E.imm(K), [&](unsigned) {
-             E.op("fmac", {E.mem(out, off[0], env, E.imm(1)),
-                           E.mem(bf, E.reg(rb), env, E.imm(bN)),
-                           E.mem(af, E.reg(ra), env, E.imm(0))});
-             E.op("iadd", {E.reg(ra), E.reg(ra), E.imm(aK)});
-             E.op("iadd", {E.reg(rb), E.reg(rb), E.imm(bK)});
-           });
-           E.freeReg(rb);
-           E.freeReg(ra);
-         },
-         /*vectorInner=*/false);
+  E.nest(
+      take<PerPEExpr>(lo.extent, r - 1),
+      {Pointer{E.imm(0), bsLead},
+       Pointer{E.val(av.base + dotOffsets(lead, as)), as},
+       Pointer{E.val(bv.base + dotOffsets(lead, bsr) + n0 * bN), bsr}},
+      [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+        unsigned ra = E.allocReg(), rb = E.allocReg();
+        E.op("mov", {E.reg(ra), off[1]});
+        E.op("mov", {E.reg(rb), off[2]});
+        E.loop(E.imm(K), [&](unsigned) {
+          E.op("fmac", {E.mem(out, off[0], env, E.imm(1)),
+                        E.mem(bf, E.reg(rb), env, E.imm(bN)),
+                        E.mem(af, E.reg(ra), env, E.imm(0))});
+          E.op("iadd", {E.reg(ra), E.reg(ra), E.imm(aK)});
+          E.op("iadd", {E.reg(rb), E.reg(rb), E.imm(bK)});
+        });
+        E.freeReg(rb);
+        E.freeReg(ra);
+      },
+      /*vectorInner=*/false);
   E.place(skip);
   return success();
 }
@@ -555,7 +567,8 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
   SmallVector<PerPEExpr> tailExt(lo.extent.begin() + axis, lo.extent.end());
   SmallVector<int64_t> bsTail(bs.begin() + axis, bs.end());
   SmallVector<int64_t> sTail = tailOf(scale);
-  SmallVector<int64_t> bTail = bias ? tailOf(bias) : SmallVector<int64_t>(ts.size(), 0);
+  SmallVector<int64_t> bTail =
+      bias ? tailOf(bias) : SmallVector<int64_t>(ts.size(), 0);
 
   Attribute N = E.imm(n);
   Attribute one = E.mem(stat, 0, E.imm(1));
@@ -565,48 +578,50 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
   Attribute tN = E.mem(t, 0, N), sqN = E.mem(sq, 0, N);
 
   FlatSymbolRefAttr skip = L.guard(lo.holds);
-  E.nest(take<PerPEExpr>(lo.extent, axis),
-         {Pointer{E.imm(0), take<int64_t>(bs, axis)},
-          Pointer{E.val(xv.base + dotOffsets(take<PerPEExpr>(lo.offset, axis),
-                                      take<int64_t>(xs, axis))),
-                  take<int64_t>(xs, axis)}},
-         [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
-           Attribute row = E.mem(xf, off[1], N, E.imm(1));
-           if (layer) {
-             E.op("rsum", {one, row});
-             E.op("div", {one, one, count});
-             E.op("sub", {tN, row, statN});
-             E.op("mul", {sqN, tN, tN});
-           } else {
-             E.op("copy", {tN, row});
-             E.op("mul", {sqN, row, row});
-           }
-           E.op("rsum", {one, sqN});
-           E.op("div", {one, one, count});
-           E.op("add", {one, one, epsD});
-           E.op("sqrt", {one, one});
-           E.op("recip", {one, one});
-           E.op("mul", {tN, tN, statN});
-           SmallVector<Pointer> ptrs = {
-               Pointer{off[0], bsTail},
-               Pointer{E.val(dotOffsets(tailOff, ts)), ts},
-               Pointer{E.val(dotOffsets(tailOff, sTail)), sTail},
-               Pointer{E.val(dotOffsets(tailOff, bTail)), bTail}};
-           E.nest(tailExt, ptrs,
-                  [&](ArrayRef<Attribute> o, Attribute len, ArrayRef<int64_t> st) {
-                    Attribute dst = E.mem(out, o[0], len, E.imm(st[0]));
-                    E.op("mul", {dst, E.mem(t, o[1], len, E.imm(st[1])),
-                                 E.mem(sf, o[2], len, E.imm(st[2]))});
-                    if (bf)
-                      E.op("add", {dst, dst, E.mem(bf, o[3], len, E.imm(st[3]))});
-                  });
-         },
-         /*vectorInner=*/false);
+  E.nest(
+      take<PerPEExpr>(lo.extent, axis),
+      {Pointer{E.imm(0), take<int64_t>(bs, axis)},
+       Pointer{E.val(xv.base + dotOffsets(take<PerPEExpr>(lo.offset, axis),
+                                          take<int64_t>(xs, axis))),
+               take<int64_t>(xs, axis)}},
+      [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+        Attribute row = E.mem(xf, off[1], N, E.imm(1));
+        if (layer) {
+          E.op("rsum", {one, row});
+          E.op("div", {one, one, count});
+          E.op("sub", {tN, row, statN});
+          E.op("mul", {sqN, tN, tN});
+        } else {
+          E.op("copy", {tN, row});
+          E.op("mul", {sqN, row, row});
+        }
+        E.op("rsum", {one, sqN});
+        E.op("div", {one, one, count});
+        E.op("add", {one, one, epsD});
+        E.op("sqrt", {one, one});
+        E.op("recip", {one, one});
+        E.op("mul", {tN, tN, statN});
+        SmallVector<Pointer> ptrs = {
+            Pointer{off[0], bsTail},
+            Pointer{E.val(dotOffsets(tailOff, ts)), ts},
+            Pointer{E.val(dotOffsets(tailOff, sTail)), sTail},
+            Pointer{E.val(dotOffsets(tailOff, bTail)), bTail}};
+        E.nest(tailExt, ptrs,
+               [&](ArrayRef<Attribute> o, Attribute len, ArrayRef<int64_t> st) {
+                 Attribute dst = E.mem(out, o[0], len, E.imm(st[0]));
+                 E.op("mul", {dst, E.mem(t, o[1], len, E.imm(st[1])),
+                              E.mem(sf, o[2], len, E.imm(st[2]))});
+                 if (bf)
+                   E.op("add", {dst, dst, E.mem(bf, o[3], len, E.imm(st[3]))});
+               });
+      },
+      /*vectorInner=*/false);
   E.place(skip);
   return success();
 }
 
-LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L, wafer::SoftmaxOp op) {
+LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L,
+                                              wafer::SoftmaxOp op) {
   Emitter &E = L.E;
   Value res = op.getResult();
   TensorLayout lo = L.layoutOf(res);
@@ -633,23 +648,26 @@ LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L, wafer::SoftmaxOp op) 
   Attribute one = E.mem(stat, 0, E.imm(1));
 
   FlatSymbolRefAttr skip = L.guard(lo.holds);
-  E.nest(ext, {Pointer{E.imm(0), bs}, Pointer{E.val(xv.base + dotOffsets(off, xs)), xs}},
-         [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
-           Attribute row = E.mem(xf, o[1], N, E.imm(xs[axis]));
-           E.op("rmax", {one, row});
-           E.op("sub", {E.mem(t, 0, N), row, E.mem(stat, E.imm(0), N, E.imm(0))});
-           E.op("exp", {E.mem(e, 0, N), E.mem(t, 0, N)});
-           E.op("rsum", {one, E.mem(e, 0, N)});
-           Attribute dst = E.mem(out, o[0], ea, E.imm(bs[axis]));
-           Attribute statA = E.mem(stat, E.imm(0), ea, E.imm(0));
-           if (op.getLog()) {
-             E.op("log", {one, one});
-             E.op("sub", {dst, E.mem(t, a0, ea, E.imm(1)), statA});
-           } else {
-             E.op("div", {dst, E.mem(e, a0, ea, E.imm(1)), statA});
-           }
-         },
-         /*vectorInner=*/false);
+  E.nest(
+      ext,
+      {Pointer{E.imm(0), bs},
+       Pointer{E.val(xv.base + dotOffsets(off, xs)), xs}},
+      [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
+        Attribute row = E.mem(xf, o[1], N, E.imm(xs[axis]));
+        E.op("rmax", {one, row});
+        E.op("sub", {E.mem(t, 0, N), row, E.mem(stat, E.imm(0), N, E.imm(0))});
+        E.op("exp", {E.mem(e, 0, N), E.mem(t, 0, N)});
+        E.op("rsum", {one, E.mem(e, 0, N)});
+        Attribute dst = E.mem(out, o[0], ea, E.imm(bs[axis]));
+        Attribute statA = E.mem(stat, E.imm(0), ea, E.imm(0));
+        if (op.getLog()) {
+          E.op("log", {one, one});
+          E.op("sub", {dst, E.mem(t, a0, ea, E.imm(1)), statA});
+        } else {
+          E.op("div", {dst, E.mem(e, a0, ea, E.imm(1)), statA});
+        }
+      },
+      /*vectorInner=*/false);
   E.place(skip);
   return success();
 }
@@ -688,17 +706,18 @@ LogicalResult wse::pe::lowering::lowerReduce(Lowering &L, wafer::ReduceOp op) {
   FlatSymbolRefAttr out = L.defineBlock(res);
   StringRef kind = op.getKind() == wafer::ReduceKind::Max ? "rmax" : "rsum";
   FlatSymbolRefAttr skip = L.guard(lo.holds);
-  E.nest(lo.extent,
-         {Pointer{E.imm(0), lo.blockStrides()},
-          Pointer{E.val(dotOffsets(lo.offset, inStrides)), inStrides}},
-         [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
-           Attribute dst = E.mem(out, o[0], E.imm(1), E.imm(1));
-           E.op(kind, {dst, E.mem(xf, o[1], E.imm(n), E.imm(runStride))});
-           if (op.getKind() == wafer::ReduceKind::Mean)
-             E.op("div", {dst, dst,
-                          E.mem(E.scalarConstant(float(n)), 0, E.imm(1))});
-         },
-         /*vectorInner=*/false);
+  E.nest(
+      lo.extent,
+      {Pointer{E.imm(0), lo.blockStrides()},
+       Pointer{E.val(dotOffsets(lo.offset, inStrides)), inStrides}},
+      [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
+        Attribute dst = E.mem(out, o[0], E.imm(1), E.imm(1));
+        E.op(kind, {dst, E.mem(xf, o[1], E.imm(n), E.imm(runStride))});
+        if (op.getKind() == wafer::ReduceKind::Mean)
+          E.op("div",
+               {dst, dst, E.mem(E.scalarConstant(float(n)), 0, E.imm(1))});
+      },
+      /*vectorInner=*/false);
   E.place(skip);
   return success();
 }

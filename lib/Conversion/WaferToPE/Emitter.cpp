@@ -127,7 +127,10 @@ Emitter::planNest(ArrayRef<PerPEExpr> extents, ArrayRef<int64_t> bounds,
     }
     if (e.isKnown() && e.value() == 1)
       continue;
-    NestDim dim{e, e.isKnown() ? e.value() : (d < bounds.size() ? bounds[d] : INT64_MAX), {}};
+    NestDim dim{e,
+                e.isKnown() ? e.value()
+                            : (d < bounds.size() ? bounds[d] : INT64_MAX),
+                {}};
     for (const Pointer &p : ptrs)
       dim.strides.push_back(p.strides[d]);
     dims.push_back(dim);
@@ -152,8 +155,8 @@ Emitter::planNest(ArrayRef<PerPEExpr> extents, ArrayRef<int64_t> bounds,
       dims.back().extent.value() > maxVector &&
       dims.back().extent.value() % maxVector == 0) {
     NestDim inner = dims.back();
-    NestDim outer{inner.extent.value() / maxVector,
-                  inner.extent.value() / maxVector, {}};
+    NestDim outer{
+        inner.extent.value() / maxVector, inner.extent.value() / maxVector, {}};
     for (int64_t s : inner.strides)
       outer.strides.push_back(s * maxVector);
     inner.extent = maxVector;

@@ -15,8 +15,8 @@
 #include "dialects/pe/IR/PEOps.h"
 
 #include "mlir/IR/Builders.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <optional>
 
@@ -85,9 +85,9 @@ public:
   /// first); the innermost dimension becomes the vector length unless
   /// `vectorInner` is false. `body` receives one offset value per pointer,
   /// the vector length and the innermost stride of each pointer.
-  using NestBody = llvm::function_ref<void(llvm::ArrayRef<mlir::Attribute>,
-                                           mlir::Attribute,
-                                           llvm::ArrayRef<int64_t>)>;
+  using NestBody =
+      llvm::function_ref<void(llvm::ArrayRef<mlir::Attribute>, mlir::Attribute,
+                              llvm::ArrayRef<int64_t>)>;
   void nest(llvm::ArrayRef<PerPEExpr> extents, llvm::ArrayRef<Pointer> ptrs,
             NestBody body, bool vectorInner = true, int64_t maxVector = 0);
 
@@ -103,7 +103,8 @@ public:
 
   /// Calls a subroutine placed later with emitSubroutine; arguments are
   /// moved into the argument registers first.
-  void call(llvm::StringRef name, llvm::ArrayRef<std::pair<unsigned, mlir::Attribute>> args);
+  void call(llvm::StringRef name,
+            llvm::ArrayRef<std::pair<unsigned, mlir::Attribute>> args);
   /// Emits every called subroutine after the main code (and `ret` before
   /// them).
   void finish(llvm::function_ref<void(llvm::StringRef)> emitBody);

@@ -49,15 +49,16 @@ void Lowering::drain(Attribute count) {
   if (auto i = dyn_cast<IntegerAttr>(count); i && i.getInt() == 0)
     return;
   // A stride-0 destination keeps only the last wavelet.
-  E.op("copy", {E.mem(sink(), E.imm(0), count, E.imm(0)), E.in(ch.inbound, count)});
+  E.op("copy",
+       {E.mem(sink(), E.imm(0), count, E.imm(0)), E.in(ch.inbound, count)});
 }
 
 void Lowering::receive(Attribute dst, Attribute len) {
   E.op("copy", {dst, E.in(ch.inbound, len)});
 }
 
-View Lowering::streamIntoFull(FlatSymbolRefAttr tensor,
-                              ArrayRef<int64_t> shape, StringRef hint) {
+View Lowering::streamIntoFull(FlatSymbolRefAttr tensor, ArrayRef<int64_t> shape,
+                              StringRef hint) {
   scheduleStream(tensor);
   int64_t words = 1;
   for (int64_t d : shape)
@@ -163,8 +164,8 @@ wafer::StreamOp Lowering::takeStream(Value v) {
     return nullptr;
   wafer::StreamOp s = it->second.pendingStream;
   it->second.pendingStream = nullptr;
-  scheduleStream(FlatSymbolRefAttr::get(E.getContext(),
-                                        s->getAttrOfType<StringAttr>("pe.param")));
+  scheduleStream(FlatSymbolRefAttr::get(
+      E.getContext(), s->getAttrOfType<StringAttr>("pe.param")));
   return s;
 }
 
@@ -189,7 +190,8 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
   if (columns && !usesY)
     contributes = contributes && (PerPEExpr::var("ry") == l.y0);
   Attribute len = E.imm(words);
-  if (keepColumnDim < 0 && ArrayRef<int64_t>(l.block) == ArrayRef<int64_t>(l.shape)) {
+  if (keepColumnDim < 0 &&
+      ArrayRef<int64_t>(l.block) == ArrayRef<int64_t>(l.shape)) {
     // Every holder has the whole tensor: gather in place (the others zero
     // their block buffer, which becomes the full copy everywhere).
     FlatSymbolRefAttr zero = E.newLabel("keep");
@@ -206,7 +208,8 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
   }
   // Owners write their blocks into a zeroed copy; one copy of each block
   // along every gathered axis the distribution replicates it on.
-  FlatSymbolRefAttr buf = E.buffer(keepColumnDim >= 0 ? "colfull" : "full", words);
+  FlatSymbolRefAttr buf =
+      E.buffer(keepColumnDim >= 0 ? "colfull" : "full", words);
   E.op("fill", {E.mem(buf, 0, E.imm(words)), E.f32(0.0f)});
   FlatSymbolRefAttr skip = guard(contributes);
   FlatSymbolRefAttr block = s.block;
@@ -257,7 +260,12 @@ View Lowering::needFull(Value v) {
   bool rows = usesX || l.x0 != 0 || l.width != kernelRect.getWidth();
   bool columns = usesY || l.y0 != 0 || l.height != kernelRect.getHeight();
   if (getenv("WSE_DEBUG_GATHER"))
-    llvm::errs() << "full gather " << v.getType() << " at " << E.getLoc() << " by " << (v.getDefiningOp() ? v.getDefiningOp()->getName().getStringRef() : "arg") << "\n";
+    llvm::errs() << "full gather " << v.getType() << " at " << E.getLoc()
+                 << " by "
+                 << (v.getDefiningOp()
+                         ? v.getDefiningOp()->getName().getStringRef()
+                         : "arg")
+                 << "\n";
   View full = gather(v, columns, rows, -1);
   tensors[v].full = full;
   tensors[v].fullUse = opIndex;
@@ -415,12 +423,12 @@ LogicalResult Lowering::lowerInputs() {
         declared = IntegerType::get(et.getContext(), 32);
     }
     if (!declared)
-      return func.emitError("input ") << arg.getArgNumber() << " of type "
-                                      << arg.getType()
-                                      << " cannot be streamed to the wafer";
+      return func.emitError("input ")
+             << arg.getArgNumber() << " of type " << arg.getType()
+             << " cannot be streamed to the wafer";
     std::string hint = "input" + std::to_string(arg.getArgNumber());
-    if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                      "onnx.name"))
+    if (auto name =
+            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "onnx.name"))
       hint = name.getValue().str();
     std::string name = tensorName(hint);
     InputOp::create(moduleBuilder, func.getLoc(), name,
@@ -453,12 +461,13 @@ LogicalResult Lowering::lowerOutputs(Operation *ret) {
     View full = needFull(v);
     StreamOutOp::create(streamBuilder, ret->getLoc(), E.sym(name),
                         streamBuilder.getStringAttr(port), ch.outbound,
-                        IntegerAttr(), DenseI64ArrayAttr(), DenseI64ArrayAttr());
+                        IntegerAttr(), DenseI64ArrayAttr(),
+                        DenseI64ArrayAttr());
     // The PE next to the port sends the tensor out.
     std::optional<machine::EdgePort> p = machine.portByName(port);
-    PerPEExpr atPort = (PerPEExpr::var("rx") == 0) &&
-                       (PerPEExpr::var("ry") ==
-                        int64_t(p->row) - kernelRect.getY());
+    PerPEExpr atPort =
+        (PerPEExpr::var("rx") == 0) &&
+        (PerPEExpr::var("ry") == int64_t(p->row) - kernelRect.getY());
     FlatSymbolRefAttr skip = guard(atPort);
     int64_t words = type.getNumElements();
     E.op("copy", {E.out(ch.outbound, E.imm(words)),
@@ -482,7 +491,8 @@ LogicalResult Lowering::lowerStream(wafer::StreamOp op) {
   if (r.hasOneUse()) {
     Operation *user = *r.getUsers().begin();
     if (auto slice = dyn_cast<wafer::SliceOp>(user);
-        slice && llvm::all_of(slice.getStrides(), [](int64_t s) { return s > 0; })) {
+        slice &&
+        llvm::all_of(slice.getStrides(), [](int64_t s) { return s > 0; })) {
       auto inType = cast<RankedTensorType>(r.getType());
       auto outType = cast<RankedTensorType>(slice.getResult().getType());
       SmallVector<int64_t> full = denseStrides(inType.getShape());
@@ -508,8 +518,8 @@ LogicalResult Lowering::lowerStream(wafer::StreamOp op) {
       return success();
     }
     if (auto lin = dyn_cast<wafer::LinearOp>(user))
-      direct = lin.getWeight() == r && lin.getInput() != r &&
-               lin.getBias() != r;
+      direct =
+          lin.getWeight() == r && lin.getInput() != r && lin.getBias() != r;
     if (auto emb = dyn_cast<wafer::EmbeddingOp>(user))
       direct = emb.getTable() == r && emb.getIndices() != r;
   }
@@ -545,8 +555,7 @@ LogicalResult Lowering::lowerConstant(wafer::ConstantOp op) {
     return success();
   }
   if (!peElementType(type.getElementType()))
-    return emitError(op) << "constant of element type "
-                         << type.getElementType()
+    return emitError(op) << "constant of element type " << type.getElementType()
                          << " has no emulator data type";
   std::string name = tensorName("const" + std::to_string(constantCount++));
   ParamOp::create(moduleBuilder, op.getLoc(), name,
@@ -576,8 +585,8 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Case([&](wafer::SoftmaxOp o) { return lowerSoftmax(*this, o); })
       .Case([&](wafer::ReduceOp o) { return lowerReduce(*this, o); })
       .Case<wafer::ReshapeOp, wafer::TransposeOp, wafer::ConcatOp,
-            wafer::SplitOp, wafer::SliceOp, wafer::GatherOp,
-            wafer::BroadcastOp, wafer::RelayoutOp>(
+            wafer::SplitOp, wafer::SliceOp, wafer::GatherOp, wafer::BroadcastOp,
+            wafer::RelayoutOp>(
           [&](Operation *o) { return lowerMove(*this, o); })
       .Default([&](Operation *o) {
         return o->emitOpError("has no lowering to pe");

@@ -53,8 +53,8 @@ struct TensorState {
 
 /// The fixed fabric patterns of the kernel rectangle.
 struct Channels {
-  mlir::FlatSymbolRefAttr inbound;   ///< edge port -> every PE (multicast)
-  mlir::FlatSymbolRefAttr outbound;  ///< one PE -> edge port
+  mlir::FlatSymbolRefAttr inbound;  ///< edge port -> every PE (multicast)
+  mlir::FlatSymbolRefAttr outbound; ///< one PE -> edge port
   mlir::FlatSymbolRefAttr colEven, colOdd, colBack;
   mlir::FlatSymbolRefAttr rowEven, rowOdd, rowBack;
 };

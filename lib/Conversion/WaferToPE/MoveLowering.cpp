@@ -16,7 +16,6 @@ using namespace wse;
 using namespace wse::pe;
 using namespace wse::pe::lowering;
 
-
 /// out block[i] = src[base + sum_d (offset_d + i_d) * strides_d] over the
 /// box `extents` (defaults to the PE's block), written at `outBase` inside
 /// the block.
@@ -43,8 +42,8 @@ static LogicalResult gatherStrided(Lowering &L, Value res, Value in,
   FlatSymbolRefAttr src = L.needFull(in).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
   FlatSymbolRefAttr skip = L.guard(lo.holds);
-  copyBox(L, out, lo, src, dotOffsets(lo.offset, strides) + start, strides, lo.extent,
-          0);
+  copyBox(L, out, lo, src, dotOffsets(lo.offset, strides) + start, strides,
+          lo.extent, 0);
   L.E.place(skip);
   return success();
 }
@@ -127,7 +126,8 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
           SmallVector<int64_t> inShape = shapeOf(in);
           int64_t len = inShape[axis];
           // The part of this PE's block along `axis` that comes from `in`.
-          PerPEExpr lo0 = lo.offset[axis], hi0 = lo.offset[axis] + lo.extent[axis];
+          PerPEExpr lo0 = lo.offset[axis],
+                    hi0 = lo.offset[axis] + lo.extent[axis];
           PerPEExpr from = max(lo0, PerPEExpr(begin)),
                     to = min(hi0, PerPEExpr(begin + len));
           SmallVector<PerPEExpr> ext = lo.extent;
@@ -144,8 +144,9 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
       })
       .Case([&](wafer::GatherOp o) -> LogicalResult {
         auto idxConst = o.getIndices().getDefiningOp<wafer::ConstantOp>();
-        auto values = idxConst ? dyn_cast<DenseIntElementsAttr>(idxConst.getValue())
-                               : DenseIntElementsAttr();
+        auto values = idxConst
+                          ? dyn_cast<DenseIntElementsAttr>(idxConst.getValue())
+                          : DenseIntElementsAttr();
         if (!values)
           return L.emitError(o) << "gather indices must be constant on the "
                                    "wafer (the ISA has no indirect load)";
@@ -154,9 +155,11 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
         int64_t axis = o.getAxis() < 0 ? o.getAxis() + rank : o.getAxis();
         int64_t q = values.getNumElements();
         if (q > 256)
-          return L.emitError(o) << "gathers " << q
-                                << " constant indices; at most 256 are unrolled";
-        int64_t idxRank = cast<RankedTensorType>(o.getIndices().getType()).getRank();
+          return L.emitError(o)
+                 << "gathers " << q
+                 << " constant indices; at most 256 are unrolled";
+        int64_t idxRank =
+            cast<RankedTensorType>(o.getIndices().getType()).getRank();
         Value res = o.getResult();
         TensorLayout lo = L.layoutOf(res);
         FlatSymbolRefAttr src = L.needFull(o.getInput()).buffer;
@@ -179,8 +182,8 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
           if (idx < 0)
             idx += inShape[axis];
           if (idx < 0 || idx >= inShape[axis])
-            return L.emitError(o) << "index " << v.getSExtValue()
-                                  << " is out of range";
+            return L.emitError(o)
+                   << "index " << v.getSExtValue() << " is out of range";
           // Position k of the index tensor: one result element per index
           // dim, kept only if inside this PE's block.
           SmallVector<PerPEExpr> ext = lo.extent;

@@ -14,7 +14,7 @@ SmallVector<int64_t> wse::pe::lowering::denseStrides(ArrayRef<int64_t> shape) {
 }
 
 PerPEExpr wse::pe::lowering::dotOffsets(ArrayRef<PerPEExpr> offsets,
-                                         ArrayRef<int64_t> strides) {
+                                        ArrayRef<int64_t> strides) {
   PerPEExpr r = 0;
   for (auto [o, s] : llvm::zip(offsets, strides))
     r = r + o * s;
@@ -79,8 +79,8 @@ TensorLayout wse::pe::lowering::makeLayout(RankedTensorType type,
   l.height = rect.getHeight();
 
   PerPEExpr bx = PerPEExpr::var("rx") - l.x0, by = PerPEExpr::var("ry") - l.y0;
-  PerPEExpr inRect = (bx >= 0) && (bx < l.width) && (by >= 0) &&
-                     (by < l.height);
+  PerPEExpr inRect =
+      (bx >= 0) && (bx < l.width) && (by >= 0) && (by < l.height);
   l.holds = inRect;
   bool usesX = false, usesY = false;
   for (auto [dim, axis] : llvm::zip(l.shape, l.axes)) {

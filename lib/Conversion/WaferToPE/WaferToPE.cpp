@@ -49,7 +49,8 @@ kernelRectangle(ModuleOp module, func::FuncOp func,
       return WalkResult::advance();
     if (auto placed = dyn_cast<wafer::PlacedOp>(op)) {
       if (!placed.getPlacementRect()) {
-        op->emitOpError("is not placed; run wafer-place before convert-wafer-to-pe");
+        op->emitOpError(
+            "is not placed; run wafer-place before convert-wafer-to-pe");
         return WalkResult::interrupt();
       }
       add(placed.getPlacementRect());
@@ -88,8 +89,8 @@ kernelRectangle(ModuleOp module, func::FuncOp func,
     y0 = std::min<int64_t>(y0, best->row);
     y1 = std::max<int64_t>(y1, best->row + 1);
   }
-  auto rect = wafer::RectAttr::get(module.getContext(), x0, y0, x1 - x0,
-                                   y1 - y0);
+  auto rect =
+      wafer::RectAttr::get(module.getContext(), x0, y0, x1 - x0, y1 - y0);
   return std::make_pair(rect, best->name());
 }
 
@@ -151,7 +152,8 @@ void ConvertWaferToPEPass::runOnOperation() {
   task.getBody().emplaceBlock();
   PlaceOp::create(b, loc, "model", r);
   auto flow = [&](FlatSymbolRefAttr c, FlowKind kind, ArrayRef<int64_t> over,
-                  StringRef dir, StringRef portName, std::optional<int64_t> phase) {
+                  StringRef dir, StringRef portName,
+                  std::optional<int64_t> phase) {
     FlowOp::create(b, loc, c.getValue(), kind, over,
                    dir.empty() ? StringAttr() : b.getStringAttr(dir),
                    portName.empty() ? StringAttr() : b.getStringAttr(portName),
@@ -180,6 +182,7 @@ void ConvertWaferToPEPass::runOnOperation() {
   emitter.finish([&](StringRef name) { lowering.emitSubroutine(name); });
 
   func.erase();
-  for (auto param : llvm::make_early_inc_range(module.getOps<wafer::ParameterOp>()))
+  for (auto param :
+       llvm::make_early_inc_range(module.getOps<wafer::ParameterOp>()))
     param.erase();
 }

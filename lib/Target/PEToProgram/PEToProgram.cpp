@@ -103,8 +103,7 @@ llvm::Error Translator::checkResolved() {
       for (BufferOp b : k.getBody().front().getOps<BufferOp>())
         if (!b.getAddress())
           return err("buffer @" + b.getSymName() + " of kernel @" +
-                     k.getSymName() +
-                     " has no address (run pe-allocate-sram)");
+                     k.getSymName() + " has no address (run pe-allocate-sram)");
   }
   return llvm::Error::success();
 }
@@ -240,8 +239,7 @@ Expected<emu::Value> Translator::value(Attribute a, const Twine &where) {
 Expected<emu::Operand> Translator::operand(Attribute a, char sig,
                                            const Twine &where) {
   emu::Operand o;
-  auto setValues = [&](Attribute x, Attribute y,
-                       Attribute z) -> llvm::Error {
+  auto setValues = [&](Attribute x, Attribute y, Attribute z) -> llvm::Error {
     Expected<emu::Value> vx = value(x, where);
     if (!vx)
       return vx.takeError();
@@ -304,8 +302,7 @@ Expected<emu::Operand> Translator::operand(Attribute a, char sig,
   if (auto m = dyn_cast<AbsMemAttr>(a)) {
     o.kind = emu::OperandKind::Mem;
     o.buffer = -1;
-    if (llvm::Error e =
-            setValues(m.getAddress(), m.getLength(), m.getStride()))
+    if (llvm::Error e = setValues(m.getAddress(), m.getLength(), m.getStride()))
       return std::move(e);
     return o;
   }
@@ -408,8 +405,7 @@ llvm::Error Translator::addKernel(KernelOp k) {
       StringRef sig = emu::opcodeInfo(*code).signature;
       auto ops = op.getAttrOfType<ArrayAttr>("operands");
       if (!ops || ops.size() != sig.size())
-        return err(where + ": malformed '" + op.getName().getStringRef() +
-                   "'");
+        return err(where + ": malformed '" + op.getName().getStringRef() + "'");
       in.numOperands = sig.size();
       std::string at = (where + " instruction " + Twine(et.code.size()) +
                         " ('" + emu::opcodeInfo(*code).name + "')")
@@ -459,8 +455,7 @@ llvm::Error Translator::addRoute(RouteOp r) {
 }
 
 llvm::Error Translator::addStream(Operation *op, FlatSymbolRefAttr tensor,
-                                  bool inbound, StringRef port,
-                                  Attribute color,
+                                  bool inbound, StringRef port, Attribute color,
                                   std::optional<uint64_t> offset,
                                   std::optional<ArrayRef<int64_t>> shape,
                                   std::optional<ArrayRef<int64_t>> strides) {
