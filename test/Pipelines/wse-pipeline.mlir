@@ -4,6 +4,8 @@
 // RUN: wse-opt %s --wse-pipeline='target=8x8 mode=stream' | FileCheck %s
 // RUN: wse-opt %s --wse-pipeline='target=8x8 mode=pipelined' | FileCheck %s --check-prefix=PIPE
 // RUN: wse-opt %s --wse-pipeline='target=8x8' --mlir-print-ir-after-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=STAGES
+// RUN: wse-opt %s --wse-pipeline='target=8x8 mode=stream lower=true' --mlir-print-ir-after-all -o %t.pe.mlir 2>&1 | FileCheck %s --check-prefix=LOWER
+// RUN: FileCheck %s --check-prefix=PE < %t.pe.mlir
 // RUN: not wse-opt %s --wse-pipeline='target=nowhere' 2>&1 | FileCheck %s --check-prefix=TARGET
 // RUN: not wse-opt %s --wse-pipeline='target=8x8 mode=sideways' 2>&1 | FileCheck %s --check-prefix=MODE
 
@@ -55,3 +57,18 @@ module {
 // TARGET: error: cannot use target 'nowhere'
 // MODE: mode
 // MODE-SAME: sideways
+
+// lower=true continues to a resolved per-PE program.
+// LOWER: IR Dump After WaferVerify (wafer-verify)
+// LOWER: IR Dump After ConvertWaferToPE (convert-wafer-to-pe)
+// LOWER: IR Dump After PERoute (pe-route)
+// LOWER: IR Dump After PEAssignColors (pe-assign-colors)
+// LOWER: IR Dump After PEAllocateSRAM (pe-allocate-sram)
+// LOWER: IR Dump After PEVerifyRoutes (pe-verify-routes)
+// LOWER: IR Dump After PEVerify (pe-verify)
+// PE: pe.param @fc1 : tensor<64x256xf32> file "model.onnx" offset 0
+// PE: pe.kernel @model {
+// PE-NOT: pe.channel
+// PE-NOT: pe.flow
+// PE: pe.place @model [0, 0, 8, 8]
+// PE: pe.route
