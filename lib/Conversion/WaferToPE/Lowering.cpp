@@ -259,13 +259,6 @@ View Lowering::needFull(Value v) {
   bool usesY = llvm::is_contained(l.axes, wafer::MeshAxis::Y);
   bool rows = usesX || l.x0 != 0 || l.width != kernelRect.getWidth();
   bool columns = usesY || l.y0 != 0 || l.height != kernelRect.getHeight();
-  if (getenv("WSE_DEBUG_GATHER"))
-    llvm::errs() << "full gather " << v.getType() << " at " << E.getLoc()
-                 << " by "
-                 << (v.getDefiningOp()
-                         ? v.getDefiningOp()->getName().getStringRef()
-                         : "arg")
-                 << "\n";
   View full = gather(v, columns, rows, -1);
   tensors[v].full = full;
   tensors[v].fullUse = opIndex;
