@@ -30,18 +30,19 @@
 // TEXT: kernel double {
 // TEXT-NEXT:   const off = rx * 4
 // @scale is dead after the mul and @back is used only later: they share
-// words, which the program declares as one buffer.
-// TEXT-NEXT:   buffer scale__back[4] at 12
-// TEXT-NEXT:   buffer v[8] at 0
-// TEXT-NEXT:   buffer t[4] at 8
+// words (both at 4), and @back reuses words of @v, dead by then too.
+// TEXT-NEXT:   buffer scale[1] at 4
+// TEXT-NEXT:   buffer v[8] at 5
+// TEXT-NEXT:   buffer t[4] at 0
+// TEXT-NEXT:   buffer back[4] at 4
 // TEXT-NEXT:   task go entry {
-// TEXT-NEXT:     copy mem(scale__back, 1), in(0, 1)
+// TEXT-NEXT:     copy mem(scale, 1), in(0, 1)
 // TEXT-NEXT:     copy mem(v, 8), in(0, 8)
-// TEXT-NEXT:     mul mem(t, 4), mem(v + off, 4), mem(scale__back, 4, 0)
+// TEXT-NEXT:     mul mem(t, 4), mem(v + off, 4), mem(scale, 4, 0)
 // TEXT-NEXT:     bne off, 0, second
 // TEXT-NEXT:     copy out(2, 4), mem(t, 4)
-// TEXT-NEXT:     copy mem(scale__back, 4), in(1, 4)
-// TEXT-NEXT:     copy out(2, 4), mem(scale__back, 4)
+// TEXT-NEXT:     copy mem(back, 4), in(1, 4)
+// TEXT-NEXT:     copy out(2, 4), mem(back, 4)
 // TEXT-NEXT:     ret
 // TEXT-NEXT:   second:
 // TEXT-NEXT:     copy out(1, 4), mem(t, 4)

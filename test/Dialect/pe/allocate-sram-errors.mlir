@@ -4,9 +4,11 @@
 // (4 words) at the top.
 module attributes {wafer.target = #wafer.target<"4x4">} {
   pe.kernel @k {
-    // The larger buffer goes first; the smaller one no longer fits.
-    // expected-error @+1 {{buffer @small (100 words) of kernel @k on PE (1,2) does not fit next to 12200 words of buffers live during its lifetime: 12284 words of the 49152-byte SRAM are free below the code (2 instructions x 8 bytes)}}
+    // Both are live at instruction 1: no order fits them. The error names a
+    // buffer of the first order tried (longest-lived first) and the words live
+    // at the busiest instruction.
     pe.buffer @small [100]
+    // expected-error @+1 {{buffer @big (12200 words) of kernel @k on PE (1,2) does not fit next to 100 words of buffers live during its lifetime (at the busiest instruction, 1, 12300 words are live): 12284 words of the 49152-byte SRAM are free below the code (2 instructions x 8 bytes)}}
     pe.buffer @big [12200]
     pe.task @t entry {
       pe.fill [#pe.mem<@small, 0, 4, 1>, 0.0 : f32]

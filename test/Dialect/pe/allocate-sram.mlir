@@ -1,19 +1,22 @@
-// pe-allocate-sram places buffers first-fit by decreasing size; buffers with
-// disjoint live ranges share words unless reuse=false.
+// pe-allocate-sram places buffers first-fit, longest-lived first; buffers
+// with disjoint live ranges share words unless reuse=false.
 // RUN: wse-opt %s --split-input-file --pe-allocate-sram | FileCheck %s
 // RUN: wse-opt %s --split-input-file --pe-allocate-sram=reuse=false | FileCheck %s --check-prefix=NOREUSE
+// The same return branch without its `return` mark is a loop: @r and @s overlap.
+// RUN: sed "s/ {return}//" %s | wse-opt --split-input-file --pe-allocate-sram | FileCheck %s --check-prefix=LOOP
 
-// @a lives over instructions 0-1, @b over 2-3: they share address 0. @c is
-// read with a register offset (the emulator cannot rebase it), @d has an init
-// value, @e is used by a second task: all three live for the whole program.
-// @fixed keeps its address and the others avoid it.
+// @d has an init value and @e is used by a second task: both live for the
+// whole program and are placed first, after @fixed, which keeps its address.
+// @a lives over instructions 0-1, @b over 2-3 and @c (read with a register
+// offset, which the emulator allows in a shared word range) over 4-5: all
+// three share the words after them.
 // CHECK-LABEL: pe.kernel @k
 // CHECK-DAG: pe.buffer @fixed[4] at 0
-// CHECK-DAG: pe.buffer @a[8] at 4
-// CHECK-DAG: pe.buffer @b[6] at 4
-// CHECK-DAG: pe.buffer @c[2] at 12
-// CHECK-DAG: pe.buffer @d[2] at 14 init 1.000000e+00
-// CHECK-DAG: pe.buffer @e[1] at 16
+// CHECK-DAG: pe.buffer @a[8] at 7
+// CHECK-DAG: pe.buffer @b[6] at 7
+// CHECK-DAG: pe.buffer @c[2] at 7
+// CHECK-DAG: pe.buffer @d[2] at 4 init 1.000000e+00
+// CHECK-DAG: pe.buffer @e[1] at 6
 // NOREUSE-LABEL: pe.kernel @k
 // NOREUSE-DAG: pe.buffer @fixed[4] at 0
 // NOREUSE-DAG: pe.buffer @a[8] at 4
@@ -68,10 +71,13 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
 }
 
 // -----
-// A buffer whose address is taken (#pe.addr) lives for the whole program.
+// Taking a buffer's address (#pe.addr) is a reference at that instruction:
+// @p (its address moved into a register, not used after) and @q share words.
+// A subroutine's return branch (marked `return`) is not a loop: @r, used
+// before it, and @s, used after, share words too.
 // CHECK-LABEL: pe.kernel @addr
 // CHECK-DAG: pe.buffer @p[4] at 0
-// CHECK-DAG: pe.buffer @q[4] at 4
+// CHECK-DAG: pe.buffer @q[4] at 0
 module attributes {wafer.target = #wafer.target<"8x8">} {
   pe.kernel @addr {
     pe.buffer @p [4]
@@ -79,6 +85,32 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
     pe.task @t entry {
       pe.mov [#pe.reg<2>, #pe.addr<@p>]
       pe.fill [#pe.mem<@q, 0, 4, 1>, 0.0 : f32]
+    }
+  }
+}
+
+// -----
+// CHECK-LABEL: pe.kernel @sub
+// CHECK-DAG: pe.buffer @r[4] at 0
+// CHECK-DAG: pe.buffer @s[4] at 0
+// NOREUSE-LABEL: pe.kernel @sub
+// LOOP-LABEL: pe.kernel @sub
+// LOOP-DAG: pe.buffer @r[4] at 0
+// LOOP-DAG: pe.buffer @s[4] at 4
+module attributes {wafer.target = #wafer.target<"8x8">} {
+  pe.kernel @sub {
+    pe.buffer @r [4]
+    pe.buffer @s [4]
+    pe.task @t entry {
+      pe.fill [#pe.mem<@r, 0, 4, 1>, 0.0 : f32]
+      pe.mov [#pe.reg<15>, 0]
+      pe.br [@f]
+      pe.label @back
+      pe.fill [#pe.mem<@r, 0, 4, 1>, 1.0 : f32]
+      pe.fill [#pe.mem<@s, 0, 4, 1>, 0.0 : f32]
+      pe.ret []
+      pe.label @f
+      pe.beq [#pe.reg<15>, 0, @back] {return}
     }
   }
 }

@@ -110,7 +110,8 @@ TEST(BinaryFormat, AppendedOpcodesAndDTypes) {
   EXPECT_EQ(unsigned(Opcode::Ret), 32u);
   EXPECT_EQ(unsigned(Opcode::Select), 33u);
   EXPECT_EQ(unsigned(Opcode::Log), 34u);
-  EXPECT_EQ(kNumOpcodes, 35u);
+  EXPECT_EQ(unsigned(Opcode::Mark), 35u);
+  EXPECT_EQ(kNumOpcodes, 36u);
   EXPECT_EQ(unsigned(DType::I64), 4u);
   EXPECT_EQ(unsigned(DType::Bool), 5u);
 
@@ -178,10 +179,10 @@ TEST(TextFormat, ErrorsHaveLocations) {
   EXPECT_EQ(parseError("version 1\nkernel k {\n  const a = zz + 1\n}\n"),
             "t:3:13: unknown name 'zz' in expression (variables: x y rx ry pw "
             "ph mw mh, earlier constants, tables)");
-  EXPECT_NE(parseError("version 1\nkernel k {\n  buffer a[4] at 0\n  buffer "
-                       "b[4] at 2\n}\n")
-                .find("buffers 'a' and 'b' overlap"),
-            std::string::npos);
+  // Buffers may share words (SRAM reuse by the compiler).
+  EXPECT_EQ(parseError("version 1\nkernel k {\n  buffer a[4] at 0\n  buffer "
+                       "b[4] at 2\n}\n"),
+            "");
   EXPECT_NE(parseError("version 1\ninput x : f32[4]\nstream in x offset 2 "
                        "shape [3] strides [1] to W0 color 1\n")
                 .find("slice reaches element 4 of 'x'"),
