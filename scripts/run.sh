@@ -36,7 +36,7 @@ echo
 echo "== compile for target=$TARGET mode=${MODE:-stream}, emit, run on wse-emu (work dir $OUT/emu)"
 ARGS=(--target "$TARGET" --mode "${MODE:-stream}" --input-shape input_ids=1x16
       --work "$OUT/emu")
-if [ "$MODEL" = "$EXAMPLE/model.onnx" ]; then
+if [ "$(realpath "$MODEL")" = "$(realpath "$EXAMPLE/model.onnx")" ]; then
   ARGS+=(--input "input_ids=$EXAMPLE/input_ids.npy" --expect "$EXAMPLE/logits.npy")
 else
   # Another model: a prompt of 16 zeros.
