@@ -3,7 +3,6 @@
 #include "Emitter.h"
 
 #include "llvm/ADT/bit.h"
-#include "llvm/Support/ErrorHandling.h"
 
 using namespace mlir;
 using namespace wse::pe;
@@ -110,8 +109,10 @@ unsigned Emitter::allocReg() {
     }
   // The lowering keeps nests shallow (unit and contiguous dimensions are
   // folded away); running out means an op shape it was not written for.
-  llvm::report_fatal_error("wafer -> pe: loop nest needs more than 12 "
-                           "registers");
+  // The caller reports it on the op (takeOutOfRegisters); r0 keeps the
+  // code well-formed until then.
+  outOfRegisters = true;
+  return 0;
 }
 void Emitter::freeReg(unsigned r) { regUsed[r] = false; }
 

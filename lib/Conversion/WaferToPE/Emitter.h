@@ -80,6 +80,12 @@ public:
 
   unsigned allocReg();
   void freeReg(unsigned r);
+  /// Whether a loop nest ran out of registers since the last call.
+  bool takeOutOfRegisters() {
+    bool out = outOfRegisters;
+    outOfRegisters = false;
+    return out;
+  }
 
   /// Runs `body` once per element box position over `extents` (outermost
   /// first); the innermost dimension becomes the vector length unless
@@ -118,6 +124,7 @@ private:
   llvm::DenseMap<uint32_t, mlir::FlatSymbolRefAttr> scalarConsts;
   llvm::StringMap<unsigned> nameCounts;
   bool regUsed[kNestRegs] = {};
+  bool outOfRegisters = false;
   struct CallSite {
     int64_t id;
     mlir::FlatSymbolRefAttr returnLabel;

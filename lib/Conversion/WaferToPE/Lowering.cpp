@@ -566,7 +566,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   // per-mark times give emulated cycles per layer.
   if (isa<wafer::PlacedOp>(op) && !isa<wafer::ConstantOp>(op))
     E.op("mark", {E.imm(markIndex++)});
-  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+  LogicalResult lowered = llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](wafer::StreamOp o) { return lowerStream(o); })
       .Case([&](wafer::ConstantOp o) { return lowerConstant(o); })
       .Case([&](wafer::ElementwiseOp o) { return lowerElementwise(*this, o); })
@@ -584,6 +584,11 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Default([&](Operation *o) {
         return o->emitOpError("has no lowering to pe");
       });
+  if (E.takeOutOfRegisters())
+    return emitError(op) << "its loop nests need more than " << kNestRegs
+                         << " scalar registers (too many operands walking "
+                            "dimensions that do not merge)";
+  return lowered;
 }
 
 LogicalResult Lowering::declareParameters() {

@@ -168,7 +168,6 @@ private:
   /// the rows of the kernel rectangle (one subroutine call).
   void callAllReduce(bool columns, bool rows, mlir::Attribute addr,
                      mlir::Attribute len);
-  wafer::RectAttr getKernelRect() { return kernelRect; }
 };
 
 // Op lowerings (ComputeLowering.cpp, MoveLowering.cpp).

@@ -56,3 +56,22 @@ module attributes {wafer.target = #wafer.target<"4x4">} {
     return %x : tensor<4xcomplex<f32>>
   }
 }
+
+// -----
+
+// Four broadcast operands that each walk other dimensions: no dimensions
+// merge, and the nest would need 14 registers.
+#r = #wafer.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {wafer.target = #wafer.target<"4x4">} {
+  func.func @main(%a: tensor<2x3x2x3xf32>, %b: tensor<2x1x2x1xf32>, %c: tensor<1x3x1x3xf32>, %d: tensor<2x3x1x1xf32>) -> tensor<2x3x2x3xf32> {
+    // expected-error @+1 {{cannot be lowered to pe: its loop nests need more than 12 scalar registers (too many operands walking dimensions that do not merge)}}
+    %r = wafer.elementwise ins(%a, %b, %c, %d : tensor<2x3x2x3xf32>, tensor<2x1x2x1xf32>, tensor<1x3x1x3xf32>, tensor<2x3x1x1xf32>) -> tensor<2x3x2x3xf32> attributes {placement = #r} {
+    ^bb0(%x: f32, %y: f32, %z: f32, %w: f32):
+      %s = arith.addf %x, %y : f32
+      %t = arith.addf %s, %z : f32
+      %u = arith.addf %t, %w : f32
+      wafer.yield %u : f32
+    }
+    return %r : tensor<2x3x2x3xf32>
+  }
+}
