@@ -1,5 +1,4 @@
-//===- Pipelines.cpp - Named pass pipelines
-//----------------------------------===//
+//===- Pipelines.cpp - Named pass pipelines -------------------------------===//
 
 #include "wse/Pipelines/Pipelines.h"
 
@@ -7,6 +6,7 @@
 #include "dialects/pe/Transforms/Passes.h"
 #include "dialects/wafer/Transforms/Passes.h"
 #include "wse/Conversion/Passes.h"
+#include "wse/Target/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -21,7 +21,10 @@ void wse::buildWSEPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(wafer::createWaferTarget({options.target}));
-  pm.addPass(wafer::createWaferPlace({options.mode, options.rect}));
+  wafer::WaferPlaceOptions place;
+  place.mode = options.mode;
+  place.rect.assign(options.rect.begin(), options.rect.end());
+  pm.addPass(wafer::createWaferPlace(place));
   pm.addPass(wafer::createWaferLayout());
   pm.addPass(wafer::createWaferScheduleStreams({options.depth}));
   pm.addPass(wafer::createWaferVerify());
@@ -33,15 +36,11 @@ void wse::buildWSEPipeline(OpPassManager &pm,
     pm.addPass(pe::createPEAssignColors());
     pm.addPass(pe::createPEAllocateSRAM());
     pm.addPass(pe::createPEVerifyRoutes());
-    pm.addPass(pe::createPEVerify());
+    pm.addPass(createPEVerify());
   }
 }
 
-void wse::registerAllPassesAndPipelines() {
-  onnxir::registerONNXPassesAndPipelines();
-  wafer::registerWaferPasses();
-  pe::registerPEPasses();
-  registerConversionPasses();
+void wse::registerPipelines() {
   PassPipelineRegistration<WSEPipelineOptions>(
       "wse-pipeline",
       "Imported onnx IR to placed, laid-out, scheduled and verified wafer IR "

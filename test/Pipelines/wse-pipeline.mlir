@@ -27,10 +27,10 @@ module {
   }
 }
 
-// CHECK: module attributes {wafer.mode = "stream", wafer.target = #wafer.target<"8x8">}
+// CHECK: module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "stream"}
 // CHECK: wafer.parameter @fc1 : tensor<64x256xf32> file "model.onnx" offset 0 length 65536
 // CHECK: func.func @main(%{{.*}}: tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>) -> tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>
-// CHECK: wafer.layer_norm {{.*}}placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>
+// CHECK: wafer.layer_norm {{.*}}placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>
 // CHECK: wafer.stream @fc1 {{{.*}}depth = 2 : i64{{.*}}order = 0 : i64{{.*}}start_cycle = {{.*}}} : tensor<64x256xf32, #wafer.dist<[y, *]>>
 // CHECK: wafer.linear
 // CHECK: wafer.elementwise
@@ -41,7 +41,7 @@ module {
 // CHECK: arith.addf
 // CHECK-NOT: onnx.{{[A-Z]}}
 
-// PIPE: module attributes {wafer.mode = "pipelined", wafer.target = #wafer.target<"8x8">}
+// PIPE: module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "pipelined"}
 // PIPE: wafer.stream @fc1 {{{.*}}resident{{.*}}}
 // PIPE: wafer.stream @fc2 {{{.*}}resident{{.*}}}
 
@@ -70,5 +70,5 @@ module {
 // PE: pe.kernel @model {
 // PE-NOT: pe.channel
 // PE-NOT: pe.flow
-// PE: pe.place @model [0, 0, 8, 8]
+// PE: pe.place @model <x = 0, y = 0, width = 8, height = 8>
 // PE: pe.route

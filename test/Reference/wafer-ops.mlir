@@ -35,7 +35,7 @@ module attributes {wafer.mode = "stream"} {
     %w = wafer.constant dense<[[1.0, 0.5], [-1.0, 2.0], [0.25, 1.0]]> : tensor<3x2xf32> -> tensor<3x2xf32>
     %wt = wafer.constant dense<[[1.0, -1.0, 0.25], [0.5, 2.0, 1.0]]> : tensor<2x3xf32> -> tensor<2x3xf32>
     %b = wafer.constant dense<[10.0, 20.0]> : tensor<2xf32> -> tensor<2xf32>
-    %0 = wafer.linear %x, %w {placement = #wafer.rect<x = 0, y = 0, width = 2, height = 2>}
+    %0 = wafer.linear %x, %w {placement = #mesh.rect<x = 0, y = 0, width = 2, height = 2>}
         : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
     %1 = wafer.linear %x, %wt, %b {transpose_weight}
         : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x2xf32>

@@ -25,7 +25,7 @@ module attributes {wafer.mode = "pipelined"} {
   func.func @main(%x: tensor<3xf32> {onnx.name = "x"})
       -> (tensor<2xf32> {onnx.name = "y"}, tensor<4xf32> {onnx.name = "h"}) {
     %w = wafer.stream @w {resident, order = 0 : i64, depth = 2 : i64,
-        region = #wafer.rect<x = 0, y = 0, width = 2, height = 1>}
+        region = #mesh.rect<x = 0, y = 0, width = 2, height = 1>}
         : tensor<2x3xf32>
     %y = wafer.linear %x, %w {transpose_weight}
         : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2xf32>

@@ -17,7 +17,7 @@
 
 // BYTES: [ 1.5 -2. ] [ 7 -1] [1 0 1] [5000000000 -3] 35
 
-module attributes {wafer.target = #wafer.target<"8x8">} {
+module attributes {mesh.target = #mesh.target<"8x8">} {
   pe.param @h : tensor<2xf16> = dense<[1.5, -2.0]> : tensor<2xf16>
   pe.param @i : tensor<2xi32> = dense<[7, -1]> : tensor<2xi32>
   pe.param @b : tensor<3xi1> = dense<[true, false, true]> : tensor<3xi1>

@@ -60,7 +60,7 @@
 
 // RESULT: match: 8 elements
 
-module attributes {wafer.target = #wafer.target<"4x4">} {
+module attributes {mesh.target = #mesh.target<"4x4">} {
   pe.input @x : tensor<8xf32>
   pe.param @two : tensor<1xf32> = dense<2.0> : tensor<1xf32>
   pe.output @y : tensor<8xf32>
@@ -86,10 +86,10 @@ module attributes {wafer.target = #wafer.target<"4x4">} {
       pe.copy [#pe.out<@back, 4>, #pe.mem<@t, 0, 4, 1>]
     }
   }
-  pe.place @double [0, 0, 2, 1]
-  pe.flow @xin multicast [0, 0, 2, 1] port "W0"
-  pe.flow @back broadcast [0, 0, 2, 1] dir "W"
-  pe.flow @yout egress [0, 0, 1, 1] port "W0"
+  pe.place @double <x = 0, y = 0, width = 2, height = 1>
+  pe.flow @xin multicast <x = 0, y = 0, width = 2, height = 1> port "W0"
+  pe.flow @back broadcast <x = 0, y = 0, width = 2, height = 1> dir "W"
+  pe.flow @yout egress <x = 0, y = 0, width = 1, height = 1> port "W0"
   pe.stream_in @two port "W0" color @xin
   pe.stream_in @x port "W0" color @xin
   pe.stream_out @y port "W0" color @yout

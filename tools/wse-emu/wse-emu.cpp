@@ -1,7 +1,7 @@
 //===- wse-emu.cpp - Run wafer-scale engine programs ----------------------===//
 
 #include "wse/Emu/BinaryFormat.h"
-#include "wse/Emu/Npy.h"
+#include "wse/Support/Npy.h"
 #include "wse/Emu/Simulator.h"
 #include "wse/Emu/TextFormat.h"
 #include "wse/Machine/MachineDescription.h"
@@ -148,7 +148,7 @@ int main(int argc, char **argv) {
     StringRef name, file;
     if (!splitAssignment(in, name, file))
       return fail("--input expects NAME=FILE.npy, got '" + in + "'");
-    Expected<emu::HostTensor> t = emu::readNpy(file);
+    Expected<HostTensor> t = readNpy(file);
     if (!t)
       return fail(toString(t.takeError()));
     if (Error e = (*sim)->setInput(name, std::move(*t)))
@@ -172,7 +172,7 @@ int main(int argc, char **argv) {
     return fail(programPath + ": " + toString(res.takeError()));
 
   for (const auto &[name, file] : outputs)
-    if (Error e = emu::writeNpy(file, res->outputs[name]))
+    if (Error e = writeNpy(file, res->outputs[name]))
       return fail(toString(std::move(e)));
   if (!quiet)
     emu::printSummary(res->stats, outs());

@@ -11,12 +11,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "wse/Emu/Npy.h"
+#include "wse/Support/Npy.h"
 #include "wse/Reference/ONNXInterpreter.h"
 #include "wse/Reference/WaferInterpreter.h"
 
-#include "dialects/onnx/IR/ONNXDialect.h"
-#include "dialects/wafer/IR/WaferDialect.h"
+#include "wse/InitAll.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -85,8 +84,7 @@ int main(int argc, char **argv) {
       "wse-ref: reference interpreter for the onnx and wafer dialects\n");
 
   DialectRegistry registry;
-  registry.insert<wse::onnxir::ONNXDialect, wse::wafer::WaferDialect,
-                  arith::ArithDialect, math::MathDialect, func::FuncDialect>();
+  wse::registerAllDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
@@ -122,7 +120,7 @@ int main(int argc, char **argv) {
     if (k < 0)
       return fail("--input " + name + ": the function has no argument '" +
                   name + "'");
-    auto host = wse::emu::readNpy(file);
+    auto host = wse::readNpy(file);
     if (!host)
       return fail("--input " + name + ": " + llvm::toString(host.takeError()));
     wse::ref::Tensor t(wse::ref::DType::F32, {});
@@ -158,12 +156,12 @@ int main(int argc, char **argv) {
       return fail("--output " + name + ": the function has no result '" + name +
                   "'");
     const wse::ref::Tensor &t = (*results)[k];
-    wse::emu::HostTensor host;
+    wse::HostTensor host;
     host.shape.assign(t.shape.begin(), t.shape.end());
     host.data.resize(t.numElements());
     for (int64_t e = 0; e < t.numElements(); ++e)
       host.data[e] = static_cast<float>(t.getDouble(e));
-    if (auto err = wse::emu::writeNpy(file, host))
+    if (auto err = wse::writeNpy(file, host))
       return fail("--output " + name + ": " + llvm::toString(std::move(err)));
   }
   if (printSummary)

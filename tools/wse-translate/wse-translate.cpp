@@ -16,9 +16,7 @@
 #include "wse/Emu/TextFormat.h"
 #include "wse/Target/PEToProgram.h"
 
-#include "dialects/onnx/IR/ONNXDialect.h"
-#include "dialects/pe/IR/PEDialect.h"
-#include "dialects/wafer/IR/WaferDialect.h"
+#include "wse/InitAll.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -132,10 +130,6 @@ static LogicalResult emitProgram(ModuleOp module, raw_ostream &os,
   return success();
 }
 
-static void registerProgramDialects(DialectRegistry &registry) {
-  registry.insert<wse::pe::PEDialect, wse::wafer::WaferDialect>();
-}
-
 int main(int argc, char **argv) {
   TranslateFromMLIRRegistration emitBinary(
       "emit-program",
@@ -143,17 +137,15 @@ int main(int argc, char **argv) {
       [](ModuleOp module, raw_ostream &os) {
         return emitProgram(module, os, /*binary=*/true);
       },
-      registerProgramDialects);
+      wse::registerAllDialects);
   TranslateFromMLIRRegistration emitText(
       "emit-program-text", "Emit a pe module as a text emulator program",
       [](ModuleOp module, raw_ostream &os) {
         return emitProgram(module, os, /*binary=*/false);
       },
-      registerProgramDialects);
+      wse::registerAllDialects);
   TranslateToMLIRRegistration importRegistration(
       "import-onnx", "Import an ONNX model into the onnx dialect", importONNX,
-      [](DialectRegistry &registry) {
-        registry.insert<wse::onnxir::ONNXDialect, func::FuncDialect>();
-      });
+      wse::registerAllDialects);
   return failed(mlirTranslateMain(argc, argv, "wse-translate"));
 }

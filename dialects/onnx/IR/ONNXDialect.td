@@ -1,4 +1,4 @@
-//===- ONNXDialect.td - The onnx dialect definition -------*- tablegen -*-===//
+//===- ONNXDialect.td - The onnx dialect definition --------*- tablegen -*-===//
 //
 // The `onnx` dialect is the faithful import level: one canonical op per ONNX
 // op, attributes normalized across opsets 13-17, weights as named parameters.

@@ -1,5 +1,4 @@
-//===- RecomposePatterns.h - Patterns recomposing exporter idioms -*- C++
-//-*-===//
+//===- RecomposePatterns.h - Recomposing exporter idioms --------*- C++ -*-===//
 #ifndef WSE_DIALECT_ONNX_TRANSFORMS_RECOMPOSEPATTERNS_H
 #define WSE_DIALECT_ONNX_TRANSFORMS_RECOMPOSEPATTERNS_H
 

@@ -33,6 +33,7 @@ def PE_Dialect : Dialect {
     constant or channel `@name`, `#pe.addr<@buf>`), floats, and `@label` or
     `@task` targets.
   }];
+  let dependentDialects = ["::wse::mesh::MeshDialect"];
   let useDefaultAttributePrinterParser = 1;
   let extraClassDeclaration = [{
     void registerAttributes();

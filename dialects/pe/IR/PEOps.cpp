@@ -146,18 +146,13 @@ static LogicalResult checkName(Operation *op, StringRef name, StringRef what,
   return success();
 }
 
-static LogicalResult checkRect(Operation *op, ArrayRef<int64_t> rect) {
-  if (rect.size() != 4)
-    return op->emitOpError() << "rect must be [x, y, width, height], got "
-                             << rect.size() << " entries";
-  if (rect[0] < 0 || rect[1] < 0)
-    return op->emitOpError()
-           << "rect corner (" << rect[0] << ", " << rect[1] << ") is negative";
-  if (rect[2] <= 0 || rect[3] <= 0)
-    return op->emitOpError()
-           << "rect size " << rect[2] << "x" << rect[3] << " is empty";
-  if (rect[0] + rect[2] > 65536 || rect[1] + rect[3] > 65536)
-    return op->emitOpError() << "rect is too large";
+/// The emulator's program format stores coordinates in 16 bits; corners
+/// and sizes are already checked by #mesh.rect itself.
+static LogicalResult checkRect(Operation *op, wse::mesh::RectAttr rect) {
+  if (rect.getEndX() > 65536 || rect.getEndY() > 65536)
+    return op->emitOpError() << "rect " << rect
+                             << " reaches past the program format's 65536 "
+                                "columns or rows";
   return success();
 }
 
@@ -397,9 +392,9 @@ LogicalResult FlowOp::verify() {
   if (wantsPhase && *getPhase() != 0 && *getPhase() != 1)
     return emitOpError() << "phase must be 0 or 1, got "
                          << int64_t(*getPhase());
-  if (getKind() == FlowKind::egress && (getRect()[2] != 1 || getRect()[3] != 1))
+  if (getKind() == FlowKind::egress && getRect().getNumPEs() != 1)
     return emitOpError("an egress flow starts at a single PE, got a ")
-           << getRect()[2] << "x" << getRect()[3] << " rect";
+           << getRect().getWidth() << "x" << getRect().getHeight() << " rect";
   return success();
 }
 

@@ -2,6 +2,7 @@
 #ifndef WSE_DIALECT_PE_PEOPS_H
 #define WSE_DIALECT_PE_PEOPS_H
 
+#include "dialects/mesh/IR/MeshAttrs.h"
 #include "dialects/pe/IR/PEAttrs.h"
 #include "dialects/pe/IR/PEDialect.h"
 #include "wse/Emu/Program.h"

@@ -10,6 +10,7 @@
 #ifndef WSE_DIALECT_PE_OPS_TD
 #define WSE_DIALECT_PE_OPS_TD
 
+include "dialects/mesh/IR/MeshAttrs.td"
 include "dialects/pe/IR/PEAttrs.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
@@ -172,8 +173,13 @@ foreach op = [["Fill", "fill", "DF"], ["IFill", "ifill", "DV"],
 //===----------------------------------------------------------------------===//
 
 def PE_PlaceOp : PE_Op<"place", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
-  let summary = "runs a kernel on every PE of a rectangle [x, y, width, height]";
-  let arguments = (ins FlatSymbolRefAttr:$kernel, DenseI64ArrayAttr:$rect);
+  let summary = "runs a kernel on every PE of a rectangle";
+  let description = [{
+    ```mlir
+    pe.place @model <x = 0, y = 0, width = 32, height = 32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$kernel, Mesh_RectAttr:$rect);
   let assemblyFormat = "$kernel $rect attr-dict";
   let hasVerifier = 1;
 }
@@ -190,11 +196,11 @@ def PE_RouteOp : PE_Op<"route", [DeclareOpInterfaceMethods<SymbolUserOpInterface
     Wavelets of `color` arriving from `input` (one of N E S W R) are
     forwarded to every direction in `outputs` (letters of N E S W R):
     ```mlir
-    pe.route [0, 0, 8, 1] color 3 from "W" to "ER"
+    pe.route <x = 0, y = 0, width = 8, height = 1> color 3 from "W" to "ER"
     ```
     `color` is an integer, or a `pe.channel` before color assignment.
   }];
-  let arguments = (ins DenseI64ArrayAttr:$rect, AnyAttr:$color, StrAttr:$input,
+  let arguments = (ins Mesh_RectAttr:$rect, AnyAttr:$color, StrAttr:$input,
                        StrAttr:$outputs);
   let assemblyFormat = "$rect `color` custom<PEValue>($color) `from` $input `to` $outputs attr-dict";
   let hasVerifier = 1;
@@ -215,7 +221,7 @@ def PE_FlowOp : PE_Op<"flow", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]
       next to it.
   }];
   let arguments = (ins FlatSymbolRefAttr:$channel, PE_FlowKind:$kind,
-                       DenseI64ArrayAttr:$rect, OptionalAttr<StrAttr>:$dir,
+                       Mesh_RectAttr:$rect, OptionalAttr<StrAttr>:$dir,
                        OptionalAttr<StrAttr>:$port, OptionalAttr<I64Attr>:$phase);
   let assemblyFormat = [{
     $channel $kind $rect (`dir` $dir^)? (`port` $port^)? (`phase` $phase^)? attr-dict

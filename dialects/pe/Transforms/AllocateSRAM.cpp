@@ -1,7 +1,7 @@
 //===- AllocateSRAM.cpp - Give every pe.buffer a word address -------------===//
 
 #include "dialects/pe/Transforms/Passes.h"
-#include "dialects/wafer/IR/WaferAttrs.h"
+#include "dialects/mesh/IR/MeshAttrs.h"
 #include <random>
 
 #include "mlir/IR/Builders.h"
@@ -158,8 +158,8 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
       d << "buffer @" << b.op.getSymName() << " (" << b.size
         << " words) of kernel @" << kernel.getSymName();
       if (place) {
-        ArrayRef<int64_t> r = place.getRect();
-        d << " on PE (" << r[0] << "," << r[1] << ")";
+        wse::mesh::RectAttr r = place.getRect();
+        d << " on PE (" << r.getX() << "," << r.getY() << ")";
       }
       d << " " << why << ": " << freeWords << " words of the " << m.sramBytes
         << "-byte SRAM are free below the code (" << numInstr
@@ -325,8 +325,8 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    wse::wafer::TargetAttr target =
-        wse::wafer::requireTarget(module, "pe-allocate-sram");
+    wse::mesh::TargetAttr target =
+        wse::mesh::requireTarget(module, "pe-allocate-sram");
     if (!target)
       return signalPassFailure();
     llvm::StringMap<PlaceOp> firstPlace;

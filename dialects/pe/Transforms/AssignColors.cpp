@@ -1,7 +1,7 @@
 //===- AssignColors.cpp - Give every pe.channel a color number ------------===//
 
 #include "dialects/pe/Transforms/Passes.h"
-#include "dialects/wafer/IR/WaferAttrs.h"
+#include "dialects/mesh/IR/MeshAttrs.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/BitVector.h"
@@ -18,17 +18,12 @@ using namespace wse::pe;
 
 namespace {
 
-using Rect = std::array<int64_t, 4>;
-
-bool overlaps(const Rect &a, const Rect &b) {
-  return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] &&
-         b[1] < a[1] + a[3];
-}
+using wse::mesh::RectAttr;
 
 struct Channel {
   ChannelOp op;
-  SmallVector<Rect> rects;
-  Rect box = {0, 0, 0, 0}; ///< bounding box of rects
+  SmallVector<RectAttr> rects;
+  RectAttr box; ///< bounding box of rects
   int64_t color = -1;
 };
 
@@ -65,8 +60,8 @@ struct AssignColorsPass : wse::pe::impl::PEAssignColorsBase<AssignColorsPass> {
     }
     if (channels.empty())
       return;
-    wse::wafer::TargetAttr target =
-        wse::wafer::requireTarget(module, "pe-assign-colors");
+    wse::mesh::TargetAttr target =
+        wse::mesh::requireTarget(module, "pe-assign-colors");
     if (!target)
       return signalPassFailure();
     int64_t budget = target.getMachine().colors;
@@ -91,8 +86,7 @@ struct AssignColorsPass : wse::pe::impl::PEAssignColorsBase<AssignColorsPass> {
         noteNumeric(r.getColor());
         int c = channelOf(r.getColor(), nullptr);
         if (c >= 0) {
-          ArrayRef<int64_t> rc = r.getRect();
-          channels[c].rects.push_back({rc[0], rc[1], rc[2], rc[3]});
+          channels[c].rects.push_back(r.getRect());
         }
       } else if (auto s = dyn_cast<StreamInOp>(op)) {
         noteNumeric(s.getColor());
@@ -125,28 +119,18 @@ struct AssignColorsPass : wse::pe::impl::PEAssignColorsBase<AssignColorsPass> {
       }
     }
     // Channels whose routes share a PE interfere.
-    for (Channel &c : channels) {
-      if (c.rects.empty())
-        continue;
-      int64_t x1 = INT64_MAX, y1 = INT64_MAX, x2 = INT64_MIN, y2 = INT64_MIN;
-      for (const Rect &r : c.rects) {
-        x1 = std::min(x1, r[0]);
-        y1 = std::min(y1, r[1]);
-        x2 = std::max(x2, r[0] + r[2]);
-        y2 = std::max(y2, r[1] + r[3]);
-      }
-      c.box = {x1, y1, x2 - x1, y2 - y1};
-    }
+    for (Channel &c : channels)
+      c.box = wse::mesh::boundingBox(c.rects);
     for (size_t a = 0; a < n; ++a)
       for (size_t b = a + 1; b < n; ++b) {
         if (interferes[a].test(b) || channels[a].rects.empty() ||
             channels[b].rects.empty() ||
-            !overlaps(channels[a].box, channels[b].box))
+            !channels[a].box.overlaps(channels[b].box))
           continue;
         bool hit = false;
-        for (const Rect &ra : channels[a].rects) {
-          for (const Rect &rb : channels[b].rects)
-            if (overlaps(ra, rb)) {
+        for (RectAttr ra : channels[a].rects) {
+          for (RectAttr rb : channels[b].rects)
+            if (ra.overlaps(rb)) {
               hit = true;
               break;
             }

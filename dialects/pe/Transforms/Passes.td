@@ -2,7 +2,7 @@
 //
 // The pe level resolves its symbolic parts in this order:
 //   pe-route -> pe-assign-colors -> pe-allocate-sram -> pe-verify-routes
-//   -> pe-verify
+//   -> pe-verify (lib/Target, with emission)
 // after which wse-translate --emit-program writes the emulator program.
 //
 //===----------------------------------------------------------------------===//
@@ -33,7 +33,7 @@ def PERoute : Pass<"pe-route", "mlir::ModuleOp"> {
     * `egress port "W<i>"`: the single PE at the mesh edge next to the port
       sends from its core into the port.
 
-    Routes of one index are merged into one rectangle. Needs `wafer.target`
+    Routes of one index are merged into one rectangle. Needs `mesh.target`
     (for the ports' rows).
   }];
   let dependentDialects = ["::wse::pe::PEDialect"];
@@ -49,7 +49,7 @@ def PEAssignColors : Pass<"pe-assign-colors", "mlir::ModuleOp"> {
     (routes, streams, tasks, descriptors; excluded everywhere). Every
     reference is replaced by the number and the pe.channel ops are erased.
     Fails, naming the channels, when more colors are needed than the
-    target's `colors`. Needs `wafer.target`; run after pe-route.
+    target's `colors`. Needs `mesh.target`; run after pe-route.
   }];
   let dependentDialects = ["::wse::pe::PEDialect"];
 }
@@ -71,7 +71,7 @@ def PEAllocateSRAM : Pass<"pe-allocate-sram", "mlir::ModuleOp"> {
     words only if their live ranges are disjoint
     (`reuse=false` never shares). Buffers with an address stay where they
     are. Fails naming the buffer, its size, the kernel, a PE of its
-    placement and the words available. Needs `wafer.target`.
+    placement and the words available. Needs `mesh.target`.
   }];
   let options = [
     Option<"reuse", "reuse", "bool", "true",
@@ -91,17 +91,6 @@ def PEVerifyRoutes : Pass<"pe-verify-routes", "mlir::ModuleOp"> {
     runs a kernel (R), or off the mesh into an existing port on that side
     and row; every stream's port exists and an inbound stream's edge PE
     takes its color from the port. Errors name the PE, color and direction.
-  }];
-}
-
-def PEVerify : Pass<"pe-verify", "mlir::ModuleOp"> {
-  let summary = "translate to the emulator's program and run its verifier";
-  let description = [{
-    Runs the emission (toProgram, include/wse/Target/PEToProgram.h) without
-    writing anything, including the emulator's program verifier, and
-    reports its error at the module. A module that passes is fully resolved
-    and emits a program the emulator accepts (machine-independent checks;
-    pe-verify-routes does the machine-dependent ones).
   }];
 }
 

@@ -1,7 +1,7 @@
 //===- Route.cpp - Expand pe.flow patterns into pe.route ops --------------===//
 
 #include "dialects/pe/Transforms/Passes.h"
-#include "dialects/wafer/IR/WaferAttrs.h"
+#include "dialects/mesh/IR/MeshAttrs.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -55,7 +55,7 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
     if (w <= 0 || h <= 0 || outs.empty())
       return;
     RouteOp::create(
-        *builder, flow.getLoc(), builder->getDenseI64ArrayAttr({x, y, w, h}),
+        *builder, flow.getLoc(), wse::mesh::RectAttr::get(builder->getContext(), x, y, w, h),
         flow.getChannelAttr(), builder->getStringAttr(StringRef(&in, 1)),
         builder->getStringAttr(outs));
   }
@@ -63,8 +63,8 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
   /// Routes for indices [i1, i2] along `dir` of the flow's rectangle (a
   /// strip across every line).
   void emitStrip(char dir, int64_t i1, int64_t i2, char in, StringRef outs) {
-    ArrayRef<int64_t> r = flow.getRect();
-    int64_t x0 = r[0], y0 = r[1], w = r[2], h = r[3], n = i2 - i1 + 1;
+    wse::mesh::RectAttr r = flow.getRect();
+    int64_t x0 = r.getX(), y0 = r.getY(), w = r.getWidth(), h = r.getHeight(), n = i2 - i1 + 1;
     switch (dir) {
     case 'E':
       return emit(x0 + i1, y0, n, h, in, outs);
@@ -78,8 +78,8 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
   }
 
   LogicalResult expandMulticast(const wse::machine::MachineDescription &m) {
-    ArrayRef<int64_t> rc = flow.getRect();
-    int64_t x0 = rc[0], y0 = rc[1], w = rc[2], h = rc[3];
+    wse::mesh::RectAttr rc = flow.getRect();
+    int64_t x0 = rc.getX(), y0 = rc.getY(), w = rc.getWidth(), h = rc.getHeight();
     std::optional<wse::machine::EdgePort> port = m.portByName(*flow.getPort());
     if (!port)
       return flow.emitOpError("port '")
@@ -119,8 +119,8 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
 
   LogicalResult expandChain() {
     char d = (*flow.getDir())[0];
-    ArrayRef<int64_t> rc = flow.getRect();
-    int64_t len = (d == 'E' || d == 'W') ? rc[2] : rc[3];
+    wse::mesh::RectAttr rc = flow.getRect();
+    int64_t len = (d == 'E' || d == 'W') ? rc.getWidth() : rc.getHeight();
     int64_t phase = int64_t(*flow.getPhase());
     for (int64_t i = 0; i < len; ++i) {
       if (i % 2 == phase && i < len - 1)
@@ -133,8 +133,8 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
 
   LogicalResult expandBroadcast() {
     char d = (*flow.getDir())[0];
-    ArrayRef<int64_t> rc = flow.getRect();
-    int64_t len = (d == 'E' || d == 'W') ? rc[2] : rc[3];
+    wse::mesh::RectAttr rc = flow.getRect();
+    int64_t len = (d == 'E' || d == 'W') ? rc.getWidth() : rc.getHeight();
     if (len <= 1)
       return success();
     emitStrip(d, 0, 0, 'R', StringRef(&d, 1));
@@ -148,7 +148,7 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
   }
 
   LogicalResult expandEgress(const wse::machine::MachineDescription &m) {
-    ArrayRef<int64_t> rc = flow.getRect();
+    wse::mesh::RectAttr rc = flow.getRect();
     std::optional<wse::machine::EdgePort> port = m.portByName(*flow.getPort());
     if (!port)
       return flow.emitOpError("port '")
@@ -156,11 +156,11 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
              << "'";
     bool west = port->side == wse::machine::Side::West;
     int64_t x = west ? 0 : int64_t(m.width) - 1;
-    if (rc[0] != x || rc[1] != int64_t(port->row))
+    if (rc.getX() != x || rc.getY() != int64_t(port->row))
       return flow.emitOpError("egress to port ")
              << *flow.getPort() << " must start at PE (" << x << ","
-             << port->row << ") next to the port, got (" << rc[0] << ","
-             << rc[1] << ")";
+             << port->row << ") next to the port, got (" << rc.getX() << ","
+             << rc.getY() << ")";
     emit(x, port->row, 1, 1, 'R', west ? "W" : "E");
     return success();
   }
@@ -170,8 +170,8 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
     SmallVector<FlowOp> flows(module.getBody()->getOps<FlowOp>());
     if (flows.empty())
       return;
-    wse::wafer::TargetAttr target =
-        wse::wafer::requireTarget(module, "pe-route");
+    wse::mesh::TargetAttr target =
+        wse::mesh::requireTarget(module, "pe-route");
     if (!target)
       return signalPassFailure();
     const wse::machine::MachineDescription &m = target.getMachine();

@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/pe/Transforms/Passes.h"
-#include "dialects/wafer/IR/WaferAttrs.h"
+#include "dialects/mesh/IR/MeshAttrs.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -26,34 +26,29 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    wse::wafer::TargetAttr target =
-        wse::wafer::requireTarget(module, "pe-verify-routes");
+    wse::mesh::TargetAttr target =
+        wse::mesh::requireTarget(module, "pe-verify-routes");
     if (!target)
       return signalPassFailure();
     const wse::machine::MachineDescription &m = target.getMachine();
     int64_t W = m.width, H = m.height;
-    auto inside = [&](ArrayRef<int64_t> r) {
-      return r[0] + r[2] <= W && r[1] + r[3] <= H;
-    };
-    auto rectText = [](ArrayRef<int64_t> r) {
-      return ("[" + Twine(r[0]) + ", " + Twine(r[1]) + ", " + Twine(r[2]) +
-              ", " + Twine(r[3]) + "]")
-          .str();
+    auto inside = [&](wse::mesh::RectAttr r) {
+      return r.getEndX() <= W && r.getEndY() <= H;
     };
     bool failed = false;
 
     // Cores: which PEs run a kernel.
     std::vector<bool> core(size_t(W * H), false);
     for (PlaceOp p : module.getBody()->getOps<PlaceOp>()) {
-      ArrayRef<int64_t> r = p.getRect();
+      wse::mesh::RectAttr r = p.getRect();
       if (!inside(r)) {
-        p.emitOpError("rect ") << rectText(r) << " leaves the " << W << "x" << H
+        p.emitOpError("rect ") << r << " leaves the " << W << "x" << H
                                << " mesh of machine '" << m.name << "'";
         failed = true;
         continue;
       }
-      for (int64_t y = r[1]; y < r[1] + r[3]; ++y)
-        for (int64_t x = r[0]; x < r[0] + r[2]; ++x)
+      for (int64_t y = r.getY(); y < r.getEndY(); ++y)
+        for (int64_t x = r.getX(); x < r.getEndX(); ++x)
           core[y * W + x] = true;
     }
 
@@ -83,17 +78,17 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
         failed = true;
         continue;
       }
-      ArrayRef<int64_t> rc = r.getRect();
+      wse::mesh::RectAttr rc = r.getRect();
       if (!inside(rc)) {
-        r.emitOpError("rect ") << rectText(rc) << " leaves the " << W << "x"
+        r.emitOpError("rect ") << rc << " leaves the " << W << "x"
                                << H << " mesh of machine '" << m.name << "'";
         failed = true;
         continue;
       }
       colorOf[i] = *c;
       std::vector<int32_t> &g = grid(*c);
-      for (int64_t y = rc[1]; y < rc[1] + rc[3]; ++y)
-        for (int64_t x = rc[0]; x < rc[0] + rc[2]; ++x) {
+      for (int64_t y = rc.getY(); y < rc.getEndY(); ++y)
+        for (int64_t x = rc.getX(); x < rc.getEndX(); ++x) {
           int32_t &slot = g[y * W + x];
           if (slot >= 0) {
             InFlightDiagnostic d = r.emitOpError();
@@ -126,12 +121,12 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
     // Every output leads somewhere that takes the wavelet.
     for (auto [i, r] : llvm::enumerate(routes)) {
       int64_t c = colorOf[i];
-      ArrayRef<int64_t> rc = r.getRect();
+      wse::mesh::RectAttr rc = r.getRect();
       const std::vector<int32_t> &g = grid(c);
       for (char letter : r.getOutputs()) {
         emu::Dir d = *parseDirLetter(letter);
-        for (int64_t y = rc[1]; y < rc[1] + rc[3]; ++y)
-          for (int64_t x = rc[0]; x < rc[0] + rc[2]; ++x) {
+        for (int64_t y = rc.getY(); y < rc.getEndY(); ++y)
+          for (int64_t x = rc.getX(); x < rc.getEndX(); ++x) {
             if (d == emu::Ramp) {
               if (!core[y * W + x]) {
                 r.emitOpError() << "PE (" << x << "," << y << ") color " << c

@@ -1,5 +1,4 @@
-//===- CostModel.cpp - Work (FLOPs and bytes) of each wafer op
-//-------------===//
+//===- CostModel.cpp - Work (FLOPs and bytes) of each wafer op ------------===//
 
 #include "dialects/wafer/Analysis/CostModel.h"
 

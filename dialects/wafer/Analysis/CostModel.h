@@ -56,14 +56,14 @@ struct OpTiming {
 /// Edge-port bytes per cycle available to a rectangle (ports on the west and
 /// east edges whose rows fall inside the rectangle's rows).
 double streamBytesPerCycle(const machine::MachineDescription &machine,
-                           RectAttr rect);
+                           mesh::RectAttr rect);
 
 /// Timing of `op` on `rect` (its placement when null). Uses the operand and
 /// result distributions when present, else assumes the op's work is spread
 /// evenly over the rectangle.
 OpTiming estimateTiming(mlir::Operation *op,
                         const machine::MachineDescription &machine,
-                        RectAttr rect = {});
+                        mesh::RectAttr rect = {});
 
 /// Pipelined-mode SRAM of the ops sharing one rectangle: every op keeps its
 /// resident weights there for the whole program, and one op runs at a time,
@@ -71,7 +71,7 @@ OpTiming estimateTiming(mlir::Operation *op,
 /// activations (code reserve not included). What wafer-verify checks and
 /// wafer-place sizes for.
 struct RectSRAM {
-  RectAttr rect;
+  mesh::RectAttr rect;
   int64_t resident = 0;         ///< sum of weightBytesPerPE
   int64_t ops = 0;              ///< ops counted
   mlir::Operation *worst = nullptr; ///< the op with the largest activations
@@ -92,16 +92,16 @@ pipelinedSRAMByRect(llvm::ArrayRef<mlir::Operation *> ops,
 /// since a block never grows when an extent does.
 RectSRAM pipelinedSRAMOn(llvm::ArrayRef<mlir::Operation *> ops,
                          const machine::MachineDescription &machine,
-                         RectAttr rect);
+                         mesh::RectAttr rect);
 
 /// Bytes one PE of `rect` holds of `weight` under its distribution (the
 /// share a resident weight occupies, the cap of a stream's chunk).
-int64_t weightShareBytes(mlir::RankedTensorType weight, RectAttr rect);
+int64_t weightShareBytes(mlir::RankedTensorType weight, mesh::RectAttr rect);
 
 /// The smallest useful chunk of `weight` per PE: one element for every
 /// index of its undistributed dimensions, i.e. one row block (a column of
 /// a [K/height, N] block is elementBytes * ceil(K / height)).
-int64_t minimalChunkBytes(mlir::RankedTensorType weight, RectAttr rect);
+int64_t minimalChunkBytes(mlir::RankedTensorType weight, mesh::RectAttr rect);
 
 /// SRAM bytes every PE keeps for code and the runtime (subtracted from the
 /// machine's SRAM before anything is placed).

@@ -1,5 +1,4 @@
-//===- CostTiming.cpp - Cycles and SRAM of a wafer op on its rectangle
-//-----===//
+//===- CostTiming.cpp - Cycles and SRAM of a wafer op on its rectangle ----===//
 //
 // Every formula here is written out, with its assumptions and a worked
 // example, in docs/wafer/cost-model.md. Keep the two in step.
@@ -15,6 +14,7 @@
 
 using namespace mlir;
 using namespace wse::wafer;
+using wse::mesh::RectAttr;
 using wse::machine::MachineDescription;
 using wse::machine::Side;
 

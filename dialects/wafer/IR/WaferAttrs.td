@@ -1,8 +1,9 @@
-//===- WaferAttrs.td - Target, placement and distribution --*- tablegen -*-===//
+//===- WaferAttrs.td - Tensor distributions over the mesh --*- tablegen -*-===//
 
 #ifndef WSE_DIALECT_WAFER_ATTRS_TD
 #define WSE_DIALECT_WAFER_ATTRS_TD
 
+include "dialects/mesh/IR/MeshAttrs.td"
 include "dialects/wafer/IR/WaferDialect.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
@@ -12,43 +13,11 @@ class Wafer_Attr<string name, string attrMnemonic, list<Trait> traits = []>
   let mnemonic = attrMnemonic;
 }
 
-def Wafer_TargetAttr : Wafer_Attr<"Target", "target"> {
-  let summary = "the machine a module is compiled for";
-  let description = [{
-    Holds a whole machine description, the same one `wse-emu` reads
-    (lib/Machine: presets and JSON files, keys as in
-    docs/emulator/machine.md). A description equal to a built-in preset
-    prints as its name only:
-
-    ```mlir
-    module attributes {wafer.target = #wafer.target<"wse2">} {}
-    module attributes {wafer.target = #wafer.target<"my-mesh", width = 8,
-        height = 8, sram_bytes = 49152, ...every key...>} {}
-    ```
-    A name with keys starts from that preset when the name is one and
-    overrides the keys given; otherwise every key is required.
-  }];
-  let parameters = (ins
-      AttrParameter<"::wse::machine::MachineDescription",
-                    "machine description">:$machine);
-  let hasCustomAssemblyFormat = 1;
-  let extraClassDeclaration = [{
-    /// The mesh rectangle of every PE.
-    RectAttr getWholeMesh() const;
-  }];
-}
-
-def Wafer_RectAttr : Wafer_Attr<"Rect", "rect"> {
-  let summary = "a rectangle of PEs: top-left corner (x = column, y = row) and size";
-  let parameters = (ins "int64_t":$x, "int64_t":$y, "int64_t":$width,
-                        "int64_t":$height);
-  let assemblyFormat = "`<` struct(params) `>`";
-  let genVerifyDecl = 1;
-  let extraClassDeclaration = [{
-    int64_t getNumPEs() const { return getWidth() * getHeight(); }
-    bool contains(RectAttr other) const;
-    bool overlaps(RectAttr other) const;
-  }];
+def Wafer_PlacementMode : I32EnumAttr<"PlacementMode",
+    "how wafer-place maps layers onto the mesh", [
+    I32EnumAttrCase<"stream", 0>, I32EnumAttrCase<"pipelined", 1>]> {
+  let cppNamespace = "::wse::wafer";
+  let genSpecializedAttr = 0;
 }
 
 def Wafer_DistAttr : Wafer_Attr<"Dist", "dist"> {

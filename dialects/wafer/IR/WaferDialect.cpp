@@ -1,5 +1,4 @@
-//===- WaferDialect.cpp - The wafer dialect
-//---------------------------------===//
+//===- WaferDialect.cpp - The wafer dialect -------------------------------===//
 
 #include "dialects/wafer/IR/WaferDialect.h"
 #include "dialects/wafer/IR/WaferOps.h"

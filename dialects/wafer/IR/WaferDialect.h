@@ -2,6 +2,8 @@
 #ifndef WSE_DIALECT_WAFER_IR_WAFERDIALECT_H
 #define WSE_DIALECT_WAFER_IR_WAFERDIALECT_H
 
+#include "dialects/mesh/IR/MeshDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Dialect.h"

@@ -15,7 +15,7 @@ def Wafer_Dialect : Dialect {
   let summary = "layers on the mesh of a wafer-scale engine";
   let description = [{
     The `wafer` dialect is where a model meets the machine. A module carries
-    the target machine (`wafer.target`), every layer is one op with the
+    the target machine (`mesh.target`), every layer is one op with the
     rectangle of PEs it runs on (`placement`), every activation's type says
     how its dimensions are spread over mesh columns and rows (a
     `#wafer.dist` tensor encoding), and every weight enters through a
@@ -25,7 +25,8 @@ def Wafer_Dialect : Dialect {
     Weights are `wafer.parameter` symbols: their bytes stay in files and are
     never read by the compiler.
   }];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let dependentDialects = ["::wse::mesh::MeshDialect",
+                           "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect"];
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;

@@ -1,5 +1,4 @@
-//===- WaferOps.cpp - Verifiers and folders of the wafer ops
-//---------------===//
+//===- WaferOps.cpp - Verifiers and folders of the wafer ops --------------===//
 //
 // Shapes are compared without their #wafer.dist encodings: a distribution
 // never changes what a tensor holds.

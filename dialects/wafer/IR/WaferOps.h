@@ -13,9 +13,6 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-namespace wse::wafer {
-class RectAttr;
-}
 #include "dialects/wafer/IR/WaferInterfaces.h.inc"
 
 #define GET_OP_CLASSES

@@ -31,12 +31,12 @@ def Wafer_PlacedOpInterface : OpInterface<"PlacedOp"> {
   let cppNamespace = "::wse::wafer";
   let description = "an op that runs on a rectangle of PEs";
   let methods = [
-    InterfaceMethod<"the rectangle, if placed", "::wse::wafer::RectAttr",
+    InterfaceMethod<"the rectangle, if placed", "::wse::mesh::RectAttr",
       "getPlacementRect", (ins), [{
-        return $_op->template getAttrOfType<::wse::wafer::RectAttr>("placement");
+        return $_op->template getAttrOfType<::wse::mesh::RectAttr>("placement");
       }]>,
     InterfaceMethod<"sets the rectangle", "void", "setPlacementRect",
-      (ins "::wse::wafer::RectAttr":$rect), [{
+      (ins "::wse::mesh::RectAttr":$rect), [{
         $_op->setAttr("placement", rect);
       }]>,
   ];
@@ -48,7 +48,7 @@ class Wafer_Op<string mnemonic, list<Trait> traits = []>
 // A pure op placed on the mesh; `args` are its operands and attributes.
 class Wafer_PlacedOp<string mnemonic, dag args, list<Trait> traits = []>
     : Wafer_Op<mnemonic, !listconcat(traits, [Pure, Wafer_PlacedOpInterface])> {
-  let arguments = !con(args, (ins OptionalAttr<Wafer_RectAttr>:$placement));
+  let arguments = !con(args, (ins OptionalAttr<Mesh_RectAttr>:$placement));
   let hasVerifier = 1;
 }
 
@@ -93,12 +93,12 @@ def Wafer_StreamOp : Wafer_Op<"stream",
     ```mlir
     %w = wafer.stream @"h.0.mlp.c_fc.weight" {order = 3 : i64, depth = 2 : i64,
         chunk_bytes = 256 : i64, start_cycle = 1200 : i64, end_cycle = 66736 : i64,
-        region = #wafer.rect<x = 0, y = 0, width = 32, height = 32>}
+        region = #mesh.rect<x = 0, y = 0, width = 32, height = 32>}
         : tensor<64x256xf32>
     ```
   }];
   let arguments = (ins FlatSymbolRefAttr:$name,
-                   OptionalAttr<Wafer_RectAttr>:$region,
+                   OptionalAttr<Mesh_RectAttr>:$region,
                    UnitAttr:$resident,
                    OptionalAttr<Wafer_I64Attr>:$order,
                    OptionalAttr<Wafer_I64Attr>:$depth,
@@ -114,7 +114,7 @@ def Wafer_ConstantOp : Wafer_Op<"constant",
     [ConstantLike, Pure, Wafer_PlacedOpInterface]> {
   let summary = "a small constant, replicated where it is used";
   let arguments = (ins ElementsAttr:$value,
-                   OptionalAttr<Wafer_RectAttr>:$placement);
+                   OptionalAttr<Mesh_RectAttr>:$placement);
   let results = (outs Wafer_Tensor:$output);
   let assemblyFormat = "$value attr-dict `->` type($output)";
   let hasFolder = 1;
@@ -173,7 +173,7 @@ def Wafer_ElementwiseOp : Wafer_Op<"elementwise",
     ```
   }];
   let arguments = (ins Variadic<Wafer_Tensor>:$inputs,
-                   OptionalAttr<Wafer_RectAttr>:$placement);
+                   OptionalAttr<Mesh_RectAttr>:$placement);
   let results = (outs Wafer_Tensor:$output);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "(`ins` `(` $inputs^ `:` type($inputs) `)`)? "

@@ -1,5 +1,4 @@
-//===- CostReport.cpp - Print the cost model per op and in total
-//-----------===//
+//===- CostReport.cpp - Print the cost model per op and in total ----------===//
 //
 // One row per op that runs (constants, parameters and streams have no run
 // of their own; a stream's bytes are charged to its consumer), then totals.
@@ -27,6 +26,9 @@ namespace wse::wafer {
 
 using namespace mlir;
 using namespace wse::wafer;
+using wse::mesh::RectAttr;
+using wse::mesh::TargetAttr;
+using wse::mesh::requireTarget;
 namespace json = llvm::json;
 
 /// The ONNX node name of a location (imported ops carry NameLocs), else

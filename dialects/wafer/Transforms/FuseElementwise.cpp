@@ -23,6 +23,7 @@ namespace wse::wafer {
 
 using namespace mlir;
 using namespace wse::wafer;
+using wse::mesh::RectAttr;
 
 static ArrayRef<int64_t> shapeOf(Value value) {
   return cast<RankedTensorType>(value.getType()).getShape();

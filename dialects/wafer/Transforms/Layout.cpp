@@ -1,5 +1,4 @@
-//===- Layout.cpp - Give every tensor a distribution
-//-----------------------===//
+//===- Layout.cpp - Give every tensor a distribution ----------------------===//
 //
 // Results take the distribution their op produces (LayoutRules.cpp), streams
 // and constants the one their consumer needs (a constant is cloned per
@@ -21,6 +20,9 @@ namespace wse::wafer {
 
 using namespace mlir;
 using namespace wse::wafer;
+using wse::mesh::RectAttr;
+using wse::mesh::TargetAttr;
+using wse::mesh::getTarget;
 using layout::canonicalDist;
 using layout::requiredOperandDist;
 

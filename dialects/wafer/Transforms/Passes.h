@@ -3,8 +3,13 @@
 #define WSE_DIALECT_WAFER_TRANSFORMS_PASSES_H
 
 #include "dialects/wafer/IR/WaferOps.h"
+#include "wse/Support/EnumPassOption.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+
+// mode=stream|pipelined: a typo is refused with the valid values.
+WSE_ENUM_PASS_OPTION(wse::wafer::PlacementMode)
 
 namespace wse::wafer {
 #define GEN_PASS_DECL

@@ -8,7 +8,7 @@ include "mlir/Pass/PassBase.td"
 def WaferTarget : Pass<"wafer-target", "mlir::ModuleOp"> {
   let summary = "attach the target machine to the module";
   let description = [{
-    Sets the module's `wafer.target` attribute from a preset name (wse2,
+    Sets the module's `mesh.target` attribute from a preset name (wse2,
     wse3, 4x4, 8x8, 32x32, 64x64) or a machine JSON file, the same
     descriptions `wse-emu --machine` reads. Without the option an existing
     attribute is kept; a module with neither is an error.
@@ -46,13 +46,18 @@ def WaferPlace : Pass<"wafer-place", "mlir::ModuleOp"> {
     by how many bytes and PEs.
 
     Records the mode in the module attribute `wafer.mode`. Needs
-    `wafer.target`.
+    `mesh.target`.
   }];
   let options = [
-    Option<"mode", "mode", "std::string", "\"stream\"",
-           "stream or pipelined">,
-    Option<"rect", "rect", "std::string", "\"\"",
-           "x,y,width,height of the rectangle to use (default: whole mesh)">,
+    Option<"mode", "mode", "::wse::wafer::PlacementMode",
+           "::wse::wafer::PlacementMode::stream",
+           "how layers map onto the mesh", [{::llvm::cl::values(
+             clEnumValN(::wse::wafer::PlacementMode::stream, "stream",
+                        "every op on the whole area, weights streamed"),
+             clEnumValN(::wse::wafer::PlacementMode::pipelined, "pipelined",
+                        "every layer on its own rectangle, weights resident"))}]>,
+    ListOption<"rect", "rect", "int64_t",
+               "x,y,width,height of the rectangle to use (default: whole mesh)">,
   ];
   let dependentDialects = ["::wse::wafer::WaferDialect"];
 }

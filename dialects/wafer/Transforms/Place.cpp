@@ -1,5 +1,4 @@
-//===- Place.cpp - Give every wafer op a rectangle of PEs
-//------------------===//
+//===- Place.cpp - Give every wafer op a rectangle of PEs -----------------===//
 //
 // stream mode: every op runs on the whole area, one after another, and the
 // weights stream in. pipelined mode: every layer keeps its weights resident
@@ -28,6 +27,9 @@ namespace wse::wafer {
 
 using namespace mlir;
 using namespace wse::wafer;
+using wse::mesh::RectAttr;
+using wse::mesh::TargetAttr;
+using wse::mesh::requireTarget;
 
 /// Bytes in the largest binary unit that keeps the number >= 1.
 static std::string formatBytes(double bytes) {
@@ -60,20 +62,11 @@ static bool isLayer(Operation *op) {
 
 /// The smallest rectangle holding every placed user of `stream`, or null.
 static RectAttr consumerRegion(StreamOp stream) {
-  int64_t x0 = INT64_MAX, y0 = INT64_MAX, x1 = -1, y1 = -1;
-  for (Operation *user : stream->getUsers()) {
-    auto placed = dyn_cast<PlacedOp>(user);
-    RectAttr rect = placed ? placed.getPlacementRect() : RectAttr();
-    if (!rect)
-      continue;
-    x0 = std::min(x0, rect.getX());
-    y0 = std::min(y0, rect.getY());
-    x1 = std::max(x1, rect.getX() + rect.getWidth());
-    y1 = std::max(y1, rect.getY() + rect.getHeight());
-  }
-  if (x1 < 0)
-    return {};
-  return RectAttr::get(stream.getContext(), x0, y0, x1 - x0, y1 - y0);
+  SmallVector<RectAttr> rects;
+  for (Operation *user : stream->getUsers())
+    if (auto placed = dyn_cast<PlacedOp>(user))
+      rects.push_back(placed.getPlacementRect());
+  return wse::mesh::boundingBox(rects);
 }
 
 namespace {
@@ -95,51 +88,48 @@ FailureOr<RectAttr> PlacePass::parseArea(TargetAttr target) {
   ModuleOp module = getOperation();
   if (rect.empty())
     return target.getWholeMesh();
-  SmallVector<StringRef> parts;
-  StringRef(rect).split(parts, ',');
-  int64_t v[4];
-  bool bad = parts.size() != 4;
-  for (size_t i = 0; !bad && i < 4; ++i)
-    bad = parts[i].trim().getAsInteger(10, v[i]);
-  if (bad) {
+  auto rectText = [&] {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvm::interleave(rect, os, ",");
+    return text;
+  };
+  if (rect.size() != 4) {
     emitError(module.getLoc())
-        << "wafer-place: invalid rect '" << rect
+        << "wafer-place: invalid rect '" << rectText()
         << "': expected x,y,width,height (four integers)";
     return failure();
   }
-  if (v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0) {
+  int64_t x = rect[0], y = rect[1], w = rect[2], h = rect[3];
+  if (x < 0 || y < 0 || w <= 0 || h <= 0) {
     emitError(module.getLoc())
-        << "wafer-place: rect '" << rect
+        << "wafer-place: rect '" << rectText()
         << "' needs a non-negative corner and a positive size";
     return failure();
   }
   const auto &m = target.getMachine();
-  if (v[0] + v[2] > int64_t(m.width) || v[1] + v[3] > int64_t(m.height)) {
+  if (x + w > int64_t(m.width) || y + h > int64_t(m.height)) {
     emitError(module.getLoc())
-        << "wafer-place: rect '" << rect << "' does not fit in the " << m.width
-        << "x" << m.height << " mesh of '" << m.name << "'";
+        << "wafer-place: rect '" << rectText() << "' does not fit in the "
+        << m.width << "x" << m.height << " mesh of '" << m.name << "'";
     return failure();
   }
-  return RectAttr::get(module.getContext(), v[0], v[1], v[2], v[3]);
+  return RectAttr::get(module.getContext(), x, y, w, h);
 }
 
 void PlacePass::runOnOperation() {
   ModuleOp module = getOperation();
   MLIRContext *ctx = module.getContext();
-  if (mode != "stream" && mode != "pipelined") {
-    emitError(module.getLoc()) << "wafer-place: unknown mode '" << mode
-                               << "': expected 'stream' or 'pipelined'";
-    return signalPassFailure();
-  }
   TargetAttr target = requireTarget(module, "wafer-place");
   if (!target)
     return signalPassFailure();
   FailureOr<RectAttr> area = parseArea(target);
   if (failed(area))
     return signalPassFailure();
-  module->setAttr(kModeAttrName, StringAttr::get(ctx, mode));
+  module->setAttr(kModeAttrName,
+                  StringAttr::get(ctx, stringifyPlacementMode(mode)));
 
-  if (mode == "stream") {
+  if (mode == PlacementMode::stream) {
     module.walk([&](PlacedOp op) { op.setPlacementRect(*area); });
   } else {
     bool wholeMesh = rect.empty();
@@ -148,7 +138,7 @@ void PlacePass::runOnOperation() {
         return signalPassFailure();
   }
 
-  bool resident = mode == "pipelined";
+  bool resident = mode == PlacementMode::pipelined;
   module.walk([&](StreamOp stream) {
     RectAttr region = consumerRegion(stream);
     stream.setRegionAttr(region ? region : *area);

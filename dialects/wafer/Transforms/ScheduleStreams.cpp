@@ -1,5 +1,4 @@
-//===- ScheduleStreams.cpp - Order, buffer and time the weight streams
-//-----===//
+//===- ScheduleStreams.cpp - Order, buffer and time the weight streams ----===//
 //
 // Streams are ordered by their first consumer in program order and share
 // the edge ports one after another. In stream mode each gets `depth` chunk
@@ -26,6 +25,9 @@ namespace wse::wafer {
 
 using namespace mlir;
 using namespace wse::wafer;
+using wse::mesh::RectAttr;
+using wse::mesh::TargetAttr;
+using wse::mesh::requireTarget;
 using wse::machine::MachineDescription;
 
 namespace {

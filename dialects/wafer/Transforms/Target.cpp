@@ -1,5 +1,4 @@
-//===- Target.cpp - Attach the target machine to a module
-//------------------===//
+//===- Target.cpp - Attach the target machine to a module -----------------===//
 
 #include "dialects/wafer/Transforms/Passes.h"
 
@@ -10,6 +9,9 @@ namespace wse::wafer {
 
 using namespace mlir;
 using namespace wse::wafer;
+using wse::mesh::TargetAttr;
+using wse::mesh::getTarget;
+using wse::mesh::kTargetAttrName;
 
 namespace {
 struct TargetPass : wse::wafer::impl::WaferTargetBase<TargetPass> {

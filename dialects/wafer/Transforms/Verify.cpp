@@ -1,5 +1,4 @@
-//===- Verify.cpp - Check placed, scheduled wafer IR against the target
-//----===//
+//===- Verify.cpp - Check placed, scheduled wafer IR against the target ---===//
 //
 // The last gate before per-PE code: every limit the pe level would trip on
 // (SRAM, colors, mesh bounds, port bandwidth) is checked here against the
@@ -24,6 +23,9 @@ namespace wse::wafer {
 
 using namespace mlir;
 using namespace wse::wafer;
+using wse::mesh::RectAttr;
+using wse::mesh::TargetAttr;
+using wse::mesh::requireTarget;
 using wse::machine::MachineDescription;
 
 /// Routing colors an op's routes use (docs/wafer/cost-model.md, "Colors"):

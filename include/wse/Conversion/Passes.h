@@ -1,19 +1,21 @@
 //===- Passes.h - Conversions between the project's dialects ----*- C++ -*-===//
+//
+// convert-onnx-to-wafer (library WSEONNXToWafer) and convert-wafer-to-pe
+// (WSEWaferToPE), declared in Passes.td next to this header.
+//
+//===----------------------------------------------------------------------===//
 #ifndef WSE_CONVERSION_PASSES_H
 #define WSE_CONVERSION_PASSES_H
 
-#include "dialects/pe/IR/PEDialect.h"
-#include "dialects/wafer/IR/WaferDialect.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace wse {
 #define GEN_PASS_DECL
-#include "lib/Conversion/Passes.h.inc"
+#include "wse/Conversion/Passes.h.inc"
 
 #define GEN_PASS_REGISTRATION
-#include "lib/Conversion/Passes.h.inc"
+#include "wse/Conversion/Passes.h.inc"
 } // namespace wse
 
 #endif

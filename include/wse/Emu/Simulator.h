@@ -3,7 +3,7 @@
 #ifndef WSE_EMU_SIMULATOR_H
 #define WSE_EMU_SIMULATOR_H
 
-#include "wse/Emu/Npy.h"
+#include "wse/Support/Npy.h"
 #include "wse/Emu/Program.h"
 #include "wse/Emu/Stats.h"
 #include "wse/Emu/Trace.h"

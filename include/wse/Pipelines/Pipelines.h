@@ -2,6 +2,8 @@
 #ifndef WSE_PIPELINES_PIPELINES_H
 #define WSE_PIPELINES_PIPELINES_H
 
+#include "dialects/wafer/Transforms/Passes.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -11,12 +13,17 @@ struct WSEPipelineOptions : mlir::PassPipelineOptions<WSEPipelineOptions> {
   Option<std::string> target{*this, "target",
                              llvm::cl::desc("preset name or machine JSON file"),
                              llvm::cl::init("wse2")};
-  Option<std::string> mode{*this, "mode", llvm::cl::desc("stream or pipelined"),
-                           llvm::cl::init("stream")};
-  Option<std::string> rect{
+  Option<wafer::PlacementMode> mode{
+      *this, "mode", llvm::cl::desc("how layers map onto the mesh"),
+      llvm::cl::init(wafer::PlacementMode::stream),
+      llvm::cl::values(
+          clEnumValN(wafer::PlacementMode::stream, "stream",
+                     "every op on the whole area, weights streamed"),
+          clEnumValN(wafer::PlacementMode::pipelined, "pipelined",
+                     "every layer on its own rectangle, weights resident"))};
+  ListOption<int64_t> rect{
       *this, "rect",
-      llvm::cl::desc("x,y,width,height to use (default: whole mesh)"),
-      llvm::cl::init("")};
+      llvm::cl::desc("x,y,width,height to use (default: whole mesh)")};
   Option<int64_t> depth{*this, "depth",
                         llvm::cl::desc("buffers per weight stream"),
                         llvm::cl::init(2)};
@@ -37,8 +44,8 @@ struct WSEPipelineOptions : mlir::PassPipelineOptions<WSEPipelineOptions> {
 void buildWSEPipeline(mlir::OpPassManager &pm,
                       const WSEPipelineOptions &options);
 
-/// Registers every pass of the project and the named pipelines.
-void registerAllPassesAndPipelines();
+/// Registers the named pipelines (wse/InitAll.h registers everything).
+void registerPipelines();
 
 } // namespace wse
 

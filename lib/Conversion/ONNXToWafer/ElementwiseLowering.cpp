@@ -310,8 +310,8 @@ Lowered onnxtowafer::lowerElementwiseOp(Operation *op, OpBuilder &b) {
   for (Type type : types) {
     Type element = cast<RankedTensorType>(type).getElementType();
     if (!isArithScalar(element))
-      return fail(cannotLower(op, "element type " + typeString(element) +
-                                      " is not a signless integer or float"));
+      return fail(cannotLower(op) << "element type " << element
+                                  << " is not a signless integer or float");
   }
   if (auto cast = dyn_cast<onnxir::CastOp>(op);
       cast && cast.getInput().getType() == cast.getType())

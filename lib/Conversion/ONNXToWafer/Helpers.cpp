@@ -9,15 +9,14 @@
 using namespace mlir;
 using namespace wse;
 
-LogicalResult onnxtowafer::cannotLower(Operation *op, const Twine &reason) {
-  return op->emitOpError() << "cannot be lowered to wafer: " << reason;
+InFlightDiagnostic onnxtowafer::cannotLower(Operation *op) {
+  InFlightDiagnostic diag = op->emitOpError();
+  diag << "cannot be lowered to wafer: ";
+  return diag;
 }
 
-std::string onnxtowafer::typeString(Type type) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << type;
-  return text;
+LogicalResult onnxtowafer::cannotLower(Operation *op, const Twine &reason) {
+  return cannotLower(op) << reason;
 }
 
 RankedTensorType onnxtowafer::tensorType(Value value) {
@@ -40,7 +39,7 @@ Value onnxtowafer::reshapeTo(OpBuilder &b, Location loc, Value value,
   if (type.getShape() == shape)
     return value;
   return wafer::ReshapeOp::create(b, loc, type.clone(shape), value,
-                                  wafer::RectAttr());
+                                  mesh::RectAttr());
 }
 
 Value onnxtowafer::scalarFloat(OpBuilder &b, Location loc, Type type,
@@ -69,7 +68,7 @@ Value onnxtowafer::buildElementwise(OpBuilder &b, Location loc,
       operands.push_back(input);
   }
   auto op = wafer::ElementwiseOp::create(b, loc, resultType, operands,
-                                         wafer::RectAttr());
+                                         mesh::RectAttr());
   SmallVector<Type> argTypes;
   for (Value operand : operands)
     argTypes.push_back(tensorType(operand).getElementType());

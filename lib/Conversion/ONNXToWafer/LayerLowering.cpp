@@ -40,7 +40,7 @@ static Lowered lowerReduce(Operation *op, OpBuilder &b, wafer::ReduceKind kind,
       b, op->getLoc(), op->getResult(0).getType(), input,
       wafer::ReduceKindAttr::get(b.getContext(), kind),
       b.getDenseI64ArrayAttr(list), b.getBoolAttr(keepdims != 0),
-      wafer::RectAttr());
+      mesh::RectAttr());
   return done(result.getOutput());
 }
 
@@ -79,18 +79,18 @@ static Lowered lowerGather(onnxir::GatherOp op, OpBuilder &b) {
         bits.push_back(APInt(type.getElementTypeBitWidth(), v, true));
       auto attr = DenseElementsAttr::get(type, bits);
       indices =
-          wafer::ConstantOp::create(b, loc, type, attr, wafer::RectAttr());
+          wafer::ConstantOp::create(b, loc, type, attr, mesh::RectAttr());
     }
   }
 
   if (axis == 0 && rank == 2 && data.getDefiningOp<wafer::StreamOp>() &&
       isa<FloatType>(dataType.getElementType()))
     return done(wafer::EmbeddingOp::create(b, loc, resultType, data, indices,
-                                           wafer::RectAttr())
+                                           mesh::RectAttr())
                     .getOutput());
   return done(wafer::GatherOp::create(b, loc, resultType, data, indices,
                                       b.getI64IntegerAttr(axis),
-                                      wafer::RectAttr())
+                                      mesh::RectAttr())
                   .getOutput());
 }
 
@@ -98,7 +98,7 @@ Lowered onnxtowafer::lowerLayerOp(Operation *op, OpBuilder &b) {
   using namespace onnxir;
   using wafer::ReduceKind;
   Location loc = op->getLoc();
-  auto noRect = wafer::RectAttr();
+  auto noRect = mesh::RectAttr();
   return llvm::TypeSwitch<Operation *, Lowered>(op)
       .Case([&](LayerNormalizationOp ln) {
         return done(wafer::LayerNormOp::create(b, loc, ln.getType(),

@@ -59,7 +59,7 @@ static Value transpose2D(OpBuilder &b, Location loc, Value value) {
   SmallVector<int64_t> shape{type.getDimSize(1), type.getDimSize(0)};
   return wafer::TransposeOp::create(b, loc, type.clone(shape), value,
                                     b.getDenseI64ArrayAttr({1, 0}),
-                                    wafer::RectAttr());
+                                    mesh::RectAttr());
 }
 
 /// ONNX MatMul of two activations: rank-1 operands become matrices (a row
@@ -80,7 +80,7 @@ static Value matmulActivations(OpBuilder &b, Location loc, Value lhs, Value rhs,
   shape.push_back(lshape[lshape.size() - 2]);
   shape.push_back(rshape.back());
   Value product = wafer::MatmulOp::create(b, loc, resultType.clone(shape), lhs,
-                                          rhs, wafer::RectAttr());
+                                          rhs, mesh::RectAttr());
   return reshapeTo(b, loc, product, resultType.getShape());
 }
 
@@ -88,8 +88,8 @@ static LogicalResult checkFloat(Operation *op) {
   for (Type type :
        llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes()))
     if (!isa<FloatType>(cast<RankedTensorType>(type).getElementType()))
-      return cannotLower(op, "wafer products compute on floats, got " +
-                                 typeString(type));
+      return cannotLower(op)
+             << "wafer products compute on floats, got " << type;
   return success();
 }
 
@@ -101,7 +101,7 @@ static Lowered lowerMatMul(onnxir::MatMulOp op, OpBuilder &b) {
   if (auto weight = asWeight(b, op.getB()))
     return done(wafer::LinearOp::create(b, loc, resultType, op.getA(),
                                         weight->value, Value(),
-                                        weight->transposed, wafer::RectAttr())
+                                        weight->transposed, mesh::RectAttr())
                     .getOutput());
   return done(matmulActivations(b, loc, op.getA(), op.getB(), resultType));
 }
@@ -129,11 +129,11 @@ static Lowered lowerGemm(onnxir::GemmOp op, OpBuilder &b) {
     }
     bool transposed = weight->transposed != bool(op.getTransB());
     product = wafer::LinearOp::create(b, loc, resultType, a, weight->value,
-                                      bias, transposed, wafer::RectAttr());
+                                      bias, transposed, mesh::RectAttr());
   } else {
     Value rhs = op.getTransB() ? transpose2D(b, loc, op.getB()) : op.getB();
     product =
-        wafer::MatmulOp::create(b, loc, resultType, a, rhs, wafer::RectAttr());
+        wafer::MatmulOp::create(b, loc, resultType, a, rhs, mesh::RectAttr());
   }
   if (alpha == 1.0f && !c)
     return done(product);

@@ -29,6 +29,9 @@ using mlir::Value;
 
 /// Emits `'onnx.X' op cannot be lowered to wafer: <reason>` and fails.
 LogicalResult cannotLower(Operation *op, const llvm::Twine &reason);
+/// The same error, its reason streamed into the returned diagnostic (for
+/// reasons that print types or attributes).
+mlir::InFlightDiagnostic cannotLower(Operation *op);
 
 /// The ranked tensor type of a value (the driver checked that every onnx
 /// operand and result is one, with a static shape).
@@ -72,9 +75,6 @@ inline Lowered done(llvm::ArrayRef<Value> values) {
 inline Lowered fail(LogicalResult) {
   return FailureOr<llvm::SmallVector<Value>>(mlir::failure());
 }
-
-/// The type as the IR prints it, for messages.
-std::string typeString(mlir::Type type);
 
 Lowered lowerElementwiseOp(Operation *op, OpBuilder &b);
 Lowered lowerLinearOp(Operation *op, OpBuilder &b);

@@ -12,13 +12,16 @@
 
 #include "wse/Conversion/Passes.h"
 
+#include "dialects/wafer/IR/WaferDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace wse {
 #define GEN_PASS_DEF_CONVERTONNXTOWAFER
-#include "lib/Conversion/Passes.h.inc"
+#include "wse/Conversion/Passes.h.inc"
 } // namespace wse
 
 using namespace mlir;
@@ -73,7 +76,7 @@ static void streamParamRefs(ModuleOp module) {
     for (OpOperand &use : llvm::make_early_inc_range(ref->getUses())) {
       OpBuilder b(use.getOwner());
       auto stream = wafer::StreamOp::create(
-          b, ref.getLoc(), ref.getType(), ref.getNameAttr(), wafer::RectAttr(),
+          b, ref.getLoc(), ref.getType(), ref.getNameAttr(), mesh::RectAttr(),
           UnitAttr(), IntegerAttr(), IntegerAttr(), IntegerAttr(),
           IntegerAttr(), IntegerAttr());
       use.set(stream);

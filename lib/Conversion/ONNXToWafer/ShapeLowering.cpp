@@ -15,7 +15,7 @@ using namespace mlir;
 using namespace wse;
 using namespace wse::onnxtowafer;
 
-static const wafer::RectAttr kNoRect;
+static const mesh::RectAttr kNoRect;
 
 /// ONNX Slice: per-dimension offset and stride, clamped like the spec. The
 /// result type already gives each window's size; the computed one must agree.
@@ -65,11 +65,10 @@ static Lowered lowerSlice(onnxir::SliceOp op, OpBuilder &b) {
       offsets[axis] = 0;
   }
   if (ArrayRef<int64_t>(sizes) != outShape)
-    return fail(cannotLower(
-        op, "the slice gives shape " +
-                typeString(tensorType(op.getOutput()).clone(sizes)) +
-                " but the result type is " +
-                typeString(op.getOutput().getType())));
+    return fail(cannotLower(op)
+                << "the slice gives shape "
+                << tensorType(op.getOutput()).clone(sizes)
+                << " but the result type is " << op.getOutput().getType());
   // A window covering the whole operand (ends clamped to the size, as
   // exporters write "to the end") moves nothing.
   if (ArrayRef<int64_t>(sizes) == shape &&

@@ -19,8 +19,10 @@ using namespace wse;
 using namespace wse::pe;
 using namespace wse::pe::lowering;
 
-/// Strides that read a full tensor of `shape`, broadcast (numpy rules,
-/// right-aligned) to a tensor of rank `rank`.
+/// Strides that walk the full copy of a tensor of `shape` as if it were
+/// broadcast (numpy rules, right-aligned) to `outShape`: 0 along the
+/// dimensions it is broadcast over, so one loop nest can read it in step with
+/// a tensor of `outShape`.
 static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape,
                                              ArrayRef<int64_t> outShape) {
   SmallVector<int64_t> full = denseStrides(shape), result(outShape.size(), 0);
@@ -299,8 +301,10 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
     return success();
   }
 
-  // weight[n, :] arrives row by row: out[row, n - n0] = dotOffsets(x[row, :],
-  // w[n, :]).
+  // weight[n, :] arrives row by row and holds every weight of output column
+  // n, so only the PEs whose block has column n use it (the dot product of
+  // x[row, :] and w[n, :] into out[row, n - n0]); the others skip it,
+  // draining it from the stream.
   FlatSymbolRefAttr wrow = streamed ? E.buffer("wrow", K) : nullptr;
   FlatSymbolRefAttr prod = E.buffer("prod", K);
   Attribute end = E.val(n0 + en);

@@ -11,7 +11,7 @@ using namespace wse::pe;
 using namespace wse::pe::lowering;
 
 Lowering::Lowering(ModuleOp module, func::FuncOp func,
-                   wafer::RectAttr kernelRect,
+                   mesh::RectAttr kernelRect,
                    const machine::MachineDescription &m, Emitter &emitter,
                    Channels channels, std::string port, OpBuilder &declBuilder,
                    OpBuilder &streamBuilder)
@@ -76,7 +76,7 @@ const TensorLayout &Lowering::layoutOf(Value v) {
   auto it = tensors.find(v);
   if (it != tensors.end())
     return it->second.layout;
-  wafer::RectAttr rect;
+  mesh::RectAttr rect;
   if (Operation *def = v.getDefiningOp()) {
     if (auto placed = dyn_cast<wafer::PlacedOp>(def))
       rect = placed.getPlacementRect();

@@ -62,7 +62,7 @@ struct Channels {
 class Lowering {
 public:
   Lowering(mlir::ModuleOp module, mlir::func::FuncOp func,
-           wafer::RectAttr kernelRect, const machine::MachineDescription &m,
+           mesh::RectAttr kernelRect, const machine::MachineDescription &m,
            Emitter &emitter, Channels channels, std::string port,
            mlir::OpBuilder &declBuilder, mlir::OpBuilder &streamBuilder);
 
@@ -134,7 +134,7 @@ public:
 private:
   mlir::ModuleOp module;
   mlir::func::FuncOp func;
-  wafer::RectAttr kernelRect;
+  mesh::RectAttr kernelRect;
   const machine::MachineDescription &machine;
   std::string port;
   mlir::OpBuilder &moduleBuilder; ///< declarations, before the kernel

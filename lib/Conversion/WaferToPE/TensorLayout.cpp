@@ -62,8 +62,8 @@ bool TensorLayout::sameBlocksAs(const TensorLayout &o) const {
 }
 
 TensorLayout wse::pe::lowering::makeLayout(RankedTensorType type,
-                                           wafer::RectAttr rect,
-                                           wafer::RectAttr kernelRect) {
+                                           mesh::RectAttr rect,
+                                           mesh::RectAttr kernelRect) {
   TensorLayout l;
   l.shape.assign(type.getShape().begin(), type.getShape().end());
   wafer::DistAttr dist = wafer::getDist(type);

@@ -49,8 +49,8 @@ llvm::SmallVector<int64_t> denseStrides(llvm::ArrayRef<int64_t> shape);
 
 /// The layout of `type` (its #wafer.dist; none means whole on every PE) on
 /// `rect`, with PE coordinates relative to `kernelRect`.
-TensorLayout makeLayout(mlir::RankedTensorType type, wafer::RectAttr rect,
-                        wafer::RectAttr kernelRect);
+TensorLayout makeLayout(mlir::RankedTensorType type, mesh::RectAttr rect,
+                        mesh::RectAttr kernelRect);
 
 } // namespace wse::pe::lowering
 

@@ -15,7 +15,7 @@
 
 namespace wse {
 #define GEN_PASS_DEF_CONVERTWAFERTOPE
-#include "lib/Conversion/Passes.h.inc"
+#include "wse/Conversion/Passes.h.inc"
 } // namespace wse
 
 using namespace mlir;
@@ -34,16 +34,10 @@ struct ConvertWaferToPEPass
 
 /// The bounding box of every placement and stream region, widened to reach
 /// the west edge on a row with a port (inputs, weights and outputs use it).
-static FailureOr<std::pair<wafer::RectAttr, std::string>>
+static FailureOr<std::pair<mesh::RectAttr, std::string>>
 kernelRectangle(ModuleOp module, func::FuncOp func,
                 const machine::MachineDescription &m) {
-  int64_t x0 = INT64_MAX, y0 = INT64_MAX, x1 = -1, y1 = -1;
-  auto add = [&](wafer::RectAttr r) {
-    x0 = std::min(x0, r.getX());
-    y0 = std::min(y0, r.getY());
-    x1 = std::max(x1, r.getX() + r.getWidth());
-    y1 = std::max(y1, r.getY() + r.getHeight());
-  };
+  SmallVector<mesh::RectAttr> rects;
   WalkResult walk = func.walk([&](Operation *op) {
     if (op->getParentOp() != func)
       return WalkResult::advance();
@@ -53,20 +47,17 @@ kernelRectangle(ModuleOp module, func::FuncOp func,
             "is not placed; run wafer-place before convert-wafer-to-pe");
         return WalkResult::interrupt();
       }
-      add(placed.getPlacementRect());
+      rects.push_back(placed.getPlacementRect());
     } else if (auto s = dyn_cast<wafer::StreamOp>(op)) {
-      if (s.getRegionAttr())
-        add(s.getRegionAttr());
+      rects.push_back(s.getRegionAttr());
     }
     return WalkResult::advance();
   });
   if (walk.wasInterrupted())
     return failure();
-  if (x1 < 0) {
-    x0 = y0 = 0;
-    x1 = y1 = 1;
-  }
-  x0 = 0;
+  mesh::RectAttr box = mesh::boundingBox(rects);
+  int64_t x0 = 0, y0 = box ? box.getY() : 0, x1 = box ? box.getEndX() : 1,
+          y1 = box ? box.getEndY() : 1;
   std::vector<machine::EdgePort> ports = m.ports(machine::Side::West);
   if (ports.empty()) {
     emitError(module.getLoc())
@@ -90,14 +81,14 @@ kernelRectangle(ModuleOp module, func::FuncOp func,
     y1 = std::max<int64_t>(y1, best->row + 1);
   }
   auto rect =
-      wafer::RectAttr::get(module.getContext(), x0, y0, x1 - x0, y1 - y0);
+      mesh::RectAttr::get(module.getContext(), x0, y0, x1 - x0, y1 - y0);
   return std::make_pair(rect, best->name());
 }
 
 void ConvertWaferToPEPass::runOnOperation() {
   ModuleOp module = getOperation();
-  wafer::TargetAttr target =
-      wafer::requireTarget(module, "convert-wafer-to-pe");
+  mesh::TargetAttr target =
+      mesh::requireTarget(module, "convert-wafer-to-pe");
   if (!target)
     return signalPassFailure();
   const machine::MachineDescription &m = target.getMachine();
@@ -109,7 +100,7 @@ void ConvertWaferToPEPass::runOnOperation() {
     return signalPassFailure();
   }
   func::FuncOp func = funcs.front();
-  FailureOr<std::pair<wafer::RectAttr, std::string>> rectAndPort =
+  FailureOr<std::pair<mesh::RectAttr, std::string>> rectAndPort =
       kernelRectangle(module, func, m);
   if (failed(rectAndPort))
     return signalPassFailure();
@@ -125,8 +116,6 @@ void ConvertWaferToPEPass::runOnOperation() {
   // Channels and their fabric patterns.
   OpBuilder b(ctx);
   b.setInsertionPointAfter(anchor);
-  SmallVector<int64_t> r = {rect.getX(), rect.getY(), rect.getWidth(),
-                            rect.getHeight()};
   Channels ch;
   ch.inbound = FlatSymbolRefAttr::get(ctx, "inbound");
   auto channel = [&](StringRef name) {
@@ -150,8 +139,8 @@ void ConvertWaferToPEPass::runOnOperation() {
   kb.setInsertionPointToEnd(&kernel.getBody().front());
   auto task = TaskOp::create(kb, loc, "run", TaskTrigger::entry, Attribute());
   task.getBody().emplaceBlock();
-  PlaceOp::create(b, loc, "model", r);
-  auto flow = [&](FlatSymbolRefAttr c, FlowKind kind, ArrayRef<int64_t> over,
+  PlaceOp::create(b, loc, "model", rect);
+  auto flow = [&](FlatSymbolRefAttr c, FlowKind kind, mesh::RectAttr over,
                   StringRef dir, StringRef portName,
                   std::optional<int64_t> phase) {
     FlowOp::create(b, loc, c.getValue(), kind, over,
@@ -159,19 +148,20 @@ void ConvertWaferToPEPass::runOnOperation() {
                    portName.empty() ? StringAttr() : b.getStringAttr(portName),
                    phase ? b.getI64IntegerAttr(*phase) : IntegerAttr());
   };
-  flow(ch.inbound, FlowKind::multicast, r, "", port, std::nullopt);
+  flow(ch.inbound, FlowKind::multicast, rect, "", port, std::nullopt);
   std::optional<machine::EdgePort> p = m.portByName(port);
-  flow(ch.outbound, FlowKind::egress, {0, int64_t(p->row), 1, 1}, "", port,
+  flow(ch.outbound, FlowKind::egress,
+       mesh::RectAttr::get(ctx, 0, int64_t(p->row), 1, 1), "", port,
        std::nullopt);
   if (ch.colEven) {
-    flow(ch.colEven, FlowKind::chain, r, "S", "", 0);
-    flow(ch.colOdd, FlowKind::chain, r, "S", "", 1);
-    flow(ch.colBack, FlowKind::broadcast, r, "N", "", std::nullopt);
+    flow(ch.colEven, FlowKind::chain, rect, "S", "", 0);
+    flow(ch.colOdd, FlowKind::chain, rect, "S", "", 1);
+    flow(ch.colBack, FlowKind::broadcast, rect, "N", "", std::nullopt);
   }
   if (ch.rowEven) {
-    flow(ch.rowEven, FlowKind::chain, r, "E", "", 0);
-    flow(ch.rowOdd, FlowKind::chain, r, "E", "", 1);
-    flow(ch.rowBack, FlowKind::broadcast, r, "W", "", std::nullopt);
+    flow(ch.rowEven, FlowKind::chain, rect, "E", "", 0);
+    flow(ch.rowOdd, FlowKind::chain, rect, "E", "", 1);
+    flow(ch.rowBack, FlowKind::broadcast, rect, "W", "", std::nullopt);
   }
   tail.setInsertionPointToEnd(module.getBody());
 

@@ -3,7 +3,7 @@
 #include "wse/Target/PEToProgram.h"
 
 #include "dialects/pe/IR/PEOps.h"
-#include "dialects/wafer/IR/WaferAttrs.h"
+#include "dialects/mesh/IR/MeshAttrs.h"
 #include "wse/Emu/Verify.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -425,8 +425,9 @@ llvm::Error Translator::addKernel(KernelOp k) {
   return llvm::Error::success();
 }
 
-emu::Rect rectOf(ArrayRef<int64_t> r) {
-  return {uint32_t(r[0]), uint32_t(r[1]), uint32_t(r[2]), uint32_t(r[3])};
+emu::Rect rectOf(wse::mesh::RectAttr r) {
+  return {uint32_t(r.getX()), uint32_t(r.getY()), uint32_t(r.getWidth()),
+          uint32_t(r.getHeight())};
 }
 
 llvm::Error Translator::addPlacement(PlaceOp p) {
@@ -495,7 +496,7 @@ llvm::Error Translator::addStream(Operation *op, FlatSymbolRefAttr tensor,
 Expected<emu::Program> Translator::run() {
   if (llvm::Error e = checkResolved())
     return std::move(e);
-  if (wse::wafer::TargetAttr target = wse::wafer::getTarget(module)) {
+  if (wse::mesh::TargetAttr target = wse::mesh::getTarget(module)) {
     const wse::machine::MachineDescription &m = target.getMachine();
     std::optional<wse::machine::MachineDescription> preset =
         wse::machine::lookupPreset(m.name);

@@ -72,7 +72,7 @@ func.func @slice_dynamic_starts(%x: tensor<8xf32>, %st: tensor<1xi64>) -> tensor
 // -----
 
 func.func @integer_matmul(%a: tensor<2x3xi32>, %b: tensor<3x4xi32>) -> tensor<2x4xi32> {
-  // expected-error @+1 {{'onnx.MatMul' op cannot be lowered to wafer: wafer products compute on floats, got tensor<2x3xi32>}}
+  // expected-error @+1 {{'onnx.MatMul' op cannot be lowered to wafer: wafer products compute on floats, got 'tensor<2x3xi32>'}}
   %0 = onnx.MatMul %a, %b : (tensor<2x3xi32>, tensor<3x4xi32>) -> tensor<2x4xi32>
   return %0 : tensor<2x4xi32>
 }
@@ -80,7 +80,7 @@ func.func @integer_matmul(%a: tensor<2x3xi32>, %b: tensor<3x4xi32>) -> tensor<2x
 // -----
 
 func.func @unsigned(%a: tensor<4xui8>, %b: tensor<4xui8>) -> tensor<4xui8> {
-  // expected-error @+1 {{'onnx.Add' op cannot be lowered to wafer: element type ui8 is not a signless integer or float}}
+  // expected-error @+1 {{'onnx.Add' op cannot be lowered to wafer: element type 'ui8' is not a signless integer or float}}
   %0 = onnx.Add %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
   return %0 : tensor<4xui8>
 }

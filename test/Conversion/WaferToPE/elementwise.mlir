@@ -10,9 +10,9 @@
 
 #xy = #wafer.dist<[x, y]>
 #y = #wafer.dist<[y]>
-module attributes {wafer.target = #wafer.target<"4x4">, wafer.mode = "stream"} {
+module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
   func.func @main(%x: tensor<6x10xf32, #xy> {onnx.name = "x"}, %b: tensor<10xf32, #y> {onnx.name = "b"}) -> (tensor<6x10xf32, #xy> {onnx.name = "y"}) {
-    %r = wafer.elementwise ins(%x, %b : tensor<6x10xf32, #xy>, tensor<10xf32, #y>) -> tensor<6x10xf32, #xy> attributes {placement = #wafer.rect<x = 0, y = 0, width = 4, height = 4>} {
+    %r = wafer.elementwise ins(%x, %b : tensor<6x10xf32, #xy>, tensor<10xf32, #y>) -> tensor<6x10xf32, #xy> attributes {placement = #mesh.rect<x = 0, y = 0, width = 4, height = 4>} {
     ^bb0(%a: f32, %c: f32):
       %two = arith.constant 2.0 : f32
       %m = arith.mulf %a, %two : f32
@@ -42,9 +42,9 @@ module attributes {wafer.target = #wafer.target<"4x4">, wafer.mode = "stream"} {
 // CHECK-NEXT: pe.max [#pe.mem<@blk
 // The result leaves through the port from the PE next to it.
 // CHECK: pe.copy [#pe.out<@outbound, 60>
-// CHECK: pe.place @model [0, 0, 4, 4]
-// CHECK: pe.flow @inbound multicast [0, 0, 4, 4] port "W0"
-// CHECK: pe.flow @col_even chain [0, 0, 4, 4] dir "S" phase 0
+// CHECK: pe.place @model <x = 0, y = 0, width = 4, height = 4>
+// CHECK: pe.flow @inbound multicast <x = 0, y = 0, width = 4, height = 4> port "W0"
+// CHECK: pe.flow @col_even chain <x = 0, y = 0, width = 4, height = 4> dir "S" phase 0
 // CHECK: pe.stream_in @x port "W0" color @inbound
 // CHECK: pe.stream_in @b port "W0" color @inbound
 // CHECK: pe.stream_out @y port "W0" color @outbound

@@ -1,6 +1,6 @@
 // RUN: wse-opt %s --convert-wafer-to-pe -split-input-file -verify-diagnostics
 
-// expected-error @+1 {{convert-wafer-to-pe needs the module attribute 'wafer.target': run wafer-target first}}
+// expected-error @+1 {{convert-wafer-to-pe needs the module attribute 'mesh.target': run wafer-target first}}
 module {
   func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
     return %x : tensor<4xf32>
@@ -9,7 +9,7 @@ module {
 
 // -----
 
-module attributes {wafer.target = #wafer.target<"4x4">} {
+module attributes {mesh.target = #mesh.target<"4x4">} {
   func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
     // expected-error @+1 {{is not placed; run wafer-place before convert-wafer-to-pe}}
     %r = wafer.elementwise ins(%x : tensor<4xf32>) -> tensor<4xf32> {
@@ -23,8 +23,8 @@ module attributes {wafer.target = #wafer.target<"4x4">} {
 
 // -----
 
-#r = #wafer.rect<x = 0, y = 0, width = 4, height = 4>
-module attributes {wafer.target = #wafer.target<"4x4">} {
+#r = #mesh.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {mesh.target = #mesh.target<"4x4">} {
   func.func @main(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xi1> {
     // expected-error @+1 {{body op 'arith.cmpf' has no pe instruction}}
     %r = wafer.elementwise ins(%x, %y : tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1> attributes {placement = #r} {
@@ -38,8 +38,8 @@ module attributes {wafer.target = #wafer.target<"4x4">} {
 
 // -----
 
-#r = #wafer.rect<x = 0, y = 0, width = 4, height = 4>
-module attributes {wafer.target = #wafer.target<"4x4">} {
+#r = #mesh.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {mesh.target = #mesh.target<"4x4">} {
   func.func @main(%x: tensor<6x4xf32>, %i: tensor<2xi64>) -> tensor<2x4xf32> {
     // expected-error @+1 {{gather indices must be constant on the wafer (the ISA has no indirect load)}}
     %r = wafer.gather %x, %i {axis = 0 : i64, placement = #r} : (tensor<6x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
@@ -49,8 +49,8 @@ module attributes {wafer.target = #wafer.target<"4x4">} {
 
 // -----
 
-#r = #wafer.rect<x = 0, y = 0, width = 4, height = 4>
-module attributes {wafer.target = #wafer.target<"4x4">} {
+#r = #mesh.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {mesh.target = #mesh.target<"4x4">} {
   // expected-error @+1 {{input 0 of type 'tensor<4xcomplex<f32>>' cannot be streamed to the wafer}}
   func.func @main(%x: tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>> {
     return %x : tensor<4xcomplex<f32>>
@@ -61,8 +61,8 @@ module attributes {wafer.target = #wafer.target<"4x4">} {
 
 // Four broadcast operands that each walk other dimensions: no dimensions
 // merge, and the nest would need 14 registers.
-#r = #wafer.rect<x = 0, y = 0, width = 4, height = 4>
-module attributes {wafer.target = #wafer.target<"4x4">} {
+#r = #mesh.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {mesh.target = #mesh.target<"4x4">} {
   func.func @main(%a: tensor<2x3x2x3xf32>, %b: tensor<2x1x2x1xf32>, %c: tensor<1x3x1x3xf32>, %d: tensor<2x3x1x1xf32>) -> tensor<2x3x2x3xf32> {
     // expected-error @+1 {{cannot be lowered to pe: its loop nests need more than 12 scalar registers (too many operands walking dimensions that do not merge)}}
     %r = wafer.elementwise ins(%a, %b, %c, %d : tensor<2x3x2x3xf32>, tensor<2x1x2x1xf32>, tensor<1x3x1x3xf32>, tensor<2x3x1x1xf32>) -> tensor<2x3x2x3xf32> attributes {placement = #r} {

@@ -11,10 +11,10 @@
 // RUN: wse-translate --emit-program --weights-dir %t %t/pe.mlir -o %t/p.wse
 // RUN: %python %S/Inputs/run_kernels.py %wse_obj_root/bin %s %t/p.wse %t --weights %t | FileCheck %s --check-prefix=RUNOUT
 
-#r = #wafer.rect<x = 0, y = 0, width = 4, height = 4>
+#r = #mesh.rect<x = 0, y = 0, width = 4, height = 4>
 #d3 = #wafer.dist<[*, x, y]>
 #d4 = #wafer.dist<[*, *, x, y]>
-module attributes {wafer.target = #wafer.target<"4x4">, wafer.mode = "stream"} {
+module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
   wafer.parameter @table : tensor<8x6xf32> file "table.bin" offset 0 length 192
   func.func @main(%x: tensor<1x6x8xf32, #d3> {onnx.name = "x"},
                   %ids: tensor<1x6xi64, #wafer.dist<[*, x]>> {onnx.name = "ids"})

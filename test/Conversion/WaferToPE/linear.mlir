@@ -10,8 +10,8 @@
 // RUN: %python %S/Inputs/run_kernels.py %wse_obj_root/bin %s %t/p.wse %t --weights %t | FileCheck %s --check-prefix=RUNOUT
 
 #xy = #wafer.dist<[x, y]>
-#r = #wafer.rect<x = 0, y = 0, width = 4, height = 4>
-module attributes {wafer.target = #wafer.target<"4x4">, wafer.mode = "stream"} {
+#r = #mesh.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
   wafer.parameter @w : tensor<12x10xf32> file "w.bin" offset 0 length 480
   wafer.parameter @wt : tensor<10x12xf32> file "w.bin" offset 480 length 480
   func.func @main(%x: tensor<1x6x12xf32, #wafer.dist<[*, x, y]>> {onnx.name = "x"}, %bias: tensor<10xf32, #wafer.dist<[y]>> {onnx.name = "bias"}) -> (tensor<1x6x10xf32, #wafer.dist<[*, x, y]>> {onnx.name = "a"}, tensor<1x6x10xf32, #wafer.dist<[*, x, y]>> {onnx.name = "b"}) {

@@ -10,18 +10,18 @@
 // RUN: %python %S/Inputs/run_kernels.py %wse_obj_root/bin %s %t/p.wse %t --weights %t | FileCheck %s --check-prefix=RUNOUT
 
 #d = #wafer.dist<[x, y]>
-module attributes {wafer.target = #wafer.target<"4x4">, wafer.mode = "pipelined"} {
+module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "pipelined"} {
   wafer.parameter @w : tensor<8x5xf32> file "w.bin" offset 0 length 160
   func.func @main(%x: tensor<6x8xf32, #d> {onnx.name = "x"}) -> (tensor<6x5xf32, #d> {onnx.name = "y"}) {
-    %g = wafer.constant dense<1.5> : tensor<5xf32> {placement = #wafer.rect<x = 0, y = 2, width = 2, height = 2>} -> tensor<5xf32, #wafer.dist<[y]>>
-    %a = wafer.elementwise ins(%x : tensor<6x8xf32, #d>) -> tensor<6x8xf32, #d> attributes {placement = #wafer.rect<x = 0, y = 0, width = 2, height = 2>} {
+    %g = wafer.constant dense<1.5> : tensor<5xf32> {placement = #mesh.rect<x = 0, y = 2, width = 2, height = 2>} -> tensor<5xf32, #wafer.dist<[y]>>
+    %a = wafer.elementwise ins(%x : tensor<6x8xf32, #d>) -> tensor<6x8xf32, #d> attributes {placement = #mesh.rect<x = 0, y = 0, width = 2, height = 2>} {
     ^bb0(%v: f32):
       %e = math.exp %v : f32
       wafer.yield %e : f32
     }
-    %w = wafer.stream @w {region = #wafer.rect<x = 2, y = 0, width = 2, height = 4>, resident} : tensor<8x5xf32, #wafer.dist<[y, x]>>
-    %l = wafer.linear %a, %w {placement = #wafer.rect<x = 2, y = 0, width = 2, height = 4>} : (tensor<6x8xf32, #d>, tensor<8x5xf32, #wafer.dist<[y, x]>>) -> tensor<6x5xf32, #d>
-    %n = wafer.rms_norm %l, %g {axis = -1 : i64, epsilon = 1.0e-6 : f32, placement = #wafer.rect<x = 0, y = 2, width = 2, height = 2>} : (tensor<6x5xf32, #d>, tensor<5xf32, #wafer.dist<[y]>>) -> tensor<6x5xf32, #d>
+    %w = wafer.stream @w {region = #mesh.rect<x = 2, y = 0, width = 2, height = 4>, resident} : tensor<8x5xf32, #wafer.dist<[y, x]>>
+    %l = wafer.linear %a, %w {placement = #mesh.rect<x = 2, y = 0, width = 2, height = 4>} : (tensor<6x8xf32, #d>, tensor<8x5xf32, #wafer.dist<[y, x]>>) -> tensor<6x5xf32, #d>
+    %n = wafer.rms_norm %l, %g {axis = -1 : i64, epsilon = 1.0e-6 : f32, placement = #mesh.rect<x = 0, y = 2, width = 2, height = 2>} : (tensor<6x5xf32, #d>, tensor<5xf32, #wafer.dist<[y]>>) -> tensor<6x5xf32, #d>
     return %n : tensor<6x5xf32, #d>
   }
 }
@@ -29,6 +29,6 @@ module attributes {wafer.target = #wafer.target<"4x4">, wafer.mode = "pipelined"
 // The kernel covers the bounding box; each op's code is guarded by a
 // per-PE test of its rectangle.
 // CHECK: pe.const @{{.*}} = "{{.*}}(rx < 2){{.*}}(ry < 2)
-// CHECK: pe.place @model [0, 0, 4, 4]
+// CHECK: pe.place @model <x = 0, y = 0, width = 4, height = 4>
 
 // RUNOUT: max |diff| {{.*}} over 1 outputs: ok

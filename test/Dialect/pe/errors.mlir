@@ -263,95 +263,101 @@ pe.kernel @k {
 pe.kernel @k {
   // expected-error @+1 {{holds only instructions and pe.label ops, found 'pe.place'}}
   pe.task @t entry {
-    pe.place @k [0, 0, 1, 1]
+    pe.place @k <x = 0, y = 0, width = 1, height = 1>
   }
 }
 
 // -----
 // expected-error @+1 {{kernel @nowhere does not exist}}
-pe.place @nowhere [0, 0, 1, 1]
+pe.place @nowhere <x = 0, y = 0, width = 1, height = 1>
 
 // -----
 pe.kernel @k {
 }
-// expected-error @+1 {{rect must be [x, y, width, height], got 3 entries}}
-pe.place @k [0, 0, 1]
+// expected-error @+1 {{expected ','}}
+pe.place @k <x = 0, y = 0, width = 1>
 
 // -----
 pe.kernel @k {
 }
-// expected-error @+1 {{rect size 0x1 is empty}}
-pe.place @k [0, 0, 0, 1]
+// expected-error @+1 {{rectangle size 0x1 is empty}}
+pe.place @k <x = 0, y = 0, width = 0, height = 1>
+
+// -----
+pe.kernel @k {
+}
+// expected-error @+1 {{rect #mesh.rect<x = 65530, y = 0, width = 10, height = 1> reaches past the program format's 65536 columns or rows}}
+pe.place @k <x = 65530, y = 0, width = 10, height = 1>
 
 // -----
 // expected-error @+1 {{input must be one of N, E, S, W, R, got 'X'}}
-pe.route [0, 0, 1, 1] color 1 from "X" to "E"
+pe.route <x = 0, y = 0, width = 1, height = 1> color 1 from "X" to "E"
 
 // -----
 // expected-error @+1 {{needs at least one output direction}}
-pe.route [0, 0, 1, 1] color 1 from "W" to ""
+pe.route <x = 0, y = 0, width = 1, height = 1> color 1 from "W" to ""
 
 // -----
 // expected-error @+1 {{output 'Q' is not one of N, E, S, W, R}}
-pe.route [0, 0, 1, 1] color 1 from "W" to "EQ"
+pe.route <x = 0, y = 0, width = 1, height = 1> color 1 from "W" to "EQ"
 
 // -----
 // expected-error @+1 {{output 'E' listed twice}}
-pe.route [0, 0, 1, 1] color 1 from "W" to "ERE"
+pe.route <x = 0, y = 0, width = 1, height = 1> color 1 from "W" to "ERE"
 
 // -----
 // expected-error @+1 {{color -1 is out of range (0-255)}}
-pe.route [0, 0, 1, 1] color -1 from "W" to "E"
+pe.route <x = 0, y = 0, width = 1, height = 1> color -1 from "W" to "E"
 
 // -----
 pe.kernel @k {
 }
 // expected-error @+1 {{color @k is not a pe.channel}}
-pe.route [0, 0, 1, 1] color @k from "W" to "E"
+pe.route <x = 0, y = 0, width = 1, height = 1> color @k from "W" to "E"
 
 // -----
 pe.channel @c
 // expected-error @+1 {{a multicast flow needs 'port'}}
-pe.flow @c multicast [0, 0, 2, 2]
+pe.flow @c multicast <x = 0, y = 0, width = 2, height = 2>
 
 // -----
 pe.channel @c
 // expected-error @+1 {{a egress flow takes no 'dir'}}
-pe.flow @c egress [0, 0, 1, 1] dir "W" port "W0"
+pe.flow @c egress <x = 0, y = 0, width = 1, height = 1> dir "W" port "W0"
 
 // -----
 pe.channel @c
 // expected-error @+1 {{a chain flow needs 'phase'}}
-pe.flow @c chain [0, 0, 4, 1] dir "E"
+pe.flow @c chain <x = 0, y = 0, width = 4, height = 1> dir "E"
 
 // -----
 pe.channel @c
 // expected-error @+1 {{phase must be 0 or 1, got 2}}
-pe.flow @c chain [0, 0, 4, 1] dir "E" phase 2
+pe.flow @c chain <x = 0, y = 0, width = 4, height = 1> dir "E" phase 2
 
 // -----
 pe.channel @c
 // expected-error @+1 {{a broadcast flow needs 'dir'}}
-pe.flow @c broadcast [0, 0, 4, 1]
+pe.flow @c broadcast <x = 0, y = 0, width = 4, height = 1>
 
 // -----
 pe.channel @c
 // expected-error @+1 {{dir must be one of N, E, S, W, got 'R'}}
-pe.flow @c broadcast [0, 0, 4, 1] dir "R"
+pe.flow @c broadcast <x = 0, y = 0, width = 4, height = 1> dir "R"
 
 // -----
 pe.channel @c
 // expected-error @+1 {{port 'N0' is not a port name like W0 or E3}}
-pe.flow @c multicast [0, 0, 4, 1] port "N0"
+pe.flow @c multicast <x = 0, y = 0, width = 4, height = 1> port "N0"
 
 // -----
 pe.channel @c
 // expected-error @+1 {{an egress flow starts at a single PE, got a 2x1 rect}}
-pe.flow @c egress [0, 0, 2, 1] port "W0"
+pe.flow @c egress <x = 0, y = 0, width = 2, height = 1> port "W0"
 
 // -----
 // expected-error @+1 {{channel @c is not a pe.channel}}
-pe.flow @c broadcast [0, 0, 4, 1] dir "E"
+pe.flow @c broadcast <x = 0, y = 0, width = 4, height = 1> dir "E"
 
 // -----
 pe.output @y : tensor<4xf32>

@@ -4,8 +4,8 @@
 // RUN: wse-opt %s | wse-opt | FileCheck %s
 // RUN: wse-opt %s --mlir-print-op-generic | wse-opt | FileCheck %s
 
-// CHECK-LABEL: module attributes {wafer.target = #wafer.target<"8x8">}
-module attributes {wafer.target = #wafer.target<"8x8">} {
+// CHECK-LABEL: module attributes {mesh.target = #mesh.target<"8x8">}
+module attributes {mesh.target = #mesh.target<"8x8">} {
   // CHECK: pe.param @w : tensor<4x4xf32> file "w.bin" offset 16
   pe.param @w : tensor<4x4xf32> file "w.bin" offset 16
   // CHECK: pe.param @mask : tensor<2xf32> = dense<[1.000000e+00, 0.000000e+00]> : tensor<2xf32>
@@ -76,20 +76,20 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
     pe.task @idle local {
     }
   }
-  // CHECK: pe.place @main [0, 0, 8, 8]
-  pe.place @main [0, 0, 8, 8]
-  // CHECK: pe.flow @bcast multicast [0, 0, 8, 8] port "W0"
-  pe.flow @bcast multicast [0, 0, 8, 8] port "W0"
-  // CHECK: pe.flow @res chain [0, 0, 8, 1] dir "E" phase 1
-  pe.flow @res chain [0, 0, 8, 1] dir "E" phase 1
-  // CHECK: pe.flow @res broadcast [0, 0, 1, 8] dir "S"
-  pe.flow @res broadcast [0, 0, 1, 8] dir "S"
-  // CHECK: pe.flow @res egress [7, 0, 1, 1] port "E0"
-  pe.flow @res egress [7, 0, 1, 1] port "E0"
-  // CHECK: pe.route [0, 0, 8, 1] color 3 from "W" to "ER"
-  pe.route [0, 0, 8, 1] color 3 from "W" to "ER"
-  // CHECK: pe.route [0, 1, 8, 1] color @res from "R" to "N"
-  pe.route [0, 1, 8, 1] color @res from "R" to "N"
+  // CHECK: pe.place @main <x = 0, y = 0, width = 8, height = 8>
+  pe.place @main <x = 0, y = 0, width = 8, height = 8>
+  // CHECK: pe.flow @bcast multicast <x = 0, y = 0, width = 8, height = 8> port "W0"
+  pe.flow @bcast multicast <x = 0, y = 0, width = 8, height = 8> port "W0"
+  // CHECK: pe.flow @res chain <x = 0, y = 0, width = 8, height = 1> dir "E" phase 1
+  pe.flow @res chain <x = 0, y = 0, width = 8, height = 1> dir "E" phase 1
+  // CHECK: pe.flow @res broadcast <x = 0, y = 0, width = 1, height = 8> dir "S"
+  pe.flow @res broadcast <x = 0, y = 0, width = 1, height = 8> dir "S"
+  // CHECK: pe.flow @res egress <x = 7, y = 0, width = 1, height = 1> port "E0"
+  pe.flow @res egress <x = 7, y = 0, width = 1, height = 1> port "E0"
+  // CHECK: pe.route <x = 0, y = 0, width = 8, height = 1> color 3 from "W" to "ER"
+  pe.route <x = 0, y = 0, width = 8, height = 1> color 3 from "W" to "ER"
+  // CHECK: pe.route <x = 0, y = 1, width = 8, height = 1> color @res from "R" to "N"
+  pe.route <x = 0, y = 1, width = 8, height = 1> color @res from "R" to "N"
   // CHECK: pe.stream_in @w port "W0" color @bcast
   pe.stream_in @w port "W0" color @bcast
   // CHECK: pe.stream_in @ids port "W1" color 2 offset 4 shape [2, 2] strides [8, 1]

@@ -3,20 +3,20 @@
 // RUN: wse-opt %s | wse-opt | FileCheck %s
 // RUN: wse-opt %s --mlir-print-op-generic | wse-opt | FileCheck %s
 
-// CHECK: module attributes {wafer.mode = "stream", wafer.target = #wafer.target<"32x32">}
-module attributes {wafer.mode = "stream", wafer.target = #wafer.target<"32x32">} {
+// CHECK: module attributes {mesh.target = #mesh.target<"32x32">, wafer.mode = "stream"}
+module attributes {mesh.target = #mesh.target<"32x32">, wafer.mode = "stream"} {
   // CHECK: wafer.parameter @w : tensor<64x256xf32> file "m.onnx" offset 128 length 65536
   wafer.parameter @w : tensor<64x256xf32> file "m.onnx" offset 128 length 65536
   wafer.parameter @table : tensor<256x64xf32> file "m.onnx" offset 65664 length 65536
 
   // CHECK-LABEL: func.func @layers
   func.func @layers(%x: tensor<16x64xf32, #wafer.dist<[x, y]>>, %ids: tensor<1x16xi64>) -> tensor<16x256xf32> {
-    // CHECK: %[[W:.*]] = wafer.stream @w {chunk_bytes = 256 : i64, depth = 2 : i64, end_cycle = 900 : i64, order = 1 : i64, region = #wafer.rect<x = 0, y = 0, width = 32, height = 32>, start_cycle = 100 : i64} : tensor<64x256xf32, #wafer.dist<[y, *]>>
-    %w = wafer.stream @w {order = 1 : i64, depth = 2 : i64, chunk_bytes = 256 : i64, start_cycle = 100 : i64, end_cycle = 900 : i64, region = #wafer.rect<x = 0, y = 0, width = 32, height = 32>} : tensor<64x256xf32, #wafer.dist<[y, *]>>
+    // CHECK: %[[W:.*]] = wafer.stream @w {chunk_bytes = 256 : i64, depth = 2 : i64, end_cycle = 900 : i64, order = 1 : i64, region = #mesh.rect<x = 0, y = 0, width = 32, height = 32>, start_cycle = 100 : i64} : tensor<64x256xf32, #wafer.dist<[y, *]>>
+    %w = wafer.stream @w {order = 1 : i64, depth = 2 : i64, chunk_bytes = 256 : i64, start_cycle = 100 : i64, end_cycle = 900 : i64, region = #mesh.rect<x = 0, y = 0, width = 32, height = 32>} : tensor<64x256xf32, #wafer.dist<[y, *]>>
     // CHECK: %[[B:.*]] = wafer.constant dense<1.000000e+00> : tensor<256xf32> -> tensor<256xf32>
     %b = wafer.constant dense<1.0> : tensor<256xf32> -> tensor<256xf32>
-    // CHECK: wafer.linear %{{.*}}, %[[W]], %[[B]] {placement = #wafer.rect<x = 0, y = 0, width = 32, height = 32>} : (tensor<16x64xf32, #wafer.dist<[x, y]>>, tensor<64x256xf32, #wafer.dist<[y, *]>>, tensor<256xf32>) -> tensor<16x256xf32>
-    %0 = wafer.linear %x, %w, %b {placement = #wafer.rect<x = 0, y = 0, width = 32, height = 32>} : (tensor<16x64xf32, #wafer.dist<[x, y]>>, tensor<64x256xf32, #wafer.dist<[y, *]>>, tensor<256xf32>) -> tensor<16x256xf32>
+    // CHECK: wafer.linear %{{.*}}, %[[W]], %[[B]] {placement = #mesh.rect<x = 0, y = 0, width = 32, height = 32>} : (tensor<16x64xf32, #wafer.dist<[x, y]>>, tensor<64x256xf32, #wafer.dist<[y, *]>>, tensor<256xf32>) -> tensor<16x256xf32>
+    %0 = wafer.linear %x, %w, %b {placement = #mesh.rect<x = 0, y = 0, width = 32, height = 32>} : (tensor<16x64xf32, #wafer.dist<[x, y]>>, tensor<64x256xf32, #wafer.dist<[y, *]>>, tensor<256xf32>) -> tensor<16x256xf32>
     // CHECK: wafer.linear %{{.*}}, %{{.*}} {transpose_weight} : (tensor<16x256xf32>, tensor<64x256xf32>) -> tensor<16x64xf32>
     %t = wafer.stream @w : tensor<64x256xf32>
     %1 = wafer.linear %0, %t {transpose_weight} : (tensor<16x256xf32>, tensor<64x256xf32>) -> tensor<16x64xf32>
@@ -56,8 +56,8 @@ module attributes {wafer.mode = "stream", wafer.target = #wafer.target<"32x32">}
       %r = arith.select %c, %a, %n : f32
       wafer.yield %r : f32
     }
-    // CHECK: wafer.elementwise -> tensor<2xf32> attributes {placement = #wafer.rect<x = 1, y = 2, width = 3, height = 4>} {
-    %c = wafer.elementwise -> tensor<2xf32> attributes {placement = #wafer.rect<x = 1, y = 2, width = 3, height = 4>} {
+    // CHECK: wafer.elementwise -> tensor<2xf32> attributes {placement = #mesh.rect<x = 1, y = 2, width = 3, height = 4>} {
+    %c = wafer.elementwise -> tensor<2xf32> attributes {placement = #mesh.rect<x = 1, y = 2, width = 3, height = 4>} {
       %one = arith.constant 1.0 : f32
       wafer.yield %one : f32
     }
@@ -90,8 +90,8 @@ module attributes {wafer.mode = "stream", wafer.target = #wafer.target<"32x32">}
 // -----
 // A target that is not a preset prints every key; keys round trip.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: #wafer.target<"wse2", clock_hz = 1100000000, code_bytes_per_instr = 8, colors = 24, height = 994, hop_latency = 1, instr_issue_cycles = 1, port_first_row = 0, port_sides = "west,east", port_spacing_rows = 16, queue_depth = 8, ramp_latency = 1, simd_f32_lanes = 2, sram_bytes = 65536, stream_bytes_per_cycle = 1, task_switch_cycles = 2, wavelet_bits = 32, width = 750>
-module attributes {wafer.target = #wafer.target<"wse2", sram_bytes = 65536>} {}
+// CHECK-SAME: #mesh.target<"wse2", clock_hz = 1100000000, code_bytes_per_instr = 8, colors = 24, height = 994, hop_latency = 1, instr_issue_cycles = 1, port_first_row = 0, port_sides = "west,east", port_spacing_rows = 16, queue_depth = 8, ramp_latency = 1, simd_f32_lanes = 2, sram_bytes = 65536, stream_bytes_per_cycle = 1, task_switch_cycles = 2, wavelet_bits = 32, width = 750>
+module attributes {mesh.target = #mesh.target<"wse2", sram_bytes = 65536>} {}
 // CHECK-LABEL: module attributes
-// CHECK-SAME: #wafer.target<"tiny", clock_hz = 850000000, code_bytes_per_instr = 8, colors = 8, height = 2, hop_latency = 2, instr_issue_cycles = 1, port_first_row = 1, port_sides = "east", port_spacing_rows = 4, queue_depth = 4, ramp_latency = 1, simd_f32_lanes = 4, sram_bytes = 8192, stream_bytes_per_cycle = 0.5, task_switch_cycles = 2, wavelet_bits = 32, width = 3>
-module attributes {wafer.target = #wafer.target<"tiny", clock_hz = 8.5e8, code_bytes_per_instr = 8, colors = 8, height = 2, hop_latency = 2, instr_issue_cycles = 1, port_first_row = 1, port_sides = "east", port_spacing_rows = 4, queue_depth = 4, ramp_latency = 1, simd_f32_lanes = 4, sram_bytes = 8192, stream_bytes_per_cycle = 0.5, task_switch_cycles = 2, wavelet_bits = 32, width = 3>} {}
+// CHECK-SAME: #mesh.target<"tiny", clock_hz = 850000000, code_bytes_per_instr = 8, colors = 8, height = 2, hop_latency = 2, instr_issue_cycles = 1, port_first_row = 1, port_sides = "east", port_spacing_rows = 4, queue_depth = 4, ramp_latency = 1, simd_f32_lanes = 4, sram_bytes = 8192, stream_bytes_per_cycle = 0.5, task_switch_cycles = 2, wavelet_bits = 32, width = 3>
+module attributes {mesh.target = #mesh.target<"tiny", clock_hz = 8.5e8, code_bytes_per_instr = 8, colors = 8, height = 2, hop_latency = 2, instr_issue_cycles = 1, port_first_row = 1, port_sides = "east", port_spacing_rows = 4, queue_depth = 4, ramp_latency = 1, simd_f32_lanes = 4, sram_bytes = 8192, stream_bytes_per_cycle = 0.5, task_switch_cycles = 2, wavelet_bits = 32, width = 3>} {}

@@ -61,7 +61,7 @@ for name, ir_in, error in imported_models(translate, models):
                     if f"{key} =" not in rest:
                         problems.append(f"stream without {key}: {line.strip()[:120]}")
             elif op not in ("wafer.parameter", "wafer.yield") and \
-                    "placement = #wafer.rect" not in rest:
+                    "placement = #mesh.rect" not in rest:
                 problems.append(f"unplaced: {line.strip()[:120]}")
             if op not in ("wafer.parameter", "wafer.yield"):
                 if op == "wafer.constant":  # the value's own type is untyped

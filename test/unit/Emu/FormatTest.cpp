@@ -2,11 +2,12 @@
 
 #include "wse/Emu/BinaryFormat.h"
 #include "wse/Emu/Expr.h"
-#include "wse/Emu/Npy.h"
+#include "wse/Support/Npy.h"
 #include "wse/Emu/TextFormat.h"
 
 #include "gtest/gtest.h"
 
+using namespace wse;
 using namespace wse::emu;
 
 static const char *kProgram = R"(version 1

@@ -1,5 +1,4 @@
-//===- PlacePackingTest.cpp - Properties of the pipelined-mode packer
-//------===//
+//===- PlacePackingTest.cpp - Properties of the pipelined-mode packer -----===//
 //
 // Whatever the layers ask for, a packing keeps every box inside the area,
 // never overlaps two boxes, gives every layer at least its minimum, and is

@@ -5,10 +5,10 @@
 // bytes = 128 cycles, plus the diameter 8 + 8 - 2 = 14: 142 fabric cycles.
 // RUN: wse-opt %s -wafer-cost-report=json=- -o /dev/null | FileCheck %s
 
-module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "stream"} {
+module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "stream"} {
   func.func @main(%x: tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>) -> tensor<1024xf32, #wafer.dist<[y]>> {
-    %v = wafer.reshape %x {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>) -> tensor<16x64xf32, #wafer.dist<[x, y]>> loc("view")
-    %m = wafer.reshape %v {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<16x64xf32, #wafer.dist<[x, y]>>) -> tensor<1024xf32, #wafer.dist<[y]>> loc("move")
+    %v = wafer.reshape %x {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>) -> tensor<16x64xf32, #wafer.dist<[x, y]>> loc("view")
+    %m = wafer.reshape %v {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<16x64xf32, #wafer.dist<[x, y]>>) -> tensor<1024xf32, #wafer.dist<[y]>> loc("move")
     return %m : tensor<1024xf32, #wafer.dist<[y]>>
   }
 }

@@ -33,18 +33,18 @@
 //   = 3298 / 1.1e9 s = 0.0029982 ms; peak fraction
 //   540672 / (3298 * 256) = 0.640388; tokens to keep pace 256 / (256/8) = 8.
 
-module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "stream"} {
+module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "stream"} {
   wafer.parameter @w0 : tensor<32x128xf32> file "model.onnx" offset 0 length 16384
   func.func @main(%x: tensor<64x32xf32, #wafer.dist<[x, y]>>) -> tensor<8192xf32, #wafer.dist<[y]>> {
-    %w = wafer.stream @w0 {order = 0 : i64, depth = 2 : i64, chunk_bytes = 512 : i64, start_cycle = 0 : i64, end_cycle = 256 : i64, region = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : tensor<32x128xf32, #wafer.dist<[y, *]>>
-    %h = wafer.linear %x, %w {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> loc("fc")
-    %g = wafer.elementwise ins(%h : tensor<64x128xf32, #wafer.dist<[x, y]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> attributes {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} {
+    %w = wafer.stream @w0 {order = 0 : i64, depth = 2 : i64, chunk_bytes = 512 : i64, start_cycle = 0 : i64, end_cycle = 256 : i64, region = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : tensor<32x128xf32, #wafer.dist<[y, *]>>
+    %h = wafer.linear %x, %w {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> loc("fc")
+    %g = wafer.elementwise ins(%h : tensor<64x128xf32, #wafer.dist<[x, y]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> attributes {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} {
     ^bb0(%a: f32):
       %m = arith.mulf %a, %a : f32
       %s = arith.addf %m, %a : f32
       wafer.yield %s : f32
     } loc("act")
-    %r = wafer.reshape %g {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x128xf32, #wafer.dist<[x, y]>>) -> tensor<8192xf32, #wafer.dist<[y]>> loc("flat")
+    %r = wafer.reshape %g {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x128xf32, #wafer.dist<[x, y]>>) -> tensor<8192xf32, #wafer.dist<[y]>> loc("flat")
     return %r : tensor<8192xf32, #wafer.dist<[y]>>
   }
 }
@@ -105,7 +105,7 @@ module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "stream"} {
 // TABLE: time 0.002998 ms at 1.1 GHz; 64.0388% of peak FLOP/s; tokens to keep pace 8
 
 // The IR is unchanged.
-// IR: wafer.stream @w0 {chunk_bytes = 512 : i64, depth = 2 : i64, end_cycle = 256 : i64, order = 0 : i64, region = #wafer.rect<x = 0, y = 0, width = 8, height = 8>, start_cycle = 0 : i64}
+// IR: wafer.stream @w0 {chunk_bytes = 512 : i64, depth = 2 : i64, end_cycle = 256 : i64, order = 0 : i64, region = #mesh.rect<x = 0, y = 0, width = 8, height = 8>, start_cycle = 0 : i64}
 // IR: wafer.linear
 
 // FILETABLE: wafer cost report: target wse2 (750x994), mode stream
@@ -120,11 +120,11 @@ module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "stream"} {
 // 256 (input 16x4) + 1024 (result 16x16) + 2048 = 3328. compute: 16*16
 // results * 64 FLOPs / 4 = 4096 cycles; fabric (4+8) + 7*2 = 26;
 // estimated 4096 + 26 + 18 = 4140; no tokens to keep pace.
-module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"} {
+module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "pipelined"} {
   wafer.parameter @w0 : tensor<32x128xf32> file "model.onnx" offset 0 length 16384
   func.func @main(%x: tensor<64x32xf32, #wafer.dist<[x, y]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> {
-    %w = wafer.stream @w0 {resident, order = 0 : i64, depth = 1 : i64, chunk_bytes = 2048 : i64, start_cycle = 0 : i64, end_cycle = 256 : i64, region = #wafer.rect<x = 0, y = 0, width = 4, height = 8>} : tensor<32x128xf32, #wafer.dist<[y, *]>>
-    %h = wafer.linear %x, %w {placement = #wafer.rect<x = 0, y = 0, width = 4, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> loc("fc")
+    %w = wafer.stream @w0 {resident, order = 0 : i64, depth = 1 : i64, chunk_bytes = 2048 : i64, start_cycle = 0 : i64, end_cycle = 256 : i64, region = #mesh.rect<x = 0, y = 0, width = 4, height = 8>} : tensor<32x128xf32, #wafer.dist<[y, *]>>
+    %h = wafer.linear %x, %w {placement = #mesh.rect<x = 0, y = 0, width = 4, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> loc("fc")
     return %h : tensor<64x128xf32, #wafer.dist<[x, y]>>
   }
 }
@@ -157,11 +157,11 @@ module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"
 // K and N: the design brief's "about 50,000 tokens per layer". With one
 // token per column the latencies dominate: fabric (750 + 994) + 993 * 2 =
 // 3730 cycles, so the bound is "fabric".
-module attributes {wafer.target = #wafer.target<"wse2">, wafer.mode = "stream"} {
+module attributes {mesh.target = #mesh.target<"wse2">, wafer.mode = "stream"} {
   wafer.parameter @w0 : tensor<64x994xf32> file "model.onnx" offset 0 length 254464
   func.func @main(%x: tensor<750x64xf32, #wafer.dist<[x, y]>>) -> tensor<750x994xf32, #wafer.dist<[x, y]>> {
     %w = wafer.stream @w0 : tensor<64x994xf32, #wafer.dist<[y, *]>>
-    %h = wafer.linear %x, %w {placement = #wafer.rect<x = 0, y = 0, width = 750, height = 994>} : (tensor<750x64xf32, #wafer.dist<[x, y]>>, tensor<64x994xf32, #wafer.dist<[y, *]>>) -> tensor<750x994xf32, #wafer.dist<[x, y]>> loc("fc")
+    %h = wafer.linear %x, %w {placement = #mesh.rect<x = 0, y = 0, width = 750, height = 994>} : (tensor<750x64xf32, #wafer.dist<[x, y]>>, tensor<64x994xf32, #wafer.dist<[y, *]>>) -> tensor<750x994xf32, #wafer.dist<[x, y]>> loc("fc")
     return %h : tensor<750x994xf32, #wafer.dist<[x, y]>>
   }
 }

@@ -118,14 +118,14 @@ func.func @mixed_types(%m: tensor<4x4xi1>, %x: tensor<4x4xf32>) -> tensor<4x4xf3
 // Fusion works inside any op's regions, and keeps the consumer's attributes.
 // CHECK-LABEL: func.func @keeps_placement
 func.func @keeps_placement(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // CHECK: wafer.elementwise ins(%{{.*}} : tensor<4xf32>) -> tensor<4xf32> attributes {placement = #wafer.rect<x = 0, y = 0, width = 2, height = 2>}
+  // CHECK: wafer.elementwise ins(%{{.*}} : tensor<4xf32>) -> tensor<4xf32> attributes {placement = #mesh.rect<x = 0, y = 0, width = 2, height = 2>}
   // CHECK-NOT: wafer.elementwise
   %0 = wafer.elementwise ins(%x : tensor<4xf32>) -> tensor<4xf32> {
   ^bb0(%a: f32):
     %e = math.exp %a : f32
     wafer.yield %e : f32
   }
-  %1 = wafer.elementwise ins(%0 : tensor<4xf32>) -> tensor<4xf32> attributes {placement = #wafer.rect<x = 0, y = 0, width = 2, height = 2>} {
+  %1 = wafer.elementwise ins(%0 : tensor<4xf32>) -> tensor<4xf32> attributes {placement = #mesh.rect<x = 0, y = 0, width = 2, height = 2>} {
   ^bb0(%a: f32):
     %n = arith.negf %a : f32
     wafer.yield %n : f32

@@ -1,7 +1,7 @@
 // RUN: wse-opt %s -split-input-file -verify-diagnostics -wafer-layout
 
 // Every unplaced op is reported, not just the first.
-module attributes {wafer.target = #wafer.target<"8x8">} {
+module attributes {mesh.target = #mesh.target<"8x8">} {
   func.func @unplaced(%x: tensor<4x8xf32>) -> tensor<8x4xf32> {
     // expected-error @+1 {{'wafer.elementwise' op has no placement; run wafer-place before wafer-layout}}
     %y = wafer.elementwise ins(%x : tensor<4x8xf32>) -> tensor<4x8xf32> {
@@ -16,7 +16,7 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
 
 // -----
 
-module attributes {wafer.target = #wafer.target<"8x8">} {
+module attributes {mesh.target = #mesh.target<"8x8">} {
   func.func @unplaced_constant() -> tensor<4xf32> {
     // expected-error @+1 {{'wafer.constant' op has no placement; run wafer-place before wafer-layout}}
     %c = wafer.constant dense<1.0> : tensor<4xf32> -> tensor<4xf32>
@@ -27,7 +27,7 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
 // -----
 
 // Tensors made by other dialects have no distribution rule.
-module attributes {wafer.target = #wafer.target<"8x8">} {
+module attributes {mesh.target = #mesh.target<"8x8">} {
   func.func @foreign(%x: tensor<4xf32>) -> tensor<4xf32> {
     // expected-error @+1 {{'arith.addf' op produces a tensor but is not a wafer op; wafer-layout can only distribute wafer ops' tensors}}
     %y = arith.addf %x, %x : tensor<4xf32>

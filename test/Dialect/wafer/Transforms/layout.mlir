@@ -2,8 +2,8 @@
 // Running the pass again changes nothing.
 // RUN: wse-opt %s -split-input-file -wafer-layout | wse-opt -split-input-file -wafer-layout | FileCheck %s
 
-#mesh = #wafer.rect<x = 0, y = 0, width = 8, height = 8>
-module attributes {wafer.target = #wafer.target<"8x8">} {
+#mesh = #mesh.rect<x = 0, y = 0, width = 8, height = 8>
+module attributes {mesh.target = #mesh.target<"8x8">} {
   wafer.parameter @w : tensor<64x128xf32> file "m.onnx" offset 0 length 32768
   wafer.parameter @wt : tensor<64x128xf32> file "m.onnx" offset 32768 length 32768
   wafer.parameter @b : tensor<128xf32> file "m.onnx" offset 65536 length 512
@@ -83,19 +83,19 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
 // right after its producer. Norm scales align against the input: a [1, 64]
 // scale over the last two dimensions of [1, 16, 64] needs [*, y]. Rank 0 is
 // [].
-#a = #wafer.rect<x = 0, y = 0, width = 4, height = 8>
-#b = #wafer.rect<x = 4, y = 0, width = 4, height = 8>
-module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"} {
+#a = #mesh.rect<x = 0, y = 0, width = 4, height = 8>
+#b = #mesh.rect<x = 4, y = 0, width = 4, height = 8>
+module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "pipelined"} {
   // CHECK-LABEL: func.func @pipelined(
   // CHECK-SAME: %[[X:.*]]: tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, %[[SC:.*]]: tensor<1x64xf32, #wafer.dist<[*, y]>>)
   func.func @pipelined(%x: tensor<1x16x64xf32>, %sc: tensor<1x64xf32>) -> tensor<1x16x64xf32> {
     // CHECK: %[[N:.*]] = wafer.layer_norm %[[X]], %[[SC]]
     // CHECK: %[[T:.*]] = wafer.transpose %[[N]]
-    // CHECK-SAME: placement = #wafer.rect<x = 0, y = 0, width = 4, height = 8>
-    // CHECK-NEXT: %[[TR:.*]] = wafer.relayout %[[T]] {placement = #wafer.rect<x = 4, y = 0, width = 4, height = 8>} : tensor<1x64x16xf32, #wafer.dist<[*, x, y]>> -> tensor<1x64x16xf32, #wafer.dist<[*, y, *]>>
+    // CHECK-SAME: placement = #mesh.rect<x = 0, y = 0, width = 4, height = 8>
+    // CHECK-NEXT: %[[TR:.*]] = wafer.relayout %[[T]] {placement = #mesh.rect<x = 4, y = 0, width = 4, height = 8>} : tensor<1x64x16xf32, #wafer.dist<[*, x, y]>> -> tensor<1x64x16xf32, #wafer.dist<[*, y, *]>>
     // CHECK: %[[C:.*]] = wafer.constant {{.*}} -> tensor<f32, #wafer.dist<[]>>
     // CHECK: wafer.elementwise ins(%[[N]], %[[C]] : tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, tensor<f32, #wafer.dist<[]>>)
-    // CHECK: wafer.matmul %{{.*}}, %[[TR]] {placement = #wafer.rect<x = 4, y = 0, width = 4, height = 8>}
+    // CHECK: wafer.matmul %{{.*}}, %[[TR]] {placement = #mesh.rect<x = 4, y = 0, width = 4, height = 8>}
     %n = wafer.layer_norm %x, %sc {axis = 1 : i64, epsilon = 1.0e-5 : f32, placement = #a} : (tensor<1x16x64xf32>, tensor<1x64xf32>) -> tensor<1x16x64xf32>
     %t = wafer.transpose %n, [0, 2, 1] {placement = #a} : (tensor<1x16x64xf32>) -> tensor<1x64x16xf32>
     %c = wafer.constant dense<2.0> : tensor<f32> {placement = #a} -> tensor<f32>
@@ -118,8 +118,8 @@ module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"
 // transposed W[N, K] is [x, y], an embedding table [V, D] is [x, y]. Streamed
 // weights (the first function of this file) keep [y, *], [*, y] and [*, y].
 // On the 8x8 mesh W[64, 128] holds 8 x 16 floats per PE instead of 8 x 128.
-#mesh = #wafer.rect<x = 0, y = 0, width = 8, height = 8>
-module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"} {
+#mesh = #mesh.rect<x = 0, y = 0, width = 8, height = 8>
+module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "pipelined"} {
   wafer.parameter @w : tensor<64x128xf32> file "m.onnx" offset 0 length 32768
   wafer.parameter @wt : tensor<64x128xf32> file "m.onnx" offset 32768 length 32768
   wafer.parameter @tab : tensor<100x64xf32> file "m.onnx" offset 65536 length 25600
@@ -148,13 +148,13 @@ module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"
 // An input needed in two distributions: it arrives as its first consumer
 // needs it ([x, y] for the elementwise) and is relaid out for the second (a
 // matmul's right operand, [y, *]) just before that consumer.
-#m = #wafer.rect<x = 0, y = 0, width = 8, height = 8>
-module attributes {wafer.target = #wafer.target<"8x8">} {
+#m = #mesh.rect<x = 0, y = 0, width = 8, height = 8>
+module attributes {mesh.target = #mesh.target<"8x8">} {
   // CHECK-LABEL: func.func @two_needs(
   // CHECK-SAME: %[[A:.*]]: tensor<16x16xf32, #wafer.dist<[x, y]>>, %[[V:.*]]: tensor<16x16xf32, #wafer.dist<[x, y]>>)
   func.func @two_needs(%a: tensor<16x16xf32>, %v: tensor<16x16xf32>) -> tensor<16x16xf32> {
     // CHECK: %[[E:.*]] = wafer.elementwise ins(%[[V]] : tensor<16x16xf32, #wafer.dist<[x, y]>>)
-    // CHECK: %[[VR:.*]] = wafer.relayout %[[V]] {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : tensor<16x16xf32, #wafer.dist<[x, y]>> -> tensor<16x16xf32, #wafer.dist<[y, *]>>
+    // CHECK: %[[VR:.*]] = wafer.relayout %[[V]] {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : tensor<16x16xf32, #wafer.dist<[x, y]>> -> tensor<16x16xf32, #wafer.dist<[y, *]>>
     // CHECK-NEXT: wafer.matmul %[[E]], %[[VR]]
     %e = wafer.elementwise ins(%v : tensor<16x16xf32>) -> tensor<16x16xf32> attributes {placement = #m} {
     ^bb0(%x: f32):

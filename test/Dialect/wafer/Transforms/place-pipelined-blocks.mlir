@@ -26,12 +26,12 @@
 // ceil(64 / 7) * ceil(32 / 8) * 4 = 160 and its result
 // ceil(64 / 7) * ceil(256 / 8) * 4 = 1280.
 // CHECK-LABEL: func.func @rotary
-// CHECK: wafer.slice {{.*}} placement = #wafer.rect<x = 0, y = 0, width = 1, height = 5>,
-// CHECK: wafer.elementwise {{.*}} attributes {placement = #wafer.rect<x = 0, y = 0, width = 1, height = 5>}
-// CHECK: wafer.reshape {{.*}} {placement = #wafer.rect<x = 1, y = 0, width = 7, height = 8>}
-// CHECK: wafer.stream @w {region = #wafer.rect<x = 1, y = 0, width = 7, height = 8>, resident}
-// CHECK: wafer.linear {{.*}} {placement = #wafer.rect<x = 1, y = 0, width = 7, height = 8>}
-module attributes {wafer.target = #wafer.target<"8x8">} {
+// CHECK: wafer.slice {{.*}} placement = #mesh.rect<x = 0, y = 0, width = 1, height = 5>,
+// CHECK: wafer.elementwise {{.*}} attributes {placement = #mesh.rect<x = 0, y = 0, width = 1, height = 5>}
+// CHECK: wafer.reshape {{.*}} {placement = #mesh.rect<x = 1, y = 0, width = 7, height = 8>}
+// CHECK: wafer.stream @w {region = #mesh.rect<x = 1, y = 0, width = 7, height = 8>, resident}
+// CHECK: wafer.linear {{.*}} {placement = #mesh.rect<x = 1, y = 0, width = 7, height = 8>}
+module attributes {mesh.target = #mesh.target<"8x8">} {
   wafer.parameter @w : tensor<32x256xf32> file "m.onnx" offset 0 length 32768
   func.func @rotary(%x: tensor<1x64x4x192xf32>) -> tensor<1x64x256xf32> {
     %s = wafer.slice %x {offsets = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1, 1, 1>} : (tensor<1x64x4x192xf32>) -> tensor<1x64x4x8xf32>

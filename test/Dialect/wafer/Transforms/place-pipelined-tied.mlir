@@ -11,10 +11,10 @@
 // logits = 324096 -> 7.54 -> at least 8, and all the FLOPs. Bands of 8 rows:
 // the embedding is a 1x7 column, the head takes the remaining 7x8.
 // CHECK-LABEL: func.func @tied
-// CHECK: wafer.stream @wte {region = #wafer.rect<x = 0, y = 0, width = 8, height = 8>, resident}
-// CHECK: wafer.embedding {{.*}} {placement = #wafer.rect<x = 0, y = 0, width = 1, height = 7>}
-// CHECK: wafer.linear {{.*}} {placement = #wafer.rect<x = 1, y = 0, width = 7, height = 8>, transpose_weight}
-module attributes {wafer.target = #wafer.target<"8x8">} {
+// CHECK: wafer.stream @wte {region = #mesh.rect<x = 0, y = 0, width = 8, height = 8>, resident}
+// CHECK: wafer.embedding {{.*}} {placement = #mesh.rect<x = 0, y = 0, width = 1, height = 7>}
+// CHECK: wafer.linear {{.*}} {placement = #mesh.rect<x = 1, y = 0, width = 7, height = 8>, transpose_weight}
+module attributes {mesh.target = #mesh.target<"8x8">} {
   wafer.parameter @wte : tensor<1000x64xf32> file "m.onnx" offset 0 length 256000
   func.func @tied(%ids: tensor<1x16xi64>) -> tensor<1x16x1000xf32> {
     %t = wafer.stream @wte : tensor<1000x64xf32>

@@ -3,29 +3,17 @@
 
 // Geometry checks independent of the packing details: every layer's
 // rectangle lies inside the area, no two overlap, and each holds its
-// minimum PEs (listed in program order in `mins` below, computed by hand in
+// minimum PEs (listed in program order after the area, computed by hand in
 // the comment further down: bytes of resident weights plus activations over
 // 48 KiB - 6144 bytes of code reserve = 43008 bytes per PE). The script
 // takes the area as x y width height.
-// RUN: wse-opt %s -wafer-place=mode=pipelined | %python -c "import re, sys; \
-// RUN:   mins = [('embedding', 7), ('layer_norm', 1), ('linear', 3), ('elementwise', 1), ('linear', 4), ('elementwise', 1)]; \
-// RUN:   pat = r'wafer\.(\w+) .*placement = #wafer.rect<x = (\d+), y = (\d+), width = (\d+), height = (\d+)>'; \
-// RUN:   boxes = [(m.group(1), [int(v) for v in m.groups()[1:]]) for m in map(lambda l: re.search(pat, l), sys.stdin) if m and m.group(1) in dict(mins)]; \
-// RUN:   X, Y, W, H = map(int, sys.argv[1:]); \
-// RUN:   inside = all(x >= X and y >= Y and x + w <= X + W and y + h <= Y + H for _, (x, y, w, h) in boxes); \
-// RUN:   apart = all(a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1] for i, (_, a) in enumerate(boxes) for _, b in boxes[i + 1:]); \
-// RUN:   big = [k for k, _ in boxes] == [k for k, _ in mins] and all(w * h >= m for (_, (x, y, w, h)), (_, m) in zip(boxes, mins)); \
-// RUN:   print(len(boxes), 'layers', 'inside' if inside else 'OUTSIDE', 'apart' if apart else 'OVERLAP', 'big' if big else 'TOO-SMALL')" 0 0 32 32 \
+// RUN: wse-opt %s -wafer-place=mode=pipelined \
+// RUN: | %python %S/../Inputs/check_placement.py 0 0 32 32 \
+// RUN:     embedding=7 layer_norm=1 linear=3 elementwise=1 linear=4 elementwise=1 \
 // RUN: | FileCheck %s --check-prefix=GEOM
-// RUN: wse-opt %s -wafer-place="mode=pipelined rect=4,8,16,8" | %python -c "import re, sys; \
-// RUN:   mins = [('embedding', 7), ('layer_norm', 1), ('linear', 3), ('elementwise', 1), ('linear', 4), ('elementwise', 1)]; \
-// RUN:   pat = r'wafer\.(\w+) .*placement = #wafer.rect<x = (\d+), y = (\d+), width = (\d+), height = (\d+)>'; \
-// RUN:   boxes = [(m.group(1), [int(v) for v in m.groups()[1:]]) for m in map(lambda l: re.search(pat, l), sys.stdin) if m and m.group(1) in dict(mins)]; \
-// RUN:   X, Y, W, H = map(int, sys.argv[1:]); \
-// RUN:   inside = all(x >= X and y >= Y and x + w <= X + W and y + h <= Y + H for _, (x, y, w, h) in boxes); \
-// RUN:   apart = all(a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1] for i, (_, a) in enumerate(boxes) for _, b in boxes[i + 1:]); \
-// RUN:   big = [k for k, _ in boxes] == [k for k, _ in mins] and all(w * h >= m for (_, (x, y, w, h)), (_, m) in zip(boxes, mins)); \
-// RUN:   print(len(boxes), 'layers', 'inside' if inside else 'OUTSIDE', 'apart' if apart else 'OVERLAP', 'big' if big else 'TOO-SMALL')" 4 8 16 8 \
+// RUN: wse-opt %s -wafer-place="mode=pipelined rect=4,8,16,8" \
+// RUN: | %python %S/../Inputs/check_placement.py 4 8 16 8 \
+// RUN:     embedding=7 layer_norm=1 linear=3 elementwise=1 linear=4 elementwise=1 \
 // RUN: | FileCheck %s --check-prefix=GEOM
 // GEOM: 6 layers inside apart big
 
@@ -49,15 +37,15 @@
 // runs right to left. Rounding boxes to whole columns costs more than the
 // spare PEs, so the FLOP shares are scaled down (to about 0.92).
 // RECT-LABEL: func.func @block
-// RECT: wafer.embedding {{.*}} {placement = #wafer.rect<x = 4, y = 8, width = 2, height = 4>}
-// RECT: wafer.layer_norm {{.*}}placement = #wafer.rect<x = 6, y = 8, width = 1, height = 1>}
-// RECT: wafer.linear {{.*}} {placement = #wafer.rect<x = 7, y = 8, width = 13, height = 4>}
-// RECT: wafer.elementwise {{.*}} attributes {placement = #wafer.rect<x = 19, y = 12, width = 1, height = 2>}
-// RECT: wafer.linear {{.*}} {placement = #wafer.rect<x = 5, y = 12, width = 14, height = 4>}
-// RECT: wafer.elementwise {{.*}} attributes {placement = #wafer.rect<x = 4, y = 12, width = 1, height = 1>}
+// RECT: wafer.embedding {{.*}} {placement = #mesh.rect<x = 4, y = 8, width = 2, height = 4>}
+// RECT: wafer.layer_norm {{.*}}placement = #mesh.rect<x = 6, y = 8, width = 1, height = 1>}
+// RECT: wafer.linear {{.*}} {placement = #mesh.rect<x = 7, y = 8, width = 13, height = 4>}
+// RECT: wafer.elementwise {{.*}} attributes {placement = #mesh.rect<x = 19, y = 12, width = 1, height = 2>}
+// RECT: wafer.linear {{.*}} {placement = #mesh.rect<x = 5, y = 12, width = 14, height = 4>}
+// RECT: wafer.elementwise {{.*}} attributes {placement = #mesh.rect<x = 4, y = 12, width = 1, height = 1>}
 
-// CHECK: module attributes {wafer.mode = "pipelined"
-module attributes {wafer.target = #wafer.target<"32x32">} {
+// CHECK: module attributes {mesh.target = #mesh.target<"32x32">, wafer.mode = "pipelined"}
+module attributes {mesh.target = #mesh.target<"32x32">} {
   wafer.parameter @wte : tensor<1000x64xf32> file "m.onnx" offset 0 length 256000
   wafer.parameter @ln.g : tensor<64xf32> file "m.onnx" offset 256000 length 256
   wafer.parameter @ln.b : tensor<64xf32> file "m.onnx" offset 256256 length 256
@@ -68,22 +56,22 @@ module attributes {wafer.target = #wafer.target<"32x32">} {
   // CHECK-LABEL: func.func @block
   func.func @block(%ids: tensor<1x16xi64>) -> tensor<16x64xf32> {
     // Streams are resident and delivered to their consumer's rectangle.
-    // CHECK: wafer.stream @wte {region = [[EMB:#wafer.rect<[^>]*>]], resident}
+    // CHECK: wafer.stream @wte {region = [[EMB:#mesh.rect<[^>]*>]], resident}
     // CHECK: wafer.embedding {{.*}} {placement = [[EMB]]}
-    // CHECK: wafer.stream @ln.g {region = [[LN:#wafer.rect<[^>]*>]], resident}
+    // CHECK: wafer.stream @ln.g {region = [[LN:#mesh.rect<[^>]*>]], resident}
     // CHECK: wafer.stream @ln.b {region = [[LN]], resident}
     // CHECK: wafer.layer_norm {{.*}}placement = [[LN]]}
-    // CHECK: wafer.stream @fc.w {region = [[FC:#wafer.rect<[^>]*>]], resident}
+    // CHECK: wafer.stream @fc.w {region = [[FC:#mesh.rect<[^>]*>]], resident}
     // CHECK: wafer.stream @fc.b {region = [[FC]], resident}
     // CHECK: wafer.linear {{.*}} {placement = [[FC]]}
     // The constant joins the gelu it feeds.
-    // CHECK: wafer.constant {{.*}} {placement = [[GELU:#wafer.rect<[^>]*>]]}
+    // CHECK: wafer.constant {{.*}} {placement = [[GELU:#mesh.rect<[^>]*>]]}
     // CHECK: wafer.elementwise {{.*}} attributes {placement = [[GELU]]}
     // The transposed weight is a data-movement op: it joins its linear.
-    // CHECK: wafer.stream @proj.w {region = [[PROJ:#wafer.rect<[^>]*>]], resident}
+    // CHECK: wafer.stream @proj.w {region = [[PROJ:#mesh.rect<[^>]*>]], resident}
     // CHECK: wafer.transpose {{.*}} {placement = [[PROJ]]}
     // CHECK: wafer.linear {{.*}} {placement = [[PROJ]]}
-    // CHECK: wafer.elementwise {{.*}} attributes {placement = [[ADD:#wafer.rect<[^>]*>]]}
+    // CHECK: wafer.elementwise {{.*}} attributes {placement = [[ADD:#mesh.rect<[^>]*>]]}
     // A data-movement op feeding no layer joins its producer.
     // CHECK: wafer.reshape {{.*}} {placement = [[ADD]]}
     %t = wafer.stream @wte : tensor<1000x64xf32>

@@ -4,19 +4,19 @@
 
 // SRAM of 6800 bytes: 6144 code + 640 activations leave 16 bytes, not
 // enough for two buffers of one 16-byte row block (ceil(32/8) * 4).
-module attributes {wafer.target = #wafer.target<"8x8", sram_bytes = 6800>, wafer.mode = "stream"} {
+module attributes {mesh.target = #mesh.target<"8x8", sram_bytes = 6800>, wafer.mode = "stream"} {
   wafer.parameter @w0 : tensor<32x128xf32> file "model.onnx" offset 0 length 16384
   func.func @main(%x: tensor<64x32xf32, #wafer.dist<[x, y]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> {
     %w0 = wafer.stream @w0 : tensor<32x128xf32, #wafer.dist<[y, *]>>
     // expected-error @+1 {{'wafer.linear' op cannot buffer stream @w0 on PE (0, 0) of its 8x8 rectangle: 2 buffers of its smallest chunk (16 bytes, one row block) need 32 bytes but only 16 are left (SRAM 6800, activations 640, code 6144)}}
-    %h = wafer.linear %x, %w0 {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>>
+    %h = wafer.linear %x, %w0 {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>>
     return %h : tensor<64x128xf32, #wafer.dist<[x, y]>>
   }
 }
 
 // -----
 
-module attributes {wafer.target = #wafer.target<"8x8">} {
+module attributes {mesh.target = #mesh.target<"8x8">} {
   wafer.parameter @w0 : tensor<32x128xf32> file "model.onnx" offset 0 length 16384
   func.func @main(%x: tensor<64x32xf32>) -> tensor<64x128xf32> {
     %w0 = wafer.stream @w0 : tensor<32x128xf32>
@@ -28,6 +28,6 @@ module attributes {wafer.target = #wafer.target<"8x8">} {
 
 // -----
 
-// expected-error @+1 {{wafer-schedule-streams needs the module attribute 'wafer.target': run wafer-target first}}
+// expected-error @+1 {{wafer-schedule-streams needs the module attribute 'mesh.target': run wafer-target first}}
 module {
 }

@@ -11,31 +11,31 @@
 //   With two buffers w1 starts once w0 has arrived and fc0 has started:
 //   [256, 512), while fc0 computes. With one buffer it waits for fc0 to
 //   finish: [2096, 2352).
-module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "stream"} {
+module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "stream"} {
   wafer.parameter @w0 : tensor<32x128xf32> file "model.onnx" offset 0 length 16384
   wafer.parameter @w1 : tensor<128x32xf32> file "model.onnx" offset 16384 length 16384
   func.func @main(%x: tensor<64x32xf32, #wafer.dist<[x, y]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>> {
     %w1 = wafer.stream @w1 : tensor<128x32xf32, #wafer.dist<[y, *]>>
     %w0 = wafer.stream @w0 : tensor<32x128xf32, #wafer.dist<[y, *]>>
-    %h = wafer.linear %x, %w0 {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>>
-    %g = wafer.elementwise ins(%h : tensor<64x128xf32, #wafer.dist<[x, y]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> attributes {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} {
+    %h = wafer.linear %x, %w0 {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>>
+    %g = wafer.elementwise ins(%h : tensor<64x128xf32, #wafer.dist<[x, y]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> attributes {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} {
     ^bb0(%a: f32):
       %m = arith.mulf %a, %a : f32
       %s = arith.addf %m, %a : f32
       wafer.yield %s : f32
     }
-    %o = wafer.linear %g, %w1 {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x128xf32, #wafer.dist<[x, y]>>, tensor<128x32xf32, #wafer.dist<[y, *]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>>
+    %o = wafer.linear %g, %w1 {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x128xf32, #wafer.dist<[x, y]>>, tensor<128x32xf32, #wafer.dist<[y, *]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>>
     return %o : tensor<64x32xf32, #wafer.dist<[x, y]>>
   }
 }
 
 // CHECK-LABEL: func.func @main
-// CHECK: wafer.stream @w1 {chunk_bytes = 2048 : i64, depth = 2 : i64, end_cycle = 512 : i64, order = 1 : i64, region = #wafer.rect<x = 0, y = 0, width = 8, height = 8>, start_cycle = 256 : i64}
-// CHECK: wafer.stream @w0 {chunk_bytes = 2048 : i64, depth = 2 : i64, end_cycle = 256 : i64, order = 0 : i64, region = #wafer.rect<x = 0, y = 0, width = 8, height = 8>, start_cycle = 0 : i64}
+// CHECK: wafer.stream @w1 {chunk_bytes = 2048 : i64, depth = 2 : i64, end_cycle = 512 : i64, order = 1 : i64, region = #mesh.rect<x = 0, y = 0, width = 8, height = 8>, start_cycle = 256 : i64}
+// CHECK: wafer.stream @w0 {chunk_bytes = 2048 : i64, depth = 2 : i64, end_cycle = 256 : i64, order = 0 : i64, region = #mesh.rect<x = 0, y = 0, width = 8, height = 8>, start_cycle = 0 : i64}
 
 // DEPTH1-LABEL: func.func @main
-// DEPTH1: wafer.stream @w1 {chunk_bytes = 2048 : i64, depth = 1 : i64, end_cycle = 2352 : i64, order = 1 : i64, region = #wafer.rect<x = 0, y = 0, width = 8, height = 8>, start_cycle = 2096 : i64}
-// DEPTH1: wafer.stream @w0 {chunk_bytes = 2048 : i64, depth = 1 : i64, end_cycle = 256 : i64, order = 0 : i64, region = #wafer.rect<x = 0, y = 0, width = 8, height = 8>, start_cycle = 0 : i64}
+// DEPTH1: wafer.stream @w1 {chunk_bytes = 2048 : i64, depth = 1 : i64, end_cycle = 2352 : i64, order = 1 : i64, region = #mesh.rect<x = 0, y = 0, width = 8, height = 8>, start_cycle = 2096 : i64}
+// DEPTH1: wafer.stream @w0 {chunk_bytes = 2048 : i64, depth = 1 : i64, end_cycle = 256 : i64, order = 0 : i64, region = #mesh.rect<x = 0, y = 0, width = 8, height = 8>, start_cycle = 0 : i64}
 
 // -----
 
@@ -46,20 +46,20 @@ module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "stream"} {
 // so w1 (started at 256) ends 256 * (1 - 1408/2048) = 80 cycles after fc1
 // starts at 2242: 2322. With one buffer of 1408: 2242 + 256 * (1 - 1408 /
 // 2048) = 2322 too, but it only starts when fc0 has finished (2096).
-module attributes {wafer.target = #wafer.target<"8x8", sram_bytes = 8192>, wafer.mode = "stream"} {
+module attributes {mesh.target = #mesh.target<"8x8", sram_bytes = 8192>, wafer.mode = "stream"} {
   wafer.parameter @w0 : tensor<32x128xf32> file "model.onnx" offset 0 length 16384
   wafer.parameter @w1 : tensor<128x32xf32> file "model.onnx" offset 16384 length 16384
   func.func @small(%x: tensor<64x32xf32, #wafer.dist<[x, y]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>> {
     %w0 = wafer.stream @w0 : tensor<32x128xf32, #wafer.dist<[y, *]>>
     %w1 = wafer.stream @w1 : tensor<128x32xf32, #wafer.dist<[y, *]>>
-    %h = wafer.linear %x, %w0 {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>>
-    %g = wafer.elementwise ins(%h : tensor<64x128xf32, #wafer.dist<[x, y]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> attributes {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} {
+    %h = wafer.linear %x, %w0 {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>>
+    %g = wafer.elementwise ins(%h : tensor<64x128xf32, #wafer.dist<[x, y]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>> attributes {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} {
     ^bb0(%a: f32):
       %m = arith.mulf %a, %a : f32
       %s = arith.addf %m, %a : f32
       wafer.yield %s : f32
     }
-    %o = wafer.linear %g, %w1 {placement = #wafer.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x128xf32, #wafer.dist<[x, y]>>, tensor<128x32xf32, #wafer.dist<[y, *]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>>
+    %o = wafer.linear %g, %w1 {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : (tensor<64x128xf32, #wafer.dist<[x, y]>>, tensor<128x32xf32, #wafer.dist<[y, *]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>>
     return %o : tensor<64x32xf32, #wafer.dist<[x, y]>>
   }
 }
@@ -79,22 +79,22 @@ module attributes {wafer.target = #wafer.target<"8x8", sram_bytes = 8192>, wafer
 // op: one buffer holding the whole per-PE share, region = the consumer's
 // rectangle (rows 0-7: 16 ports, 256 cycles each). Streams are marked
 // resident.
-module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"} {
+module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "pipelined"} {
   wafer.parameter @w0 : tensor<32x128xf32> file "model.onnx" offset 0 length 16384
   wafer.parameter @w1 : tensor<128x32xf32> file "model.onnx" offset 16384 length 16384
   func.func @pipe(%x: tensor<64x32xf32, #wafer.dist<[x, y]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>> {
     %w0 = wafer.stream @w0 {resident} : tensor<32x128xf32, #wafer.dist<[y, *]>>
     %w1 = wafer.stream @w1 : tensor<128x32xf32, #wafer.dist<[y, *]>>
-    %h = wafer.linear %x, %w0 {placement = #wafer.rect<x = 0, y = 0, width = 4, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>>
-    %o = wafer.linear %h, %w1 {placement = #wafer.rect<x = 4, y = 0, width = 4, height = 8>} : (tensor<64x128xf32, #wafer.dist<[x, y]>>, tensor<128x32xf32, #wafer.dist<[y, *]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>>
+    %h = wafer.linear %x, %w0 {placement = #mesh.rect<x = 0, y = 0, width = 4, height = 8>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>>
+    %o = wafer.linear %h, %w1 {placement = #mesh.rect<x = 4, y = 0, width = 4, height = 8>} : (tensor<64x128xf32, #wafer.dist<[x, y]>>, tensor<128x32xf32, #wafer.dist<[y, *]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>>
     return %o : tensor<64x32xf32, #wafer.dist<[x, y]>>
   }
 }
 
 // Shares on 4x8: w0 ceil(32/8)*128*4 = 2048, w1 ceil(128/8)*32*4 = 2048.
 // CHECK-LABEL: func.func @pipe
-// CHECK: wafer.stream @w0 {chunk_bytes = 2048 : i64, depth = 1 : i64, end_cycle = 256 : i64, order = 0 : i64, region = #wafer.rect<x = 0, y = 0, width = 4, height = 8>, resident, start_cycle = 0 : i64}
-// CHECK: wafer.stream @w1 {chunk_bytes = 2048 : i64, depth = 1 : i64, end_cycle = 512 : i64, order = 1 : i64, region = #wafer.rect<x = 4, y = 0, width = 4, height = 8>, resident, start_cycle = 256 : i64}
+// CHECK: wafer.stream @w0 {chunk_bytes = 2048 : i64, depth = 1 : i64, end_cycle = 256 : i64, order = 0 : i64, region = #mesh.rect<x = 0, y = 0, width = 4, height = 8>, resident, start_cycle = 0 : i64}
+// CHECK: wafer.stream @w1 {chunk_bytes = 2048 : i64, depth = 1 : i64, end_cycle = 512 : i64, order = 1 : i64, region = #mesh.rect<x = 4, y = 0, width = 4, height = 8>, resident, start_cycle = 256 : i64}
 
 // The depth option does not apply to resident weights.
 // DEPTH1-LABEL: func.func @pipe
@@ -105,18 +105,18 @@ module attributes {wafer.target = #wafer.target<"8x8">, wafer.mode = "pipelined"
 // A rectangle on rows 4-7 of 32x32 touches no port row (ports every 16
 // rows: 0 and 16): one port's worth, 4 bytes/cycle, so 16384 bytes take
 // 4096 cycles. A rectangle on rows 0-31 has 4 ports: 16 bytes/cycle, 1024.
-module attributes {wafer.target = #wafer.target<"32x32">, wafer.mode = "stream"} {
+module attributes {mesh.target = #mesh.target<"32x32">, wafer.mode = "stream"} {
   wafer.parameter @w0 : tensor<32x128xf32> file "model.onnx" offset 0 length 16384
   wafer.parameter @w1 : tensor<128x32xf32> file "model.onnx" offset 16384 length 16384
   func.func @ports(%x: tensor<64x32xf32, #wafer.dist<[x, y]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>> {
     %w0 = wafer.stream @w0 : tensor<32x128xf32, #wafer.dist<[y, *]>>
     %w1 = wafer.stream @w1 : tensor<128x32xf32, #wafer.dist<[y, *]>>
-    %h = wafer.linear %x, %w0 {placement = #wafer.rect<x = 0, y = 4, width = 8, height = 4>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>>
-    %o = wafer.linear %h, %w1 {placement = #wafer.rect<x = 0, y = 0, width = 32, height = 32>} : (tensor<64x128xf32, #wafer.dist<[x, y]>>, tensor<128x32xf32, #wafer.dist<[y, *]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>>
+    %h = wafer.linear %x, %w0 {placement = #mesh.rect<x = 0, y = 4, width = 8, height = 4>} : (tensor<64x32xf32, #wafer.dist<[x, y]>>, tensor<32x128xf32, #wafer.dist<[y, *]>>) -> tensor<64x128xf32, #wafer.dist<[x, y]>>
+    %o = wafer.linear %h, %w1 {placement = #mesh.rect<x = 0, y = 0, width = 32, height = 32>} : (tensor<64x128xf32, #wafer.dist<[x, y]>>, tensor<128x32xf32, #wafer.dist<[y, *]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>>
     return %o : tensor<64x32xf32, #wafer.dist<[x, y]>>
   }
 }
 
 // CHECK-LABEL: func.func @ports
-// CHECK: wafer.stream @w0 {chunk_bytes = 4096 : i64, depth = 2 : i64, end_cycle = 4096 : i64, order = 0 : i64, region = #wafer.rect<x = 0, y = 4, width = 8, height = 4>, start_cycle = 0 : i64}
-// CHECK: wafer.stream @w1 {chunk_bytes = 512 : i64, depth = 2 : i64, end_cycle = 5120 : i64, order = 1 : i64, region = #wafer.rect<x = 0, y = 0, width = 32, height = 32>, start_cycle = 4096 : i64}
+// CHECK: wafer.stream @w0 {chunk_bytes = 4096 : i64, depth = 2 : i64, end_cycle = 4096 : i64, order = 0 : i64, region = #mesh.rect<x = 0, y = 4, width = 8, height = 4>, start_cycle = 0 : i64}
+// CHECK: wafer.stream @w1 {chunk_bytes = 512 : i64, depth = 2 : i64, end_cycle = 5120 : i64, order = 1 : i64, region = #mesh.rect<x = 0, y = 0, width = 32, height = 32>, start_cycle = 4096 : i64}

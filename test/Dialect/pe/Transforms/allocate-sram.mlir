@@ -1,0 +1,116 @@
+// pe-allocate-sram places buffers first-fit, longest-lived first; buffers
+// with disjoint live ranges share words unless reuse=false.
+// RUN: wse-opt %s --split-input-file --pe-allocate-sram | FileCheck %s
+// RUN: wse-opt %s --split-input-file --pe-allocate-sram=reuse=false | FileCheck %s --check-prefix=NOREUSE
+// The same return branch without its `return` mark is a loop: @r and @s overlap.
+// RUN: sed "s/ {return}//" %s | wse-opt --split-input-file --pe-allocate-sram | FileCheck %s --check-prefix=LOOP
+
+// @d has an init value and @e is used by a second task: both live for the
+// whole program and are placed first, after @fixed, which keeps its address.
+// @a lives over instructions 0-1, @b over 2-3 and @c (read with a register
+// offset, which the emulator allows in a shared word range) over 4-5: all
+// three share the words after them.
+// CHECK-LABEL: pe.kernel @k
+// CHECK-DAG: pe.buffer @fixed[4] at 0
+// CHECK-DAG: pe.buffer @a[8] at 7
+// CHECK-DAG: pe.buffer @b[6] at 7
+// CHECK-DAG: pe.buffer @c[2] at 7
+// CHECK-DAG: pe.buffer @d[2] at 4 init 1.000000e+00
+// CHECK-DAG: pe.buffer @e[1] at 6
+// NOREUSE-LABEL: pe.kernel @k
+// NOREUSE-DAG: pe.buffer @fixed[4] at 0
+// NOREUSE-DAG: pe.buffer @a[8] at 4
+// NOREUSE-DAG: pe.buffer @b[6] at 12
+// NOREUSE-DAG: pe.buffer @c[2] at 18
+// NOREUSE-DAG: pe.buffer @d[2] at 20 init 1.000000e+00
+// NOREUSE-DAG: pe.buffer @e[1] at 22
+module attributes {mesh.target = #mesh.target<"8x8">} {
+  pe.kernel @k {
+    pe.buffer @fixed [4] at 0
+    pe.buffer @a [8]
+    pe.buffer @b [6]
+    pe.buffer @c [2]
+    pe.buffer @d [2] init 1.0
+    pe.buffer @e [1]
+    pe.task @t entry {
+      pe.fill [#pe.mem<@a, 0, 8, 1>, 0.0 : f32]
+      pe.copy [#pe.mem<@fixed, 0, 4, 1>, #pe.mem<@a, 0, 4, 1>]
+      pe.fill [#pe.mem<@b, 0, 6, 1>, 0.0 : f32]
+      pe.copy [#pe.mem<@fixed, 0, 4, 1>, #pe.mem<@b, 0, 4, 1>]
+      pe.copy [#pe.mem<@c, #pe.reg<1>, 1, 1>, #pe.mem<@d, 0, 1, 1>]
+      pe.copy [#pe.mem<@e, 0, 1, 1>, #pe.mem<@c, 0, 1, 1>]
+    }
+    pe.task @u local {
+      pe.copy [#pe.mem<@e, 0, 1, 1>, #pe.mem<@fixed, 0, 1, 1>]
+    }
+  }
+}
+
+// -----
+// A loop around a reference extends the live range to the whole loop: @x is
+// used inside the loop [top, blt] and @y after the loop's first instruction
+// but inside it, so they overlap; @z after the loop reuses @x's words.
+// CHECK-LABEL: pe.kernel @loop
+// CHECK-DAG: pe.buffer @x[4] at 0
+// CHECK-DAG: pe.buffer @y[4] at 4
+// CHECK-DAG: pe.buffer @z[4] at 0
+module attributes {mesh.target = #mesh.target<"8x8">} {
+  pe.kernel @loop {
+    pe.buffer @x [4]
+    pe.buffer @y [4]
+    pe.buffer @z [4]
+    pe.task @t entry {
+      pe.label @top
+      pe.fill [#pe.mem<@x, 0, 4, 1>, 0.0 : f32]
+      pe.fill [#pe.mem<@y, 0, 4, 1>, 0.0 : f32]
+      pe.iadd [#pe.reg<1>, #pe.reg<1>, 1]
+      pe.blt [#pe.reg<1>, 3, @top]
+      pe.fill [#pe.mem<@z, 0, 4, 1>, 0.0 : f32]
+    }
+  }
+}
+
+// -----
+// Taking a buffer's address (#pe.addr) is a reference at that instruction:
+// @p (its address moved into a register, not used after) and @q share words.
+// A subroutine's return branch (marked `return`) is not a loop: @r, used
+// before it, and @s, used after, share words too.
+// CHECK-LABEL: pe.kernel @addr
+// CHECK-DAG: pe.buffer @p[4] at 0
+// CHECK-DAG: pe.buffer @q[4] at 0
+module attributes {mesh.target = #mesh.target<"8x8">} {
+  pe.kernel @addr {
+    pe.buffer @p [4]
+    pe.buffer @q [4]
+    pe.task @t entry {
+      pe.mov [#pe.reg<2>, #pe.addr<@p>]
+      pe.fill [#pe.mem<@q, 0, 4, 1>, 0.0 : f32]
+    }
+  }
+}
+
+// -----
+// CHECK-LABEL: pe.kernel @sub
+// CHECK-DAG: pe.buffer @r[4] at 0
+// CHECK-DAG: pe.buffer @s[4] at 0
+// NOREUSE-LABEL: pe.kernel @sub
+// LOOP-LABEL: pe.kernel @sub
+// LOOP-DAG: pe.buffer @r[4] at 0
+// LOOP-DAG: pe.buffer @s[4] at 4
+module attributes {mesh.target = #mesh.target<"8x8">} {
+  pe.kernel @sub {
+    pe.buffer @r [4]
+    pe.buffer @s [4]
+    pe.task @t entry {
+      pe.fill [#pe.mem<@r, 0, 4, 1>, 0.0 : f32]
+      pe.mov [#pe.reg<15>, 0]
+      pe.br [@f]
+      pe.label @back
+      pe.fill [#pe.mem<@r, 0, 4, 1>, 1.0 : f32]
+      pe.fill [#pe.mem<@s, 0, 4, 1>, 0.0 : f32]
+      pe.ret []
+      pe.label @f
+      pe.beq [#pe.reg<15>, 0, @back] {return}
+    }
+  }
+}
