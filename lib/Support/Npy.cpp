@@ -15,7 +15,6 @@ using namespace llvm;
 
 namespace wse {
 
-
 /// Finds `'key': value` in the header dict; returns the raw value text.
 static std::optional<StringRef> dictValue(StringRef header, StringRef key) {
   std::string quoted = "'" + key.str() + "'";

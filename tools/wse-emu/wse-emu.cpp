@@ -1,10 +1,10 @@
 //===- wse-emu.cpp - Run wafer-scale engine programs ----------------------===//
 
 #include "wse/Emu/BinaryFormat.h"
-#include "wse/Support/Npy.h"
 #include "wse/Emu/Simulator.h"
 #include "wse/Emu/TextFormat.h"
 #include "wse/Machine/MachineDescription.h"
+#include "wse/Support/Npy.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"

@@ -11,9 +11,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "wse/Support/Npy.h"
 #include "wse/Reference/ONNXInterpreter.h"
 #include "wse/Reference/WaferInterpreter.h"
+#include "wse/Support/Npy.h"
 
 #include "wse/InitAll.h"
 

@@ -1,7 +1,7 @@
 //===- AllocateSRAM.cpp - Give every pe.buffer a word address -------------===//
 
-#include "dialects/pe/Transforms/Passes.h"
 #include "dialects/mesh/IR/MeshAttrs.h"
+#include "dialects/pe/Transforms/Passes.h"
 #include <random>
 
 #include "mlir/IR/Builders.h"

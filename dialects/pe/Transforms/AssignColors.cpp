@@ -1,7 +1,7 @@
 //===- AssignColors.cpp - Give every pe.channel a color number ------------===//
 
-#include "dialects/pe/Transforms/Passes.h"
 #include "dialects/mesh/IR/MeshAttrs.h"
+#include "dialects/pe/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/BitVector.h"

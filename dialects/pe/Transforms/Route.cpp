@@ -1,7 +1,7 @@
 //===- Route.cpp - Expand pe.flow patterns into pe.route ops --------------===//
 
-#include "dialects/pe/Transforms/Passes.h"
 #include "dialects/mesh/IR/MeshAttrs.h"
+#include "dialects/pe/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -54,17 +54,19 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
             StringRef outs) {
     if (w <= 0 || h <= 0 || outs.empty())
       return;
-    RouteOp::create(
-        *builder, flow.getLoc(), wse::mesh::RectAttr::get(builder->getContext(), x, y, w, h),
-        flow.getChannelAttr(), builder->getStringAttr(StringRef(&in, 1)),
-        builder->getStringAttr(outs));
+    RouteOp::create(*builder, flow.getLoc(),
+                    wse::mesh::RectAttr::get(builder->getContext(), x, y, w, h),
+                    flow.getChannelAttr(),
+                    builder->getStringAttr(StringRef(&in, 1)),
+                    builder->getStringAttr(outs));
   }
 
   /// Routes for indices [i1, i2] along `dir` of the flow's rectangle (a
   /// strip across every line).
   void emitStrip(char dir, int64_t i1, int64_t i2, char in, StringRef outs) {
     wse::mesh::RectAttr r = flow.getRect();
-    int64_t x0 = r.getX(), y0 = r.getY(), w = r.getWidth(), h = r.getHeight(), n = i2 - i1 + 1;
+    int64_t x0 = r.getX(), y0 = r.getY(), w = r.getWidth(), h = r.getHeight(),
+            n = i2 - i1 + 1;
     switch (dir) {
     case 'E':
       return emit(x0 + i1, y0, n, h, in, outs);
@@ -79,7 +81,8 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
 
   LogicalResult expandMulticast(const wse::machine::MachineDescription &m) {
     wse::mesh::RectAttr rc = flow.getRect();
-    int64_t x0 = rc.getX(), y0 = rc.getY(), w = rc.getWidth(), h = rc.getHeight();
+    int64_t x0 = rc.getX(), y0 = rc.getY(), w = rc.getWidth(),
+            h = rc.getHeight();
     std::optional<wse::machine::EdgePort> port = m.portByName(*flow.getPort());
     if (!port)
       return flow.emitOpError("port '")
@@ -170,8 +173,7 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
     SmallVector<FlowOp> flows(module.getBody()->getOps<FlowOp>());
     if (flows.empty())
       return;
-    wse::mesh::TargetAttr target =
-        wse::mesh::requireTarget(module, "pe-route");
+    wse::mesh::TargetAttr target = wse::mesh::requireTarget(module, "pe-route");
     if (!target)
       return signalPassFailure();
     const wse::machine::MachineDescription &m = target.getMachine();

@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dialects/pe/Transforms/Passes.h"
 #include "dialects/mesh/IR/MeshAttrs.h"
+#include "dialects/pe/Transforms/Passes.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -80,8 +80,8 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
       }
       wse::mesh::RectAttr rc = r.getRect();
       if (!inside(rc)) {
-        r.emitOpError("rect ") << rc << " leaves the " << W << "x"
-                               << H << " mesh of machine '" << m.name << "'";
+        r.emitOpError("rect ") << rc << " leaves the " << W << "x" << H
+                               << " mesh of machine '" << m.name << "'";
         failed = true;
         continue;
       }

@@ -72,8 +72,8 @@ OpTiming estimateTiming(mlir::Operation *op,
 /// wafer-place sizes for.
 struct RectSRAM {
   mesh::RectAttr rect;
-  int64_t resident = 0;         ///< sum of weightBytesPerPE
-  int64_t ops = 0;              ///< ops counted
+  int64_t resident = 0;             ///< sum of weightBytesPerPE
+  int64_t ops = 0;                  ///< ops counted
   mlir::Operation *worst = nullptr; ///< the op with the largest activations
   int64_t worstActivations = -1;    ///< its activationBytesPerPE
   int64_t bytesPerPE() const {

@@ -14,9 +14,9 @@
 
 using namespace mlir;
 using namespace wse::wafer;
-using wse::mesh::RectAttr;
 using wse::machine::MachineDescription;
 using wse::machine::Side;
+using wse::mesh::RectAttr;
 
 /// Instructions' worth of SRAM reserved on every PE for code and runtime.
 static constexpr int64_t kReservedInstructions = 768;

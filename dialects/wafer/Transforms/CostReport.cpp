@@ -27,8 +27,8 @@ namespace wse::wafer {
 using namespace mlir;
 using namespace wse::wafer;
 using wse::mesh::RectAttr;
-using wse::mesh::TargetAttr;
 using wse::mesh::requireTarget;
+using wse::mesh::TargetAttr;
 namespace json = llvm::json;
 
 /// The ONNX node name of a location (imported ops carry NameLocs), else

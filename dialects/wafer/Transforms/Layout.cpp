@@ -20,11 +20,11 @@ namespace wse::wafer {
 
 using namespace mlir;
 using namespace wse::wafer;
-using wse::mesh::RectAttr;
-using wse::mesh::TargetAttr;
-using wse::mesh::getTarget;
 using layout::canonicalDist;
 using layout::requiredOperandDist;
+using wse::mesh::getTarget;
+using wse::mesh::RectAttr;
+using wse::mesh::TargetAttr;
 
 static bool isTensor(Type type) { return isa<RankedTensorType>(type); }
 

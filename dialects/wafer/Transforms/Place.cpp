@@ -28,8 +28,8 @@ namespace wse::wafer {
 using namespace mlir;
 using namespace wse::wafer;
 using wse::mesh::RectAttr;
-using wse::mesh::TargetAttr;
 using wse::mesh::requireTarget;
+using wse::mesh::TargetAttr;
 
 /// Bytes in the largest binary unit that keeps the number >= 1.
 static std::string formatBytes(double bytes) {

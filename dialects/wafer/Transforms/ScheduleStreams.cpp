@@ -25,10 +25,10 @@ namespace wse::wafer {
 
 using namespace mlir;
 using namespace wse::wafer;
-using wse::mesh::RectAttr;
-using wse::mesh::TargetAttr;
-using wse::mesh::requireTarget;
 using wse::machine::MachineDescription;
+using wse::mesh::RectAttr;
+using wse::mesh::requireTarget;
+using wse::mesh::TargetAttr;
 
 namespace {
 /// A stream with the op that consumes it first and where.

@@ -9,9 +9,9 @@ namespace wse::wafer {
 
 using namespace mlir;
 using namespace wse::wafer;
-using wse::mesh::TargetAttr;
 using wse::mesh::getTarget;
 using wse::mesh::kTargetAttrName;
+using wse::mesh::TargetAttr;
 
 namespace {
 struct TargetPass : wse::wafer::impl::WaferTargetBase<TargetPass> {

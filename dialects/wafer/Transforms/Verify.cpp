@@ -23,10 +23,10 @@ namespace wse::wafer {
 
 using namespace mlir;
 using namespace wse::wafer;
-using wse::mesh::RectAttr;
-using wse::mesh::TargetAttr;
-using wse::mesh::requireTarget;
 using wse::machine::MachineDescription;
+using wse::mesh::RectAttr;
+using wse::mesh::requireTarget;
+using wse::mesh::TargetAttr;
 
 /// Routing colors an op's routes use (docs/wafer/cost-model.md, "Colors"):
 /// one per multicast, reduction or result route, plus one per extra

@@ -3,10 +3,10 @@
 #ifndef WSE_EMU_SIMULATOR_H
 #define WSE_EMU_SIMULATOR_H
 
-#include "wse/Support/Npy.h"
 #include "wse/Emu/Program.h"
 #include "wse/Emu/Stats.h"
 #include "wse/Emu/Trace.h"
+#include "wse/Support/Npy.h"
 
 #include "llvm/ADT/StringMap.h"
 

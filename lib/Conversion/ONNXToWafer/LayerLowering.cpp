@@ -78,8 +78,7 @@ static Lowered lowerGather(onnxir::GatherOp op, OpBuilder &b) {
       for (int64_t v : *values)
         bits.push_back(APInt(type.getElementTypeBitWidth(), v, true));
       auto attr = DenseElementsAttr::get(type, bits);
-      indices =
-          wafer::ConstantOp::create(b, loc, type, attr, mesh::RectAttr());
+      indices = wafer::ConstantOp::create(b, loc, type, attr, mesh::RectAttr());
     }
   }
 

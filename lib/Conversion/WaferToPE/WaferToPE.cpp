@@ -87,8 +87,7 @@ kernelRectangle(ModuleOp module, func::FuncOp func,
 
 void ConvertWaferToPEPass::runOnOperation() {
   ModuleOp module = getOperation();
-  mesh::TargetAttr target =
-      mesh::requireTarget(module, "convert-wafer-to-pe");
+  mesh::TargetAttr target = mesh::requireTarget(module, "convert-wafer-to-pe");
   if (!target)
     return signalPassFailure();
   const machine::MachineDescription &m = target.getMachine();

@@ -12,9 +12,9 @@
 #ifndef WSE_EMU_LIB_SIMIMPL_H
 #define WSE_EMU_LIB_SIMIMPL_H
 
-#include <map>
 #include "wse/Emu/Simulator.h"
 #include "wse/Emu/WeightStore.h"
+#include <map>
 
 #include <queue>
 

@@ -108,7 +108,6 @@ bool WeightStore::loadBlock(Param &p, uint64_t blockStart) {
   return true;
 }
 
-
 float WeightStore::get(uint32_t param, uint64_t index) {
   Param &p = params[param];
   uint64_t blockStart = index - index % kBlockElements;

@@ -10,9 +10,9 @@
 
 #include "wse/Reference/ONNXInterpreter.h"
 
+#include "dialects/onnx/IR/ONNXOps.h"
 #include "wse/Reference/Driver.h"
 #include "wse/Reference/Kernels.h"
-#include "dialects/onnx/IR/ONNXOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Support/DebugStringHelper.h"

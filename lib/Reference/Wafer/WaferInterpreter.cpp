@@ -11,11 +11,11 @@
 
 #include "wse/Reference/WaferInterpreter.h"
 
-#include "wse/Reference/Driver.h"
-#include "wse/Reference/Kernels.h"
 #include "WaferScalar.h"
 #include "dialects/onnx/IR/ONNXDialect.h"
 #include "dialects/wafer/IR/WaferOps.h"
+#include "wse/Reference/Driver.h"
+#include "wse/Reference/Kernels.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/SymbolTable.h"

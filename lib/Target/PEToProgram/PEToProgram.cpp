@@ -2,8 +2,8 @@
 
 #include "wse/Target/PEToProgram.h"
 
-#include "dialects/pe/IR/PEOps.h"
 #include "dialects/mesh/IR/MeshAttrs.h"
+#include "dialects/pe/IR/PEOps.h"
 #include "wse/Emu/Verify.h"
 
 #include "llvm/ADT/DenseMap.h"

@@ -2,8 +2,8 @@
 
 #include "wse/Emu/BinaryFormat.h"
 #include "wse/Emu/Expr.h"
-#include "wse/Support/Npy.h"
 #include "wse/Emu/TextFormat.h"
+#include "wse/Support/Npy.h"
 
 #include "gtest/gtest.h"
 
