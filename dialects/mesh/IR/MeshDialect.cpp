@@ -15,7 +15,7 @@ void MeshDialect::initialize() { registerAttributes(); }
 LogicalResult MeshDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() != kTargetAttrName)
-    return op->emitError() << "unknown attribute '" << attr.getName()
+    return op->emitError() << "unknown attribute '" << attr.getName().getValue()
                            << "' of the mesh dialect (it has only '"
                            << kTargetAttrName << "')";
   if (!isa<ModuleOp>(op))

@@ -2,26 +2,6 @@
 // problem.
 // RUN: wse-opt %s -split-input-file -verify-diagnostics
 
-// expected-error @+1 {{invalid target 'nowhere': machine description: missing key}}
-module attributes {mesh.target = #mesh.target<"nowhere", width = 4>} {}
-
-// -----
-// expected-error @+1 {{invalid target 'wse2': machine description: 'colors' must be}}
-module attributes {mesh.target = #mesh.target<"wse2", colors = -1>} {}
-
-// -----
-// expected-error @+1 {{unknown key 'bogus'}}
-module attributes {mesh.target = #mesh.target<"8x8", bogus = 1>} {}
-
-// -----
-// expected-error @+1 {{rectangle size 0x4 is empty}}
-func.func private @f() attributes {r = #mesh.rect<x = 0, y = 0, width = 0, height = 4>}
-
-// -----
-// expected-error @+1 {{rectangle corner (-1, 0) is negative}}
-func.func private @f() attributes {r = #mesh.rect<x = -1, y = 0, width = 2, height = 4>}
-
-// -----
 // expected-error @+1 {{mesh axis 'x' distributes more than one dimension}}
 func.func private @f(tensor<4x4xf32, #wafer.dist<[x, x]>>)
 
