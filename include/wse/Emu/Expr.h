@@ -9,6 +9,13 @@
 
 namespace wse::emu {
 
+/// Operations in one expression (reverse Polish); longer ones are refused.
+constexpr size_t kMaxExprOps = 4096;
+/// Parentheses, calls, table subscripts and unary minuses nested in one
+/// expression of the text form; deeper ones are refused while parsing, before
+/// the recursive parser can exhaust the stack.
+constexpr unsigned kMaxExprNesting = 256;
+
 struct ExprEnv {
   int64_t vars[kNumExprVars] = {};
   const int64_t *consts = nullptr; ///< constants evaluated so far

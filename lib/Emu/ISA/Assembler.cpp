@@ -1,6 +1,7 @@
 //===- Assembler.cpp - Text form -> Program -------------------------------===//
 
 #include "Lexer.h"
+#include "wse/Emu/Expr.h"
 #include "wse/Emu/TextFormat.h"
 #include "wse/Emu/Verify.h"
 
@@ -130,8 +131,10 @@ private:
   bool parseValue(Kernel &k, Value &v);
   bool parseOperand(Kernel &k, Task &t, char sig, Operand &o);
 
-  // Expressions (precedence climbing, emitting reverse Polish).
-  bool parseExpr(Kernel &k, Expr &e) { return parseCompare(k, e); }
+  // Expressions (precedence climbing, emitting reverse Polish). Every
+  // recursion goes through parseExpr or parseUnary, which count the nesting.
+  bool parseExpr(Kernel &k, Expr &e);
+  bool enterNested();
   bool parseCompare(Kernel &k, Expr &e);
   bool parseAdditive(Kernel &k, Expr &e);
   bool parseMultiplicative(Kernel &k, Expr &e);
@@ -156,6 +159,7 @@ private:
       taskFixups;
   std::vector<std::string> pendingLabelNames;
   std::vector<std::string> pendingTaskNames;
+  unsigned exprNesting = 0;
 };
 
 bool Parser::parseFloat(float &out) {
@@ -659,6 +663,26 @@ bool Parser::parseOperand(Kernel &k, Task &t, char sig, Operand &o) {
                 "expected a descriptor (mem, in or out), found '" + kw + "'");
 }
 
+bool Parser::enterNested() {
+  if (++exprNesting > kMaxExprNesting)
+    return fail(formatv("expression nested deeper than {0} levels "
+                        "(parentheses, calls, subscripts, unary minuses)",
+                        kMaxExprNesting)
+                    .str());
+  return false;
+}
+
+bool Parser::parseExpr(Kernel &k, Expr &e) {
+  Token start = tok;
+  bool failed = enterNested() || parseCompare(k, e);
+  --exprNesting;
+  if (!failed && e.ops.size() > kMaxExprOps)
+    return failAt(
+        start,
+        formatv("expression longer than {0} operations", kMaxExprOps).str());
+  return failed;
+}
+
 bool Parser::parseCompare(Kernel &k, Expr &e) {
   if (parseAdditive(k, e))
     return true;
@@ -726,7 +750,9 @@ bool Parser::parseUnary(Kernel &k, Expr &e) {
     consume();
     return false;
   }
-  if (parseUnary(k, e))
+  bool failed = enterNested() || parseUnary(k, e);
+  --exprNesting;
+  if (failed)
     return true;
   e.ops.push_back({ExprOpKind::Neg, 0});
   return false;
