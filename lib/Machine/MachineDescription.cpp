@@ -68,9 +68,14 @@ Error MachineDescription::validate() const {
   };
   // Bounds keep PE indices in 32 bits and queues/lanes in sane ranges so that
   // a hostile machine file cannot make the emulator allocate absurd amounts.
+  // Tools allocate per-PE arrays of the whole mesh (the emulator's PE
+  // slots, pe-verify-routes' route grid): 2^24 PEs, about 19 times a WSE-3,
+  // keeps each under 64 MiB.
   if (width == 0 || height == 0 || width > 65536 || height > 65536 ||
-      numPEs() > (1u << 30))
-    return bad("width and height must be in [1, 65536] with at most 2^30 PEs");
+      numPEs() > kMaxPEs)
+    return bad("width and height must be in [1, 65536] with at most 2^24 "
+               "(16777216) PEs, got " +
+               Twine(width) + "x" + Twine(height));
   if (sramBytes < 4 || sramBytes > (1ull << 32) || sramBytes % 4 != 0)
     return bad("sram_bytes must be a positive multiple of 4, at most 4 GiB");
   if (!(clockHz > 0))
@@ -92,8 +97,12 @@ Error MachineDescription::validate() const {
     return bad("task_switch_cycles must be at most 1024");
   if (codeBytesPerInstr > 1024)
     return bad("code_bytes_per_instr must be at most 1024");
-  if (!(streamBytesPerCycle > 0) || streamBytesPerCycle > 1e6)
-    return bad("stream_bytes_per_cycle must be positive");
+  // Below 2^-16 bytes per cycle a wavelet takes more than 2^18 cycles per
+  // port: no real link, and cycle counts of real models would overflow.
+  if (!(streamBytesPerCycle >= 0x1p-16) || streamBytesPerCycle > 1e6)
+    return bad(formatv("stream_bytes_per_cycle must be in [2^-16, 10^6], "
+                       "got {0:e}",
+                       streamBytesPerCycle));
   if ((westPorts || eastPorts) && portSpacingRows == 0)
     return bad("ports.spacing_rows must be positive");
   if ((westPorts || eastPorts) && portFirstRow >= height)

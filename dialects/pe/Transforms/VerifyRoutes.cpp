@@ -10,6 +10,9 @@
 
 #include "llvm/ADT/DenseMap.h"
 
+#include <map>
+#include <set>
+
 namespace wse::pe {
 #define GEN_PASS_DEF_PEVERIFYROUTES
 #include "dialects/pe/Transforms/Passes.h.inc"
@@ -52,18 +55,11 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
           core[y * W + x] = true;
     }
 
-    // One grid per color: the route configuring it on each PE.
+    // Routes by color. Each color is checked on its own grid (the route
+    // configuring that color on each PE), one grid at a time, so memory is
+    // one mesh of indices however many colors the program uses.
     SmallVector<RouteOp> routes(module.getBody()->getOps<RouteOp>());
-    llvm::DenseMap<int64_t, std::vector<int32_t>> grids;
-    auto grid = [&](int64_t color) -> std::vector<int32_t> & {
-      auto &g = grids[color];
-      if (g.empty())
-        g.assign(size_t(W * H), -1);
-      return g;
-    };
-    SmallVector<int64_t> colorOf(routes.size(), -1);
-    unsigned errors = 0;
-    auto tooMany = [&] { return ++errors > 20; };
+    std::map<int64_t, SmallVector<int32_t>> routesOf;
     for (auto [i, r] : llvm::enumerate(routes)) {
       std::optional<int64_t> c = getImmediate(r.getColor());
       if (!c) {
@@ -85,26 +81,44 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
         failed = true;
         continue;
       }
-      colorOf[i] = *c;
-      std::vector<int32_t> &g = grid(*c);
-      for (int64_t y = rc.getY(); y < rc.getEndY(); ++y)
-        for (int64_t x = rc.getX(); x < rc.getEndX(); ++x) {
-          int32_t &slot = g[y * W + x];
-          if (slot >= 0) {
-            InFlightDiagnostic d = r.emitOpError();
-            d << "PE (" << x << "," << y << ") color " << *c
-              << ": a second route (from " << r.getInput()
-              << "); the router holds one configuration per color";
-            d.attachNote(routes[slot].getLoc())
-                << "the first route (from " << routes[slot].getInput() << ")";
-            failed = true;
-            if (tooMany())
-              return signalPassFailure();
-            continue;
-          }
-          slot = int32_t(i);
-        }
+      routesOf[*c].push_back(int32_t(i));
     }
+    unsigned errors = 0;
+    auto tooMany = [&] { return ++errors > 20; };
+    std::vector<int32_t> g;
+    // Fills `g` with the routes of `color`; with `report`, a second route on
+    // a PE is an error (the router holds one configuration per color).
+    auto fill = [&](int64_t color, bool report) {
+      g.assign(size_t(W * H), -1);
+      for (int32_t i : routesOf[color]) {
+        RouteOp r = routes[i];
+        wse::mesh::RectAttr rc = r.getRect();
+        for (int64_t y = rc.getY(); y < rc.getEndY(); ++y)
+          for (int64_t x = rc.getX(); x < rc.getEndX(); ++x) {
+            int32_t &slot = g[y * W + x];
+            if (slot >= 0) {
+              if (report) {
+                InFlightDiagnostic d = r.emitOpError();
+                d << "PE (" << x << "," << y << ") color " << color
+                  << ": a second route (from " << r.getInput()
+                  << "); the router holds one configuration per color";
+                d.attachNote(routes[slot].getLoc())
+                    << "the first route (from " << routes[slot].getInput()
+                    << ")";
+                failed = true;
+                if (tooMany())
+                  return false;
+              }
+              continue;
+            }
+            slot = i;
+          }
+      }
+      return true;
+    };
+    for (auto &entry : routesOf)
+      if (!fill(entry.first, /*report=*/true))
+        return signalPassFailure();
     if (failed)
       return signalPassFailure();
 
@@ -118,100 +132,117 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
       return false;
     };
 
-    // Every output leads somewhere that takes the wavelet.
-    for (auto [i, r] : llvm::enumerate(routes)) {
-      int64_t c = colorOf[i];
-      wse::mesh::RectAttr rc = r.getRect();
-      const std::vector<int32_t> &g = grid(c);
-      for (char letter : r.getOutputs()) {
-        emu::Dir d = *parseDirLetter(letter);
-        for (int64_t y = rc.getY(); y < rc.getEndY(); ++y)
-          for (int64_t x = rc.getX(); x < rc.getEndX(); ++x) {
-            if (d == emu::Ramp) {
-              if (!core[y * W + x]) {
-                r.emitOpError() << "PE (" << x << "," << y << ") color " << c
-                                << ": output R delivers to a core that runs "
-                                   "no kernel";
-                failed = true;
-                if (tooMany())
-                  return signalPassFailure();
-              }
-              continue;
-            }
-            int64_t nx = x + (d == emu::East) - (d == emu::West);
-            int64_t ny = y + (d == emu::South) - (d == emu::North);
-            if (nx < 0 || ny < 0 || nx >= W || ny >= H) {
-              if (!portAt(x, y, d)) {
-                r.emitOpError()
-                    << "PE (" << x << "," << y << ") color " << c << ": output "
-                    << letter << " leaves the mesh where there is no port";
-                failed = true;
-                if (tooMany())
-                  return signalPassFailure();
-              }
-              continue;
-            }
-            int32_t n = g[ny * W + nx];
-            char back = emu::dirLetter(emu::opposite(d));
-            if (n < 0 || routes[n].getInput() != StringRef(&back, 1)) {
-              InFlightDiagnostic diag = r.emitOpError();
-              diag << "PE (" << x << "," << y << ") color " << c << ": output "
-                   << letter << " reaches PE (" << nx << "," << ny
-                   << "), which has no route for color " << c << " from "
-                   << back;
-              if (n >= 0)
-                diag.attachNote(routes[n].getLoc())
-                    << "its route takes color " << c << " from "
-                    << routes[n].getInput();
-              failed = true;
-              if (tooMany())
-                return signalPassFailure();
-            }
-          }
-      }
-    }
-
-    // Streams: the port exists; inbound ones enter a route from the port.
-    auto checkStream = [&](Operation *op, StringRef port, Attribute color,
-                           bool inbound) {
+    // Streams: the port exists and the color is a number below the
+    // machine's; inbound ones are checked against their color's grid below.
+    std::map<int64_t, SmallVector<std::pair<StreamInOp, int64_t>>> inboundOf;
+    auto checkStream = [&](Operation *op, StringRef port,
+                           Attribute color) -> std::optional<int64_t> {
       std::optional<wse::machine::EdgePort> p = m.portByName(port);
       if (!p) {
         op->emitOpError("port ")
             << port << " does not exist on machine '" << m.name << "'";
-        return false;
+        return std::nullopt;
       }
       std::optional<int64_t> c = getImmediate(color);
       if (!c) {
         op->emitOpError("color ")
             << color << " is not a number: run pe-assign-colors";
-        return false;
+        return std::nullopt;
       }
       if (*c >= int64_t(m.colors)) {
         op->emitOpError("color ") << *c << " is not below the " << m.colors
                                   << " colors of machine '" << m.name << "'";
-        return false;
+        return std::nullopt;
       }
-      if (!inbound)
-        return true;
-      bool west = p->side == wse::machine::Side::West;
-      int64_t x = west ? 0 : W - 1;
-      auto it = grids.find(*c);
-      int32_t n = it == grids.end() ? -1 : it->second[p->row * W + x];
-      StringRef from = west ? "W" : "E";
-      if (n < 0 || routes[n].getInput() != from) {
-        op->emitOpError("PE (") << x << "," << p->row << ") color " << *c
+      return c;
+    };
+    for (Operation &op : *module.getBody()) {
+      if (auto s = dyn_cast<StreamInOp>(op)) {
+        std::optional<int64_t> c = checkStream(s, s.getPort(), s.getColor());
+        if (c)
+          inboundOf[*c].push_back({s, int64_t(m.portByName(s.getPort())->row)});
+        failed |= !c;
+      } else if (auto s = dyn_cast<StreamOutOp>(op)) {
+        failed |= !checkStream(s, s.getPort(), s.getColor());
+      }
+    }
+
+    // Every output leads somewhere that takes the wavelet; every inbound
+    // stream enters a route from its port.
+    auto checkColor = [&](int64_t c) {
+      fill(c, /*report=*/false);
+      for (int32_t i : routesOf[c]) {
+        RouteOp r = routes[i];
+        wse::mesh::RectAttr rc = r.getRect();
+        for (char letter : r.getOutputs()) {
+          emu::Dir d = *parseDirLetter(letter);
+          for (int64_t y = rc.getY(); y < rc.getEndY(); ++y)
+            for (int64_t x = rc.getX(); x < rc.getEndX(); ++x) {
+              if (d == emu::Ramp) {
+                if (!core[y * W + x]) {
+                  r.emitOpError()
+                      << "PE (" << x << "," << y << ") color " << c
+                      << ": output R delivers to a core that runs no kernel";
+                  failed = true;
+                  if (tooMany())
+                    return false;
+                }
+                continue;
+              }
+              int64_t nx = x + (d == emu::East) - (d == emu::West);
+              int64_t ny = y + (d == emu::South) - (d == emu::North);
+              if (nx < 0 || ny < 0 || nx >= W || ny >= H) {
+                if (!portAt(x, y, d)) {
+                  r.emitOpError() << "PE (" << x << "," << y << ") color " << c
+                                  << ": output " << letter
+                                  << " leaves the mesh where there is no port";
+                  failed = true;
+                  if (tooMany())
+                    return false;
+                }
+                continue;
+              }
+              int32_t n = g[ny * W + nx];
+              char back = emu::dirLetter(emu::opposite(d));
+              if (n < 0 || routes[n].getInput() != StringRef(&back, 1)) {
+                InFlightDiagnostic diag = r.emitOpError();
+                diag << "PE (" << x << "," << y << ") color " << c
+                     << ": output " << letter << " reaches PE (" << nx << ","
+                     << ny << "), which has no route for color " << c
+                     << " from " << back;
+                if (n >= 0)
+                  diag.attachNote(routes[n].getLoc())
+                      << "its route takes color " << c << " from "
+                      << routes[n].getInput();
+                failed = true;
+                if (tooMany())
+                  return false;
+              }
+            }
+        }
+      }
+      for (auto [s, row] : inboundOf[c]) {
+        bool west = m.portByName(s.getPort())->side == wse::machine::Side::West;
+        int64_t x = west ? 0 : W - 1;
+        int32_t n = routesOf[c].empty() ? -1 : g[row * W + x];
+        StringRef from = west ? "W" : "E";
+        if (n < 0 || routes[n].getInput() != from) {
+          s.emitOpError("PE (") << x << "," << row << ") color " << c
                                 << ": no route takes the stream from port "
-                                << port << " (" << from << ")";
-        return false;
+                                << s.getPort() << " (" << from << ")";
+          failed = true;
+        }
       }
       return true;
     };
-    for (Operation &op : *module.getBody()) {
-      if (auto s = dyn_cast<StreamInOp>(op))
-        failed |= !checkStream(s, s.getPort(), s.getColor(), true);
-      else if (auto s = dyn_cast<StreamOutOp>(op))
-        failed |= !checkStream(s, s.getPort(), s.getColor(), false);
-    }
+    std::set<int64_t> colors;
+    for (auto &entry : routesOf)
+      colors.insert(entry.first);
+    for (auto &entry : inboundOf)
+      colors.insert(entry.first);
+    for (int64_t c : colors)
+      if (!checkColor(c))
+        return signalPassFailure();
     if (failed)
       signalPassFailure();
   }

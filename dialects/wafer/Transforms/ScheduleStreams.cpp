@@ -13,6 +13,8 @@
 #include "dialects/wafer/Analysis/CostModel.h"
 #include "dialects/wafer/Transforms/Passes.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -278,7 +280,17 @@ void ScheduleStreamsPass::runOnOperation() {
   for (; next < streamedOrder.size(); ++next)
     scheduleStream(streamedOrder[next], portsFree);
 
+  // A window past 2^62 cycles (a very slow port, a huge model) would not fit
+  // the attribute's int64; say so instead of storing a wrapped number.
   for (StreamUse *use : order) {
+    if (!(use->end < 0x1p62)) {
+      use->stream.emitOpError()
+          << "arrives after " << llvm::formatv("{0:e3}", use->end).str()
+          << " cycles, past the 2^62 the schedule can record: the target's "
+             "stream_bytes_per_cycle ("
+          << machine.streamBytesPerCycle << ") is too low for this model";
+      return signalPassFailure();
+    }
     use->stream.setStartCycleAttr(
         builder.getI64IntegerAttr(int64_t(use->start)));
     use->stream.setEndCycleAttr(builder.getI64IntegerAttr(int64_t(use->end)));

@@ -35,6 +35,12 @@ struct EdgePort {
   std::string name() const; ///< "W0", "E3", ...
 };
 
+/// The largest mesh a description may have (validate() refuses more).
+constexpr uint64_t kMaxPEs = uint64_t(1) << 24;
+/// Machine JSON: the largest file and the deepest nesting accepted.
+constexpr uint64_t kMaxMachineFileBytes = uint64_t(1) << 20;
+constexpr size_t kMaxMachineJSONDepth = 16;
+
 struct MachineDescription {
   std::string name;
   uint32_t width = 0;  ///< PEs along x (columns)

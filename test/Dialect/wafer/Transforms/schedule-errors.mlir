@@ -31,3 +31,17 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
 // expected-error @+1 {{wafer-schedule-streams needs the module attribute 'mesh.target': run wafer-target first}}
 module {
 }
+
+// -----
+
+// Regression: a window past int64 used to be stored wrapped
+// (end_cycle = -9223372036854775808). 2^53 bytes through the 16 edge ports
+// of the 8x8 mesh at 2^-16 bytes per cycle each take 2^65 cycles.
+module attributes {mesh.target = #mesh.target<"8x8", stream_bytes_per_cycle = 1.52587890625e-05>, wafer.mode = "stream"} {
+  wafer.parameter @w0 : tensor<32x70368744177664xf32> file "model.onnx" offset 0 length 9007199254740992
+  func.func @main(%x: tensor<64x32xf32, #wafer.dist<[x, y]>>) -> tensor<64x32xf32, #wafer.dist<[x, y]>> {
+    // expected-error @+1 {{'wafer.stream' op arrives after 3.689e+19 cycles, past the 2^62 the schedule can record: the target's stream_bytes_per_cycle (1.525879e-05) is too low for this model}}
+    %w0 = wafer.stream @w0 {region = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : tensor<32x70368744177664xf32, #wafer.dist<[y, *]>>
+    return %x : tensor<64x32xf32, #wafer.dist<[x, y]>>
+  }
+}
