@@ -75,6 +75,10 @@ FailureOr<Type> GraphImporter::importValueType(const onnx::ValueInfoProto &info,
                  << info.name() << "' to " << dims[i]
                  << " but the model fixes it to " << dim.dim_value();
       }
+    std::string problem = shapeProblem(dims, /*allowDynamic=*/false);
+    if (!problem.empty())
+      return emitError(loc)
+             << "--input-shape for input '" << info.name() << "' " << problem;
     return Type(RankedTensorType::get(dims, element));
   }
   if (!tensor.has_shape())
@@ -83,6 +87,9 @@ FailureOr<Type> GraphImporter::importValueType(const onnx::ValueInfoProto &info,
   for (const auto &dim : tensor.shape().dim())
     dims.push_back(dim.has_dim_value() ? dim.dim_value()
                                        : ShapedType::kDynamic);
+  std::string problem = shapeProblem(dims, /*allowDynamic=*/true);
+  if (!problem.empty())
+    return emitError(loc) << "graph value '" << info.name() << "' " << problem;
   return Type(RankedTensorType::get(dims, element));
 }
 
@@ -92,6 +99,28 @@ LogicalResult GraphImporter::collectTypes() {
     valueInfos[info.name()] = &info;
   for (const auto &info : graph.output())
     valueInfos[info.name()] = &info;
+  // typeOf builds result types from these shapes: refuse impossible ones
+  // here, where the value can be named (in file order).
+  auto checkShape = [&](const onnx::ValueInfoProto &info) -> LogicalResult {
+    if (!info.type().has_tensor_type() ||
+        !info.type().tensor_type().has_shape())
+      return success();
+    SmallVector<int64_t> dims;
+    for (const auto &dim : info.type().tensor_type().shape().dim())
+      dims.push_back(dim.has_dim_value() ? dim.dim_value()
+                                         : ShapedType::kDynamic);
+    std::string problem = shapeProblem(dims, /*allowDynamic=*/true);
+    if (problem.empty())
+      return success();
+    return emitError(NameLoc::get(StringAttr::get(ctx, info.name())))
+           << "value '" << info.name() << "' " << problem;
+  };
+  for (const auto &info : graph.value_info())
+    if (failed(checkShape(info)))
+      return failure();
+  for (const auto &info : graph.output())
+    if (failed(checkShape(info)))
+      return failure();
   for (const auto &init : graph.initializer())
     initializers[init.name()] = &init;
   if (graph.sparse_initializer_size())
@@ -218,6 +247,9 @@ FailureOr<Value> GraphImporter::makeParameter(const onnx::TensorProto &tensor,
     return emitError(loc) << "tensor '" << key << "' has unsupported element "
                           << "type " << onnxTypeName(tensor.data_type());
   SmallVector<int64_t> dims(tensor.dims().begin(), tensor.dims().end());
+  std::string problem = shapeProblem(dims, /*allowDynamic=*/false);
+  if (!problem.empty())
+    return emitError(loc) << "tensor '" << key << "' " << problem;
   auto type = RankedTensorType::get(dims, element);
   int64_t bytesNeeded =
       type.getNumElements() * ((element.getIntOrFloatBitWidth() + 7) / 8);

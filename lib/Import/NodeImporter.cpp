@@ -458,10 +458,17 @@ LogicalResult wse::import::importNode(GraphImporter &importer,
       return failure();
     ctx.operands.push_back(value);
   }
-  // Trailing absent optionals are dropped; interior ones stay null for the
-  // handlers that understand them.
+  // Trailing absent optionals are dropped. An interior one is an optional
+  // input skipped before a later one; among the operators imported only
+  // Slice has such an input (axes before steps): anywhere else a handler
+  // would read the missing value.
   while (!ctx.operands.empty() && !ctx.operands.back())
     ctx.operands.pop_back();
+  for (auto [i, operand] : llvm::enumerate(ctx.operands))
+    if (!operand && !(node.op_type() == "Slice" && i == 3))
+      return ctx.error() << "input " << i
+                         << " is omitted (empty name) before a given input; "
+                            "only trailing optional inputs may be omitted";
   if (ctx.operands.empty() && node.op_type() != "Constant")
     return ctx.error() << "node has no inputs";
   return it->second(ctx);

@@ -5,6 +5,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <cstring>
 
@@ -62,6 +64,30 @@ uint64_t rawBits(const std::string &raw, size_t i, unsigned bytes) {
 
 } // namespace
 
+std::string wse::import::shapeProblem(ArrayRef<int64_t> dims,
+                                      bool allowDynamic) {
+  int64_t count = 1;
+  for (int64_t d : dims) {
+    if (allowDynamic && ShapedType::isDynamic(d))
+      continue;
+    if (d < 0)
+      return "has negative dimension " + std::to_string(d);
+    // count * d > limit, without computing the product.
+    if (d != 0 && count > kMaxTensorElements / d)
+      return "has more than 2^48 elements (dimensions " +
+             llvm::join(llvm::map_range(dims,
+                                        [](int64_t v) {
+                                          return ShapedType::isDynamic(v)
+                                                     ? std::string("?")
+                                                     : std::to_string(v);
+                                        }),
+                        "x") +
+             ")";
+    count *= d;
+  }
+  return "";
+}
+
 FailureOr<DenseElementsAttr>
 wse::import::convertTensor(MLIRContext *ctx, const onnx::TensorProto &tensor,
                            Location loc) {
@@ -70,15 +96,13 @@ wse::import::convertTensor(MLIRContext *ctx, const onnx::TensorProto &tensor,
     return emitError(loc) << "tensor '" << tensor.name()
                           << "' has unsupported element type "
                           << onnxTypeName(tensor.data_type());
-  SmallVector<int64_t> dims;
+  SmallVector<int64_t> dims(tensor.dims().begin(), tensor.dims().end());
+  std::string problem = shapeProblem(dims, /*allowDynamic=*/false);
+  if (!problem.empty())
+    return emitError(loc) << "tensor '" << tensor.name() << "' " << problem;
   int64_t count = 1;
-  for (int64_t d : tensor.dims()) {
-    if (d < 0)
-      return emitError(loc)
-             << "tensor '" << tensor.name() << "' has negative dimension " << d;
-    dims.push_back(d);
+  for (int64_t d : dims)
     count *= d;
-  }
   auto type = RankedTensorType::get(dims, element);
   unsigned bits = element.getIntOrFloatBitWidth();
   unsigned bytes = bits == 1 ? 1 : bits / 8;

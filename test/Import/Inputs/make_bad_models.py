@@ -73,3 +73,43 @@ g = helper.make_graph(
     [helper.make_tensor_value_info("n", TensorProto.INT64, [])])
 onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]),
           os.path.join(out, "loop.onnx"))
+
+
+# Hostile sizes and omitted inputs (issue "Hardened", findings 1, 2 and 4).
+def raw_tensor(name, dims, n_values):
+    t = TensorProto()
+    t.name = name
+    t.data_type = TensorProto.FLOAT
+    t.dims.extend(dims)
+    t.raw_data = np.ones(n_values, np.float32).tobytes()
+    return t
+
+
+def save_unchecked(model, name):
+    # onnx.save does not run the checker: these models are meant to be bad.
+    open(os.path.join(out, name), "wb").write(model.SerializeToString())
+
+
+# dims whose product wraps int64 to exactly the 16,384 stored values.
+save_unchecked(graph_with_weight(raw_tensor("w", [16384, 2**50 + 1], 16384)),
+               "dims_wrap.onnx")
+# dims whose product overflows int64.
+save_unchecked(graph_with_weight(raw_tensor("w", [64, 2**63 - 1], 64)),
+               "dims_overflow.onnx")
+# a large (parameter) initializer whose byte count overflows int64.
+save_unchecked(graph_with_weight(raw_tensor("w", [2**62, 1], 4096)),
+               "param_bytes.onnx")
+# a graph value whose declared shape has more than 2^48 elements.
+g = helper.make_graph(
+    [helper.make_node("Identity", ["x"], ["y"], name="id")], "g",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2**30, 2**30])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2**30, 2**30])])
+save_unchecked(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]),
+               "value_huge.onnx")
+# Concat('', x): an omitted input before a present one.
+g = helper.make_graph(
+    [helper.make_node("Concat", ["", "x"], ["y"], name="cat", axis=0)], "g",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+save_unchecked(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]),
+               "omitted_input.onnx")
