@@ -10,6 +10,7 @@
 #include "wse/Import/ONNXImporter.h"
 #include "GraphImporter.h"
 #include "GraphValidation.h"
+#include "IsolatedShapeInference.h"
 
 #include "dialects/onnx/IR/ONNXDialect.h"
 
@@ -19,7 +20,6 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <onnx/defs/parser.h>
-#include <onnx/shape_inference/implementation.h>
 
 #include <climits>
 
@@ -150,18 +150,18 @@ wse::import::importONNXModel(StringRef path, StringRef bytes,
     if (failed(validateGraph(model, *opset, loc)))
       return nullptr;
     pinInputShapes(model, options);
-    try {
-      onnx::ShapeInferenceOptions inference(/*check_type=*/false,
-                                            /*strict_mode=*/0,
-                                            /*data_prop=*/true);
-      onnx::shape_inference::InferShapes(
-          model, onnx::OpSchemaRegistry::Instance(), inference);
-    } catch (const std::exception &e) {
-      // Inference is an aid: the staticize pass refines types itself.
+    InferenceOutcome inference = inferShapesIsolated(model);
+    if (inference.kind == InferenceOutcome::Crashed) {
+      emitError(loc) << "'" << path << "' is malformed: " << inference.message
+                     << " on it; check that every node's inputs have the "
+                        "ranks and types its operator needs";
+      return nullptr;
+    }
+    // Inference is an aid: the staticize pass refines types itself.
+    if (inference.kind == InferenceOutcome::Failed)
       emitWarning(loc) << "ONNX shape inference failed, continuing with the "
                           "declared types: "
-                       << e.what();
-    }
+                       << inference.message;
     GraphImporter importer(context, options, path, bytes, text, model, *opset);
     OwningOpRef<ModuleOp> module = importer.run();
     if (!module || failed(verify(*module)))

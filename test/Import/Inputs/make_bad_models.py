@@ -113,3 +113,14 @@ g = helper.make_graph(
     [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
 save_unchecked(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]),
                "omitted_input.onnx")
+# A Transpose with perm [0, 2, 1, 3] reading a 1-D constant, its result's
+# Shape taken: libonnx 1.12's shape inference reads out of bounds and crashes
+# (found by rewiring a Transpose input of a GPT-J export).
+c = helper.make_node("Constant", [], ["c"], name="c",
+                     value=numpy_helper.from_array(np.array([7], np.int64)))
+t = helper.make_node("Transpose", ["c"], ["t"], name="t", perm=[0, 2, 1, 3])
+s = helper.make_node("Shape", ["t"], ["y"], name="s")
+g = helper.make_graph([c, t, s], "g", [],
+                      [helper.make_tensor_value_info("y", TensorProto.INT64, None)])
+save_unchecked(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]),
+               "inference_crash.onnx")
