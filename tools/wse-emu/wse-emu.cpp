@@ -65,6 +65,16 @@ static cl::opt<bool> checkUninit("check-uninitialized",
                                  cl::desc("Fail on reads of never-written "
                                           "memory"),
                                  cl::cat(cat));
+static cl::opt<bool> stopOnNaN(
+    "stop-on-nan",
+    cl::desc("Stop with an error at the first instruction that produces a NaN "
+             "(names the PE, task, instruction and cycle)"),
+    cl::cat(cat));
+static cl::opt<bool> stopOnInf(
+    "stop-on-inf",
+    cl::desc("Stop with an error at the first instruction that produces an "
+             "infinity (rmax of nothing, -inf by definition, excepted)"),
+    cl::cat(cat));
 static cl::opt<bool> strictRoutes(
     "strict-routes",
     cl::desc("Reject programs with more than one route per PE and color (the "
@@ -132,6 +142,8 @@ int main(int argc, char **argv) {
   emu::SimOptions opts;
   opts.maxCycles = maxCycles;
   opts.checkUninitialized = checkUninit;
+  opts.stopOnNaN = stopOnNaN;
+  opts.stopOnInf = stopOnInf;
   opts.strictRoutes = strictRoutes;
   opts.trace = !traceOpt.empty();
   opts.progress = errs().is_displayed();

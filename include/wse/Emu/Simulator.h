@@ -17,6 +17,10 @@ namespace wse::emu {
 struct SimOptions {
   uint64_t maxCycles = 1000000000ull;
   bool checkUninitialized = false;
+  /// Stop with an error naming the PE, task, instruction and cycle when an
+  /// instruction produces a NaN, or (stopOnInf) an infinity.
+  bool stopOnNaN = false;
+  bool stopOnInf = false;
   /// Allow at most one route per (PE, color), as a CSL router configuration
   /// (one rx set, one tx set) does; by default routes are per input.
   bool strictRoutes = false;

@@ -5,6 +5,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <cstdio>
 
 using namespace llvm;
 
@@ -225,6 +226,27 @@ bool SimulatorImpl::checkWritten(CoreState &c, const Desc &d, uint64_t n,
   return true;
 }
 
+bool SimulatorImpl::checkResult(const CoreState &c, float v, ArrayRef<float> in,
+                                uint64_t i) {
+  bool nan = opts.stopOnNaN && std::isnan(v) &&
+             llvm::none_of(in, [](float x) { return std::isnan(x); });
+  bool inf = opts.stopOnInf && std::isinf(v) &&
+             llvm::all_of(in, [](float x) { return std::isfinite(x); });
+  if (!nan && !inf)
+    return true;
+  auto text = [](float x) {
+    char buffer[32];
+    snprintf(buffer, sizeof(buffer), "%g", double(x));
+    return std::string(buffer);
+  };
+  std::string from;
+  for (float x : in)
+    from += (from.empty() ? "" : ", ") + text(x);
+  return fail(c, formatv("element {0} of the result is {1}{2} (--stop-on-{3})",
+                         i, text(v), from.empty() ? "" : " from " + from,
+                         nan ? "nan" : "inf"));
+}
+
 static float apply1(Opcode op, float a) {
   switch (op) {
   case Opcode::Copy:
@@ -313,8 +335,18 @@ void SimulatorImpl::execMemory(CoreState &c, const Instr &in, uint64_t n) {
   if (isReduction(in.op)) {
     float acc = in.op == Opcode::RSum ? 0.0f : -INFINITY;
     const Desc &A = c.desc[1];
-    for (uint64_t i = 0; i < n; ++i)
-      acc = in.op == Opcode::RSum ? acc + at(A, i) : std::fmax(acc, at(A, i));
+    for (uint64_t i = 0; i < n; ++i) {
+      float next =
+          in.op == Opcode::RSum ? acc + at(A, i) : std::fmax(acc, at(A, i));
+      // rmax starts from -inf, its identity: only a later step can fault.
+      if (checkingResults() && i > 0 &&
+          !checkResult(c, next, {acc, at(A, i)}, i))
+        return;
+      if (checkingResults() && i == 0 && in.op == Opcode::RSum &&
+          !checkResult(c, next, {at(A, i)}, i))
+        return;
+      acc = next;
+    }
     if (D.kind == OperandKind::Mem) {
       at(D, 0) = acc;
       if (opts.checkUninitialized)
@@ -328,6 +360,32 @@ void SimulatorImpl::execMemory(CoreState &c, const Instr &in, uint64_t n) {
   }
   const Desc &A = c.desc[numSrc >= 1 ? 1 : 0], &B = c.desc[numSrc >= 2 ? 2 : 0],
              &C = c.desc[numSrc >= 3 ? 3 : 0];
+  if (checkingResults()) {
+    // Each element checked before it is written (D may alias an operand).
+    float imm = in.op == Opcode::Fill    ? in.ops[1].f
+                : in.op == Opcode::IFill ? float(val(c, in.ops[1].a))
+                                         : 0.0f;
+    for (uint64_t i = 0; i < n; ++i) {
+      float s[3] = {numSrc >= 1 ? at(A, i) : 0.0f,
+                    numSrc >= 2 ? at(B, i) : 0.0f,
+                    numSrc >= 3 ? at(C, i) : 0.0f};
+      float old = in.op == Opcode::Fmac ? at(D, i) : 0.0f;
+      float v = compute(in.op, s, old, imm);
+      float inputs[4] = {s[0], s[1], s[2], old};
+      unsigned numInputs = in.op == Opcode::Fmac ? 4 : numSrc;
+      if (!checkResult(c, v,
+                       in.op == Opcode::Fmac
+                           ? ArrayRef<float>(inputs, numInputs)
+                           : ArrayRef<float>(s, numSrc),
+                       i))
+        return;
+      at(D, i) = v;
+    }
+    if (opts.checkUninitialized)
+      for (uint64_t i = 0; i < n; ++i)
+        c.written[D.base + int64_t(i) * D.stride] = 1;
+    return;
+  }
   // The common operations get tight loops; the rest share the generic path.
   switch (in.op) {
   case Opcode::Fill:
@@ -410,7 +468,16 @@ bool SimulatorImpl::streamElement(CoreState &c, const Instr &in,
     }
   }
   if (reduction) {
-    c.acc = in.op == Opcode::RSum ? c.acc + s[0] : std::fmax(c.acc, s[0]);
+    float next = in.op == Opcode::RSum ? c.acc + s[0] : std::fmax(c.acc, s[0]);
+    // rmax starts from -inf, its identity: that is not an operand to blame.
+    bool fromIdentity = c.vecI == 0 && in.op == Opcode::RMax;
+    if (checkingResults() &&
+        !checkResult(c, next,
+                     fromIdentity ? ArrayRef<float>(s, 1)
+                                  : ArrayRef<float>({c.acc, s[0]}),
+                     c.vecI))
+      return false;
+    c.acc = next;
   } else {
     float old = 0;
     int64_t a = D.base + int64_t(c.vecI) * D.stride;
@@ -426,6 +493,15 @@ bool SimulatorImpl::streamElement(CoreState &c, const Instr &in,
                       in.op == Opcode::Fill    ? in.ops[1].f
                       : in.op == Opcode::IFill ? float(val(c, in.ops[1].a))
                                                : 0.0f);
+    if (checkingResults()) {
+      unsigned numSrc = c.numDesc - 1;
+      float inputs[4] = {s[0], s[1], s[2], old};
+      if (!checkResult(c, v,
+                       in.op == Opcode::Fmac ? ArrayRef<float>(inputs, 4)
+                                             : ArrayRef<float>(s, numSrc),
+                       c.vecI))
+        return false;
+    }
     if (D.kind == OperandKind::FabOut) {
       push(D.queue, v, now + mach.rampLatency);
     } else {

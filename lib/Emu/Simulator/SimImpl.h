@@ -218,6 +218,14 @@ public:
   void block(CoreState &c, CoreState::State s, uint32_t q, bool wasBlocked,
              uint64_t blockedSince);
   bool checkWritten(CoreState &c, const Desc &d, uint64_t n, unsigned operand);
+  /// With stopOnNaN/stopOnInf: false (and the run's error) when the current
+  /// instruction produces `v`, element `i` of its result, a NaN from
+  /// operands `in` none of which is NaN, or an infinity from finite
+  /// operands. Values it only passes on (a copy of a NaN input) are not
+  /// where they arise, so they do not stop the run.
+  bool checkResult(const CoreState &c, float v, llvm::ArrayRef<float> in,
+                   uint64_t i);
+  bool checkingResults() const { return opts.stopOnNaN || opts.stopOnInf; }
   void execMemory(CoreState &c, const Instr &in, uint64_t n);
   int pickTask(CoreState &c);
   void endTask(CoreState &c, uint64_t t);

@@ -45,6 +45,8 @@ def main():
     c.add_argument("--actual", required=True)
     c.add_argument("--rtol", type=float, default=1e-5)
     c.add_argument("--atol", type=float, default=1e-5)
+    c.add_argument("--equal-nan", action="store_true",
+                   help="NaN in the same places counts as equal")
     s = sub.add_parser("stats")
     s.add_argument("file")
     s.add_argument("--expect", required=True)
@@ -76,7 +78,8 @@ def main():
     if actual.shape != expected.shape:
         print("shape mismatch: actual %s, expected %s" % (actual.shape, expected.shape))
         return 1
-    if not np.allclose(actual, expected, rtol=a.rtol, atol=a.atol):
+    if not np.allclose(actual, expected, rtol=a.rtol, atol=a.atol,
+                       equal_nan=a.equal_nan):
         err = np.abs(actual - expected)
         print("mismatch: max abs error %g at %s" % (err.max(), np.unravel_index(err.argmax(), err.shape)))
         print("actual:", actual.ravel()[:16])
