@@ -247,6 +247,16 @@ bool SimulatorImpl::checkResult(const CoreState &c, float v, ArrayRef<float> in,
                          nan ? "nan" : "inf"));
 }
 
+bool SimulatorImpl::checkElement(const CoreState &c, Opcode op, const float *s,
+                                 unsigned numSrc, float old, float v,
+                                 uint64_t i) {
+  float in[4] = {s[0], s[1], s[2], 0.0f};
+  unsigned n = numSrc;
+  if (op == Opcode::Fmac)
+    in[n++] = old;
+  return checkResult(c, v, ArrayRef<float>(in, n), i);
+}
+
 static float apply1(Opcode op, float a) {
   switch (op) {
   case Opcode::Copy:
@@ -338,12 +348,7 @@ void SimulatorImpl::execMemory(CoreState &c, const Instr &in, uint64_t n) {
     for (uint64_t i = 0; i < n; ++i) {
       float next =
           in.op == Opcode::RSum ? acc + at(A, i) : std::fmax(acc, at(A, i));
-      // rmax starts from -inf, its identity: only a later step can fault.
-      if (checkingResults() && i > 0 &&
-          !checkResult(c, next, {acc, at(A, i)}, i))
-        return;
-      if (checkingResults() && i == 0 && in.op == Opcode::RSum &&
-          !checkResult(c, next, {at(A, i)}, i))
+      if (checkingResults() && !checkReductionStep(c, acc, at(A, i), next, i))
         return;
       acc = next;
     }
@@ -371,13 +376,7 @@ void SimulatorImpl::execMemory(CoreState &c, const Instr &in, uint64_t n) {
                     numSrc >= 3 ? at(C, i) : 0.0f};
       float old = in.op == Opcode::Fmac ? at(D, i) : 0.0f;
       float v = compute(in.op, s, old, imm);
-      float inputs[4] = {s[0], s[1], s[2], old};
-      unsigned numInputs = in.op == Opcode::Fmac ? 4 : numSrc;
-      if (!checkResult(c, v,
-                       in.op == Opcode::Fmac
-                           ? ArrayRef<float>(inputs, numInputs)
-                           : ArrayRef<float>(s, numSrc),
-                       i))
+      if (!checkElement(c, in.op, s, numSrc, old, v, i))
         return;
       at(D, i) = v;
     }
@@ -469,13 +468,7 @@ bool SimulatorImpl::streamElement(CoreState &c, const Instr &in,
   }
   if (reduction) {
     float next = in.op == Opcode::RSum ? c.acc + s[0] : std::fmax(c.acc, s[0]);
-    // rmax starts from -inf, its identity: that is not an operand to blame.
-    bool fromIdentity = c.vecI == 0 && in.op == Opcode::RMax;
-    if (checkingResults() &&
-        !checkResult(c, next,
-                     fromIdentity ? ArrayRef<float>(s, 1)
-                                  : ArrayRef<float>({c.acc, s[0]}),
-                     c.vecI))
+    if (checkingResults() && !checkReductionStep(c, c.acc, s[0], next, c.vecI))
       return false;
     c.acc = next;
   } else {
@@ -493,15 +486,9 @@ bool SimulatorImpl::streamElement(CoreState &c, const Instr &in,
                       in.op == Opcode::Fill    ? in.ops[1].f
                       : in.op == Opcode::IFill ? float(val(c, in.ops[1].a))
                                                : 0.0f);
-    if (checkingResults()) {
-      unsigned numSrc = c.numDesc - 1;
-      float inputs[4] = {s[0], s[1], s[2], old};
-      if (!checkResult(c, v,
-                       in.op == Opcode::Fmac ? ArrayRef<float>(inputs, 4)
-                                             : ArrayRef<float>(s, numSrc),
-                       c.vecI))
-        return false;
-    }
+    if (checkingResults() &&
+        !checkElement(c, in.op, s, c.numDesc - 1, old, v, c.vecI))
+      return false;
     if (D.kind == OperandKind::FabOut) {
       push(D.queue, v, now + mach.rampLatency);
     } else {

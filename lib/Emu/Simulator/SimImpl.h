@@ -225,6 +225,20 @@ public:
   /// where they arise, so they do not stop the run.
   bool checkResult(const CoreState &c, float v, llvm::ArrayRef<float> in,
                    uint64_t i);
+  /// checkResult for element `i` of an elementwise instruction: its operands
+  /// are the `numSrc` sources `s`, and for fmac the destination's old value.
+  bool checkElement(const CoreState &c, Opcode op, const float *s,
+                    unsigned numSrc, float old, float v, uint64_t i);
+  /// checkResult for step `i` of a reduction, `next` from `acc` and `x`. The
+  /// first step starts from the identity (0 or -inf), not an operand.
+  bool checkReductionStep(const CoreState &c, float acc, float x, float next,
+                          uint64_t i) {
+    float in[2] = {acc, x};
+    return checkResult(c, next,
+                       i == 0 ? llvm::ArrayRef<float>(&in[1], 1)
+                              : llvm::ArrayRef<float>(in),
+                       i);
+  }
   bool checkingResults() const { return opts.stopOnNaN || opts.stopOnInf; }
   void execMemory(CoreState &c, const Instr &in, uint64_t n);
   int pickTask(CoreState &c);
