@@ -8,8 +8,6 @@
 #include "dialects/mesh/IR/MeshAttrs.h"
 #include "dialects/pe/Transforms/Passes.h"
 
-#include "llvm/ADT/DenseMap.h"
-
 #include <map>
 #include <set>
 
