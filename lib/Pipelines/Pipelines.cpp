@@ -26,6 +26,7 @@ void wse::buildWSEPipeline(OpPassManager &pm,
   place.rect.assign(options.rect.begin(), options.rect.end());
   pm.addPass(wafer::createWaferPlace(place));
   pm.addPass(wafer::createWaferLayout());
+  pm.addPass(wafer::createWaferFindLayerLoops({options.layerLoops}));
   pm.addPass(wafer::createWaferScheduleStreams({options.depth}));
   pm.addPass(wafer::createWaferVerify());
   if (!options.costJson.empty())
@@ -45,7 +46,8 @@ void wse::registerPipelines() {
       "wse-pipeline",
       "Imported onnx IR to placed, laid-out, scheduled and verified wafer IR "
       "(onnx-prepare, convert-onnx-to-wafer, wafer-fuse-elementwise, "
-      "wafer-target, wafer-place, wafer-layout, wafer-schedule-streams, "
+      "wafer-target, wafer-place, wafer-layout, wafer-find-layer-loops, "
+      "wafer-schedule-streams, "
       "wafer-verify)",
       buildWSEPipeline);
 }

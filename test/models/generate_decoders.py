@@ -602,9 +602,9 @@ def init_weights(model, seed):
                     mod.bias.copy_(0.1 * torch.randn(mod.bias.shape, generator=gen))
 
 
-def build_model(family):
+def build_model(family, n_layer=N_LAYER):
     torch.manual_seed(SEEDS[family])
-    model = BUILDERS[family]()
+    model = BUILDERS[family](n_layer=n_layer)
     init_weights(model, SEEDS[family])
     model.eval()
     return model
@@ -754,6 +754,23 @@ def write_example(out_dir):
     print(f"{out_dir}/model.onnx  {size / 1024:.0f} KiB  nodes={sum(hist.values())}  max|onnx-torch|={err:.2e}")
 
 
+# Deeper variants for the layer-loop tests: static opset-17 exports only.
+DEEP_LAYERS = (6, 12)
+
+
+def write_deep(out_dir, family, n_layer):
+    model = build_model(family, n_layer)
+    ids = reference_inputs(family)
+    ref = torch_logits(model, ids)
+    name = f"{family}_L{n_layer}"
+    proto = export(model, ids, 17, False)
+    _, err = check_export(name, model, proto, ids, ref, False)
+    onnx.save(proto, os.path.join(out_dir, name + "_static_op17.onnx"))
+    np.save(os.path.join(out_dir, name + ".input_ids.npy"), ids)
+    np.save(os.path.join(out_dir, name + ".logits.npy"), ref)
+    print(f"{name}_static_op17.onnx  layers={n_layer}  max|onnx-torch|={err:.2e}")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", help="output directory for the test models")
@@ -804,6 +821,8 @@ def main(argv=None):
                         nbytes = os.path.getsize(os.path.join(os.path.dirname(ext), "weights.bin"))
                         print(f"gpt2_static_op17_ext/model.onnx  {os.path.getsize(ext) / 1024:.0f} KiB  "
                               f"+ weights.bin {nbytes / 1024:.0f} KiB")
+            for n_layer in DEEP_LAYERS:
+                write_deep(args.out, family, n_layer)
     print(f"done in {time.time() - t0:.1f}s")
 
 

@@ -84,7 +84,10 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
         else if (getOpcode(&op))
           ++pc;
       }
-      SmallVector<std::pair<int64_t, int64_t>> loops;
+      // A back edge marked `layer_loop` repeats code whose buffers are
+      // written before they are read in every iteration: only buffers also
+      // used outside it live across its iterations.
+      SmallVector<std::pair<int64_t, int64_t>> loops, layerLoops;
       pc = 0;
       for (Operation &op : t.getBody().front()) {
         std::optional<wse::emu::Opcode> code = getOpcode(&op);
@@ -102,7 +105,8 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
             if (auto sym = dyn_cast<FlatSymbolRefAttr>(a)) {
               auto it = labelPos.find(sym.getValue());
               if (it != labelPos.end() && it->second <= pos)
-                loops.push_back({it->second, pos});
+                (op.hasAttr("layer_loop") ? layerLoops : loops)
+                    .push_back({it->second, pos});
             }
           auto touch = [&](FlatSymbolRefAttr sym) {
             auto it = byName.find(sym.getValue());
@@ -129,12 +133,18 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
         bool changed = true;
         while (changed) {
           changed = false;
+          auto widen = [&](int64_t l, int64_t e) {
+            b.first = std::min(b.first, l);
+            b.last = std::max(b.last, e);
+            changed = true;
+          };
           for (auto [l, e] : loops)
-            if (l <= b.last && b.first <= e && (l < b.first || e > b.last)) {
-              b.first = std::min(b.first, l);
-              b.last = std::max(b.last, e);
-              changed = true;
-            }
+            if (l <= b.last && b.first <= e && (l < b.first || e > b.last))
+              widen(l, e);
+          for (auto [l, e] : layerLoops)
+            if (l <= b.last && b.first <= e && (b.first < l || b.last > e) &&
+                (l < b.first || e > b.last))
+              widen(l, e);
         }
       }
       base += pc + 1;

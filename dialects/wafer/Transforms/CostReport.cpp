@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/wafer/Analysis/CostModel.h"
+#include "dialects/wafer/Analysis/LayerLoop.h"
 #include "dialects/wafer/Transforms/Passes.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -56,6 +57,7 @@ struct Row {
   double flops;
   OpTiming t;
   std::string bound;
+  int64_t layer = -1; ///< iteration of the layer loop, -1 outside it
 };
 
 struct Totals {
@@ -67,6 +69,9 @@ struct Totals {
   /// a new batch can start every `pipelineInterval` cycles: the busiest
   /// rectangle's summed estimate. 0 in streaming mode.
   double pipelineInterval = 0;
+  /// The layer loop (wafer-find-layer-loops): rows per layer, layers and
+  /// the first row of the first layer; layers = 0 without a loop.
+  int64_t rowsPerLayer = 0, layers = 0, firstLayerRow = -1;
 };
 
 struct CostReportPass : wse::wafer::impl::WaferCostReportBase<CostReportPass> {
@@ -123,6 +128,11 @@ static void printTable(llvm::raw_ostream &os, ArrayRef<Row> rows,
                      "tokens to keep pace %.0f\n",
                      total.timeMs, machine.clockHz / 1e9,
                      100.0 * total.peakFraction, total.tokensToKeepPace);
+  if (total.layers > 0)
+    os << llvm::format("layer loop: %lld layers of %lld rows from row %lld "
+                       "run as one loop (one layer's code per PE)\n",
+                       (long long)total.layers, (long long)total.rowsPerLayer,
+                       (long long)total.firstLayerRow);
   if (total.pipelineInterval > 0)
     os << llvm::format(
         "pipelined: a new batch every %.0f cycles (the busiest "
@@ -151,6 +161,7 @@ static json::Value toJSON(const Row &r) {
       {"activation_bytes_per_pe", r.t.activationBytesPerPE},
       {"weight_bytes_per_pe", r.t.weightBytesPerPE},
       {"tokens_to_keep_pace", r.t.tokensToKeepPace},
+      {"layer", r.layer >= 0 ? json::Value(r.layer) : json::Value(nullptr)},
   };
 }
 
@@ -198,6 +209,15 @@ void CostReportPass::runOnOperation() {
     r.flops = estimateWork(op).flops;
     r.t = estimateTiming(op, machine);
     r.bound = boundOf(r.t);
+    if (auto layer = op->getAttrOfType<IntegerAttr>(kLayerAttrName)) {
+      r.layer = layer.getInt();
+      total.layers = std::max(total.layers, r.layer + 1);
+      if (r.layer == 0) {
+        ++total.rowsPerLayer;
+        if (total.firstLayerRow < 0)
+          total.firstLayerRow = r.index;
+      }
+    }
     total.flops += r.flops;
     total.streamedBytes += r.t.streamedBytes;
     total.compute += r.t.computeCycles;
@@ -264,6 +284,12 @@ void CostReportPass::runOnOperation() {
            {"peak_fraction", total.peakFraction},
            {"tokens_to_keep_pace", total.tokensToKeepPace},
            {"pipeline_interval_cycles", total.pipelineInterval},
+           {"layer_loop", total.layers > 0
+                              ? json::Value(json::Object{
+                                    {"layers", total.layers},
+                                    {"rows_per_layer", total.rowsPerLayer},
+                                    {"first_row", total.firstLayerRow}})
+                              : json::Value(nullptr)},
        }},
   };
   if (failed(

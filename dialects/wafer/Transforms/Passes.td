@@ -100,6 +100,33 @@ def WaferVerify : Pass<"wafer-verify", "mlir::ModuleOp"> {
   let dependentDialects = ["::wse::wafer::WaferDialect"];
 }
 
+def WaferFindLayerLoops : Pass<"wafer-find-layer-loops", "mlir::ModuleOp"> {
+  let summary = "find the repeated layers and mark them as one loop";
+  let description = [{
+    Finds the longest repetition of identical ops in the model function
+    (the transformer blocks) and marks op k of repetition I with
+    `wafer.layer = I`. convert-wafer-to-pe then emits the code of one
+    repetition inside a loop, so a model's per-PE code does not grow with
+    its depth: the iterations differ only in the weights and per-layer
+    constants that stream in. Repetitions read the same values at the same
+    places: values of their own layer, the previous layer's result (the
+    residual stream; the first layer reads the value before the loop),
+    values every layer reads (masks, rotary tables) and constants of their
+    own layer (biases, norm scales). Only the last layer's values may be
+    read after the loop. Ops in different rectangles (pipelined mode) are
+    different ops, so pipelined programs stay unrolled.
+
+    Annotations already present are replaced; a function without a
+    repetition is left without them. `wafer-find-layer-loops{enable=false}`
+    removes them (the layers are then emitted one after another).
+  }];
+  let options = [
+    Option<"enable", "enable", "bool", "true",
+           "mark the loop (false: remove every mark)">,
+  ];
+  let dependentDialects = ["::wse::wafer::WaferDialect"];
+}
+
 def WaferCostReport : Pass<"wafer-cost-report", "mlir::ModuleOp"> {
   let summary = "print the per-layer cost model as a table and/or JSON";
   let description = [{

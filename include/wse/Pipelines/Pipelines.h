@@ -27,6 +27,11 @@ struct WSEPipelineOptions : mlir::PassPipelineOptions<WSEPipelineOptions> {
   Option<int64_t> depth{*this, "depth",
                         llvm::cl::desc("buffers per weight stream"),
                         llvm::cl::init(2)};
+  Option<bool> layerLoops{
+      *this, "layer-loops",
+      llvm::cl::desc("run the repeated layers as one loop "
+                     "(wafer-find-layer-loops; false: unrolled)"),
+      llvm::cl::init(true)};
   Option<std::string> costJson{
       *this, "cost-json",
       llvm::cl::desc("also write the cost report as JSON to this file"),

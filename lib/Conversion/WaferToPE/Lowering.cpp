@@ -390,7 +390,7 @@ void Lowering::emitSubroutine(StringRef name) {
 // Program order.
 //===----------------------------------------------------------------------===//
 
-static Type peElementType(Type t) {
+Type lowering::peElementType(Type t) {
   if (t.isInteger(1) || t.isF32() || t.isF16() || t.isBF16() ||
       t.isInteger(32) || t.isInteger(64))
     return t;
@@ -564,26 +564,36 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   // Profiling: `mark N` starts the code of the N-th placed op, numbered as
   // the cost report numbers its rows (constants excluded), so wse-emu's
   // per-mark times give emulated cycles per layer.
-  if (isa<wafer::PlacedOp>(op) && !isa<wafer::ConstantOp>(op))
-    E.op("mark", {E.imm(markIndex++)});
-  LogicalResult lowered = llvm::TypeSwitch<Operation *, LogicalResult>(op)
-      .Case([&](wafer::StreamOp o) { return lowerStream(o); })
-      .Case([&](wafer::ConstantOp o) { return lowerConstant(o); })
-      .Case([&](wafer::ElementwiseOp o) { return lowerElementwise(*this, o); })
-      .Case([&](wafer::LinearOp o) { return lowerLinear(*this, o); })
-      .Case([&](wafer::MatmulOp o) { return lowerMatmul(*this, o); })
-      .Case([&](wafer::EmbeddingOp o) { return lowerEmbedding(*this, o); })
-      .Case<wafer::LayerNormOp, wafer::RMSNormOp>(
-          [&](Operation *o) { return lowerNorm(*this, o); })
-      .Case([&](wafer::SoftmaxOp o) { return lowerSoftmax(*this, o); })
-      .Case([&](wafer::ReduceOp o) { return lowerReduce(*this, o); })
-      .Case<wafer::ReshapeOp, wafer::TransposeOp, wafer::ConcatOp,
-            wafer::SplitOp, wafer::SliceOp, wafer::GatherOp, wafer::BroadcastOp,
-            wafer::RelayoutOp>(
-          [&](Operation *o) { return lowerMove(*this, o); })
-      .Default([&](Operation *o) {
-        return o->emitOpError("has no lowering to pe");
-      });
+  if (isa<wafer::PlacedOp>(op) && !isa<wafer::ConstantOp>(op)) {
+    if (markReg) {
+      E.op("mark", {E.reg(*markReg)});
+      E.op("iadd", {E.reg(*markReg), E.reg(*markReg), E.imm(1)});
+      ++markIndex;
+    } else {
+      E.op("mark", {E.imm(markIndex++)});
+    }
+  }
+  LogicalResult lowered =
+      llvm::TypeSwitch<Operation *, LogicalResult>(op)
+          .Case([&](wafer::StreamOp o) { return lowerStream(o); })
+          .Case([&](wafer::ConstantOp o) { return lowerConstant(o); })
+          .Case([&](wafer::ElementwiseOp o) {
+            return lowerElementwise(*this, o);
+          })
+          .Case([&](wafer::LinearOp o) { return lowerLinear(*this, o); })
+          .Case([&](wafer::MatmulOp o) { return lowerMatmul(*this, o); })
+          .Case([&](wafer::EmbeddingOp o) { return lowerEmbedding(*this, o); })
+          .Case<wafer::LayerNormOp, wafer::RMSNormOp>(
+              [&](Operation *o) { return lowerNorm(*this, o); })
+          .Case([&](wafer::SoftmaxOp o) { return lowerSoftmax(*this, o); })
+          .Case([&](wafer::ReduceOp o) { return lowerReduce(*this, o); })
+          .Case<wafer::ReshapeOp, wafer::TransposeOp, wafer::ConcatOp,
+                wafer::SplitOp, wafer::SliceOp, wafer::GatherOp,
+                wafer::BroadcastOp, wafer::RelayoutOp>(
+              [&](Operation *o) { return lowerMove(*this, o); })
+          .Default([&](Operation *o) {
+            return o->emitOpError("has no lowering to pe");
+          });
   if (E.takeOutOfRegisters())
     return emitError(op) << "its loop nests need more than " << kNestRegs
                          << " scalar registers (too many operands walking "
@@ -620,14 +630,27 @@ LogicalResult Lowering::declareParameters() {
 LogicalResult Lowering::run() {
   if (failed(declareParameters()) || failed(lowerInputs()))
     return failure();
-  for (Operation &op : func.getBody().front()) {
-    if (op.hasTrait<OpTrait::IsTerminator>()) {
-      if (failed(lowerOutputs(&op)))
+  FailureOr<std::optional<wafer::LayerLoop>> loop = wafer::getLayerLoop(func);
+  if (failed(loop))
+    return failure();
+  SmallVector<Operation *> ops;
+  for (Operation &op : func.getBody().front().without_terminator())
+    ops.push_back(&op);
+  if (*loop)
+    for (const wafer::LayerLoop::IterationConstant &c : (*loop)->constants)
+      for (unsigned i = 0; i < (*loop)->count; ++i)
+        deferredConstants.insert(
+            (*loop)->at(i, c.op)->getOperand(c.operand).getDefiningOp());
+  for (unsigned i = 0; i < ops.size();) {
+    if (*loop && i == (*loop)->first) {
+      if (failed(lowerLayerLoop(**loop)))
         return failure();
+      i = (*loop)->end();
       continue;
     }
-    if (failed(lowerOp(&op)))
+    if (!deferredConstants.contains(ops[i]) && failed(lowerOp(ops[i])))
       return failure();
+    ++i;
   }
-  return success();
+  return lowerOutputs(func.getBody().front().getTerminator());
 }

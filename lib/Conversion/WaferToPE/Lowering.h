@@ -19,10 +19,12 @@
 
 #include "Emitter.h"
 #include "TensorLayout.h"
+#include "dialects/wafer/Analysis/LayerLoop.h"
 #include "dialects/wafer/IR/WaferOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace wse::pe::lowering {
 
@@ -148,6 +150,11 @@ private:
   /// PE, while the tensor's blocks still exist to gather it again.
   int64_t opIndex = 0;
   int64_t markIndex = 0;
+  /// Inside the layer loop: the register holding the next mark number
+  /// (marks count on per iteration, so every layer keeps its own).
+  std::optional<unsigned> markReg;
+  /// Per-layer constants, lowered inside the loop instead of in place.
+  llvm::DenseSet<mlir::Operation *> deferredConstants;
   static constexpr int64_t kReuseWindow = 4;
 
   std::string tensorName(llvm::StringRef hint);
@@ -163,12 +170,23 @@ private:
   mlir::LogicalResult lowerOp(mlir::Operation *op);
   mlir::LogicalResult lowerStream(wafer::StreamOp op);
   mlir::LogicalResult lowerConstant(wafer::ConstantOp op);
+  /// The first layer's code inside a loop over every layer (LayerLoop.h).
+  mlir::LogicalResult lowerLayerLoop(const wafer::LayerLoop &loop);
+  /// Operand `operand` of body op `op` is a constant of each layer: one
+  /// pe.param per layer, streamed where the first layer reads it. Records
+  /// in `renames[i]` the param layer i streams instead of the first's.
+  mlir::LogicalResult lowerLayerConstant(
+      const wafer::LayerLoop &loop, unsigned op, unsigned operand,
+      llvm::MutableArrayRef<llvm::StringMap<std::string>> renames);
   void emitAllReduce(bool columns);
   /// Sum all-reduce of `len` words at `addr` down the columns and/or along
   /// the rows of the kernel rectangle (one subroutine call).
   void callAllReduce(bool columns, bool rows, mlir::Attribute addr,
                      mlir::Attribute len);
 };
+
+/// The element type a program declares for `t`, or null if it has none.
+mlir::Type peElementType(mlir::Type t);
 
 // Op lowerings (ComputeLowering.cpp, MoveLowering.cpp).
 mlir::LogicalResult lowerElementwise(Lowering &L, wafer::ElementwiseOp op);

@@ -1,0 +1,300 @@
+//===- LayerLoop.cpp - Repeated layers of a model function ----------------===//
+
+#include "dialects/wafer/Analysis/LayerLoop.h"
+#include "dialects/wafer/IR/WaferOps.h"
+
+#include "mlir/IR/OperationSupport.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/Hashing.h"
+
+using namespace mlir;
+using namespace wse;
+using namespace wse::wafer;
+
+/// Attributes that differ between iterations without changing the code: a
+/// stream's parameter and its place in the schedule, and the annotation.
+static bool ignoredAttr(Operation *op, StringRef name) {
+  if (name == kLayerAttrName || name == "pe.param")
+    return true;
+  return isa<StreamOp>(op) && (name == "name" || name == "order" ||
+                               name == "start_cycle" || name == "end_cycle");
+}
+
+static SmallVector<NamedAttribute> comparedAttrs(Operation *op) {
+  SmallVector<NamedAttribute> attrs;
+  for (NamedAttribute a : op->getAttrs())
+    if (!ignoredAttr(op, a.getName().getValue()))
+      attrs.push_back(a);
+  return attrs;
+}
+
+/// Everything about an op except its operands.
+static llvm::hash_code shapeHash(Operation *op) {
+  llvm::hash_code h = llvm::hash_combine(op->getName(), op->getNumOperands(),
+                                         op->getNumRegions());
+  for (Type t : op->getResultTypes())
+    h = llvm::hash_combine(h, t);
+  for (NamedAttribute a : comparedAttrs(op))
+    h = llvm::hash_combine(h, a.getName(), a.getValue());
+  return h;
+}
+
+static bool sameShape(Operation *a, Operation *b) {
+  if (a->getName() != b->getName() ||
+      a->getNumOperands() != b->getNumOperands() ||
+      a->getResultTypes() != b->getResultTypes() ||
+      a->getNumRegions() != b->getNumRegions())
+    return false;
+  if (comparedAttrs(a) != comparedAttrs(b))
+    return false;
+  for (auto [ra, rb] : llvm::zip(a->getRegions(), b->getRegions()))
+    if (!OperationEquivalence::isRegionEquivalentTo(
+            &ra, &rb, OperationEquivalence::IgnoreLocations))
+      return false;
+  return true;
+}
+
+namespace {
+/// Where the ops of the function are.
+struct OpIndex {
+  llvm::DenseMap<Operation *, unsigned> position;
+  unsigned of(Value v) const {
+    Operation *def = v.getDefiningOp();
+    auto it = def ? position.find(def) : position.end();
+    return it == position.end() ? ~0u : it->second;
+  }
+};
+} // namespace
+
+static std::string describe(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "'" << op->getName() << "' at " << op->getLoc();
+  return s;
+}
+
+bool wafer::checkLayerLoop(func::FuncOp func, unsigned first, unsigned period,
+                           unsigned count, LayerLoop &loop, std::string &why) {
+  loop = LayerLoop();
+  for (Operation &op : func.getBody().front().without_terminator())
+    loop.ops.push_back(&op);
+  loop.first = first;
+  loop.period = period;
+  loop.count = count;
+  if (count < 2 || period == 0 || loop.end() > loop.ops.size()) {
+    why = "the loop does not fit in the function";
+    return false;
+  }
+  OpIndex index;
+  for (auto [i, op] : llvm::enumerate(loop.ops))
+    index.position[op] = i;
+  auto fail = [&](Operation *op, const Twine &msg) {
+    why = (describe(op) + ": " + msg).str();
+    return false;
+  };
+  llvm::DenseMap<Value, std::pair<unsigned, unsigned>> carriedBy;
+  llvm::DenseMap<std::pair<unsigned, unsigned>, bool> isConstant;
+  for (unsigned k = 0; k < period; ++k) {
+    Operation *a = loop.at(0, k);
+    // Operands of the first iteration defined before the loop.
+    for (unsigned i = 1; i < count; ++i) {
+      Operation *b = loop.at(i, k);
+      if (!sameShape(a, b))
+        return fail(b, "differs from op " + Twine(k) + " of the first layer " +
+                           describe(a));
+      for (unsigned j = 0; j < a->getNumOperands(); ++j) {
+        Value u0 = a->getOperand(j), u = b->getOperand(j);
+        if (u0.getType() != u.getType())
+          return fail(b, "operand " + Twine(j) + " has another type");
+        unsigned p0 = index.of(u0), p = index.of(u);
+        unsigned iterStart = first + i * period;
+        bool uInThis = p != ~0u && p >= iterStart && p < iterStart + period;
+        bool uInPrev = p != ~0u && p >= iterStart - period && p < iterStart;
+        bool u0Inside = p0 != ~0u && p0 >= first && p0 < first + period;
+        unsigned result =
+            u.getDefiningOp() ? cast<OpResult>(u).getResultNumber() : 0;
+        if (uInThis) {
+          if (!u0Inside || p0 + i * period != p ||
+              cast<OpResult>(u0).getResultNumber() != result)
+            return fail(b, "operand " + Twine(j) +
+                               " is not the first layer's value");
+          continue;
+        }
+        if (uInPrev) {
+          if (u0Inside || (p0 != ~0u && p0 >= first))
+            return fail(b, "operand " + Twine(j) +
+                               " comes from the previous layer, but the first "
+                               "layer's does not come from before the loop");
+          auto key = std::make_pair(p - (iterStart - period), result);
+          auto [it, inserted] = carriedBy.try_emplace(u0, key);
+          if (!inserted && it->second != key)
+            return fail(b, "operand " + Twine(j) +
+                               " is carried from another op than in the "
+                               "layer before");
+          continue;
+        }
+        if (p != ~0u && p >= first)
+          return fail(b, "operand " + Twine(j) +
+                             " comes from a layer before the previous one");
+        // Defined before the loop.
+        if (u == u0) {
+          if (carriedBy.count(u0))
+            return fail(b, "operand " + Twine(j) +
+                               " is both carried and read by every layer");
+          continue;
+        }
+        auto c0 = u0.getDefiningOp<ConstantOp>();
+        auto c = u.getDefiningOp<ConstantOp>();
+        if (!c0 || !c)
+          return fail(b, "operand " + Twine(j) +
+                             " is another value defined before the loop");
+        isConstant[{k, j}] = true;
+      }
+    }
+  }
+  // Values a layer reads must be the ones it alone uses where they are
+  // per-layer constants and entries; only the last layer's values may be
+  // read after the loop.
+  for (unsigned i = 0; i < count; ++i)
+    for (unsigned k = 0; k < period; ++k)
+      for (Value r : loop.at(i, k)->getResults())
+        for (Operation *user : r.getUsers()) {
+          auto it = index.position.find(user);
+          unsigned at = it == index.position.end() ? ~0u : it->second;
+          if (at >= loop.end() && i + 1 != count)
+            return fail(loop.at(i, k), "its result is read after the loop by " +
+                                           describe(user));
+        }
+  for (auto &[entry, key] : carriedBy) {
+    for (Operation *user : entry.getUsers()) {
+      auto it = index.position.find(user);
+      if (it == index.position.end() || it->second < first ||
+          it->second >= first + period)
+        return fail(user, "reads the loop's entry value outside the first "
+                          "layer, which the loop overwrites");
+    }
+    loop.carried.push_back({entry, key.first, key.second});
+  }
+  for (auto &[key, _] : isConstant) {
+    for (unsigned i = 0; i < count; ++i) {
+      Value c = loop.at(i, key.first)->getOperand(key.second);
+      for (Operation *user : c.getUsers()) {
+        auto it = index.position.find(user);
+        unsigned at = it == index.position.end() ? ~0u : it->second;
+        unsigned start = first + i * period;
+        if (at < start || at >= start + period)
+          return fail(user, "reads a per-layer constant of another layer");
+      }
+    }
+    loop.constants.push_back({key.first, key.second});
+  }
+  // Deterministic order (the maps iterate by hash).
+  llvm::sort(loop.carried, [&](const LayerLoop::Carried &x,
+                               const LayerLoop::Carried &y) {
+    return std::make_pair(x.op, x.result) < std::make_pair(y.op, y.result);
+  });
+  llvm::sort(loop.constants, [](const LayerLoop::IterationConstant &x,
+                                const LayerLoop::IterationConstant &y) {
+    return std::make_pair(x.op, x.operand) < std::make_pair(y.op, y.operand);
+  });
+  return true;
+}
+
+std::optional<LayerLoop> wafer::findLayerLoop(func::FuncOp func) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : func.getBody().front().without_terminator())
+    ops.push_back(&op);
+  unsigned n = ops.size();
+  SmallVector<llvm::hash_code> hash;
+  for (Operation *op : ops)
+    hash.push_back(shapeHash(op));
+  struct Candidate {
+    unsigned first, period, count;
+  };
+  SmallVector<Candidate> candidates;
+  for (unsigned p = 1; 2 * p <= n; ++p) {
+    unsigned a = 0;
+    while (a + p < n) {
+      if (hash[a] != hash[a + p]) {
+        ++a;
+        continue;
+      }
+      unsigned len = 0;
+      while (a + len + p < n && hash[a + len] == hash[a + len + p])
+        ++len;
+      // hash[j] == hash[j + p] for j in [a, a + len): iterations may span
+      // [s, s + count * p) with s + count * p <= a + len + p.
+      if (len >= p)
+        for (unsigned s = a; s < a + p && s + 2 * p <= a + len + p; ++s)
+          candidates.push_back({s, p, (a + len + p - s) / p});
+      a += std::max(len, 1u);
+    }
+  }
+  auto saved = [](const Candidate &c) { return (c.count - 1) * c.period; };
+  llvm::stable_sort(candidates, [&](const Candidate &x, const Candidate &y) {
+    return saved(x) > saved(y);
+  });
+  std::optional<LayerLoop> best;
+  unsigned bestSaved = 0;
+  for (const Candidate &c : candidates) {
+    if (best && saved(c) < bestSaved)
+      break;
+    // A later iteration may differ (e.g. be read after the loop): fewer
+    // iterations may still form a loop.
+    for (unsigned count = c.count; count >= 2; --count) {
+      if (best && (count - 1) * c.period < bestSaved)
+        break;
+      LayerLoop loop;
+      std::string why;
+      if (!checkLayerLoop(func, c.first, c.period, count, loop, why))
+        continue;
+      unsigned s = (count - 1) * c.period;
+      if (!best || s > bestSaved ||
+          (s == bestSaved && loop.carried.size() < best->carried.size())) {
+        best = std::move(loop);
+        bestSaved = s;
+      }
+      break;
+    }
+  }
+  return best;
+}
+
+FailureOr<std::optional<LayerLoop>> wafer::getLayerLoop(func::FuncOp func) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : func.getBody().front().without_terminator())
+    ops.push_back(&op);
+  std::optional<unsigned> first;
+  unsigned last = 0, count = 0;
+  for (auto [i, op] : llvm::enumerate(ops)) {
+    auto layer = op->getAttrOfType<IntegerAttr>(kLayerAttrName);
+    if (!layer)
+      continue;
+    if (!first)
+      first = i;
+    last = i;
+    count = std::max<unsigned>(count, layer.getInt() + 1);
+  }
+  if (!first)
+    return std::optional<LayerLoop>();
+  unsigned span = last - *first + 1;
+  auto bad = [&](const Twine &msg) {
+    func.emitError("the '") << kLayerAttrName << "' annotations are not a "
+                            << "layer loop: " << msg;
+    return failure();
+  };
+  if (count < 2 || span % count != 0)
+    return bad("expected consecutive layers of equally many ops");
+  unsigned period = span / count;
+  for (unsigned i = 0; i < span; ++i) {
+    auto layer = ops[*first + i]->getAttrOfType<IntegerAttr>(kLayerAttrName);
+    if (!layer || layer.getInt() != int64_t(i / period))
+      return bad("op " + Twine(*first + i) + " should be in layer " +
+                 Twine(i / period));
+  }
+  LayerLoop loop;
+  std::string why;
+  if (!checkLayerLoop(func, *first, period, count, loop, why))
+    return bad(why);
+  return std::optional<LayerLoop>(std::move(loop));
+}

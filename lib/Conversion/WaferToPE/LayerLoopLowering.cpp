@@ -1,0 +1,177 @@
+//===- LayerLoopLowering.cpp - Repeated layers as one loop of code --------===//
+//
+// The ops of the first layer are lowered once, inside a counted loop; the
+// other layers are the same code run again. What differs between layers
+// comes from outside the code:
+//
+//  * weights: the port's schedule lists every layer's streams in turn (the
+//    first layer's stream_in entries are repeated with each layer's
+//    parameters), and the code reads them in the same order each time;
+//  * per-layer constants (biases, norm scales): one pe.param per layer,
+//    streamed where the first layer reads its own;
+//  * the carried value (the residual stream): the first layer reads it
+//    from a `carry` buffer, and each layer ends by copying its result
+//    there for the next.
+//
+// Marks keep one number per layer and op: a register counts them.
+// The back edge carries `layer_loop`, which tells pe-allocate-sram that
+// buffers used only inside the loop are dead between iterations.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+using namespace mlir;
+using namespace wse;
+using namespace wse::pe;
+using namespace wse::pe::lowering;
+
+/// Copies the elements of this PE's block of `layout` (PEs past the end of
+/// a dimension hold fewer or none: their other words were never written).
+static void copyBlock(Lowering &L, FlatSymbolRefAttr dst, FlatSymbolRefAttr src,
+                      const TensorLayout &layout) {
+  Emitter &E = L.E;
+  FlatSymbolRefAttr skip = L.guard(layout.holds);
+  E.nest(layout.extent,
+         {Pointer{E.imm(0), layout.blockStrides()},
+          Pointer{E.imm(0), layout.blockStrides()}},
+         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+           E.op("copy", {E.mem(dst, off[0], len, E.imm(st[0])),
+                         E.mem(src, off[1], len, E.imm(st[1]))});
+         });
+  E.place(skip);
+}
+
+LogicalResult Lowering::lowerLayerConstant(
+    const wafer::LayerLoop &loop, unsigned op, unsigned operand,
+    MutableArrayRef<llvm::StringMap<std::string>> renames) {
+  Value first = loop.at(0, op)->getOperand(operand);
+  layoutOf(first);
+  TensorState &state = tensors[first];
+  if (state.full || state.block)
+    return success(); // the op reads it twice
+  auto type = cast<RankedTensorType>(first.getType());
+  if (type.getNumElements() == 0)
+    return lowerConstant(first.getDefiningOp<wafer::ConstantOp>());
+  std::string firstName;
+  for (unsigned i = 0; i < loop.count; ++i) {
+    auto cst =
+        loop.at(i, op)->getOperand(operand).getDefiningOp<wafer::ConstantOp>();
+    Type et = type.getElementType();
+    if (!peElementType(et))
+      return emitError(cst) << "constant of element type " << et
+                            << " has no emulator data type";
+    std::string name = tensorName("const" + std::to_string(constantCount++));
+    ParamOp::create(moduleBuilder, cst.getLoc(), name,
+                    RankedTensorType::get(type.getShape(), et), StringAttr(),
+                    IntegerAttr(), cast<ElementsAttr>(cst.getValue()));
+    if (i == 0)
+      firstName = name;
+    else
+      renames[i][firstName] = name;
+  }
+  tensors[first].full =
+      streamIntoFull(E.sym(firstName), type.getShape(), firstName);
+  return success();
+}
+
+LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
+  E.setLoc(loop.at(0, 0)->getLoc());
+  llvm::DenseSet<Operation *> body;
+  for (unsigned k = 0; k < loop.period; ++k)
+    body.insert(loop.at(0, k));
+  llvm::DenseSet<Value> entries;
+  for (const wafer::LayerLoop::Carried &c : loop.carried)
+    entries.insert(c.entry);
+
+  // A weight every layer reads cannot be read on arrival (it arrives once):
+  // it is made whole before the loop.
+  for (unsigned k = 0; k < loop.period; ++k)
+    for (Value v : loop.at(0, k)->getOperands()) {
+      Operation *def = v.getDefiningOp();
+      if ((def && body.contains(def)) || entries.contains(v))
+        continue;
+      auto it = tensors.find(v);
+      if (it != tensors.end() && it->second.pendingStream)
+        needFull(v);
+    }
+
+  // The carried values enter through buffers of their own: each layer
+  // overwrites them with its result.
+  SmallVector<FlatSymbolRefAttr> carries;
+  for (const wafer::LayerLoop::Carried &c : loop.carried) {
+    TensorLayout layout = layoutOf(c.entry);
+    FlatSymbolRefAttr src = needBlock(c.entry, layout);
+    FlatSymbolRefAttr carry = E.buffer("carry", layout.blockWords());
+    copyBlock(*this, carry, src, layout);
+    TensorState &s = tensors[c.entry];
+    s.block = carry;
+    s.full.reset();
+    s.column.reset();
+    s.fullShared = false;
+    carries.push_back(carry);
+  }
+
+  unsigned counter = E.allocReg(), marks = E.allocReg();
+  int64_t firstMark = markIndex;
+  E.op("mov", {E.reg(counter), E.imm(0)});
+  E.op("mov", {E.reg(marks), E.imm(markIndex)});
+  FlatSymbolRefAttr head = E.newLabel("layer");
+  E.place(head);
+  markReg = marks;
+  Operation *scheduleEnd = &module.getBody()->back();
+
+  SmallVector<llvm::StringMap<std::string>> renames(loop.count);
+  for (unsigned k = 0; k < loop.period; ++k) {
+    Operation *op = loop.at(0, k);
+    for (const wafer::LayerLoop::IterationConstant &c : loop.constants)
+      if (c.op == k && failed(lowerLayerConstant(loop, k, c.operand, renames)))
+        return failure();
+    if (auto stream = dyn_cast<wafer::StreamOp>(op))
+      for (unsigned i = 1; i < loop.count; ++i)
+        renames[i][stream->getAttrOfType<StringAttr>("pe.param").getValue()] =
+            loop.at(i, k)
+                ->getAttrOfType<StringAttr>("pe.param")
+                .getValue()
+                .str();
+    if (failed(lowerOp(op)))
+      return failure();
+  }
+  E.setLoc(loop.at(0, loop.period - 1)->getLoc());
+  for (auto [c, carry] : llvm::zip(loop.carried, carries)) {
+    TensorLayout layout = layoutOf(c.entry);
+    Value result = loop.at(0, c.op)->getResult(c.result);
+    copyBlock(*this, carry, needBlock(result, layout), layout);
+  }
+  E.op("iadd", {E.reg(counter), E.reg(counter), E.imm(1)});
+  Operation *back = E.op("blt", {E.reg(counter), E.imm(loop.count), head});
+  back->setAttr("layer_loop", UnitAttr::get(E.getContext()));
+  markReg.reset();
+  E.freeReg(marks);
+  E.freeReg(counter);
+  markIndex = firstMark + (markIndex - firstMark) * loop.count;
+
+  // The port streams every layer's weights and constants in turn.
+  SmallVector<StreamInOp> layerStreams;
+  for (Operation *op = scheduleEnd->getNextNode(); op; op = op->getNextNode())
+    if (auto s = dyn_cast<StreamInOp>(op))
+      layerStreams.push_back(s);
+  for (unsigned i = 1; i < loop.count; ++i)
+    for (StreamInOp s : layerStreams) {
+      auto copy = cast<StreamInOp>(streamBuilder.clone(*s));
+      auto it = renames[i].find(s.getTensor());
+      if (it != renames[i].end())
+        copy.setTensorAttr(FlatSymbolRefAttr::get(E.getContext(), it->second));
+    }
+
+  // After the loop, the last layer's values are where the code left the
+  // first layer's.
+  for (unsigned k = 0; k < loop.period; ++k)
+    for (auto [first, last] :
+         llvm::zip(loop.at(0, k)->getResults(),
+                   loop.at(loop.count - 1, k)->getResults())) {
+      TensorState state = tensors[first];
+      tensors[last] = state;
+    }
+  return success();
+}
