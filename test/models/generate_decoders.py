@@ -754,21 +754,24 @@ def write_example(out_dir):
     print(f"{out_dir}/model.onnx  {size / 1024:.0f} KiB  nodes={sum(hist.values())}  max|onnx-torch|={err:.2e}")
 
 
-# Deeper variants for the layer-loop tests: static opset-17 exports only.
+# Deeper variants for the layer-loop tests: static opset-17 exports only,
+# in DIR/deep/ (so that the 16-export globs of other tests do not see them).
 DEEP_LAYERS = (6, 12)
 
 
 def write_deep(out_dir, family, n_layer):
+    out_dir = os.path.join(out_dir, "deep")
+    os.makedirs(out_dir, exist_ok=True)
     model = build_model(family, n_layer)
     ids = reference_inputs(family)
     ref = torch_logits(model, ids)
     name = f"{family}_L{n_layer}"
     proto = export(model, ids, 17, False)
     _, err = check_export(name, model, proto, ids, ref, False)
-    onnx.save(proto, os.path.join(out_dir, name + "_static_op17.onnx"))
+    onnx.save(proto, os.path.join(out_dir, name + ".onnx"))
     np.save(os.path.join(out_dir, name + ".input_ids.npy"), ids)
     np.save(os.path.join(out_dir, name + ".logits.npy"), ref)
-    print(f"{name}_static_op17.onnx  layers={n_layer}  max|onnx-torch|={err:.2e}")
+    print(f"deep/{name}.onnx  layers={n_layer}  max|onnx-torch|={err:.2e}")
 
 
 def main(argv=None):

@@ -168,10 +168,9 @@ bool wafer::checkLayerLoop(func::FuncOp func, unsigned first, unsigned period,
   for (auto &[entry, key] : carriedBy) {
     for (Operation *user : entry.getUsers()) {
       auto it = index.position.find(user);
-      if (it == index.position.end() || it->second < first ||
-          it->second >= first + period)
-        return fail(user, "reads the loop's entry value outside the first "
-                          "layer, which the loop overwrites");
+      unsigned at = it == index.position.end() ? ~0u : it->second;
+      if (at >= first + period && at < loop.end())
+        return fail(user, "reads the loop's entry value in a later layer");
     }
     loop.carried.push_back({entry, key.first, key.second});
   }
@@ -239,23 +238,25 @@ std::optional<LayerLoop> wafer::findLayerLoop(func::FuncOp func) {
   for (const Candidate &c : candidates) {
     if (best && saved(c) < bestSaved)
       break;
-    // A later iteration may differ (e.g. be read after the loop): fewer
-    // iterations may still form a loop.
-    for (unsigned count = c.count; count >= 2; --count) {
-      if (best && (count - 1) * c.period < bestSaved)
+    // An early or late iteration may differ (e.g. have a value read after
+    // the loop): fewer iterations may still form a loop.
+    for (unsigned skip = 0; skip + 2 <= c.count; ++skip)
+      for (unsigned count = c.count - skip; count >= 2; --count) {
+        if (best && (count - 1) * c.period < bestSaved)
+          break;
+        LayerLoop loop;
+        std::string why;
+        if (!checkLayerLoop(func, c.first + skip * c.period, c.period, count,
+                            loop, why))
+          continue;
+        unsigned s = (count - 1) * c.period;
+        if (!best || s > bestSaved ||
+            (s == bestSaved && loop.carried.size() < best->carried.size())) {
+          best = std::move(loop);
+          bestSaved = s;
+        }
         break;
-      LayerLoop loop;
-      std::string why;
-      if (!checkLayerLoop(func, c.first, c.period, count, loop, why))
-        continue;
-      unsigned s = (count - 1) * c.period;
-      if (!best || s > bestSaved ||
-          (s == bestSaved && loop.carried.size() < best->carried.size())) {
-        best = std::move(loop);
-        bestSaved = s;
       }
-      break;
-    }
   }
   return best;
 }

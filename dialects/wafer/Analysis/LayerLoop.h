@@ -17,7 +17,8 @@
 //    the lowering streams in with the iteration's weights).
 //
 // Streams of different parameters of the same type count as the same op.
-// Only the last iteration's values may be read after the loop.
+// Only the last iteration's values (and the entry values) may be read after
+// the loop.
 //
 // wafer-find-layer-loops records the loop as `wafer.layer = I` on every op
 // of iteration I; convert-wafer-to-pe reads the annotation back with

@@ -99,7 +99,9 @@ LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
   // The carried values enter through buffers of their own: each layer
   // overwrites them with its result.
   SmallVector<FlatSymbolRefAttr> carries;
+  std::vector<TensorState> entryStates;
   for (const wafer::LayerLoop::Carried &c : loop.carried) {
+    entryStates.push_back(tensors[c.entry]);
     TensorLayout layout = layoutOf(c.entry);
     FlatSymbolRefAttr src = needBlock(c.entry, layout);
     FlatSymbolRefAttr carry = E.buffer("carry", layout.blockWords());
@@ -164,8 +166,11 @@ LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
         copy.setTensorAttr(FlatSymbolRefAttr::get(E.getContext(), it->second));
     }
 
-  // After the loop, the last layer's values are where the code left the
-  // first layer's.
+  // After the loop, an entry value is where it was before (the loop only
+  // overwrote its carry buffer) and the last layer's values are where the
+  // code left the first layer's.
+  for (auto [c, state] : llvm::zip(loop.carried, entryStates))
+    tensors[c.entry] = state;
   for (unsigned k = 0; k < loop.period; ++k)
     for (auto [first, last] :
          llvm::zip(loop.at(0, k)->getResults(),

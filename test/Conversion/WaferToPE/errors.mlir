@@ -75,3 +75,39 @@ module attributes {mesh.target = #mesh.target<"4x4">} {
     return %r : tensor<2x3x2x3xf32>
   }
 }
+
+// -----
+
+// Layer-loop marks that do not describe identical layers.
+#r = #mesh.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {mesh.target = #mesh.target<"4x4">} {
+  // expected-error @+1 {{the 'wafer.layer' annotations are not a layer loop: 'wafer.elementwise' at}}
+  func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+    %y0 = wafer.elementwise ins(%x : tensor<4xf32>) -> tensor<4xf32> attributes {placement = #r, wafer.layer = 0 : i64} {
+    ^bb0(%v: f32):
+      %e = math.exp %v : f32
+      wafer.yield %e : f32
+    }
+    %y1 = wafer.elementwise ins(%y0 : tensor<4xf32>) -> tensor<4xf32> attributes {placement = #r, wafer.layer = 1 : i64} {
+    ^bb0(%v: f32):
+      %e = math.tanh %v : f32
+      wafer.yield %e : f32
+    }
+    return %y1 : tensor<4xf32>
+  }
+}
+
+// -----
+
+#r = #mesh.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {mesh.target = #mesh.target<"4x4">} {
+  // expected-error @+1 {{the 'wafer.layer' annotations are not a layer loop: expected consecutive layers of equally many ops}}
+  func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+    %y0 = wafer.elementwise ins(%x : tensor<4xf32>) -> tensor<4xf32> attributes {placement = #r, wafer.layer = 0 : i64} {
+    ^bb0(%v: f32):
+      %e = math.exp %v : f32
+      wafer.yield %e : f32
+    }
+    return %y0 : tensor<4xf32>
+  }
+}

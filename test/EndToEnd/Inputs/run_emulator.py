@@ -4,7 +4,8 @@ wse-emu, comparing the logits with the torch reference saved at export.
 Usage: run_emulator.py BIN_DIR MODELS_DIR [--config TARGET:MODE]...
                        [--only SUBSTRING] [--jobs N] [--table]
 
-Each model (the 16 exports: 4 families x static/dynamic x opset 14/17, plus
+With --layers N, the 6- or 12-layer static exports in MODELS_DIR/deep
+instead (the layer loop's tests). Each model (the 16 exports: 4 families x static/dynamic x opset 14/17, plus
 the external-data and tied-head GPT-2 variants) goes through the driver
 bin/wse-run (import, --wse-pipeline ... lower=true, --emit-program, wse-emu)
 for every configuration (default 32x32:stream, 32x32:pipelined, 8x8:stream,
@@ -36,19 +37,28 @@ parser.add_argument("--config", action="append", default=[])
 parser.add_argument("--only", default="")
 parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
 parser.add_argument("--table", action="store_true")
+parser.add_argument("--layers", type=int,
+                    help="run the deeper static exports with this many "
+                         "layers (deep/FAMILY_L<N>.onnx) instead")
 args = parser.parse_args()
 configs = [c.split(":") for c in args.config] or [
     ["32x32", "stream"], ["32x32", "pipelined"], ["8x8", "stream"],
     ["8x8", "pipelined"]]
 
 models = []
-for path in sorted(glob.glob(os.path.join(args.models, "*_op1[47].onnx"))):
-    name = os.path.basename(path)[:-len(".onnx")]
-    models.append((path, name, name.split("_")[0]))
-models.append((os.path.join(args.models, "gpt2_static_op17_ext", "model.onnx"),
-               "gpt2_static_op17_ext", "gpt2"))
-models.append((os.path.join(args.models, "gpt2_static_op17_tied.onnx"),
-               "gpt2_static_op17_tied", "gpt2"))
+if args.layers:
+    for path in sorted(glob.glob(os.path.join(
+            args.models, "deep", f"*_L{args.layers}.onnx"))):
+        name = os.path.basename(path)[:-len(".onnx")]
+        models.append((path, name, os.path.join("deep", name)))
+else:
+    for path in sorted(glob.glob(os.path.join(args.models, "*_op1[47].onnx"))):
+        name = os.path.basename(path)[:-len(".onnx")]
+        models.append((path, name, name.split("_")[0]))
+    models.append((os.path.join(args.models, "gpt2_static_op17_ext",
+                                "model.onnx"), "gpt2_static_op17_ext", "gpt2"))
+    models.append((os.path.join(args.models, "gpt2_static_op17_tied.onnx"),
+                   "gpt2_static_op17_tied", "gpt2"))
 models = [m for m in models if args.only in m[1]]
 if not models:
     sys.exit(f"no models in {args.models}")

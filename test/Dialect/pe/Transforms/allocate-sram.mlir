@@ -71,6 +71,35 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
 }
 
 // -----
+// A back edge marked `layer_loop` repeats code that writes its buffers before
+// reading them in each iteration: @a and @b, used only inside it at disjoint
+// places, share words; @c, written before the loop and read inside it, lives
+// across the whole loop, and so does @d, written inside and read after it.
+// CHECK-LABEL: pe.kernel @layers
+// CHECK-NEXT: pe.buffer @a[4] at 8
+// CHECK-NEXT: pe.buffer @b[4] at 8
+// CHECK-NEXT: pe.buffer @c[4] at 0
+// CHECK-NEXT: pe.buffer @d[4] at 4
+module attributes {mesh.target = #mesh.target<"8x8">} {
+  pe.kernel @layers {
+    pe.buffer @a [4]
+    pe.buffer @b [4]
+    pe.buffer @c [4]
+    pe.buffer @d [4]
+    pe.task @t entry {
+      pe.fill [#pe.mem<@c, 0, 4, 1>, 0.0 : f32]
+      pe.label @top
+      pe.fill [#pe.mem<@d, 0, 4, 1>, 0.0 : f32]
+      pe.copy [#pe.mem<@a, 0, 4, 1>, #pe.mem<@c, 0, 4, 1>]
+      pe.fill [#pe.mem<@b, 0, 4, 1>, 0.0 : f32]
+      pe.iadd [#pe.reg<1>, #pe.reg<1>, 1]
+      pe.blt [#pe.reg<1>, 3, @top] {layer_loop}
+      pe.copy [#pe.mem<@c, 0, 4, 1>, #pe.mem<@d, 0, 4, 1>]
+    }
+  }
+}
+
+// -----
 // Taking a buffer's address (#pe.addr) is a reference at that instruction:
 // @p (its address moved into a register, not used after) and @q share words.
 // A subroutine's return branch (marked `return`) is not a loop: @r, used
