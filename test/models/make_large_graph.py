@@ -257,6 +257,8 @@ def main(argv=None):
     ap.add_argument("--opset", type=int, default=17, choices=[14, 17])
     ap.add_argument("--dtype", default="fp32", choices=list(DTYPES))
     ap.add_argument("--seq", type=int, default=128, help="static sequence length (default 128)")
+    ap.add_argument("--layers", type=int,
+                    help="number of layers instead of the shape's (e.g. a 44-layer tiny graph)")
     ap.add_argument("--align", type=int, default=4096, help="byte alignment of each weight in weights.bin")
     ap.add_argument("--random-weights", action="store_true",
                     help="tiny shape only: write random weights, evaluate with onnx_numpy_eval and "
@@ -264,6 +266,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.random_weights and args.shape != "tiny":
         ap.error("--random-weights is only for --shape tiny")
+    if args.layers is not None:
+        if args.layers < 1:
+            ap.error("--layers must be at least 1")
+        SHAPES[args.shape] = (args.layers,) + SHAPES[args.shape][1:]
     t0 = time.time()
     model, g = build(args.shape, args.opset, args.dtype, args.seq, args.align)
     os.makedirs(args.out, exist_ok=True)

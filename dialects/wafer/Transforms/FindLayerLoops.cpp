@@ -77,10 +77,19 @@ struct FindLayerLoopsPass
         op.removeAttr(kLayerAttrName);
       if (!enable)
         continue;
+      // The hoisting only serves the loop: without one, the ops go back to
+      // where they were.
+      SmallVector<Operation *> order;
+      for (Operation &op : func.getBody().front().without_terminator())
+        order.push_back(&op);
       hoistSharedConstants(func);
       std::optional<LayerLoop> loop = findLayerLoop(func);
-      if (!loop)
+      if (!loop) {
+        Operation *end = func.getBody().front().getTerminator();
+        for (Operation *op : order)
+          op->moveBefore(end);
         continue;
+      }
       Builder b(func.getContext());
       for (unsigned i = 0; i < loop->count; ++i)
         for (unsigned k = 0; k < loop->period; ++k)

@@ -102,3 +102,35 @@ module {
     return %y0, %y3 : tensor<4xf32>, tensor<4xf32>
   }
 }
+
+// -----
+
+// Without a loop, shared computations stay where they are.
+// CHECK-LABEL: func.func @no_loop_no_hoist
+// CHECK: math.exp
+// CHECK: wafer.stream @m
+// CHECK-NEXT: wafer.slice
+// CHECK-NOT: wafer.layer =
+module {
+  wafer.parameter @m : tensor<4xf32> file "m.bin" offset 0 length 16
+  func.func @no_loop_no_hoist(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+    %a = wafer.elementwise ins(%x : tensor<4xf32>) -> tensor<4xf32> {
+    ^bb0(%v: f32):
+      %e = math.exp %v : f32
+      wafer.yield %e : f32
+    }
+    %m = wafer.stream @m : tensor<4xf32>
+    %ms = wafer.slice %m {offsets = array<i64: 0>, strides = array<i64: 1>} : (tensor<4xf32>) -> tensor<4xf32>
+    %b = wafer.elementwise ins(%a, %ms : tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32> {
+    ^bb0(%v: f32, %w: f32):
+      %s = arith.addf %v, %w : f32
+      wafer.yield %s : f32
+    }
+    %c = wafer.elementwise ins(%a, %ms : tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32> {
+    ^bb0(%v: f32, %w: f32):
+      %s = arith.mulf %v, %w : f32
+      wafer.yield %s : f32
+    }
+    return %b, %c : tensor<4xf32>, tensor<4xf32>
+  }
+}
