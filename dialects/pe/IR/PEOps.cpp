@@ -207,6 +207,14 @@ LogicalResult ParamOp::verify() {
 LogicalResult InputOp::verify() {
   if (failed(checkName(*this, getSymName(), "input", false)))
     return failure();
+  if (std::optional<ArrayRef<int64_t>> range = getRange()) {
+    if (range->size() != 2)
+      return emitOpError("range must be [lo, hi], got ")
+             << range->size() << " values";
+    if ((*range)[0] >= (*range)[1])
+      return emitOpError("range [")
+             << (*range)[0] << ", " << (*range)[1] << ") is empty";
+  }
   return checkTensorType(*this, getType(), false);
 }
 

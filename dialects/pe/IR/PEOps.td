@@ -47,8 +47,18 @@ def PE_ParamOp : PE_Op<"param", [Symbol]> {
 
 def PE_InputOp : PE_Op<"input", [Symbol]> {
   let summary = "a host input, streamed in through a port";
-  let arguments = (ins SymbolNameAttr:$sym_name, TypeAttrOf<AnyRankedTensor>:$type);
-  let assemblyFormat = "$sym_name `:` $type attr-dict";
+  let description = [{
+    `range [lo, hi]` declares that every value lies in [lo, hi): the
+    emulator refuses an input with a value outside it, naming the position
+    (token ids of an embedding of hi rows, negative ones counting from the
+    end, have the range [-hi, hi]).
+    ```mlir
+    pe.input @input_ids : tensor<1x16xi64> range [-256, 256]
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, TypeAttrOf<AnyRankedTensor>:$type,
+                       OptionalAttr<DenseI64ArrayAttr>:$range);
+  let assemblyFormat = "$sym_name `:` $type (`range` $range^)? attr-dict";
   let hasVerifier = 1;
 }
 

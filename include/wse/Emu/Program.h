@@ -16,13 +16,17 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace wse::emu {
 
 /// Bumped whenever the meaning or encoding of a program changes.
-constexpr uint32_t kProgramVersion = 1;
+/// The version this emulator writes; it reads every version from
+/// kMinProgramVersion on. Version 2 added input ranges.
+constexpr uint32_t kProgramVersion = 2;
+constexpr uint32_t kMinProgramVersion = 1;
 constexpr unsigned kNumRegs = 16;
 constexpr unsigned kMaxRank = 8;
 constexpr unsigned kMaxOperands = 4;
@@ -56,6 +60,10 @@ struct TensorDecl {
   std::vector<uint64_t> shape;
   std::string file;    ///< parameters only: weight file (relative to --weights)
   uint64_t offset = 0; ///< parameters only: byte offset in the file
+  /// Inputs only (version 2): every value must lie in [first, second), e.g.
+  /// token ids indexing a table of `second` rows (negative ones count from
+  /// the end). Checked when the input is set.
+  std::optional<std::pair<int64_t, int64_t>> range;
   uint64_t numElements() const;
 };
 

@@ -397,7 +397,9 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
       streamed ? E.buffer("wrow", lo.block[r - 1]) : nullptr;
   FlatSymbolRefAttr skip = L.guard(lo.holds);
   E.op("fill", {E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f)});
-  E.op("fill", {E.mem(local, 0, E.imm(rows)), E.f32(-1.0f)});
+  // Past a ragged block's end: an id no row matches, before or after the
+  // negative ids are moved up by V below.
+  E.op("fill", {E.mem(local, 0, E.imm(rows)), E.f32(float(-V - 1))});
   E.nest(
       leadExt,
       {Pointer{E.imm(0), leadStrides},
@@ -407,12 +409,21 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
         E.op("copy", {E.mem(local, off[0], len, E.imm(st[0])),
                       E.mem(ids, off[1], len, E.imm(st[1]))});
       });
-  E.place(skip);
-
   Attribute rowsV = E.imm(rows);
   Attribute one = E.mem(E.scalarConstant(1.0f), E.imm(0), rowsV, E.imm(0));
   Attribute zero = E.mem(E.scalarConstant(0.0f), E.imm(0), rowsV, E.imm(0));
   Attribute oh = E.mem(onehot, 0, rowsV);
+  // Negative ids count from the end (ONNX Gather): id += V * min(1,
+  // max(0, -id)), which is V exactly for the integer ids below 0.
+  Attribute ids0 = E.mem(local, 0, rowsV);
+  E.op("neg", {oh, ids0});
+  E.op("max", {oh, oh, zero});
+  E.op("min", {oh, oh, one});
+  E.op("fma",
+       {ids0, oh, E.mem(E.scalarConstant(float(V)), E.imm(0), rowsV, E.imm(0)),
+        ids0});
+  E.place(skip);
+
   E.loop(E.imm(V), [&](unsigned v) {
     unsigned wreg = 0;
     if (streamed)

@@ -397,6 +397,24 @@ Type lowering::peElementType(Type t) {
   return nullptr;
 }
 
+/// The rows of the smallest table `v` indexes, if every use of it (through
+/// reshapes and relayouts) is an embedding's indices.
+static std::optional<int64_t> embeddingRows(Value v) {
+  std::optional<int64_t> rows;
+  for (Operation *user : v.getUsers()) {
+    std::optional<int64_t> r;
+    if (auto emb = dyn_cast<wafer::EmbeddingOp>(user);
+        emb && emb.getIndices() == v && emb.getTable() != v)
+      r = cast<RankedTensorType>(emb.getTable().getType()).getShape()[0];
+    else if (isa<wafer::ReshapeOp, wafer::RelayoutOp>(user))
+      r = embeddingRows(user->getResult(0));
+    if (!r)
+      return std::nullopt;
+    rows = rows ? std::min(*rows, *r) : *r;
+  }
+  return rows;
+}
+
 LogicalResult Lowering::lowerInputs() {
   for (BlockArgument arg : func.getArguments()) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
@@ -424,8 +442,13 @@ LogicalResult Lowering::lowerInputs() {
             func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "onnx.name"))
       hint = name.getValue().str();
     std::string name = tensorName(hint);
+    // Token ids: the emulator refuses ids outside the table (negative ones
+    // count from the end, as ONNX's Gather says).
+    DenseI64ArrayAttr range;
+    if (std::optional<int64_t> rows = embeddingRows(arg))
+      range = moduleBuilder.getDenseI64ArrayAttr({-*rows, *rows});
     InputOp::create(moduleBuilder, func.getLoc(), name,
-                    RankedTensorType::get(type.getShape(), declared));
+                    RankedTensorType::get(type.getShape(), declared), range);
     layoutOf(arg);
     tensors[arg].full = streamIntoFull(E.sym(name), type.getShape(), name);
   }

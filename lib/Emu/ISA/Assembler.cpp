@@ -245,6 +245,18 @@ bool Parser::parseTensor(std::vector<TensorDecl> &list, bool isParam) {
         expectKeyword("offset") || parseUInt(t.offset, "a byte offset"))
       return true;
   }
+  if (&list == &prog.inputs && isIdent("range")) {
+    Token at = tok;
+    consume();
+    if (prog.version < 2)
+      return failAt(at, "an input range needs 'version 2'");
+    int64_t lo, hi;
+    if (expectPunct("(") || parseSInt(lo, "the range's lowest value") ||
+        expectPunct(",") || parseSInt(hi, "the range's end") ||
+        expectPunct(")"))
+      return true;
+    t.range = std::make_pair(lo, hi);
+  }
   list.push_back(std::move(t));
   return false;
 }
@@ -818,7 +830,8 @@ bool Parser::parseTopLevel() {
   if (parseIdent(kw, "a statement"))
     return true;
   if (!sawVersion && kw != "version")
-    return failAt(at, "a program must start with 'version 1'");
+    return failAt(at, formatv("a program must start with 'version {0}'",
+                              kProgramVersion));
   if (kw == "version") {
     if (sawVersion)
       return failAt(at, "'version' given twice");
@@ -826,10 +839,11 @@ bool Parser::parseTopLevel() {
     Token vt = tok;
     if (parseU32(prog.version, "a version number"))
       return true;
-    if (prog.version != kProgramVersion)
-      return failAt(vt, formatv("unsupported program version {0} (this "
-                                "emulator reads version {1})",
-                                prog.version, kProgramVersion));
+    if (prog.version < kMinProgramVersion || prog.version > kProgramVersion)
+      return failAt(vt,
+                    formatv("unsupported program version {0} (this "
+                            "emulator reads versions {1} to {2})",
+                            prog.version, kMinProgramVersion, kProgramVersion));
     return false;
   }
   if (kw == "machine")

@@ -119,13 +119,17 @@ public:
     r.h = u32("rect");
     return r;
   }
-  TensorDecl tensor() {
+  TensorDecl tensor(uint32_t version) {
     TensorDecl t;
     t.name = str("tensor name");
     t.dtype = enumVal<DType>(unsigned(DType::Bool), "dtype");
     t.shape = u64s("tensor shape");
     t.file = str("weight file name");
     t.offset = u64("weight offset");
+    if (version >= 2 && enumVal<uint8_t>(1, "range flag")) {
+      int64_t lo = int64_t(u64("range")), hi = int64_t(u64("range"));
+      t.range = std::make_pair(lo, hi);
+    }
     return t;
   }
   Expr expr() {
@@ -248,15 +252,15 @@ Expected<Program> readProgramBinary(StringRef bytes, StringRef name) {
   r.pos = sizeof(kBinaryMagic);
   Program p;
   p.version = r.u32("version");
-  if (r.ok() && p.version != kProgramVersion)
-    return bad(formatv("unsupported version {0} (this emulator reads version "
-                       "{1})",
-                       p.version, kProgramVersion));
+  if (r.ok() && (p.version < kMinProgramVersion || p.version > kProgramVersion))
+    return bad(formatv("unsupported version {0} (this emulator reads "
+                       "versions {1} to {2})",
+                       p.version, kMinProgramVersion, kProgramVersion));
   p.machine = r.str("machine name");
   for (auto *list : {&p.params, &p.inputs, &p.outputs}) {
     uint32_t n = r.count(21, "tensor");
     for (uint32_t i = 0; i < n && r.ok(); ++i)
-      list->push_back(r.tensor());
+      list->push_back(r.tensor(p.version));
   }
   uint32_t n = r.count(20, "kernel");
   for (uint32_t i = 0; i < n && r.ok(); ++i)

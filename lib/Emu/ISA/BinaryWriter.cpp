@@ -45,12 +45,19 @@ public:
     u32(r.w);
     u32(r.h);
   }
-  void tensor(const TensorDecl &t) {
+  void tensor(const TensorDecl &t, uint32_t version) {
     str(t.name);
     u8(uint8_t(t.dtype));
     u64s(t.shape);
     str(t.file);
     u64(t.offset);
+    if (version >= 2) {
+      u8(t.range ? 1 : 0);
+      if (t.range) {
+        u64(uint64_t(t.range->first));
+        u64(uint64_t(t.range->second));
+      }
+    }
   }
   void expr(const Expr &e) {
     u32(e.ops.size());
@@ -137,7 +144,7 @@ std::string writeProgramBinary(const Program &p) {
   for (const auto *list : {&p.params, &p.inputs, &p.outputs}) {
     w.u32(list->size());
     for (const TensorDecl &t : *list)
-      w.tensor(t);
+      w.tensor(t, p.version);
   }
   w.u32(p.kernels.size());
   for (const Kernel &k : p.kernels)

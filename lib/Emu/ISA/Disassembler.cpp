@@ -72,6 +72,8 @@ void Printer::tensor(StringRef kw, const TensorDecl &t, bool isParam) {
   os << kw << " " << t.name << " : " << dtypeName(t.dtype) << list(t.shape);
   if (isParam)
     os << " file " << quote(t.file) << " offset " << t.offset;
+  if (t.range)
+    os << " range(" << t.range->first << ", " << t.range->second << ")";
   os << "\n";
 }
 

@@ -55,6 +55,17 @@ static Error verifyTensors(const Program &p) {
         return err("param '" + t.name + "' has no weight file");
       if (kind == "output" && t.dtype != DType::F32)
         return err("output '" + t.name + "' must be f32");
+      if (t.range) {
+        if (kind != "input")
+          return err(kind + " '" + t.name + "' has a range (only inputs may)");
+        if (p.version < 2)
+          return err("input '" + t.name +
+                     "' has a range, which needs "
+                     "program version 2");
+        if (t.range->first >= t.range->second)
+          return err(formatv("input '{0}' has the empty range [{1}, {2})",
+                             t.name, t.range->first, t.range->second));
+      }
       if (kind != "param") {
         hostElements += t.numElements();
         if (hostElements > kMaxHostElements)
@@ -266,10 +277,10 @@ static Error checkRect(const Rect &r, const Twine &what) {
 }
 
 Error verifyProgram(const Program &p) {
-  if (p.version != kProgramVersion)
-    return err(formatv("unsupported program version {0} (this emulator reads "
-                       "version {1})",
-                       p.version, kProgramVersion));
+  if (p.version < kMinProgramVersion || p.version > kProgramVersion)
+    return err(formatv("unsupported program version {0} (this emulator "
+                       "reads versions {1} to {2})",
+                       p.version, kMinProgramVersion, kProgramVersion));
   if (Error e = verifyTensors(p))
     return e;
   StringSet<> kernelNames;

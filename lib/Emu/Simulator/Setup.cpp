@@ -5,6 +5,8 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cmath>
+
 using namespace llvm;
 
 namespace wse::emu {
@@ -351,6 +353,27 @@ Error SimulatorImpl::setInput(StringRef name, HostTensor t) {
       return err("input '" + name + "' has shape [" + got +
                  "] but the program declares [" + want + "]");
     }
+    // An input with a range (token ids of an embedding) is refused at the
+    // first value outside it, with its position.
+    if (d.range)
+      for (uint64_t k = 0; k < t.data.size(); ++k) {
+        double v = t.data[k];
+        if (v >= double(d.range->first) && v < double(d.range->second))
+          continue;
+        std::string at;
+        for (uint64_t rest = k, i = d.shape.size(); i-- > 0;) {
+          at =
+              std::to_string(rest % d.shape[i]) + (at.empty() ? "" : ", ") + at;
+          rest /= d.shape[i];
+        }
+        std::string value = std::trunc(v) == v && std::fabs(v) < 1e18
+                                ? std::to_string(int64_t(v))
+                                : formatv("{0}", v).str();
+        return err(formatv("input '{0}' at [{1}] is {2}, outside the range "
+                           "[{3}, {4}) the program declares for it",
+                           name, at, value, d.range->first, d.range->second)
+                       .str());
+      }
     // A bool input holds 0/1 whatever the .npy's dtype: nonzero (and NaN)
     // is true, like a bool parameter's nonzero byte.
     if (d.dtype == DType::Bool)

@@ -184,6 +184,8 @@ llvm::Error Translator::addTensors() {
       list = &prog.inputs;
       kind = emu::TensorKind::Input;
       type = in.getType();
+      if (std::optional<ArrayRef<int64_t>> range = in.getRange())
+        t.range = std::make_pair((*range)[0], (*range)[1]);
     } else if (auto out = dyn_cast<OutputOp>(op)) {
       list = &prog.outputs;
       kind = emu::TensorKind::Output;

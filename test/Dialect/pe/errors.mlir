@@ -30,6 +30,14 @@ pe.input @x : tensor<2xi8>
 pe.input @x : tensor<0x2xf32>
 
 // -----
+// expected-error @+1 {{range must be [lo, hi], got 3 values}}
+pe.input @x : tensor<2xi64> range [0, 1, 2]
+
+// -----
+// expected-error @+1 {{range [4, 4) is empty}}
+pe.input @x : tensor<2xi64> range [4, 4]
+
+// -----
 // expected-error @+1 {{outputs are f32, got 'f16'}}
 pe.output @y : tensor<2xf16>
 

@@ -14,6 +14,8 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
   pe.param @flags : tensor<2xi1> = dense<[true, false]> : tensor<2xi1>
   // CHECK: pe.input @ids : tensor<1x16xi64>
   pe.input @ids : tensor<1x16xi64>
+  // CHECK: pe.input @tokens : tensor<1x16xi64> range [-256, 256]
+  pe.input @tokens : tensor<1x16xi64> range [-256, 256]
   // CHECK: pe.input @h : tensor<8xbf16>
   pe.input @h : tensor<8xbf16>
   // CHECK: pe.output @logits : tensor<1x16x8xf32>

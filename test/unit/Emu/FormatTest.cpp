@@ -10,11 +10,11 @@
 using namespace wse;
 using namespace wse::emu;
 
-static const char *kProgram = R"(version 1
+static const char *kProgram = R"(version 2
 machine "4x4"
 param w : f32[2, 8] file "w.bin" offset 16
 param mask : bool[8] file "m.bin" offset 3
-input x : f32[8]
+input x : f32[8] range(-8, 8)
 input c : bool[2, 4]
 output y : f32[8]
 
@@ -77,6 +77,21 @@ TEST(BinaryFormat, RoundTripIsExact) {
   ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
   EXPECT_EQ(writeProgramBinary(*back), bin);
   EXPECT_EQ(printProgramText(*back), kProgram);
+}
+
+// Version 1 (before input ranges) still reads, and writes back as itself.
+TEST(BinaryFormat, Version1StillReads) {
+  Program p = parse("version 1\ninput x : f32[4]\noutput y : f32[4]\n");
+  std::string bin = writeProgramBinary(p);
+  llvm::Expected<Program> back = readProgramBinary(bin, "b");
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  EXPECT_EQ(back->version, 1u);
+  EXPECT_EQ(writeProgramBinary(*back), bin);
+  EXPECT_EQ(parseError("version 1\ninput x : i64[4] range(0, 4)\n"),
+            "t:2:18: an input range needs 'version 2'");
+  EXPECT_NE(parseError("version 2\ninput x : i64[4] range(4, 4)\n")
+                .find("input 'x' has the empty range [4, 4)"),
+            std::string::npos);
 }
 
 TEST(BinaryFormat, EveryTruncationIsRejected) {
@@ -176,7 +191,7 @@ TEST(TextFormat, ErrorsHaveLocations) {
             "t:2:1: unknown statement 'foo' (expected version, machine, param, "
             "input, output, kernel, place, route or stream)");
   EXPECT_EQ(parseError("kernel k {}"), "t:1:1: a program must start with "
-                                       "'version 1'");
+                                       "'version 2'");
   EXPECT_EQ(parseError("version 1\nkernel k {\n  const a = zz + 1\n}\n"),
             "t:3:13: unknown name 'zz' in expression (variables: x y rx ry pw "
             "ph mw mh, earlier constants, tables)");

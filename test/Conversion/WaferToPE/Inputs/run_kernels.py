@@ -5,7 +5,7 @@ Usage: run_kernels.py BIN_DIR WAFER.mlir PROGRAM.wse WORK_DIR [--seed N]
                       [--weights DIR] [--rtol R]
 
 Inputs are random: f32 arguments normal, integer arguments uniform in
-[0, 8), bool arguments uniform. Prints `max |diff| E over N outputs` and
+[0, 8) (--int-range LO HI), bool arguments uniform. Prints `max |diff| E over N outputs` and
 exits non-zero unless every output matches within rtol (default 1e-5)
 times the largest reference magnitude.
 """
@@ -25,6 +25,8 @@ p.add_argument("work")
 p.add_argument("--seed", type=int, default=0)
 p.add_argument("--weights")
 p.add_argument("--rtol", type=float, default=1e-5)
+p.add_argument("--int-range", type=int, nargs=2, default=[0, 8],
+               metavar=("LO", "HI"), help="integer inputs in [LO, HI)")
 a = p.parse_args()
 os.makedirs(a.work, exist_ok=True)
 rng = np.random.default_rng(a.seed)
@@ -42,7 +44,8 @@ for i, (dims, et) in enumerate(args):
     elif et == "i1":
         arr = rng.integers(0, 2, shape).astype(bool)
     else:
-        arr = rng.integers(0, 8, shape).astype(np.int64 if et == "i64" else np.int32)
+        arr = rng.integers(a.int_range[0], a.int_range[1], shape).astype(
+            np.int64 if et == "i64" else np.int32)
     f = os.path.join(a.work, f"in{i}.npy")
     np.save(f, arr)
     inputs.append(f)
