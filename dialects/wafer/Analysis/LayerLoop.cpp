@@ -94,6 +94,8 @@ bool wafer::checkLayerLoop(func::FuncOp func, unsigned first, unsigned period,
   };
   llvm::DenseMap<Value, std::pair<unsigned, unsigned>> carriedBy;
   llvm::DenseMap<std::pair<unsigned, unsigned>, bool> isConstant;
+  // Layer i's constant in the place of each of layer 0's: one each.
+  llvm::DenseMap<std::pair<unsigned, Value>, Value> constantOf;
   for (unsigned k = 0; k < period; ++k) {
     Operation *a = loop.at(0, k);
     // Operands of the first iteration defined before the loop.
@@ -148,6 +150,11 @@ bool wafer::checkLayerLoop(func::FuncOp func, unsigned first, unsigned period,
         if (!c0 || !c)
           return fail(b, "operand " + Twine(j) +
                              " is another value defined before the loop");
+        auto [it, inserted] = constantOf.try_emplace({i, u0}, u);
+        if (!inserted && it->second != u)
+          return fail(b, "operand " + Twine(j) +
+                             " is another constant than where the first "
+                             "layer reads the same one");
         isConstant[{k, j}] = true;
       }
     }

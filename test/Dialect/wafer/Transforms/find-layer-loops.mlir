@@ -134,3 +134,31 @@ module {
     return %b, %c : tensor<4xf32>, tensor<4xf32>
   }
 }
+
+// -----
+
+// The first layer reads one constant twice where the second reads two
+// different ones: the code of the first cannot serve the second.
+// CHECK-LABEL: func.func @constant_twice
+// CHECK-NOT: wafer.layer =
+// CHECK: return
+module {
+  func.func @constant_twice(%x: tensor<4xf32>) -> tensor<4xf32> {
+    %c0 = wafer.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32> -> tensor<4xf32>
+    %c1 = wafer.constant dense<[5.0, 6.0, 7.0, 8.0]> : tensor<4xf32> -> tensor<4xf32>
+    %c2 = wafer.constant dense<[9.0, 1.0, 2.0, 3.0]> : tensor<4xf32> -> tensor<4xf32>
+    %y0 = wafer.elementwise ins(%x, %c0, %c0 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32> {
+    ^bb0(%a: f32, %b: f32, %c: f32):
+      %s = arith.addf %a, %b : f32
+      %p = arith.mulf %s, %c : f32
+      wafer.yield %p : f32
+    }
+    %y1 = wafer.elementwise ins(%y0, %c1, %c2 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32> {
+    ^bb0(%a: f32, %b: f32, %c: f32):
+      %s = arith.addf %a, %b : f32
+      %p = arith.mulf %s, %c : f32
+      wafer.yield %p : f32
+    }
+    return %y1 : tensor<4xf32>
+  }
+}
