@@ -618,9 +618,12 @@ LogicalResult Lowering::lowerOp(Operation *op) {
             return o->emitOpError("has no lowering to pe");
           });
   if (E.takeOutOfRegisters())
-    return emitError(op) << "its loop nests need more than " << kNestRegs
-                         << " scalar registers (too many operands walking "
-                            "dimensions that do not merge)";
+    return emitError(op) << "its loop nests need more than the "
+                         << (markReg ? kNestRegs - 2 : kNestRegs)
+                         << " scalar registers left for them"
+                         << (markReg ? " (the layer loop holds 2)" : "")
+                         << " (too many operands walking dimensions that "
+                            "do not merge)";
   return lowered;
 }
 
