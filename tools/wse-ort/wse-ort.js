@@ -171,10 +171,13 @@ async function runOne(o, log) {
   const {InferenceSession, Tensor} = ort();
   let session;
   try {
-    // Sequential execution: --threads alone sets the parallelism.
+    // Sequential execution: --threads alone sets the parallelism. Warnings
+    // (unused initializers and the like) are not ours to print; errors
+    // arrive as exceptions.
     session = await InferenceSession.create(model, {
       intraOpNumThreads: o.threads, interOpNumThreads: 1,
-      executionMode: 'sequential', executionProviders: ['cpu']});
+      executionMode: 'sequential', executionProviders: ['cpu'],
+      logSeverityLevel: 3});
   } catch (e) {
     fail(`ONNX Runtime cannot load ${o.model}: ${e.message}`);
   }
@@ -248,7 +251,7 @@ async function runBatch(file) {
       await runOne(o, () => {});
     } catch (e) {
       result.ok = false;
-      result.error = e.message;
+      result.error = String(e.message || e);
     }
     console.log(JSON.stringify(result));
   }
@@ -261,7 +264,7 @@ async function main() {
     else if (o.batch) await runBatch(o.batch);
     else await runOne(o, (s) => console.log(s));
   } catch (e) {
-    console.error(`wse-ort: ${e.message}`);
+    console.error(`wse-ort: ${e.message || e}`);
     process.exitCode = 1;
   }
 }
