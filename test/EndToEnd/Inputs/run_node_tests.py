@@ -103,14 +103,13 @@ def ort_job(name, tmp):
     in_pb = sorted(f for f in os.listdir(sets) if f.startswith("input_"))
     if len(in_pb) > len(ins):
         return f"{len(in_pb)} inputs in the test data, {len(ins)} in the model"
-    out = os.path.join(tmp, name)
-    job = [os.path.join(d, "model.onnx"), "--out", out, "--quiet"]
-    os.makedirs(out)
+    job = [os.path.join(d, "model.onnx"), "--out", os.path.join(tmp, name),
+           "--quiet"]
     for k, f in enumerate(in_pb):
         arr = load_pb(os.path.join(sets, f))
         if arr.dtype == object:  # numpy_helper's strings
             arr = arr.astype(str)
-        npy = os.path.join(out, f"in{k}.npy")
+        npy = os.path.join(tmp, f"{name}.in{k}.npy")
         np.save(npy, arr)
         job += ["--input", f"{ins[k].name}={npy}"]
     return job, [o.name for o in m.graph.output]
