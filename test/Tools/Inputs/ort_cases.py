@@ -7,7 +7,7 @@ Usage: ort_cases.py DIR            writes DIR/model.onnx (+ DIR/emb.bin,
 
 The model: sum = a + b (float32 [2,3]); emb/rows = Gather(emb, ids) with
 emb [5,4] in an external file and ids int64 [1, seq] (a symbolic
-dimension); mask = a > b (bool).
+dimension); mask = a > b (bool). DIR/add.onnx holds the sum alone.
 """
 import os
 import sys
@@ -49,6 +49,12 @@ model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 model.ir_version = 8
 onnx.save_model(model, os.path.join(d, "model.onnx"), save_as_external_data=True,
                 location="emb.bin", size_threshold=0)
+# add.onnx: sum = a + b alone, small enough for the emulator (wse-run).
+add = helper.make_model(helper.make_graph(
+    graph.node[:1], "add", graph.input[:2], graph.output[:1]),
+    opset_imports=[helper.make_opsetid("", 17)])
+add.ir_version = 8
+onnx.save(add, os.path.join(d, "add.onnx"))
 np.save(os.path.join(d, "a.npy"), a)
 np.save(os.path.join(d, "b.npy"), b)
 np.save(os.path.join(d, "ids.npy"), ids)
