@@ -20,16 +20,34 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+# Node.js >= 18 with npm runs ONNX Runtime (tools/wse-ort). A node that came
+# from elsewhere (NodeSource's package conflicts with Debian's npm) is kept.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 18 ] || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
 fi
 
-echo "setup: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO="sudo"
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "setup: done"
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >/dev/null
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "setup: done"
+
+# ONNX Runtime (the CPU library ships inside the npm package), pinned, into
+# the project's own folder: nothing of it leaves third_party/ort. Its install
+# script only fetches GPU providers, hence --ignore-scripts.
+ORT_VERSION=1.30.0
+ORT_DIR="$(cd "$(dirname "$0")/.." && pwd)/third_party/ort"
+ORT_PKG="$ORT_DIR/node_modules/onnxruntime-node/package.json"
+if ! grep -q "\"version\": \"$ORT_VERSION\"" "$ORT_PKG" 2>/dev/null; then
+  echo "setup: installing onnxruntime-node@$ORT_VERSION into $ORT_DIR"
+  mkdir -p "$ORT_DIR"
+  npm install --ignore-scripts --no-audit --no-fund --loglevel=error \
+    --prefix "$ORT_DIR" "onnxruntime-node@$ORT_VERSION" >/dev/null
+fi

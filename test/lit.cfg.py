@@ -26,6 +26,6 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.wse_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["wse-opt", "wse-translate", "wse-emu", "wse-ref"], tool_dirs)
+    ["wse-opt", "wse-translate", "wse-emu", "wse-ref", "wse-ort"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.wse_tools_dir, append_path=True)

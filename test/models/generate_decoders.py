@@ -31,9 +31,8 @@ torch's constant-folded copy).
 
 Checks done for each export: onnx.checker.check_model, only allowed ops (no
 Loop/If/Sequence*), torch reference is deterministic (computed twice), and
-the ONNX graph evaluated by onnx_numpy_eval.py (a small NumPy interpreter,
-since onnxruntime is not installed) matches the torch logits, for dynamic
-exports also at a second shape (batch 2, seq 7).
+the saved ONNX file run by ONNX Runtime (tools/wse-ort, --wse-ort) matches
+the torch logits, for dynamic exports also at a second shape (batch 2, seq 7).
 """
 
 import argparse
@@ -52,7 +51,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from onnx_numpy_eval import run_model  # noqa: E402
+from wse_ort import run_ort  # noqa: E402
 
 ALLOWED_OPS = set("""
 Add Sub Mul Div Pow Sqrt Reciprocal Neg Exp Log Erf Tanh Sigmoid Relu MatMul Gemm
@@ -659,17 +658,24 @@ def compare(name, got, want, tol=1e-4):
     return err
 
 
-def check_export(name, model, proto, ids, ref, dynamic):
+WSE_ORT = None  # --wse-ort
+
+
+def ort_logits(path, ids):
+    return run_ort(path, {"input_ids": ids}, WSE_ORT)["logits"]
+
+
+def check_export(name, model, proto, path, ids, ref, dynamic):
+    """Checks PROTO, saved as PATH, against the torch reference REF."""
     onnx.checker.check_model(proto)
     hist = op_histogram(proto)
     bad = sorted(set(hist) - ALLOWED_OPS)
     if bad:
         raise AssertionError(f"{name}: ops outside the allowed list: {bad}")
-    errs = [compare(name, run_model(proto, {"input_ids": ids})["logits"], ref)]
+    errs = [compare(name, ort_logits(path, ids), ref)]
     if dynamic:
         ids2 = np.random.default_rng(7).integers(0, VOCAB, size=(2, 7), dtype=np.int64)
-        errs.append(compare(name + "[2x7]", run_model(proto, {"input_ids": ids2})["logits"],
-                            torch_logits(model, ids2)))
+        errs.append(compare(name + "[2x7]", ort_logits(path, ids2), torch_logits(model, ids2)))
     return hist, max(errs)
 
 
@@ -743,8 +749,8 @@ def write_example(out_dir):
     ids = reference_inputs("gpt2")
     ref = torch_logits(model, ids)
     proto = export(model, ids, 17, False)
-    hist, err = check_export("example", model, proto, ids, ref, False)
     onnx.save(proto, os.path.join(out_dir, "model.onnx"))
+    hist, err = check_export("example", model, proto, os.path.join(out_dir, "model.onnx"), ids, ref, False)
     np.save(os.path.join(out_dir, "input_ids.npy"), ids)
     np.save(os.path.join(out_dir, "logits.npy"), ref)
     nparams = sum(p.numel() for p in model.parameters())
@@ -767,8 +773,9 @@ def write_deep(out_dir, family, n_layer):
     ref = torch_logits(model, ids)
     name = f"{family}_L{n_layer}"
     proto = export(model, ids, 17, False)
-    _, err = check_export(name, model, proto, ids, ref, False)
-    onnx.save(proto, os.path.join(out_dir, name + ".onnx"))
+    path = os.path.join(out_dir, name + ".onnx")
+    onnx.save(proto, path)
+    _, err = check_export(name, model, proto, path, ids, ref, False)
     np.save(os.path.join(out_dir, name + ".input_ids.npy"), ids)
     np.save(os.path.join(out_dir, name + ".logits.npy"), ref)
     print(f"deep/{name}.onnx  layers={n_layer}  max|onnx-torch|={err:.2e}")
@@ -781,7 +788,10 @@ def main(argv=None):
     ap.add_argument("--example", metavar="DIR",
                     help="write the gpt2-tiny example (model.onnx, input_ids.npy, logits.npy, README.md) to DIR")
     ap.add_argument("--quiet", action="store_true", help="do not print op histograms")
+    ap.add_argument("--wse-ort", help="the wse-ort command (default: node tools/wse-ort/wse-ort.js)")
     args = ap.parse_args(argv)
+    global WSE_ORT
+    WSE_ORT = args.wse_ort
     if not args.out and not args.example:
         ap.error("need --out DIR and/or --example DIR")
     torch.set_num_threads(1)
@@ -803,9 +813,9 @@ def main(argv=None):
                     kind = "dynamic" if dynamic else "static"
                     name = f"{family}_{kind}_op{opset}"
                     proto = export(model, ids, opset, dynamic)
-                    hist, err = check_export(name, model, proto, ids, ref, dynamic)
                     path = os.path.join(args.out, name + ".onnx")
                     onnx.save(proto, path)
+                    hist, err = check_export(name, model, proto, path, ids, ref, dynamic)
                     print(f"{name}.onnx  {os.path.getsize(path) / 1024:.0f} KiB  "
                           f"inits={len(proto.graph.initializer)}  nodes={sum(hist.values())}  "
                           f"max|onnx-torch|={err:.2e}")
@@ -813,14 +823,14 @@ def main(argv=None):
                         print(f"    {fmt_hist(hist)}")
                     if family == "gpt2" and not dynamic and opset == 17:
                         tied, replaced = retie_tied_head(proto)
-                        tied_hist, tied_err = check_export(name + "_tied", model, tied, ids, ref, False)
                         tied_path = os.path.join(args.out, name + "_tied.onnx")
                         onnx.save(tied, tied_path)
+                        tied_hist, tied_err = check_export(name + "_tied", model, tied, tied_path, ids,
+                                                           ref, False)
                         print(f"{name}_tied.onnx  {os.path.getsize(tied_path) / 1024:.0f} KiB  "
                               f"re-tied {replaced}  max|onnx-torch|={tied_err:.2e}")
                         ext = save_external(proto, os.path.join(args.out, "gpt2_static_op17_ext"))
-                        reloaded = onnx.load(ext)  # loads weights.bin back
-                        compare("gpt2_static_op17_ext", run_model(reloaded, {"input_ids": ids})["logits"], ref)
+                        compare("gpt2_static_op17_ext", ort_logits(ext, ids), ref)
                         nbytes = os.path.getsize(os.path.join(os.path.dirname(ext), "weights.bin"))
                         print(f"gpt2_static_op17_ext/model.onnx  {os.path.getsize(ext) / 1024:.0f} KiB  "
                               f"+ weights.bin {nbytes / 1024:.0f} KiB")

@@ -27,8 +27,8 @@ Architecture (GPT-NeoX with use_parallel_residual=True, HF parameter names):
     causal mask: Less(Range rows, Range cols) computed once, shared by all layers.
 Weights are stored in MatMul orientation ([in, out]), as in constant-folded
 torch exports. The `tiny` shape (2 layers, d 64) is for self-tests: with
---random-weights it writes real random values, evaluates the graph with
-onnx_numpy_eval.py and compares it with an independent NumPy GPT-NeoX forward.
+--random-weights it writes real random values, runs the graph on ONNX Runtime
+(wse_ort.py) and compares it with an independent NumPy GPT-NeoX forward.
 """
 
 import argparse
@@ -261,8 +261,9 @@ def main(argv=None):
                     help="number of layers instead of the shape's (e.g. a 44-layer tiny graph)")
     ap.add_argument("--align", type=int, default=4096, help="byte alignment of each weight in weights.bin")
     ap.add_argument("--random-weights", action="store_true",
-                    help="tiny shape only: write random weights, evaluate with onnx_numpy_eval and "
+                    help="tiny shape only: write random weights, run the graph on ONNX Runtime and "
                          "compare with a NumPy reference forward")
+    ap.add_argument("--wse-ort", help="the wse-ort command (default: node tools/wse-ort/wse-ort.js)")
     args = ap.parse_args(argv)
     if args.random_weights and args.shape != "tiny":
         ap.error("--random-weights is only for --shape tiny")
@@ -304,15 +305,15 @@ def main(argv=None):
           f"model.onnx: {os.path.getsize(model_path):,} bytes; {time.time() - t0:.1f}s")
     if args.random_weights:
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        from onnx_numpy_eval import run_model
+        from wse_ort import run_ort
         ids = np.random.default_rng(1).integers(0, SHAPES["tiny"][3], size=(1, args.seq), dtype=np.int64)
-        out = run_model(onnx.load(model_path), {"input_ids": ids})["logits"]
+        out = run_ort(model_path, {"input_ids": ids}, args.wse_ort)["logits"]
         assert out.shape == (1, args.seq, SHAPES["tiny"][3]) and np.all(np.isfinite(out)), out.shape
         ref = numpy_reference(args.shape, weights, ids, args.seq)
         err = float(np.max(np.abs(out.astype(np.float64) - ref)))
         tol = (1e-4 if args.dtype == "fp32" else 5e-2) * max(1.0, float(np.max(np.abs(ref))))
         assert err <= tol, f"graph vs NumPy reference: max abs err {err:.3g} > {tol:.3g}"
-        print(f"numpy evaluation ok: logits {out.shape}, max |graph - reference| = {err:.2e}")
+        print(f"ONNX Runtime evaluation ok: logits {out.shape}, max |graph - reference| = {err:.2e}")
 
 
 if __name__ == "__main__":

@@ -12,11 +12,14 @@ directory and prints each command:
 then the predicted next tokens (argmax of the last position's logits),
 emulated cycles and utilization. With --expect REF.npy the first output is
 compared with a reference; the run fails if the largest difference exceeds
---tolerance times the largest reference magnitude.
+--tolerance times the largest reference magnitude. --check-ref (wse-ref on
+the imported module) and --expect-ort (ONNX Runtime on the model file,
+through wse-ort) compare every output the same way.
 """
 import argparse
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -25,6 +28,11 @@ import time
 import numpy as np
 
 BIN = os.path.dirname(os.path.abspath(__file__))
+
+
+def ort_file(name):
+    """The file wse-ort writes for output NAME (test/models/wse_ort.py)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name) + ".npy"
 
 
 def run(cmd, quiet):
@@ -38,6 +46,28 @@ def run(cmd, quiet):
                          (proc.returncode, cmd[0]))
         sys.exit(1)
     return proc, time.time() - start
+
+
+def compare(label, ref_files, out_files, tolerance):
+    """Prints one line per output; returns True if any is off."""
+    failed = False
+    for n, ref_file in ref_files.items():
+        ref = np.load(ref_file).astype(np.float64)
+        got = np.load(out_files[n]).astype(np.float64)
+        if ref.shape != got.shape:
+            print("%-12s output %s has shape %s, %s %s (FAIL)" %
+                  (label + ":", n, got.shape, label, ref.shape))
+            failed = True
+            continue
+        err = float(np.max(np.abs(got - ref))) if ref.size else 0.0
+        scale = float(np.max(np.abs(ref))) if ref.size else 0.0
+        scale = scale or 1.0
+        ok = err <= tolerance * scale
+        failed |= not ok
+        print("%-12s output %s: max |diff| %.3g = %.3g of max |ref| "
+              "(%s, tolerance %g)" % (label + ":", n, err, err / scale,
+                                      "ok" if ok else "FAIL", tolerance))
+    return failed
 
 
 def main():
@@ -56,6 +86,9 @@ def main():
                    help="also evaluate the imported model with wse-ref (the "
                         "onnx-level reference interpreter) on the same "
                         "inputs and compare every output")
+    p.add_argument("--expect-ort", action="store_true",
+                   help="also run the model on ONNX Runtime (wse-ort) with "
+                        "the same inputs and compare every output")
     p.add_argument("--tolerance", type=float, default=1e-4,
                    help="allowed max |diff| / max |reference| (default 1e-4)")
     p.add_argument("--bin", default=BIN, help="directory of the wse tools")
@@ -153,22 +186,16 @@ def main():
             ref_files[n] = os.path.join(work, n + ".ref.npy")
             cmd += ["--output", "%s=%s" % (n, ref_files[n])]
         _, times["wse-ref"] = run(cmd, a.quiet)
-        for n in outputs:
-            ref = np.load(ref_files[n]).astype(np.float64)
-            got = np.load(out_files[n]).astype(np.float64)
-            if ref.shape != got.shape:
-                print("wse-ref:     output %s has shape %s, wse-ref %s (FAIL)" %
-                      (n, got.shape, ref.shape))
-                failed = True
-                continue
-            err = float(np.max(np.abs(got - ref))) if ref.size else 0.0
-            scale = float(np.max(np.abs(ref))) if ref.size else 0.0
-            scale = scale or 1.0
-            ok = err <= a.tolerance * scale
-            failed |= not ok
-            print("wse-ref:     output %s: max |diff| %.3g = %.3g of max |ref| "
-                  "(%s, tolerance %g)" % (n, err, err / scale,
-                                          "ok" if ok else "FAIL", a.tolerance))
+        failed |= compare("wse-ref", ref_files, out_files, a.tolerance)
+    if a.expect_ort:
+        # The independent oracle: ONNX Runtime on the model file itself.
+        ort_dir = os.path.join(work, "ort")
+        cmd = [tool("wse-ort"), model, "--out", ort_dir, "--quiet"]
+        for n, f in given.items():
+            cmd += ["--input", "%s=%s" % (n, os.path.abspath(f))]
+        _, times["ort"] = run(cmd, a.quiet)
+        failed |= compare("ort", {n: os.path.join(ort_dir, ort_file(n))
+                                  for n in outputs}, out_files, a.tolerance)
     print("host time:   " + ", ".join("%s %.2f s" % kv for kv in times.items()))
     if a.expect:
         ref = np.load(a.expect).astype(np.float64)

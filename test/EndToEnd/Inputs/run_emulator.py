@@ -1,5 +1,6 @@
 """Compiles every generated decoder to an emulator program and runs it on
-wse-emu, comparing the logits with the torch reference saved at export.
+wse-emu, comparing the logits with the torch reference saved at export and
+with ONNX Runtime on the same inputs.
 
 Usage: run_emulator.py BIN_DIR MODELS_DIR [--config TARGET:MODE]...
                        [--only SUBSTRING] [--jobs N] [--table]
@@ -11,12 +12,14 @@ bin/wse-run (import, --wse-pipeline ... lower=true, --emit-program, wse-emu)
 for every configuration (default 32x32:stream, 32x32:pipelined, 8x8:stream,
 8x8:pipelined). Tolerance: max |emulator - torch| <= 1e-4 * max |torch logit|,
 and the same against wse-ref evaluating the imported module (wse-run
---check-ref), so the oracle of the onnx level is checked on every run too.
+--check-ref), so the oracle of the onnx level is checked on every run too,
+and against ONNX Runtime running the model file (wse-run --expect-ort), the
+independent oracle.
 
 Prints one line per run, then
   runs: N, failed: M
 and exits non-zero if anything failed. --table prints a markdown table of
-errors and emulated cycles.
+errors (against torch, then against ONNX Runtime) and emulated cycles.
 """
 import argparse
 import concurrent.futures
@@ -73,13 +76,15 @@ def check(job):
         [os.path.join(args.bin, "wse-run"), path, "--target", target,
          "--mode", mode, "--input-shape", "input_ids=1x16", "--input",
          f"input_ids={ids}", "--work", work, "--expect", ref,
-         "--check-ref", "--tolerance", str(REL_TOL), "--quiet"],
+         "--check-ref", "--expect-ort", "--tolerance", str(REL_TOL), "--quiet"],
         capture_output=True, text=True)
     out = p.stdout + p.stderr
     rel = re.search(r"= ([0-9.e+-]+) of max \|logit\|", out)
+    ort = re.search(r"ort: +output logits: .* = ([0-9.e+-]+) of max", out)
     cycles = re.search(r"cycles:\s+(\d+)", out)
     return (name, target, mode, p.returncode == 0,
             float(rel.group(1)) if rel else None,
+            float(ort.group(1)) if ort else None,
             int(cycles.group(1)) if cycles else None,
             out.strip().splitlines()[-1] if out.strip() else "")
 
@@ -89,11 +94,11 @@ with tempfile.TemporaryDirectory() as tmp:
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         results = list(pool.map(check, jobs))
 failed = 0
-for name, target, mode, ok, rel, cycles, last in results:
+for name, target, mode, ok, rel, ort, cycles, last in results:
     failed += not ok
     if ok:
         print(f"OK {name} {target} {mode}: {rel:.2g} of max|logit|, "
-              f"{cycles} cycles")
+              f"ort {ort:.2g}, {cycles} cycles")
     else:
         print(f"FAIL {name} {target} {mode}: {last[:400]}")
 print(f"runs: {len(results)}, failed: {failed}")
@@ -102,8 +107,9 @@ if args.table:
     print("| model | " + " | ".join(cols) + " |")
     print("|---|" + "---:|" * len(cols))
     by = {}
-    for name, target, mode, ok, rel, cycles, _ in results:
-        cell = (f"{rel:.1e} / {cycles}" if ok and rel is not None else "FAIL")
+    for name, target, mode, ok, rel, ort, cycles, _ in results:
+        cell = (f"{rel:.1e} / {ort:.1e} / {cycles}" if ok and rel is not None
+                else "FAIL")
         by.setdefault(name, {})[f"{target} {mode}"] = cell
     for name, cells in by.items():
         print(f"| {name} | " + " | ".join(cells.get(c, "-") for c in cols)

@@ -1,22 +1,29 @@
 """Runs the ONNX backend node tests (Debian's libonnx-testdata) through the
-whole compiler on the emulator and compares with their expected outputs.
+whole compiler on the emulator and compares with ONNX Runtime.
 
 Usage: run_node_tests.py BIN_DIR DATA_DIR [--target T] [--jobs N]
                          [--list] [--only SUBSTRING]
+
+First every model runs on ONNX Runtime (bin/wse-ort, one process for all)
+with the test's inputs, and ONNX Runtime's outputs are checked against the
+stored expected ones: it agrees (every output within rtol 1e-3, atol 1e-5,
+the tolerance of ONNX's own runner), differs, or cannot run the model (an
+operator or type it lacks, a non-tensor input). Where it agrees, its outputs
+are the oracle for the emulator; elsewhere the stored outputs are.
 
 Each test (a one-node model and test_data_set_0 with its inputs and
 expected outputs) lands in one of:
   passed       imported, compiled (--wse-pipeline ... lower=true), emitted,
                run by wse-emu, and every output within rtol 1e-3, atol 1e-5
-               of the expected one (the tolerance of ONNX's own runner);
+               of the oracle's;
   unsupported  refused with a message naming a limitation: an operator,
                opset or type the importer does not take, a model the wafer
                lowering does not take (integer arithmetic, run-time gather
                indices, outputs that are not f32 ...), or one that does not
                fit the machine;
   failed       anything else: a crash, a wrong result, an unexplained error.
-Prints the counts (and with --list every non-passing test) and exits
-non-zero if anything failed.
+Prints the counts (and with --list every non-passing test and every
+disagreement of ONNX Runtime) and exits non-zero if anything failed.
 """
 import argparse
 import collections
@@ -28,7 +35,12 @@ import sys
 import tempfile
 
 import numpy as np
+import onnx
 from onnx import TensorProto, numpy_helper
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "models"))
+from wse_ort import file_name, run_batch  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("bin")
@@ -62,6 +74,80 @@ def run(cmd):
 def last_error(p):
     lines = [l for l in (p.stderr + p.stdout).splitlines() if "error" in l]
     return (lines[0] if lines else (p.stderr + p.stdout).strip()[:200])[:300]
+
+
+def load_pb(path):
+    t = TensorProto()
+    t.ParseFromString(open(path, "rb").read())
+    return numpy_helper.to_array(t)
+
+
+def close(got, exp):
+    if exp.dtype.kind in "OUSb":
+        return got.shape == exp.shape and np.array_equal(got.astype(exp.dtype), exp)
+    return got.shape == exp.shape and np.allclose(
+        got.astype(np.float64), exp.astype(np.float64), rtol=1e-3, atol=1e-5,
+        equal_nan=True)
+
+
+def ort_job(name, tmp):
+    """wse-ort arguments for test NAME, or the reason it cannot run."""
+    d = os.path.join(args.data, name)
+    m = onnx.load(os.path.join(d, "model.onnx"))
+    inits = {i.name for i in m.graph.initializer}
+    ins = [i for i in m.graph.input if i.name not in inits]
+    if any(i.type.WhichOneof("value") != "tensor_type"
+           for i in list(ins) + list(m.graph.output)):
+        return "a sequence or optional input or output"
+    sets = os.path.join(d, "test_data_set_0")
+    in_pb = sorted(f for f in os.listdir(sets) if f.startswith("input_"))
+    if len(in_pb) > len(ins):
+        return f"{len(in_pb)} inputs in the test data, {len(ins)} in the model"
+    job = [os.path.join(d, "model.onnx"), "--out", os.path.join(tmp, name),
+           "--quiet"]
+    for k, f in enumerate(in_pb):
+        arr = load_pb(os.path.join(sets, f))
+        if arr.dtype == object:  # numpy_helper's strings
+            arr = arr.astype(str)
+        npy = os.path.join(tmp, f"{name}.in{k}.npy")
+        np.save(npy, arr)
+        job += ["--input", f"{ins[k].name}={npy}"]
+    return job, [o.name for o in m.graph.output]
+
+
+def ort_oracle(names, tmp):
+    """Runs every test on ONNX Runtime; returns {name: (verdict, detail,
+    {output index: array})} with verdict agrees, differs or not-run."""
+    jobs, result = {}, {}
+    for name in names:
+        j = ort_job(name, tmp)
+        if isinstance(j, str):
+            result[name] = ("not-run", j, {})
+        else:
+            jobs[name] = j
+    errors = run_batch([j for j, _ in jobs.values()], tool("wse-ort"))
+    for (name, (job, outs)), err in zip(jobs.items(), errors):
+        if err:
+            err = err.replace(job[0], "model.onnx").splitlines()[0]
+            result[name] = ("not-run", err[:200], {})
+            continue
+        sets = os.path.join(args.data, name, "test_data_set_0")
+        got = {k: np.load(os.path.join(job[2], file_name(o)))
+               for k, o in enumerate(outs)}
+        want = {k: load_pb(os.path.join(sets, f"output_{k}.pb")) for k in got}
+        bad = [k for k in got if not close(got[k], want[k])]
+        if not bad:
+            result[name] = ("agrees", "", got)
+            continue
+        g, w = got[bad[0]], want[bad[0]]
+        why = f"output {bad[0]}: shape {g.shape}, stored {w.shape}"
+        if g.shape == w.shape and w.dtype.kind in "fiu":
+            why = f"output {bad[0]}: max |diff| {np.nanmax(np.abs(g - w.astype(g.dtype))):.3g}"
+        elif g.shape == w.shape:
+            i = np.flatnonzero(g.astype(w.dtype) != w)[0]
+            why = f"output {bad[0]}: {g.flat[i]!r}, stored {w.flat[i]!r}"
+        result[name] = ("differs", why, got)
+    return result
 
 
 def check(name):
@@ -102,9 +188,7 @@ def check(name):
                                     f"{len(in_pb)} and {len(out_pb)}")
         cmd = [tool("wse-emu"), prog, "--quiet", "--max-cycles", "20000000"]
         for i, n in enumerate(ins):
-            t = TensorProto()
-            t.ParseFromString(open(os.path.join(sets, in_pb[i]), "rb").read())
-            arr = numpy_helper.to_array(t)
+            arr = load_pb(os.path.join(sets, in_pb[i]))
             if in_types[i] == "bf16" and arr.dtype == np.uint16:
                 # numpy has no bfloat16: the test data holds the raw bits,
                 # widened here to the f32 they stand for.
@@ -116,11 +200,12 @@ def check(name):
             f = os.path.join(tmp, f"in{i}.npy")
             np.save(f, arr.astype(np.float32) if arr.dtype == np.float64 else arr)
             cmd += ["--input", f"{n}={f}"]
+        verdict, _, ort_outs = ORT[name]
+        oracle = "ort" if verdict == "agrees" else "stored"
         expected = []
         for i, n in enumerate(outs):
-            t = TensorProto()
-            t.ParseFromString(open(os.path.join(sets, out_pb[i]), "rb").read())
-            expected.append(numpy_helper.to_array(t))
+            expected.append(ort_outs[i] if oracle == "ort" else
+                            load_pb(os.path.join(sets, out_pb[i])))
             cmd += ["--output", f"{n}={os.path.join(tmp, f'out{i}.npy')}"]
         p = run(cmd)
         if p.returncode:
@@ -134,17 +219,25 @@ def check(name):
                 return name, "failed", f"output {i} shape {got.shape}, expected {exp.shape}"
             if not np.allclose(got, exp, rtol=1e-3, atol=1e-5, equal_nan=True):
                 err = float(np.nanmax(np.abs(got - exp)))
-                return name, "failed", f"output {i} max |diff| {err:.3g}"
-        return name, "passed", ""
+                return name, "failed", f"output {i} max |diff| {err:.3g} ({oracle})"
+        return name, "passed", oracle
 
 
 names = sorted(n for n in os.listdir(args.data)
                if os.path.exists(os.path.join(args.data, n, "model.onnx"))
                and os.path.isdir(os.path.join(args.data, n, "test_data_set_0"))
                and args.only in n)
+with tempfile.TemporaryDirectory() as ort_tmp:
+    ORT = ort_oracle(names, ort_tmp)
+verdicts = collections.Counter(v for v, _, _ in ORT.values())
 with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
     results = list(pool.map(check, names))
 counts = collections.Counter(kind for _, kind, _ in results)
+oracles = collections.Counter(why for _, kind, why in results if kind == "passed")
+if args.list:
+    for name, (verdict, why, _) in sorted(ORT.items()):
+        if verdict != "agrees":
+            print(f"ONNX RUNTIME {verdict.upper()} {name}: {why}")
 reasons = collections.Counter()
 for name, kind, why in results:
     if kind == "failed" or args.list and kind != "passed":
@@ -157,6 +250,9 @@ for name, kind, why in results:
 if args.list:
     for r, n in reasons.most_common():
         print(f"  {n:4d} {r}")
+print(f"onnx runtime: {len(ORT)} models, {verdicts['agrees']} agree with the "
+      f"stored outputs, {verdicts['differs']} differ, {verdicts['not-run']} not run")
 print(f"node tests: {len(results)} models, {counts['passed']} passed, "
-      f"{counts['failed']} failed, {counts['unsupported']} unsupported")
+      f"{counts['failed']} failed, {counts['unsupported']} unsupported; "
+      f"oracle onnx runtime {oracles['ort']}, stored outputs {oracles['stored']}")
 sys.exit(1 if counts["failed"] else 0)
