@@ -78,7 +78,9 @@ def main():
     program = os.path.join(work, "model.wse")
     stats = os.path.join(work, "stats.json")
 
-    cmd = [tool("wse-translate"), "--import-onnx", model, "-o", imported]
+    # With debug info, so the ONNX node names reach cost.json and errors.
+    cmd = [tool("wse-translate"), "--import-onnx", model, "-o", imported,
+           "--mlir-print-debuginfo"]
     for s in a.input_shape:
         cmd += ["--input-shape", s]
     times = {}
@@ -114,6 +116,9 @@ def main():
         out_files[n] = os.path.join(work, n + ".npy")
         cmd += ["--output", "%s=%s" % (n, out_files[n])]
     cmd += a.emu_arg
+    if (any(e == "--trace" or e.startswith("--trace=") for e in a.emu_arg)
+            and not any(e.startswith("--mark-names") for e in a.emu_arg)):
+        cmd += ["--mark-names", cost]  # layers named by their ONNX nodes
     _, times["emulate"] = run(cmd, a.quiet)
 
     st = json.load(open(stats))

@@ -136,7 +136,7 @@ void SimulatorImpl::stepPort(PortState &p) {
   };
   auto finishOp = [&](StreamCursor &cur, uint32_t opIndex) {
     if (opts.trace)
-      trace.add({streamName(prog, prog.streams[opIndex]), 1,
+      trace.add({streamName(prog, prog.streams[opIndex]), kStreamPid,
                  uint32_t(&p - ports.data()), cur.opStart,
                  now + 1 - cur.opStart});
     ++cur.pos;

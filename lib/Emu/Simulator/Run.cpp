@@ -255,6 +255,9 @@ Expected<SimResult> SimulatorImpl::run() {
   for (size_t i = 0; i < prog.outputs.size(); ++i)
     result.outputs[prog.outputs[i].name] = std::move(outputs[i]);
   if (opts.trace) {
+    // A PE's last layer ends with its last task.
+    for (CoreState &c : cores)
+      closeMark(c, c.lastTaskEnd);
     for (const CoreState &c : cores)
       trace.peNames.push_back(
           {pes[c.slot].y * mach.width + pes[c.slot].x, peName(c.slot)});

@@ -97,6 +97,11 @@ struct CoreState {
   float pendingValue = 0;
   uint32_t pendingQueue = kNone;
   uint64_t taskStart = 0;
+  // Trace only: the mark this core passed last (a layer interval from
+  // markStart until the next mark or the end of its last task).
+  bool inMark = false;
+  int64_t markId = 0;
+  uint64_t markStart = 0, lastTaskEnd = 0;
   // Stats.
   uint64_t busy = 0, stalled = 0, flops = 0, tasksRun = 0;
 };
@@ -243,6 +248,8 @@ public:
   void execMemory(CoreState &c, const Instr &in, uint64_t n);
   int pickTask(CoreState &c);
   void endTask(CoreState &c, uint64_t t);
+  /// Trace only: ends the core's open mark interval at cycle t.
+  void closeMark(CoreState &c, uint64_t t);
   int64_t val(const CoreState &c, const Value &v) const {
     switch (v.kind) {
     case Value::Imm:
