@@ -63,6 +63,9 @@ def main():
                    help="print only the results")
     p.add_argument("--emu-arg", action="append", default=[],
                    help="extra argument for wse-emu (repeatable)")
+    p.add_argument("--report", action="store_true",
+                   help="write WORK/report.html (wse-report: floorplan, "
+                        "layers, PE heatmaps; streams with a --trace)")
     a = p.parse_args()
 
     model = os.path.abspath(a.model)
@@ -116,10 +119,23 @@ def main():
         out_files[n] = os.path.join(work, n + ".npy")
         cmd += ["--output", "%s=%s" % (n, out_files[n])]
     cmd += a.emu_arg
-    if (any(e == "--trace" or e.startswith("--trace=") for e in a.emu_arg)
-            and not any(e.startswith("--mark-names") for e in a.emu_arg)):
+    e = a.emu_arg
+    trace = ([x[8:] for x in e if x.startswith("--trace=")] +
+             [e[i + 1] for i in range(len(e) - 1) if e[i] == "--trace"])
+    if trace and not any(x.startswith("--mark-names") for x in e):
         cmd += ["--mark-names", cost]  # layers named by their ONNX nodes
     _, times["emulate"] = run(cmd, a.quiet)
+    if a.report:
+        # The placed wafer IR holds the rectangles' origins.
+        wafer_ir = os.path.join(work, "wafer.mlir")
+        run([tool("wse-opt"), imported, "-o", wafer_ir, "--mlir-print-debuginfo",
+             "--wse-pipeline=target=%s mode=%s" % (a.target, a.mode)], a.quiet)
+        report = os.path.join(work, "report.html")
+        cmd = [tool("wse-report"), "--cost", cost, "--stats", stats, "--wafer",
+               wafer_ir, "--title", os.path.basename(model), "-o", report]
+        _, times["report"] = run(cmd + ["--trace", trace[0]] if trace else cmd,
+                                 a.quiet)
+        print("report:      " + report)
 
     st = json.load(open(stats))
     tot = st["totals"]
