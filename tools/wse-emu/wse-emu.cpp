@@ -54,9 +54,9 @@ static cl::opt<std::string> traceOpt("trace",
                                      cl::value_desc("FILE"), cl::cat(cat));
 static cl::opt<std::string> markNamesOpt(
     "mark-names",
-    cl::desc("With --trace: name the layer intervals (mark N) by row N of "
-             "this cost report JSON (wse-opt's wafer-cost-report), i.e. by "
-             "their ONNX nodes"),
+    cl::desc("Name the layer intervals of --trace and the marks of "
+             "--stats-json (mark N) by row N of this cost report JSON "
+             "(wse-opt's wafer-cost-report), i.e. by their ONNX nodes"),
     cl::value_desc("COST.json"), cl::cat(cat));
 static cl::opt<uint64_t>
     maxCycles("max-cycles", cl::desc("Stop with an error after N cycles"),
@@ -174,9 +174,9 @@ int main(int argc, char **argv) {
 
   emu::MarkNames markNames;
   if (!markNamesOpt.empty()) {
-    if (traceOpt.empty())
-      return fail("--mark-names names the layers of a trace: pass --trace "
-                  "FILE too");
+    if (traceOpt.empty() && statsJson.empty())
+      return fail("--mark-names names the layers of a trace or of the stats: "
+                  "pass --trace FILE or --stats-json FILE too");
     Expected<emu::MarkNames> names = emu::readMarkNames(markNamesOpt);
     if (!names)
       return fail(toString(names.takeError()));
@@ -237,7 +237,19 @@ int main(int argc, char **argv) {
     ToolOutputFile out(statsJson, ec, sys::fs::OF_Text);
     if (ec)
       return fail("cannot write '" + statsJson + "': " + ec.message());
-    out.os() << formatv("{0:2}", emu::statsToJSON(res->stats)) << "\n";
+    json::Value stats = emu::statsToJSON(res->stats);
+    if (json::Array *marks = stats.getAsObject()->getArray("marks"))
+      for (json::Value &mark : *marks) {
+        json::Object &o = *mark.getAsObject();
+        auto it = markNames.find(*o.getInteger("id"));
+        if (it == markNames.end())
+          continue;
+        o["location"] = it->second.location;
+        o["op"] = it->second.op;
+        if (it->second.layer >= 0)
+          o["layer"] = it->second.layer;
+      }
+    out.os() << formatv("{0:2}", stats) << "\n";
     out.keep();
   }
   if (!traceOpt.empty())

@@ -16,7 +16,8 @@ Inputs (any but --cost may be left out; the page says what is missing):
            printed with --mlir-print-debuginfo): the rectangle origins of
            the floorplan; row N of the cost report is the N-th placed
            non-constant op.
-  --trace  wse-emu --trace: the stream schedule as a Gantt chart per port.
+  --trace  wse-emu --trace: the stream ops per port, when the stats (from
+           an older wse-emu) have no `streams`.
 
 wse-run --report runs all of this and writes report.html in its work
 directory (docs/report.md).
@@ -179,35 +180,44 @@ def svg_heatmap(width, height, values, label, size=360):
     return "\n".join(parts)
 
 
-def svg_gantt(trace, cycles, width=900):
-    """Stream transfers (process 1) per port, from a wse-emu trace."""
-    ev = [e for e in trace.get("traceEvents", [])
-          if e.get("ph") == "X" and e.get("pid") == 1]
-    names = {e["tid"]: e["args"]["name"] for e in trace.get("traceEvents", [])
+def stream_ops(stats, trace):
+    """(port, name, start, end) per stream op: the stats' `streams`, else the
+    trace's process 1."""
+    if stats and "streams" in stats:
+        return [("port " + s["port"], "%s %s" % (s["direction"], s["tensor"]),
+                 s["start_cycle"], s["end_cycle"]) for s in stats["streams"]]
+    if not trace:
+        return []
+    events = trace.get("traceEvents", [])
+    names = {e["tid"]: e["args"]["name"] for e in events
              if e.get("ph") == "M" and e.get("pid") == 1 and
              e.get("name") == "thread_name"}
-    ports = sorted({e["tid"] for e in ev})
-    if not ev:
-        return "<p>The trace has no stream transfers.</p>"
-    end = max([cycles] + [e["args"]["start_cycle"] + e["args"]["cycles"]
-                          for e in ev])
+    return [(names.get(e["tid"], "port %d" % e["tid"]), e["name"],
+             e["args"]["start_cycle"],
+             e["args"]["start_cycle"] + e["args"]["cycles"])
+            for e in events if e.get("ph") == "X" and e.get("pid") == 1]
+
+
+def svg_gantt(ops, cycles, width=900):
+    """Stream ops per I/O port over the run."""
+    ports = sorted({o[0] for o in ops})
+    end = max([cycles] + [o[3] for o in ops])
     row, left = 22, 90
     scale = (width - left - 10) / max(end, 1)
     parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
              'class="gantt">' % (width, row * len(ports) + 20)]
-    for k, tid in enumerate(ports):
+    for k, port in enumerate(ports):
         parts.append('<text x="2" y="%d" font-size="11">%s</text>' %
-                     (k * row + 15, esc(names.get(tid, "port %d" % tid))))
-    for e in ev:
-        k = ports.index(e["tid"])
-        s, c = e["args"]["start_cycle"], e["args"]["cycles"]
-        inbound = e["name"].startswith("in ")
+                     (k * row + 15, esc(port)))
+    for port, name, s, e in ops:
+        k, c = ports.index(port), e - s
+        inbound = name.startswith("in ")
         parts.append('<rect x="%.1f" y="%d" width="%.1f" height="%d" '
                      'fill="%s" stroke="#fff" stroke-width="0.5"><title>%s: '
                      'cycles %d-%d</title></rect>' %
                      (left + s * scale, k * row + 3, max(c * scale, 1),
                       row - 6, "#4e79a7" if inbound else "#e15759",
-                      esc(e["name"]), s, s + c))
+                      esc(name), s, e))
     parts.append('<text x="%d" y="%d" font-size="10">0</text>' %
                  (left, row * len(ports) + 15))
     parts.append('<text x="%d" y="%d" font-size="10" text-anchor="end">%d '
@@ -247,7 +257,8 @@ def main():
     p.add_argument("--cost", required=True, help="cost report JSON")
     p.add_argument("--stats", help="wse-emu --stats-json output")
     p.add_argument("--wafer", help="placed wafer IR (floorplan origins)")
-    p.add_argument("--trace", help="wse-emu --trace output (stream Gantt)")
+    p.add_argument("--trace", help="wse-emu --trace output (stream ops, when "
+                   "the stats have none)")
     p.add_argument("--title", default="", help="page title (e.g. the model)")
     p.add_argument("-o", "--output", required=True, help="HTML file to write")
     a = p.parse_args()
@@ -335,10 +346,12 @@ def main():
             out.append("<h2>Links</h2><p>Busiest outgoing link of each "
                        "router, as a share of the run.</p>")
             out.append(svg_heatmap(width, height, links, "link utilization"))
-    if trace is not None:
-        out.append("<h2>Streams</h2><p>Transfers per I/O port (blue in, red "
-                   "out); hover for the tensor.</p>")
-        out.append(svg_gantt(trace, stats["cycles"] if stats else 0))
+    streams = stream_ops(stats, trace)
+    if streams:
+        out.append("<h2>Streams</h2><p>Stream ops per I/O port as the "
+                   "emulator ran them, from the first element to the last "
+                   "(blue in, red out); hover for the tensor.</p>")
+        out.append(svg_gantt(streams, stats["cycles"] if stats else 0))
     out.append("</body></html>")
     try:
         with open(a.output, "w") as f:

@@ -122,8 +122,8 @@ def main():
     e = a.emu_arg
     trace = ([x[8:] for x in e if x.startswith("--trace=")] +
              [e[i + 1] for i in range(len(e) - 1) if e[i] == "--trace"])
-    if trace and not any(x.startswith("--mark-names") for x in e):
-        cmd += ["--mark-names", cost]  # layers named by their ONNX nodes
+    if not any(x.startswith("--mark-names") for x in e):
+        cmd += ["--mark-names", cost]  # marks named by their ONNX nodes
     _, times["emulate"] = run(cmd, a.quiet)
     if a.report:
         # The placed wafer IR holds the rectangles' origins.

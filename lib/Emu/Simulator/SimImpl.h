@@ -163,6 +163,8 @@ public:
   std::vector<bool> inputSet;
   std::vector<HostTensor> outputs;
   std::map<int64_t, MarkStats> marks;
+  /// Per stream op: first and one-past-last cycle (UINT64_MAX: not done).
+  std::vector<std::pair<uint64_t, uint64_t>> streamSpans;
   std::vector<std::vector<uint8_t>> outputWritten;
 
   // Dynamic state.
