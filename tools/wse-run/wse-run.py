@@ -17,6 +17,7 @@ compared with a reference; the run fails if the largest difference exceeds
 import argparse
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -88,6 +89,26 @@ def main():
         cmd += ["--input-shape", s]
     times = {}
     _, times["import"] = run(cmd, a.quiet)
+    # Dynamic inputs without --input-shape take the shape of their .npy.
+    pinned = {s.split("=", 1)[0] for s in a.input_shape}
+    files = dict(s.split("=", 1) for s in a.input if "=" in s)
+    header = open(imported).read().split("func.func", 1)[-1].split("\n", 1)[0]
+    shapes = []
+    for dims, n in re.findall(r'tensor<([^>]*)> \{onnx\.name = "([^"]+)"', header):
+        if "?" in dims and n in files and n not in pinned:
+            try:
+                shape = np.load(files[n], mmap_mode="r").shape
+            except (OSError, ValueError) as e:
+                sys.exit("wse-run: cannot read input '%s' from %s: %s" %
+                         (n, files[n], e))
+            shapes.append("%s=%s" % (n, "x".join(str(d) for d in shape)))
+    if shapes:
+        if not a.quiet:
+            print("# dynamic inputs take the shapes of their .npy files: " +
+                  " ".join(shapes))
+        _, times["import"] = run(cmd + [x for s in shapes
+                                        for x in ("--input-shape", s)],
+                                 a.quiet)
     _, times["compile"] = run(
         [tool("wse-opt"), imported, "-o", program_ir,
          "--wse-pipeline=target=%s mode=%s lower=true cost-json=%s" %
