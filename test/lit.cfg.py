@@ -29,3 +29,7 @@ llvm_config.add_tool_substitutions(
     ["wse-opt", "wse-translate", "wse-emu", "wse-ref", "wse-ort"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.wse_tools_dir, append_path=True)
+# A headless browser for the report's rendering test (Debian's chromium).
+import shutil
+if shutil.which("chromium"):
+    config.available_features.add("chromium")

@@ -14,11 +14,13 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
+
 using namespace llvm;
 using namespace wse;
 
 static cl::OptionCategory cat("wse-emu options");
-static cl::opt<std::string> programPath(cl::Positional, cl::Required,
+static cl::opt<std::string> programPath(cl::Positional,
                                         cl::desc("<program (text or binary)>"),
                                         cl::cat(cat));
 static cl::opt<std::string>
@@ -50,6 +52,12 @@ static cl::opt<std::string> traceOpt("trace",
                                      cl::desc("Write a Chrome/Perfetto "
                                               "trace-event JSON file"),
                                      cl::value_desc("FILE"), cl::cat(cat));
+static cl::opt<std::string> markNamesOpt(
+    "mark-names",
+    cl::desc("Name the layer intervals of --trace and the marks of "
+             "--stats-json (mark N) by row N of this cost report JSON "
+             "(wse-opt's wafer-cost-report), i.e. by their ONNX nodes"),
+    cl::value_desc("COST.json"), cl::cat(cat));
 static cl::opt<uint64_t>
     maxCycles("max-cycles", cl::desc("Stop with an error after N cycles"),
               cl::init(1000000000ull), cl::cat(cat));
@@ -80,10 +88,13 @@ static cl::opt<bool> strictRoutes(
     cl::desc("Reject programs with more than one route per PE and color (the "
              "hardware router holds one configuration per color)"),
     cl::cat(cat));
-static cl::opt<bool> printMachine("print-machine",
-                                  cl::desc("Print the machine description as "
-                                           "JSON and exit"),
-                                  cl::cat(cat));
+static cl::opt<bool>
+    printMachine("print-machine",
+                 cl::desc("Print the machine description as JSON and exit "
+                          "(the --machine, else the program's; without a "
+                          "program, the positional argument may name the "
+                          "machine: --print-machine wse2)"),
+                 cl::cat(cat));
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the summary"),
                            cl::cat(cat));
 
@@ -108,15 +119,34 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "wse-emu: wafer-scale engine emulator\n");
 
-  Expected<emu::Program> prog = emu::loadProgramFile(programPath);
-  if (!prog)
-    return fail(toString(prog.takeError()));
+  // --print-machine needs no program: --print-machine --machine M, or
+  // --print-machine M when M is not a program.
+  std::optional<emu::Program> prog;
+  std::string machineName = machineOpt;
+  if (!printMachine || !programPath.empty()) {
+    if (programPath.empty())
+      return fail("no program: wse-emu PROGRAM [options] (see --help)");
+    Expected<emu::Program> p = emu::loadProgramFile(programPath);
+    if (p) {
+      prog = std::move(*p);
+    } else if (!printMachine || !machineName.empty()) {
+      return fail(toString(p.takeError()));
+    } else if (Expected<machine::MachineDescription> m =
+                   machine::resolveMachine(programPath)) {
+      consumeError(p.takeError());
+      machineName = programPath;
+    } else {
+      return fail("--print-machine: '" + programPath +
+                  "' is neither a program (" + toString(p.takeError()) +
+                  ") nor a machine (" + toString(m.takeError()) + ")");
+    }
+  }
 
-  if (disassemble) {
+  if (prog && disassemble) {
     emu::printProgramText(*prog, outs());
     return 0;
   }
-  if (!assembleOut.empty()) {
+  if (prog && !assembleOut.empty()) {
     std::error_code ec;
     ToolOutputFile out(assembleOut, ec, sys::fs::OF_None);
     if (ec)
@@ -126,10 +156,13 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  std::string machineName = machineOpt.empty() ? prog->machine : machineOpt;
+  if (machineName.empty() && prog)
+    machineName = prog->machine;
   if (machineName.empty())
-    return fail("no machine: the program names none, pass --machine "
-                "PRESET|FILE");
+    return fail(printMachine ? "--print-machine: name a machine (--machine "
+                               "PRESET|FILE, or a program that names one)"
+                             : "no machine: the program names none, pass "
+                               "--machine PRESET|FILE");
   Expected<machine::MachineDescription> mach =
       machine::resolveMachine(machineName);
   if (!mach)
@@ -137,6 +170,17 @@ int main(int argc, char **argv) {
   if (printMachine) {
     outs() << formatv("{0:2}", machine::toJSON(*mach)) << "\n";
     return 0;
+  }
+
+  emu::MarkNames markNames;
+  if (!markNamesOpt.empty()) {
+    if (traceOpt.empty() && statsJson.empty())
+      return fail("--mark-names names the layers of a trace or of the stats: "
+                  "pass --trace FILE or --stats-json FILE too");
+    Expected<emu::MarkNames> names = emu::readMarkNames(markNamesOpt);
+    if (!names)
+      return fail(toString(names.takeError()));
+    markNames = std::move(*names);
   }
 
   emu::SimOptions opts;
@@ -193,11 +237,24 @@ int main(int argc, char **argv) {
     ToolOutputFile out(statsJson, ec, sys::fs::OF_Text);
     if (ec)
       return fail("cannot write '" + statsJson + "': " + ec.message());
-    out.os() << formatv("{0:2}", emu::statsToJSON(res->stats)) << "\n";
+    json::Value stats = emu::statsToJSON(res->stats);
+    if (json::Array *marks = stats.getAsObject()->getArray("marks"))
+      for (json::Value &mark : *marks) {
+        json::Object &o = *mark.getAsObject();
+        auto it = markNames.find(*o.getInteger("id"));
+        if (it == markNames.end())
+          continue;
+        o["location"] = it->second.location;
+        o["op"] = it->second.op;
+        if (it->second.layer >= 0)
+          o["layer"] = it->second.layer;
+      }
+    out.os() << formatv("{0:2}", stats) << "\n";
     out.keep();
   }
   if (!traceOpt.empty())
-    if (Error e = emu::writeChromeTrace(traceOpt, res->trace, mach->clockHz))
+    if (Error e = emu::writeChromeTrace(traceOpt, res->trace, mach->clockHz,
+                                        markNames))
       return fail(toString(std::move(e)));
   return 0;
 }

@@ -96,6 +96,9 @@ def main():
                    help="print only the results")
     p.add_argument("--emu-arg", action="append", default=[],
                    help="extra argument for wse-emu (repeatable)")
+    p.add_argument("--report", action="store_true",
+                   help="write WORK/report.html (wse-report: floorplan, "
+                        "layers, PE heatmaps; streams with a --trace)")
     a = p.parse_args()
 
     model = os.path.abspath(a.model)
@@ -111,11 +114,33 @@ def main():
     program = os.path.join(work, "model.wse")
     stats = os.path.join(work, "stats.json")
 
-    cmd = [tool("wse-translate"), "--import-onnx", model, "-o", imported]
+    # With debug info, so the ONNX node names reach cost.json and errors.
+    cmd = [tool("wse-translate"), "--import-onnx", model, "-o", imported,
+           "--mlir-print-debuginfo"]
     for s in a.input_shape:
         cmd += ["--input-shape", s]
     times = {}
     _, times["import"] = run(cmd, a.quiet)
+    # Dynamic inputs without --input-shape take the shape of their .npy.
+    pinned = {s.split("=", 1)[0] for s in a.input_shape}
+    files = dict(s.split("=", 1) for s in a.input if "=" in s)
+    header = open(imported).read().split("func.func", 1)[-1].split("\n", 1)[0]
+    shapes = []
+    for dims, n in re.findall(r'tensor<([^>]*)> \{onnx\.name = "([^"]+)"', header):
+        if "?" in dims and n in files and n not in pinned:
+            try:
+                shape = np.load(files[n], mmap_mode="r").shape
+            except (OSError, ValueError) as e:
+                sys.exit("wse-run: cannot read input '%s' from %s: %s" %
+                         (n, files[n], e))
+            shapes.append("%s=%s" % (n, "x".join(str(d) for d in shape)))
+    if shapes:
+        if not a.quiet:
+            print("# dynamic inputs take the shapes of their .npy files: " +
+                  " ".join(shapes))
+        _, times["import"] = run(cmd + [x for s in shapes
+                                        for x in ("--input-shape", s)],
+                                 a.quiet)
     _, times["compile"] = run(
         [tool("wse-opt"), imported, "-o", program_ir,
          "--wse-pipeline=target=%s mode=%s lower=true cost-json=%s" %
@@ -147,7 +172,23 @@ def main():
         out_files[n] = os.path.join(work, n + ".npy")
         cmd += ["--output", "%s=%s" % (n, out_files[n])]
     cmd += a.emu_arg
+    e = a.emu_arg
+    trace = ([x[8:] for x in e if x.startswith("--trace=")] +
+             [e[i + 1] for i in range(len(e) - 1) if e[i] == "--trace"])
+    if not any(x.startswith("--mark-names") for x in e):
+        cmd += ["--mark-names", cost]  # marks named by their ONNX nodes
     _, times["emulate"] = run(cmd, a.quiet)
+    if a.report:
+        # The placed wafer IR holds the rectangles' origins.
+        wafer_ir = os.path.join(work, "wafer.mlir")
+        run([tool("wse-opt"), imported, "-o", wafer_ir, "--mlir-print-debuginfo",
+             "--wse-pipeline=target=%s mode=%s" % (a.target, a.mode)], a.quiet)
+        report = os.path.join(work, "report.html")
+        cmd = [tool("wse-report"), "--cost", cost, "--stats", stats, "--wafer",
+               wafer_ir, "--title", os.path.basename(model), "-o", report]
+        _, times["report"] = run(cmd + ["--trace", trace[0]] if trace else cmd,
+                                 a.quiet)
+        print("report:      " + report)
 
     st = json.load(open(stats))
     tot = st["totals"]

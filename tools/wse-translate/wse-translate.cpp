@@ -17,6 +17,7 @@
 #include "wse/Target/PEToProgram.h"
 
 #include "wse/InitAll.h"
+#include "wse/Support/ToolOptions.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -30,17 +31,20 @@
 
 using namespace mlir;
 
+/// The options --help lists besides MLIR's (wse-opt.cpp hides LLVM's).
+static llvm::cl::OptionCategory toolCategory("wse-translate options");
+
 static llvm::cl::list<std::string> inputShapes(
     "input-shape",
     llvm::cl::desc("Pin a graph input's dimensions: NAME=DIMS, e.g. "
                    "input_ids=1x128 (repeatable)"),
-    llvm::cl::value_desc("NAME=DIMS"));
+    llvm::cl::value_desc("NAME=DIMS"), llvm::cl::cat(toolCategory));
 
 static llvm::cl::opt<int64_t> inlineThreshold(
     "param-threshold",
     llvm::cl::desc("Largest initializer (in elements) kept inline as a "
                    "constant; larger ones become onnx.parameter symbols"),
-    llvm::cl::init(1024));
+    llvm::cl::init(1024), llvm::cl::cat(toolCategory));
 
 static OwningOpRef<Operation *> importONNX(llvm::SourceMgr &sourceMgr,
                                            MLIRContext *context) {
@@ -71,7 +75,8 @@ static llvm::cl::opt<std::string> weightsDir(
                    "files are relative to (the ONNX model's directory); the "
                    "program then names them by absolute path, so wse-emu "
                    "finds them without --weights"),
-    llvm::cl::value_desc("DIR"), llvm::cl::init(""));
+    llvm::cl::value_desc("DIR"), llvm::cl::init(""),
+    llvm::cl::cat(toolCategory));
 
 /// The `-o` option of mlirTranslateMain (registered by it before parsing).
 static std::string outputFilename() {
@@ -131,6 +136,11 @@ static LogicalResult emitProgram(ModuleOp module, raw_ostream &os,
 }
 
 int main(int argc, char **argv) {
+  // LLVM's static options are registered by now; MLIR's and the
+  // translation list are registered by mlirTranslateMain.
+  wse::hideOptions(wse::registeredOptions(), {&toolCategory});
+  mlir::registerMLIRContextCLOptions();
+  wse::setBoolDefault("mlir-print-op-on-diagnostic", false);
   TranslateFromMLIRRegistration emitBinary(
       "emit-program",
       "Emit a pe module as a binary emulator program (needs -o FILE)",

@@ -34,6 +34,15 @@ struct PortStats {
   uint64_t inWavelets = 0, outWavelets = 0;
 };
 
+/// When a stream op of the program moved its first and last element
+/// (`end` is the cycle after the last).
+struct StreamStats {
+  std::string tensor;
+  bool inbound = true;
+  std::string port;
+  uint64_t start = 0, end = 0;
+};
+
 /// When PEs executed `mark ID`: the first and the last time any PE did, and
 /// how many times in all (profiling: per-layer spans of a compiled model).
 struct MarkStats {
@@ -50,7 +59,8 @@ struct RunStats {
   uint64_t routerBlockedEvents = 0; ///< wavelet-cycles lost to contention or
                                     ///< backpressure
   uint64_t weightBytesRead = 0;
-  std::vector<MarkStats> marks; ///< by id
+  std::vector<MarkStats> marks;     ///< by id
+  std::vector<StreamStats> streams; ///< the finished ones, by start cycle
   double wallSeconds = 0;
 
   uint64_t totalFlops() const;

@@ -6,20 +6,40 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 namespace wse::emu {
 
-/// One complete ("X") event. Tasks use process 0 with one thread per PE;
-/// stream transfers use process 1 with one thread per port.
+/// Process ids of the trace: tasks (one thread per PE), stream transfers
+/// (one thread per port), layers (one thread per PE: from each `mark N` the
+/// PE passes to its next mark or the end of its last task).
+constexpr uint32_t kTaskPid = 0, kStreamPid = 1, kMarkPid = 2;
+
+/// One complete ("X") event.
 struct TraceEvent {
   std::string name;
   uint32_t pid = 0;
   uint32_t tid = 0;
   uint64_t start = 0; ///< cycle
   uint64_t cycles = 0;
+  int64_t mark = 0; ///< kMarkPid events: the mark's number
 };
+
+/// What a mark stands for: row N of the cost report (wafer-cost-report's
+/// JSON) is the placed op whose code starts with `mark N`.
+struct MarkName {
+  std::string location; ///< the ONNX node name, or "-"
+  std::string op;       ///< e.g. "wafer.linear"
+  int64_t layer = -1;   ///< iteration of the layer loop, -1 outside it
+};
+using MarkNames = std::map<int64_t, MarkName>;
+
+/// Reads mark names from a cost report JSON file (`ops[i]` with `index`,
+/// `op`, `location` and optionally `layer`); errors name the file and the
+/// row at fault.
+llvm::Expected<MarkNames> readMarkNames(llvm::StringRef path);
 
 struct Trace {
   std::vector<TraceEvent> events;
@@ -36,9 +56,10 @@ struct Trace {
 };
 
 /// Writes JSON loadable by chrome://tracing and Perfetto; timestamps are in
-/// microseconds at `clockHz`, with cycles in each event's args.
+/// microseconds at `clockHz`, with cycles in each event's args. Mark
+/// intervals are named by `names` where it has the mark ("mark N" otherwise).
 llvm::Error writeChromeTrace(llvm::StringRef path, const Trace &t,
-                             double clockHz);
+                             double clockHz, const MarkNames &names = {});
 
 } // namespace wse::emu
 

@@ -87,12 +87,25 @@ int SimulatorImpl::pickTask(CoreState &c) {
 }
 
 void SimulatorImpl::endTask(CoreState &c, uint64_t t) {
-  if (opts.trace)
-    trace.add({prog.kernels[c.kernel].tasks[c.task].name, 0,
+  if (opts.trace) {
+    trace.add({prog.kernels[c.kernel].tasks[c.task].name, kTaskPid,
                pes[c.slot].y * mach.width + pes[c.slot].x, c.taskStart,
                t - c.taskStart});
+    c.lastTaskEnd = t;
+  }
   c.task = -1;
   c.pc = 0;
+}
+
+void SimulatorImpl::closeMark(CoreState &c, uint64_t t) {
+  if (!c.inMark)
+    return;
+  TraceEvent e{"mark " + std::to_string(c.markId), kMarkPid,
+               pes[c.slot].y * mach.width + pes[c.slot].x, c.markStart,
+               std::max(t, c.markStart) - c.markStart};
+  e.mark = c.markId;
+  trace.add(std::move(e));
+  c.inMark = false;
 }
 
 bool SimulatorImpl::resolve(CoreState &c, const Instr &in, uint64_t &n,
@@ -674,6 +687,12 @@ void SimulatorImpl::stepCore(CoreState &c) {
       m.first = std::min<uint64_t>(m.first, t);
       m.last = std::max<uint64_t>(m.last, t);
       ++m.count;
+      if (opts.trace) {
+        closeMark(c, t);
+        c.inMark = true;
+        c.markId = v(0);
+        c.markStart = t;
+      }
       ++c.pc;
       break;
     }

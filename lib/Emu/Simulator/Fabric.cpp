@@ -135,8 +135,9 @@ void SimulatorImpl::stepPort(PortState &p) {
                            1, uint64_t(std::ceil((4.0 - cur.credit) / rate))));
   };
   auto finishOp = [&](StreamCursor &cur, uint32_t opIndex) {
+    streamSpans[opIndex] = {cur.opStart, now + 1};
     if (opts.trace)
-      trace.add({streamName(prog, prog.streams[opIndex]), 1,
+      trace.add({streamName(prog, prog.streams[opIndex]), kStreamPid,
                  uint32_t(&p - ports.data()), cur.opStart,
                  now + 1 - cur.opStart});
     ++cur.pos;

@@ -5,6 +5,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 
 using namespace llvm;
@@ -224,6 +225,20 @@ Expected<SimResult> SimulatorImpl::run() {
   st.weightBytesRead = weights->bytesRead();
   for (const auto &[id, m] : marks)
     st.marks.push_back(m);
+  for (const PortState &p : ports)
+    for (const std::vector<uint32_t> *ops : {&p.inOps, &p.outOps})
+      for (uint32_t i : *ops) {
+        if (streamSpans[i].first == UINT64_MAX)
+          continue;
+        const StreamOp &s = prog.streams[i];
+        st.streams.push_back({prog.tensors(s.kind)[s.tensor].name, s.inbound,
+                              p.port.name(), streamSpans[i].first,
+                              streamSpans[i].second});
+      }
+  std::stable_sort(st.streams.begin(), st.streams.end(),
+                   [](const StreamStats &a, const StreamStats &b) {
+                     return a.start < b.start;
+                   });
   for (const CoreState &c : cores) {
     PEStats p;
     p.x = pes[c.slot].x;
@@ -255,6 +270,9 @@ Expected<SimResult> SimulatorImpl::run() {
   for (size_t i = 0; i < prog.outputs.size(); ++i)
     result.outputs[prog.outputs[i].name] = std::move(outputs[i]);
   if (opts.trace) {
+    // A PE's last layer ends with its last task.
+    for (CoreState &c : cores)
+      closeMark(c, c.lastTaskEnd);
     for (const CoreState &c : cores)
       trace.peNames.push_back(
           {pes[c.slot].y * mach.width + pes[c.slot].x, peName(c.slot)});

@@ -322,6 +322,8 @@ Error SimulatorImpl::setup() {
     p.used = true;
   }
 
+  streamSpans.assign(prog.streams.size(), {UINT64_MAX, UINT64_MAX});
+
   Expected<std::unique_ptr<WeightStore>> ws =
       WeightStore::open(prog.params, opts.weightsPath, opts.programDir);
   if (!ws)

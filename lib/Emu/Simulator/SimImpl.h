@@ -97,6 +97,11 @@ struct CoreState {
   float pendingValue = 0;
   uint32_t pendingQueue = kNone;
   uint64_t taskStart = 0;
+  // Trace only: the mark this core passed last (a layer interval from
+  // markStart until the next mark or the end of its last task).
+  bool inMark = false;
+  int64_t markId = 0;
+  uint64_t markStart = 0, lastTaskEnd = 0;
   // Stats.
   uint64_t busy = 0, stalled = 0, flops = 0, tasksRun = 0;
 };
@@ -158,6 +163,8 @@ public:
   std::vector<bool> inputSet;
   std::vector<HostTensor> outputs;
   std::map<int64_t, MarkStats> marks;
+  /// Per stream op: first and one-past-last cycle (UINT64_MAX: not done).
+  std::vector<std::pair<uint64_t, uint64_t>> streamSpans;
   std::vector<std::vector<uint8_t>> outputWritten;
 
   // Dynamic state.
@@ -243,6 +250,8 @@ public:
   void execMemory(CoreState &c, const Instr &in, uint64_t n);
   int pickTask(CoreState &c);
   void endTask(CoreState &c, uint64_t t);
+  /// Trace only: ends the core's open mark interval at cycle t.
+  void closeMark(CoreState &c, uint64_t t);
   int64_t val(const CoreState &c, const Value &v) const {
     switch (v.kind) {
     case Value::Imm:

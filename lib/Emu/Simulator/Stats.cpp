@@ -87,6 +87,13 @@ json::Value statsToJSON(const RunStats &s) {
                                  {"first", int64_t(mk.first)},
                                  {"last", int64_t(mk.last)},
                                  {"count", int64_t(mk.count)}});
+  json::Array streams;
+  for (const StreamStats &st : s.streams)
+    streams.push_back(json::Object{{"tensor", st.tensor},
+                                   {"direction", st.inbound ? "in" : "out"},
+                                   {"port", st.port},
+                                   {"start_cycle", int64_t(st.start)},
+                                   {"end_cycle", int64_t(st.end)}});
   json::Array pes;
   for (const PEStats &p : s.pes)
     pes.push_back(json::Object{
@@ -162,6 +169,7 @@ json::Value statsToJSON(const RunStats &s) {
            {"router_blocked_events", int64_t(s.routerBlockedEvents)}}},
       {"weight_bytes_read", int64_t(s.weightBytesRead)},
       {"marks", std::move(marks)},
+      {"streams", std::move(streams)},
       {"pes", std::move(pes)},
       {"links", std::move(links)},
       {"ports", std::move(ports)},

@@ -2,15 +2,52 @@
 
 #include "wse/Emu/Trace.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 
 namespace wse::emu {
 
-Error writeChromeTrace(StringRef path, const Trace &t, double clockHz) {
+Expected<MarkNames> readMarkNames(StringRef path) {
+  auto fail = [&](const Twine &msg) {
+    return createStringError(inconvertibleErrorCode(),
+                             "mark names '" + path + "': " + msg);
+  };
+  ErrorOr<std::unique_ptr<MemoryBuffer>> buf = MemoryBuffer::getFile(path);
+  if (!buf)
+    return fail("cannot read: " + buf.getError().message());
+  Expected<json::Value> root = json::parse((*buf)->getBuffer());
+  if (!root)
+    return fail("not JSON: " + toString(root.takeError()));
+  const json::Object *top = root->getAsObject();
+  const json::Array *ops = top ? top->getArray("ops") : nullptr;
+  if (!ops)
+    return fail("expected a cost report (wafer-cost-report JSON) with an "
+                "'ops' array");
+  MarkNames names;
+  for (size_t i = 0; i < ops->size(); ++i) {
+    const json::Object *row = (*ops)[i].getAsObject();
+    std::optional<StringRef> location =
+        row ? row->getString("location") : std::nullopt;
+    std::optional<StringRef> op = row ? row->getString("op") : std::nullopt;
+    if (!location || !op)
+      return fail(formatv("ops[{0}] has no string 'op' and 'location'", i));
+    int64_t index = row->getInteger("index").value_or(int64_t(i));
+    MarkName &n = names[index];
+    n.location = location->str();
+    n.op = op->str();
+    n.layer = row->getInteger("layer").value_or(-1);
+  }
+  return names;
+}
+
+Error writeChromeTrace(StringRef path, const Trace &t, double clockHz,
+                       const MarkNames &names) {
   std::error_code ec;
   raw_fd_ostream os(path, ec, sys::fs::OF_Text);
   if (ec)
@@ -34,23 +71,45 @@ Error writeChromeTrace(StringRef path, const Trace &t, double clockHz) {
           j.attribute("args", json::Object{{"name", name}});
         });
       };
-      meta("process_name", 0, 0, "PEs (tasks)");
-      meta("process_name", 1, 0, "I/O ports (streams)");
-      for (const auto &[tid, name] : t.peNames)
-        meta("thread_name", 0, tid, name);
+      meta("process_name", kTaskPid, 0, "PEs (tasks)");
+      meta("process_name", kStreamPid, 0, "I/O ports (streams)");
+      bool anyMark = llvm::any_of(
+          t.events, [](const TraceEvent &e) { return e.pid == kMarkPid; });
+      if (anyMark)
+        meta("process_name", kMarkPid, 0, "PEs (layers)");
+      for (const auto &[tid, name] : t.peNames) {
+        meta("thread_name", kTaskPid, tid, name);
+        if (anyMark)
+          meta("thread_name", kMarkPid, tid, name);
+      }
       for (const auto &[tid, name] : t.portNames)
-        meta("thread_name", 1, tid, name);
-      for (const TraceEvent &e : t.events)
+        meta("thread_name", kStreamPid, tid, name);
+      for (const TraceEvent &e : t.events) {
+        json::Object args{{"start_cycle", int64_t(e.start)},
+                          {"cycles", int64_t(e.cycles)}};
+        StringRef name = e.name;
+        if (e.pid == kMarkPid) {
+          args["mark"] = e.mark;
+          auto it = names.find(e.mark);
+          if (it != names.end()) {
+            const MarkName &n = it->second;
+            name = n.location != "-" ? StringRef(n.location) : StringRef(n.op);
+            args["op"] = n.op;
+            args["location"] = n.location;
+            if (n.layer >= 0)
+              args["layer"] = n.layer;
+          }
+        }
         j.object([&] {
-          j.attribute("name", e.name);
+          j.attribute("name", name);
           j.attribute("ph", "X");
           j.attribute("pid", e.pid);
           j.attribute("tid", e.tid);
           j.attribute("ts", double(e.start) * usPerCycle);
           j.attribute("dur", double(e.cycles) * usPerCycle);
-          j.attribute("args", json::Object{{"start_cycle", int64_t(e.start)},
-                                           {"cycles", int64_t(e.cycles)}});
+          j.attribute("args", std::move(args));
         });
+      }
     });
   });
   os << "\n";

@@ -1,0 +1,25 @@
+// Input of test/Tools/help.test: test/Tools/Inputs/named_model.py dynamic.onnx
+// imported with --param-threshold 0 --mlir-print-debuginfo (dynamic "seq").
+#loc = loc("dynamic.onnx":0:0)
+module attributes {onnx.ir_version = 8 : i64, onnx.model_file = "dynamic.onnx", onnx.opset = 17 : i64, onnx.producer = ""} {
+  onnx.parameter @w0 : tensor<8x8xf32> file "dynamic.onnx" offset 173 length 256 loc(#loc1)
+  onnx.parameter @b0 : tensor<8xf32> file "dynamic.onnx" offset 441 length 32 loc(#loc2)
+  onnx.parameter @w1 : tensor<8x8xf32> file "dynamic.onnx" offset 489 length 256 loc(#loc3)
+  func.func @main_graph(%arg0: tensor<1x?x8xf32> {onnx.name = "x"} loc("dynamic.onnx":0:0)) -> (tensor<1x?x8xf32> {onnx.name = "y"}) attributes {onnx.graph_name = "g"} {
+    %0 = onnx.param_ref @w0 : tensor<8x8xf32> loc(#loc1)
+    %1 = onnx.param_ref @b0 : tensor<8xf32> loc(#loc2)
+    %2 = onnx.param_ref @w1 : tensor<8x8xf32> loc(#loc3)
+    %3 = onnx.MatMul %arg0, %0 : (tensor<1x?x8xf32>, tensor<8x8xf32>) -> tensor<1x?x8xf32> loc(#loc4)
+    %4 = onnx.Add %3, %1 : (tensor<1x?x8xf32>, tensor<8xf32>) -> tensor<1x?x8xf32> loc(#loc5)
+    %5 = onnx.Relu %4 : (tensor<1x?x8xf32>) -> tensor<1x?x8xf32> loc(#loc6)
+    %6 = onnx.MatMul %5, %2 : (tensor<1x?x8xf32>, tensor<8x8xf32>) -> tensor<1x?x8xf32> loc(#loc7)
+    return %6 : tensor<1x?x8xf32> loc(#loc)
+  } loc(#loc)
+} loc(#loc)
+#loc1 = loc("w0")
+#loc2 = loc("b0")
+#loc3 = loc("w1")
+#loc4 = loc("/block0/fc/MatMul")
+#loc5 = loc("/block0/fc/Add")
+#loc6 = loc("/block0/act/Relu")
+#loc7 = loc("/block1/fc/MatMul")
