@@ -35,6 +35,19 @@ def ort_file(name):
     return re.sub(r"[^A-Za-z0-9._-]", "_", name) + ".npy"
 
 
+def io_args(inputs, given, outputs, work, suffix):
+    """The --input and --output arguments wse-emu and wse-ref share: every
+    input from its file, every output into WORK/NAME<suffix>. Returns the
+    arguments and the output files by name."""
+    args, files = [], {}
+    for n in inputs:
+        args += ["--input", "%s=%s" % (n, os.path.abspath(given[n]))]
+    for n in outputs:
+        files[n] = os.path.join(work, n + suffix)
+        args += ["--output", "%s=%s" % (n, files[n])]
+    return args, files
+
+
 def run(cmd, quiet):
     if not quiet:
         print("$ " + " ".join(shlex.quote(c) for c in cmd), flush=True)
@@ -165,13 +178,8 @@ def main():
     if os.path.isfile(a.target):
         # A machine file: the program names presets only.
         cmd += ["--machine", os.path.abspath(a.target)]
-    for n in inputs:
-        cmd += ["--input", "%s=%s" % (n, os.path.abspath(given[n]))]
-    out_files = {}
-    for n in outputs:
-        out_files[n] = os.path.join(work, n + ".npy")
-        cmd += ["--output", "%s=%s" % (n, out_files[n])]
-    cmd += a.emu_arg
+    args, out_files = io_args(inputs, given, outputs, work, ".npy")
+    cmd += args + a.emu_arg
     e = a.emu_arg
     trace = ([x[8:] for x in e if x.startswith("--trace=")] +
              [e[i + 1] for i in range(len(e) - 1) if e[i] == "--trace"])
@@ -219,13 +227,9 @@ def main():
     if a.check_ref:
         # The oracle of the onnx level, on the module the compiler started
         # from: a miscompile anywhere below shows as a difference here.
-        cmd = [tool("wse-ref"), imported, "--weights", os.path.dirname(model)]
-        for n in inputs:
-            cmd += ["--input", "%s=%s" % (n, os.path.abspath(given[n]))]
-        ref_files = {}
-        for n in outputs:
-            ref_files[n] = os.path.join(work, n + ".ref.npy")
-            cmd += ["--output", "%s=%s" % (n, ref_files[n])]
+        args, ref_files = io_args(inputs, given, outputs, work, ".ref.npy")
+        cmd = [tool("wse-ref"), imported, "--weights",
+               os.path.dirname(model)] + args
         _, times["wse-ref"] = run(cmd, a.quiet)
         failed |= compare("wse-ref", ref_files, out_files, a.tolerance)
     if a.expect_ort:
