@@ -74,16 +74,16 @@ module attributes {mesh.target = #mesh.target<"4x4">} {
     pe.buffer @t [4]
     pe.buffer @back [4]
     pe.task @go entry {
-      pe.copy [#pe.mem<@scale, 0, 1, 1>, #pe.in<@xin, 1>]
-      pe.copy [#pe.mem<@v, 0, 8, 1>, #pe.in<@xin, 8>]
-      pe.mul [#pe.mem<@t, 0, 4, 1>, #pe.mem<@v, @off, 4, 1>, #pe.mem<@scale, 0, 4, 0>]
-      pe.bne [@off, 0, @second]
-      pe.copy [#pe.out<@yout, 4>, #pe.mem<@t, 0, 4, 1>]
-      pe.copy [#pe.mem<@back, 0, 4, 1>, #pe.in<@back, 4>]
-      pe.copy [#pe.out<@yout, 4>, #pe.mem<@back, 0, 4, 1>]
-      pe.ret []
+      pe.copy #pe.mem<@scale, 0, 1, 1>, #pe.in<@xin, 1>
+      pe.copy #pe.mem<@v, 0, 8, 1>, #pe.in<@xin, 8>
+      pe.mul #pe.mem<@t, 0, 4, 1>, #pe.mem<@v, @off, 4, 1>, #pe.mem<@scale, 0, 4, 0>
+      pe.bne @off, 0, @second
+      pe.copy #pe.out<@yout, 4>, #pe.mem<@t, 0, 4, 1>
+      pe.copy #pe.mem<@back, 0, 4, 1>, #pe.in<@back, 4>
+      pe.copy #pe.out<@yout, 4>, #pe.mem<@back, 0, 4, 1>
+      pe.ret
       pe.label @second
-      pe.copy [#pe.out<@back, 4>, #pe.mem<@t, 0, 4, 1>]
+      pe.copy #pe.out<@back, 4>, #pe.mem<@t, 0, 4, 1>
     }
   }
   pe.place @double <x = 0, y = 0, width = 2, height = 1>

@@ -19,4 +19,9 @@ void printValueAttr(mlir::AsmPrinter &printer, mlir::Attribute value);
 #define GET_ATTRDEF_CLASSES
 #include "dialects/pe/IR/PEAttrs.h.inc"
 
+namespace wse::pe {
+/// A value: i64 immediate, #pe.reg, @symbol or #pe.addr.
+bool isValueAttr(mlir::Attribute a);
+} // namespace wse::pe
+
 #endif

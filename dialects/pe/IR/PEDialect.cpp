@@ -10,6 +10,12 @@
 using namespace mlir;
 using namespace wse::pe;
 
+bool wse::pe::isValueAttr(Attribute a) {
+  auto i = dyn_cast<IntegerAttr>(a);
+  return (i && i.getType().isSignlessInteger(64)) ||
+         isa<RegAttr, FlatSymbolRefAttr, AddrAttr>(a);
+}
+
 FailureOr<Attribute> wse::pe::parseValueAttr(AsmParser &parser) {
   int64_t value = 0;
   OptionalParseResult isInt = parser.parseOptionalInteger(value);

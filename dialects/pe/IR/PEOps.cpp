@@ -38,7 +38,25 @@ static void printPEValue(OpAsmPrinter &printer, Operation *, Attribute value) {
   printValueAttr(printer, value);
 }
 
+// Custom directive: a register, printed whole (#pe.reg<N>) like the
+// registers inside descriptors.
+static ParseResult parsePEReg(OpAsmParser &parser, RegAttr &reg) {
+  SMLoc at = parser.getCurrentLocation();
+  Attribute a;
+  if (parser.parseAttribute(a))
+    return failure();
+  reg = dyn_cast<RegAttr>(a);
+  if (!reg)
+    return parser.emitError(at) << "expected a register #pe.reg<N>, got " << a;
+  return success();
+}
+
+static void printPEReg(OpAsmPrinter &printer, Operation *, RegAttr reg) {
+  printer.printAttribute(reg);
+}
+
 #define GET_OP_CLASSES
+#include "dialects/pe/IR/PEInterfaces.cpp.inc"
 #include "dialects/pe/IR/PEOps.cpp.inc"
 
 //===----------------------------------------------------------------------===//
@@ -512,69 +530,18 @@ LogicalResult StreamOutOp::verifySymbolUses(SymbolTableCollection &tables) {
 // Instructions.
 //===----------------------------------------------------------------------===//
 
-static const char *letterMeaning(char sig) {
-  switch (sig) {
-  case 'D':
-    return "a vector destination (#pe.mem, #pe.amem or #pe.out)";
-  case 'M':
-    return "a memory destination (#pe.mem or #pe.amem)";
-  case 'S':
-    return "a vector source (#pe.mem, #pe.amem or #pe.in)";
-  case 'F':
-    return "an f32 float";
-  case 'R':
-    return "a register (#pe.reg<N>)";
-  case 'V':
-    return "a value (integer, #pe.reg, @const or #pe.addr)";
-  case 'L':
-    return "a @label of the task";
-  case 'T':
-    return "a @task of the kernel";
-  }
-  return "?";
-}
-
-/// A value: i64 immediate, register, symbol or buffer address.
-static bool isValueAttr(Attribute a) {
-  return getImmediate(a) || isa<RegAttr, FlatSymbolRefAttr, AddrAttr>(a);
-}
-
-static bool matchesLetter(Attribute a, char sig) {
-  switch (sig) {
-  case 'D':
-    return isa<MemAttr, AbsMemAttr, OutAttr>(a);
-  case 'M':
-    return isa<MemAttr, AbsMemAttr>(a);
-  case 'S':
-    return isa<MemAttr, AbsMemAttr, InAttr>(a);
-  case 'F': {
-    auto f = dyn_cast<FloatAttr>(a);
-    return f && f.getType().isF32();
-  }
-  case 'R':
-    return isa<RegAttr>(a);
-  case 'V':
-    return isValueAttr(a);
-  case 'L':
-  case 'T':
-    return isa<FlatSymbolRefAttr>(a);
-  }
-  return false;
-}
-
-static LogicalResult verifyInstr(Operation *op, ArrayAttr operands) {
+static LogicalResult verifyInstr(Operation *op, ArrayRef<Attribute> operands) {
   std::optional<emu::Opcode> code = getOpcode(op);
   if (!code)
     return op->emitOpError("is not an instruction of the emulator");
+  // The op classes mirror the emulator's opcode table; ODS checked each
+  // operand's kind.
   StringRef sig = emu::opcodeInfo(*code).signature;
-  if (operands.size() != sig.size())
+  if (sig != cast<InstructionOp>(op).getSignature())
     return op->emitOpError()
-           << "takes " << sig.size() << " operands ("
-           << (sig.empty() ? "none" : sig) << "), got " << operands.size();
-  for (auto [i, a] : llvm::enumerate(operands.getValue())) {
-    if (!matchesLetter(a, sig[i]))
-      return op->emitOpError() << "operand " << i + 1 << " must be "
-                               << letterMeaning(sig[i]) << ", got " << a;
+           << "has operands " << cast<InstructionOp>(op).getSignature()
+           << " but the emulator's opcode takes " << sig;
+  for (auto [i, a] : llvm::enumerate(operands)) {
     LogicalResult ok = success();
     forEachValue(a, [&](Attribute v, bool isColor) {
       if (failed(ok))
@@ -609,7 +576,8 @@ static LogicalResult verifyInstr(Operation *op, ArrayAttr operands) {
   return success();
 }
 
-static LogicalResult verifyInstrSymbols(Operation *op, ArrayAttr operands,
+static LogicalResult verifyInstrSymbols(Operation *op,
+                                        ArrayRef<Attribute> operands,
                                         SymbolTableCollection &tables) {
   std::optional<emu::Opcode> code = getOpcode(op);
   if (!code)
@@ -620,7 +588,7 @@ static LogicalResult verifyInstrSymbols(Operation *op, ArrayAttr operands,
   if (!kernel)
     return success();
   Operation *module = kernel->getParentOp();
-  for (auto [i, a] : llvm::enumerate(operands.getValue())) {
+  for (auto [i, a] : llvm::enumerate(operands)) {
     if (i >= sig.size())
       break;
     if (sig[i] == 'L') {
@@ -672,10 +640,10 @@ static LogicalResult verifyInstrSymbols(Operation *op, ArrayAttr operands,
 
 #define PE_INSTR_VERIFY(Name)                                                  \
   LogicalResult Name##Op::verify() {                                           \
-    return verifyInstr(getOperation(), getOperands());                         \
+    return verifyInstr(getOperation(), getInstrOperands());                    \
   }                                                                            \
   LogicalResult Name##Op::verifySymbolUses(SymbolTableCollection &tables) {    \
-    return verifyInstrSymbols(getOperation(), getOperands(), tables);          \
+    return verifyInstrSymbols(getOperation(), getInstrOperands(), tables);     \
   }
 PE_INSTR_VERIFY(Fill)
 PE_INSTR_VERIFY(IFill)

@@ -16,6 +16,8 @@
 
 #include <optional>
 
+#include "dialects/pe/IR/PEInterfaces.h.inc"
+
 #define GET_OP_CLASSES
 #include "dialects/pe/IR/PEOps.h.inc"
 

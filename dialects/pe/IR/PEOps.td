@@ -15,6 +15,7 @@ include "dialects/pe/IR/PEAttrs.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "dialects/pe/IR/PEInterfaces.td"
 
 class PE_Op<string mnemonic, list<Trait> traits = []>
     : Op<PE_Dialect, mnemonic, traits>;
@@ -140,43 +141,118 @@ def PE_LabelOp : PE_Op<"label", [Symbol, HasParent<"TaskOp">]> {
   let assemblyFormat = "$sym_name attr-dict";
 }
 
-// An instruction of the emulator's ISA; `operands` in the emulator's order.
-class PE_InstrOp<string mnemonic, string sig>
-    : PE_Op<mnemonic, [HasParent<"TaskOp">,
-                       DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
-  let summary = "the `" # mnemonic # "` instruction (operands: " # sig # ")";
-  let description = [{
-    Operand signature letters as in include/wse/Emu/Program.h: D vector
-    destination (#pe.mem, #pe.amem or #pe.out), M memory destination, S
-    vector source (#pe.mem, #pe.amem or #pe.in), F float, R register, V
-    value, L label, T task.
-  }];
-  let arguments = (ins ArrayAttr:$operands);
-  let assemblyFormat = "$operands attr-dict";
-  let hasVerifier = 1;
-  string signature = sig;
+//===----------------------------------------------------------------------===//
+// Instructions: one op class per operand signature (the letters of
+// include/wse/Emu/Program.h), each operand a named attribute of its kind.
+//===----------------------------------------------------------------------===//
+
+// Operand kinds.
+def PE_VecDst : AnyAttrOf<[PE_MemAttr, PE_AbsMemAttr, PE_OutAttr],
+    "a vector destination (#pe.mem, #pe.amem or #pe.out)">;
+def PE_MemDst : AnyAttrOf<[PE_MemAttr, PE_AbsMemAttr],
+    "a memory destination (#pe.mem or #pe.amem)">;
+def PE_VecSrc : AnyAttrOf<[PE_MemAttr, PE_AbsMemAttr, PE_InAttr],
+    "a vector source (#pe.mem, #pe.amem or #pe.in)">;
+def PE_ScalarValue : Attr<CPred<"::wse::pe::isValueAttr($_self)">,
+    "a value (i64 integer, #pe.reg, @const or #pe.addr)"> {
+  let storageType = "::mlir::Attribute";
+  let returnType = "::mlir::Attribute";
+  let convertFromStorage = "$_self";
 }
 
+// `sig` is the emulator's signature; `names` the operands in its order.
+class PE_InstrOp<string mnemonic, string sig, list<string> names, dag args,
+                 string format>
+    : PE_Op<mnemonic, [HasParent<"TaskOp">, PE_InstructionOpInterface,
+                       DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "the `" # mnemonic # "` instruction (operands: " #
+                !if(!empty(sig), "none", sig) # ")";
+  let description = [{
+    Operand kinds as in include/wse/Emu/Program.h and docs/emulator/isa.md:
+    D vector destination (#pe.mem, #pe.amem or #pe.out), M memory
+    destination, S vector source (#pe.mem, #pe.amem or #pe.in), F float,
+    R register, V value, L label, T task.
+  }];
+  let arguments = args;
+  let assemblyFormat = format # " attr-dict";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    static ::llvm::StringRef getSignature() { return "}] # sig # [{"; }
+    static ::llvm::ArrayRef<::llvm::StringRef> getInstrOperandNames() {
+      static const ::llvm::StringRef names[] = {"}] #
+        !interleave(!listconcat(names, ["$end"]), "\", \"") # [{"};
+      return ::llvm::ArrayRef(names).drop_back();
+    }
+  }];
+}
+
+class PE_VecOp<string mnemonic, string sig, list<string> names, dag args>
+    : PE_InstrOp<mnemonic, sig, names, args,
+                 "$" # !interleave(names, " `,` $")>;
+
+// D = f(S)
+class PE_UnaryOp<string mnemonic> : PE_VecOp<mnemonic, "DS", ["dst", "src"],
+    (ins PE_VecDst:$dst, PE_VecSrc:$src)>;
+// D = f(S, S)
+class PE_BinaryOp<string mnemonic> : PE_VecOp<mnemonic, "DSS",
+    ["dst", "lhs", "rhs"], (ins PE_VecDst:$dst, PE_VecSrc:$lhs, PE_VecSrc:$rhs)>;
+// D = f(S, S, S)
+class PE_TernaryOp<string mnemonic, list<string> names>
+    : PE_VecOp<mnemonic, "DSSS", names,
+               !con((ins PE_VecDst:$dst),
+                    !dag(ins, [PE_VecSrc, PE_VecSrc, PE_VecSrc],
+                         !tail(names)))>;
+// R = f(V, V)
+class PE_IntOp<string mnemonic> : PE_InstrOp<mnemonic, "RVV",
+    ["dst", "lhs", "rhs"], (ins PE_RegAttr:$dst, PE_ScalarValue:$lhs,
+                               PE_ScalarValue:$rhs),
+    "custom<PEReg>($dst) `,` custom<PEValue>($lhs) `,` custom<PEValue>($rhs)">;
+// if f(V, V) goto L
+class PE_BranchOp<string mnemonic> : PE_InstrOp<mnemonic, "VVL",
+    ["lhs", "rhs", "target"], (ins PE_ScalarValue:$lhs, PE_ScalarValue:$rhs,
+                                  FlatSymbolRefAttr:$target),
+    "custom<PEValue>($lhs) `,` custom<PEValue>($rhs) `,` $target">;
+
 // Keep in the order of WSE_EMU_OPCODES (include/wse/Emu/Program.h).
-foreach op = [["Fill", "fill", "DF"], ["IFill", "ifill", "DV"],
-              ["Copy", "copy", "DS"], ["Add", "add", "DSS"],
-              ["Sub", "sub", "DSS"], ["Mul", "mul", "DSS"],
-              ["Div", "div", "DSS"], ["Max", "max", "DSS"],
-              ["Min", "min", "DSS"], ["Fma", "fma", "DSSS"],
-              ["Fmac", "fmac", "MSS"], ["Exp", "exp", "DS"],
-              ["Tanh", "tanh", "DS"], ["Erf", "erf", "DS"],
-              ["Sigmoid", "sigmoid", "DS"], ["Rsqrt", "rsqrt", "DS"],
-              ["Sqrt", "sqrt", "DS"], ["Neg", "neg", "DS"],
-              ["Abs", "abs", "DS"], ["Recip", "recip", "DS"],
-              ["RSum", "rsum", "DS"], ["RMax", "rmax", "DS"],
-              ["Mov", "mov", "RV"], ["IAdd", "iadd", "RVV"],
-              ["ISub", "isub", "RVV"], ["IMul", "imul", "RVV"],
-              ["Br", "br", "L"], ["Beq", "beq", "VVL"],
-              ["Bne", "bne", "VVL"], ["Blt", "blt", "VVL"],
-              ["Bge", "bge", "VVL"], ["Activate", "activate", "T"],
-              ["Ret", "ret", ""], ["Select", "select", "DSSS"],
-              ["Log", "log", "DS"], ["Mark", "mark", "V"]] in
-  def PE_#op[0]#Op : PE_InstrOp<op[1], op[2]>;
+def PE_FillOp : PE_InstrOp<"fill", "DF", ["dst", "value"],
+    (ins PE_VecDst:$dst, F32Attr:$value), "$dst `,` $value">;
+def PE_IFillOp : PE_InstrOp<"ifill", "DV", ["dst", "value"],
+    (ins PE_VecDst:$dst, PE_ScalarValue:$value),
+    "$dst `,` custom<PEValue>($value)">;
+def PE_CopyOp : PE_UnaryOp<"copy">;
+def PE_AddOp : PE_BinaryOp<"add">;
+def PE_SubOp : PE_BinaryOp<"sub">;
+def PE_MulOp : PE_BinaryOp<"mul">;
+def PE_DivOp : PE_BinaryOp<"div">;
+def PE_MaxOp : PE_BinaryOp<"max">;
+def PE_MinOp : PE_BinaryOp<"min">;
+def PE_FmaOp : PE_TernaryOp<"fma", ["dst", "a", "b", "c"]>;
+def PE_FmacOp : PE_VecOp<"fmac", "MSS", ["acc", "a", "b"],
+    (ins PE_MemDst:$acc, PE_VecSrc:$a, PE_VecSrc:$b)>;
+foreach name = ["Exp", "Tanh", "Erf", "Sigmoid", "Rsqrt", "Sqrt", "Neg",
+                "Abs", "Recip"] in
+  def PE_#name#Op : PE_UnaryOp<!tolower(name)>;
+def PE_RSumOp : PE_UnaryOp<"rsum">;
+def PE_RMaxOp : PE_UnaryOp<"rmax">;
+def PE_MovOp : PE_InstrOp<"mov", "RV", ["dst", "value"],
+    (ins PE_RegAttr:$dst, PE_ScalarValue:$value),
+    "custom<PEReg>($dst) `,` custom<PEValue>($value)">;
+def PE_IAddOp : PE_IntOp<"iadd">;
+def PE_ISubOp : PE_IntOp<"isub">;
+def PE_IMulOp : PE_IntOp<"imul">;
+def PE_BrOp : PE_InstrOp<"br", "L", ["target"],
+    (ins FlatSymbolRefAttr:$target), "$target">;
+def PE_BeqOp : PE_BranchOp<"beq">;
+def PE_BneOp : PE_BranchOp<"bne">;
+def PE_BltOp : PE_BranchOp<"blt">;
+def PE_BgeOp : PE_BranchOp<"bge">;
+def PE_ActivateOp : PE_InstrOp<"activate", "T", ["task"],
+    (ins FlatSymbolRefAttr:$task), "$task">;
+def PE_RetOp : PE_InstrOp<"ret", "", [], (ins), "">;
+def PE_SelectOp : PE_TernaryOp<"select", ["dst", "cond", "a", "b"]>;
+def PE_LogOp : PE_UnaryOp<"log">;
+def PE_MarkOp : PE_InstrOp<"mark", "V", ["id"], (ins PE_ScalarValue:$id),
+    "custom<PEValue>($id)">;
 
 //===----------------------------------------------------------------------===//
 // Placement, colors, routes and streams.

@@ -62,11 +62,8 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
         if (!getOpcode(&op))
           continue;
         ++numInstr;
-        if (isa<ActivateOp>(op))
-          if (auto ops = op.getAttrOfType<ArrayAttr>("operands");
-              ops && ops.size() == 1)
-            if (auto sym = dyn_cast<FlatSymbolRefAttr>(ops[0]))
-              activated.insert(sym.getValue());
+        if (auto a = dyn_cast<ActivateOp>(op))
+          activated.insert(a.getTask());
       }
 
     // Live ranges.
@@ -90,15 +87,12 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
       SmallVector<std::pair<int64_t, int64_t>> loops, layerLoops;
       pc = 0;
       for (Operation &op : t.getBody().front()) {
-        std::optional<wse::emu::Opcode> code = getOpcode(&op);
-        if (!code)
+        auto instr = dyn_cast<InstructionOp>(op);
+        if (!instr)
           continue;
         int64_t pos = base + pc++;
-        auto ops = op.getAttrOfType<ArrayAttr>("operands");
-        if (!ops)
-          continue;
-        StringRef sig = wse::emu::opcodeInfo(*code).signature;
-        for (auto [i, a] : llvm::enumerate(ops.getValue())) {
+        StringRef sig = instr.getSignature();
+        for (auto [i, a] : llvm::enumerate(instr.getInstrOperands())) {
           // A subroutine's return (a branch back to its call site) is not
           // a loop.
           if (i < sig.size() && sig[i] == 'L' && !op.hasAttr("return"))

@@ -104,14 +104,13 @@ struct AssignColorsPass : wse::pe::impl::PEAssignColorsBase<AssignColorsPass> {
         for (TaskOp t : k.getBody().front().getOps<TaskOp>()) {
           if (Attribute color = t.getColorAttr())
             note(color);
-          for (Operation &in : t.getBody().front())
-            if (auto ops = in.getAttrOfType<ArrayAttr>("operands"))
-              for (Attribute o : ops) {
-                if (auto i = dyn_cast<InAttr>(o))
-                  note(i.getColor());
-                else if (auto out = dyn_cast<OutAttr>(o))
-                  note(out.getColor());
-              }
+          for (auto in : t.getBody().front().getOps<InstructionOp>())
+            for (Attribute o : in.getInstrOperands()) {
+              if (auto i = dyn_cast<InAttr>(o))
+                note(i.getColor());
+              else if (auto out = dyn_cast<OutAttr>(o))
+                note(out.getColor());
+            }
         }
         for (unsigned a : used)
           for (unsigned b : used)
@@ -203,30 +202,20 @@ struct AssignColorsPass : wse::pe::impl::PEAssignColorsBase<AssignColorsPass> {
         for (TaskOp t : k.getBody().front().getOps<TaskOp>()) {
           if (Attribute color = t.getColorAttr())
             t.setColorAttr(number(color, k));
-          for (Operation &in : t.getBody().front()) {
-            auto ops = in.getAttrOfType<ArrayAttr>("operands");
-            if (!ops)
-              continue;
-            SmallVector<Attribute> updated(ops.getValue());
-            bool changed = false;
-            for (Attribute &o : updated) {
+          for (auto in : t.getBody().front().getOps<InstructionOp>())
+            for (auto [index, o] : llvm::enumerate(in.getInstrOperands())) {
               if (auto i = dyn_cast<InAttr>(o)) {
                 Attribute c = number(i.getColor(), k);
-                if (c != i.getColor()) {
-                  o = InAttr::get(b.getContext(), c, i.getLength());
-                  changed = true;
-                }
+                if (c != i.getColor())
+                  in.setInstrOperand(
+                      index, InAttr::get(b.getContext(), c, i.getLength()));
               } else if (auto out = dyn_cast<OutAttr>(o)) {
                 Attribute c = number(out.getColor(), k);
-                if (c != out.getColor()) {
-                  o = OutAttr::get(b.getContext(), c, out.getLength());
-                  changed = true;
-                }
+                if (c != out.getColor())
+                  in.setInstrOperand(
+                      index, OutAttr::get(b.getContext(), c, out.getLength()));
               }
             }
-            if (changed)
-              in.setAttr("operands", b.getArrayAttr(updated));
-          }
         }
       }
     }

@@ -43,30 +43,46 @@ template <typename T> static SmallVector<T> take(ArrayRef<T> v, size_t n) {
 // Elementwise bodies.
 //===----------------------------------------------------------------------===//
 
-static StringRef instructionFor(Operation *op) {
-  return llvm::TypeSwitch<Operation *, StringRef>(op)
-      .Case([](arith::AddFOp) { return "add"; })
-      .Case([](arith::SubFOp) { return "sub"; })
-      .Case([](arith::MulFOp) { return "mul"; })
-      .Case([](arith::DivFOp) { return "div"; })
+/// Appends one instruction: operands are the destination, then the sources.
+using InstrBuilder = void (*)(Emitter &, ArrayRef<Attribute>);
+template <typename InstrOp>
+static void unary(Emitter &E, ArrayRef<Attribute> o) {
+  E.emit<InstrOp>(o[0], o[1]);
+}
+template <typename InstrOp>
+static void binary(Emitter &E, ArrayRef<Attribute> o) {
+  E.emit<InstrOp>(o[0], o[1], o[2]);
+}
+template <typename InstrOp>
+static void ternary(Emitter &E, ArrayRef<Attribute> o) {
+  E.emit<InstrOp>(o[0], o[1], o[2], o[3]);
+}
+
+/// The instruction computing an op of an elementwise body, or null.
+static InstrBuilder instructionFor(Operation *op) {
+  return llvm::TypeSwitch<Operation *, InstrBuilder>(op)
+      .Case([](arith::AddFOp) { return binary<AddOp>; })
+      .Case([](arith::SubFOp) { return binary<SubOp>; })
+      .Case([](arith::MulFOp) { return binary<MulOp>; })
+      .Case([](arith::DivFOp) { return binary<DivOp>; })
       .Case<arith::MaximumFOp, arith::MaxNumFOp>(
-          [](Operation *) { return "max"; })
+          [](Operation *) { return binary<MaxOp>; })
       .Case<arith::MinimumFOp, arith::MinNumFOp>(
-          [](Operation *) { return "min"; })
-      .Case([](arith::NegFOp) { return "neg"; })
-      .Case([](arith::SelectOp) { return "select"; })
-      .Case([](math::ExpOp) { return "exp"; })
-      .Case([](math::TanhOp) { return "tanh"; })
-      .Case([](math::ErfOp) { return "erf"; })
-      .Case([](math::SqrtOp) { return "sqrt"; })
-      .Case([](math::RsqrtOp) { return "rsqrt"; })
-      .Case([](math::AbsFOp) { return "abs"; })
-      .Case([](math::LogOp) { return "log"; })
-      .Case([](math::FmaOp) { return "fma"; })
+          [](Operation *) { return binary<MinOp>; })
+      .Case([](arith::NegFOp) { return unary<NegOp>; })
+      .Case([](arith::SelectOp) { return ternary<SelectOp>; })
+      .Case([](math::ExpOp) { return unary<ExpOp>; })
+      .Case([](math::TanhOp) { return unary<TanhOp>; })
+      .Case([](math::ErfOp) { return unary<ErfOp>; })
+      .Case([](math::SqrtOp) { return unary<SqrtOp>; })
+      .Case([](math::RsqrtOp) { return unary<RsqrtOp>; })
+      .Case([](math::AbsFOp) { return unary<AbsOp>; })
+      .Case([](math::LogOp) { return unary<LogOp>; })
+      .Case([](math::FmaOp) { return ternary<FmaOp>; })
       // Integer-valued floats convert exactly; the wafer computes in f32.
       .Case<arith::SIToFPOp, arith::UIToFPOp, arith::ExtFOp>(
-          [](Operation *) { return "copy"; })
-      .Default([](Operation *) { return StringRef(); });
+          [](Operation *) { return unary<CopyOp>; })
+      .Default([](Operation *) { return InstrBuilder(); });
 }
 
 LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
@@ -76,7 +92,7 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
   for (Operation &b : body.without_terminator()) {
     if (isa<arith::ConstantOp>(b))
       continue;
-    if (instructionFor(&b).empty())
+    if (!instructionFor(&b))
       return L.emitError(op)
              << "body op '" << b.getName() << "' has no pe instruction";
     if (!b.getResult(0).getType().isIntOrFloat() ||
@@ -200,10 +216,10 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
                                                        : desc(b.getResult(0)));
           for (Value v : b.getOperands())
             operands.push_back(desc(v));
-          E.op(instructionFor(&b), operands);
+          instructionFor (&b)(E, operands);
         }
         if (!writeDirect)
-          E.op("copy", {outDesc, desc(yielded)});
+          E.emit<CopyOp>(outDesc, desc(yielded));
       },
       /*vectorInner=*/true, kChunk);
   E.place(skip);
@@ -219,8 +235,8 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
 static unsigned rowOffset(Emitter &E, unsigned row, int64_t rowLength,
                           Attribute start) {
   unsigned r = E.allocReg();
-  E.op("imul", {E.reg(r), E.reg(row), E.imm(rowLength)});
-  E.op("iadd", {E.reg(r), E.reg(r), start});
+  E.emit<IMulOp>(E.reg(r), E.reg(row), E.imm(rowLength));
+  E.emit<IAddOp>(E.reg(r), E.reg(r), start);
   return r;
 }
 
@@ -263,11 +279,11 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
     biasStrides[r - 1] = 1;
     E.nest(lo.extent, {Pointer{E.imm(0), bs}, Pointer{n0v, biasStrides}},
            [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
-             E.op("copy", {E.mem(out, off[0], len, E.imm(st[0])),
-                           E.mem(bf, off[1], len, E.imm(st[1]))});
+             E.emit<CopyOp>(E.mem(out, off[0], len, E.imm(st[0])),
+                            E.mem(bf, off[1], len, E.imm(st[1])));
            });
   } else {
-    E.op("fill", {E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f)});
+    E.emit<FillOp>(E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f));
   }
   E.place(skip);
 
@@ -283,14 +299,14 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
         wreg = rowOffset(E, k, N, n0v);
       FlatSymbolRefAttr skipK = L.guard(lo.holds);
       unsigned xr = E.allocReg();
-      E.op("iadd", {E.reg(xr), E.reg(k), xbase});
+      E.emit<IAddOp>(E.reg(xr), E.reg(k), xbase);
       E.nest(
           leadExt, {Pointer{E.imm(0), bsLead}, Pointer{E.reg(xr), xsLead}},
           [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
             Attribute w = streamed ? E.mem(wrow, E.imm(0), env, E.imm(1))
                                    : E.mem(wf, E.reg(wreg), env, E.imm(1));
-            E.op("fmac", {E.mem(out, off[0], env, E.imm(1)), w,
-                          E.mem(xf, off[1], env, E.imm(0))});
+            E.emit<FmacOp>(E.mem(out, off[0], env, E.imm(1)), w,
+                           E.mem(xf, off[1], env, E.imm(0)));
           },
           /*vectorInner=*/false);
       E.freeReg(xr);
@@ -312,33 +328,33 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
     FlatSymbolRefAttr outside = E.newLabel("outside"),
                       next = E.newLabel("next");
     unsigned wreg = 0;
-    E.op("blt", {E.reg(n), n0v, outside});
-    E.op("bge", {E.reg(n), end, outside});
+    E.emit<BltOp>(E.reg(n), n0v, outside);
+    E.emit<BgeOp>(E.reg(n), end, outside);
     if (streamed) {
       L.receive(E.mem(wrow, 0, E.imm(K)), E.imm(K));
     } else {
       wreg = E.allocReg();
-      E.op("imul", {E.reg(wreg), E.reg(n), E.imm(K)});
+      E.emit<IMulOp>(E.reg(wreg), E.reg(n), E.imm(K));
     }
     FlatSymbolRefAttr skipN = L.guard(lo.holds);
     unsigned col = E.allocReg();
-    E.op("isub", {E.reg(col), E.reg(n), n0v});
+    E.emit<ISubOp>(E.reg(col), E.reg(n), n0v);
     E.nest(
         leadExt, {Pointer{E.reg(col), bsLead}, Pointer{xbase, xsLead}},
         [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
           Attribute w = streamed ? E.mem(wrow, 0, E.imm(K))
                                  : E.mem(wf, E.reg(wreg), E.imm(K), E.imm(1));
-          E.op("mul", {E.mem(prod, 0, E.imm(K)), w,
-                       E.mem(xf, off[1], E.imm(K), E.imm(1))});
-          E.op("rsum", {E.mem(out, off[0], E.imm(1), E.imm(1)),
-                        E.mem(prod, 0, E.imm(K))});
+          E.emit<MulOp>(E.mem(prod, 0, E.imm(K)), w,
+                        E.mem(xf, off[1], E.imm(K), E.imm(1)));
+          E.emit<RSumOp>(E.mem(out, off[0], E.imm(1), E.imm(1)),
+                         E.mem(prod, 0, E.imm(K)));
         },
         /*vectorInner=*/false);
     E.freeReg(col);
     E.place(skipN);
     if (!streamed)
       E.freeReg(wreg);
-    E.op("br", {next});
+    E.emit<BrOp>(next);
     E.place(outside);
     if (streamed)
       L.drain(E.imm(K));
@@ -351,9 +367,9 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
     biasStrides[r - 1] = 1;
     E.nest(lo.extent, {Pointer{E.imm(0), bs}, Pointer{n0v, biasStrides}},
            [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
-             E.op("add", {E.mem(out, off[0], len, E.imm(st[0])),
-                          E.mem(out, off[0], len, E.imm(st[0])),
-                          E.mem(bf, off[1], len, E.imm(st[1]))});
+             E.emit<AddOp>(E.mem(out, off[0], len, E.imm(st[0])),
+                           E.mem(out, off[0], len, E.imm(st[0])),
+                           E.mem(bf, off[1], len, E.imm(st[1])));
            });
     E.place(skipB);
   }
@@ -396,18 +412,18 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
   FlatSymbolRefAttr wrow =
       streamed ? E.buffer("wrow", lo.block[r - 1]) : nullptr;
   FlatSymbolRefAttr skip = L.guard(lo.holds);
-  E.op("fill", {E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f)});
+  E.emit<FillOp>(E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f));
   // Past a ragged block's end: an id no row matches, before or after the
   // negative ids are moved up by V below.
-  E.op("fill", {E.mem(local, 0, E.imm(rows)), E.f32(float(-V - 1))});
+  E.emit<FillOp>(E.mem(local, 0, E.imm(rows)), E.f32(float(-V - 1)));
   E.nest(
       leadExt,
       {Pointer{E.imm(0), leadStrides},
        Pointer{E.val(dotOffsets(take<PerPEExpr>(lo.offset, r - 1), idStrides)),
                idStrides}},
       [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
-        E.op("copy", {E.mem(local, off[0], len, E.imm(st[0])),
-                      E.mem(ids, off[1], len, E.imm(st[1]))});
+        E.emit<CopyOp>(E.mem(local, off[0], len, E.imm(st[0])),
+                       E.mem(ids, off[1], len, E.imm(st[1])));
       });
   Attribute rowsV = E.imm(rows);
   Attribute one = E.mem(E.scalarConstant(1.0f), E.imm(0), rowsV, E.imm(0));
@@ -416,12 +432,12 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
   // Negative ids count from the end (ONNX Gather): id += V * min(1,
   // max(0, -id)), which is V exactly for the integer ids below 0.
   Attribute ids0 = E.mem(local, 0, rowsV);
-  E.op("neg", {oh, ids0});
-  E.op("max", {oh, oh, zero});
-  E.op("min", {oh, oh, one});
-  E.op("fma",
-       {ids0, oh, E.mem(E.scalarConstant(float(V)), E.imm(0), rowsV, E.imm(0)),
-        ids0});
+  E.emit<NegOp>(oh, ids0);
+  E.emit<MaxOp>(oh, oh, zero);
+  E.emit<MinOp>(oh, oh, one);
+  E.emit<FmaOp>(ids0, oh,
+                E.mem(E.scalarConstant(float(V)), E.imm(0), rowsV, E.imm(0)),
+                ids0);
   E.place(skip);
 
   E.loop(E.imm(V), [&](unsigned v) {
@@ -432,19 +448,19 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
       wreg = rowOffset(E, v, D, d0v);
     FlatSymbolRefAttr skipV = L.guard(lo.holds);
     // onehot = max(0, 1 - |id - v|): exact for integer ids.
-    E.op("ifill", {E.mem(row, 0, E.imm(1)), E.reg(v)});
-    E.op("sub",
-         {oh, E.mem(local, 0, rowsV), E.mem(row, E.imm(0), rowsV, E.imm(0))});
-    E.op("abs", {oh, oh});
-    E.op("sub", {oh, one, oh});
-    E.op("max", {oh, oh, zero});
+    E.emit<IFillOp>(E.mem(row, 0, E.imm(1)), E.reg(v));
+    E.emit<SubOp>(oh, E.mem(local, 0, rowsV),
+                  E.mem(row, E.imm(0), rowsV, E.imm(0)));
+    E.emit<AbsOp>(oh, oh);
+    E.emit<SubOp>(oh, one, oh);
+    E.emit<MaxOp>(oh, oh, zero);
     E.nest(
         leadExt, {Pointer{E.imm(0), bsLead}, Pointer{E.imm(0), leadStrides}},
         [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
           Attribute w = streamed ? E.mem(wrow, E.imm(0), edv, E.imm(1))
                                  : E.mem(tf, E.reg(wreg), edv, E.imm(1));
-          E.op("fmac", {E.mem(out, off[0], edv, E.imm(1)), w,
-                        E.mem(onehot, off[1], edv, E.imm(0))});
+          E.emit<FmacOp>(E.mem(out, off[0], edv, E.imm(1)), w,
+                         E.mem(onehot, off[1], edv, E.imm(0)));
         },
         /*vectorInner=*/false);
     E.place(skipV);
@@ -512,7 +528,7 @@ LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
   SmallVector<int64_t> bsLead = take<int64_t>(lo.blockStrides(), r - 1);
 
   FlatSymbolRefAttr skip = L.guard(lo.holds);
-  E.op("fill", {E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f)});
+  E.emit<FillOp>(E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f));
   E.nest(
       take<PerPEExpr>(lo.extent, r - 1),
       {Pointer{E.imm(0), bsLead},
@@ -520,14 +536,14 @@ LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
        Pointer{E.val(bv.base + dotOffsets(lead, bsr) + n0 * bN), bsr}},
       [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
         unsigned ra = E.allocReg(), rb = E.allocReg();
-        E.op("mov", {E.reg(ra), off[1]});
-        E.op("mov", {E.reg(rb), off[2]});
+        E.emit<MovOp>(E.reg(ra), off[1]);
+        E.emit<MovOp>(E.reg(rb), off[2]);
         E.loop(E.imm(K), [&](unsigned) {
-          E.op("fmac", {E.mem(out, off[0], env, E.imm(1)),
-                        E.mem(bf, E.reg(rb), env, E.imm(bN)),
-                        E.mem(af, E.reg(ra), env, E.imm(0))});
-          E.op("iadd", {E.reg(ra), E.reg(ra), E.imm(aK)});
-          E.op("iadd", {E.reg(rb), E.reg(rb), E.imm(bK)});
+          E.emit<FmacOp>(E.mem(out, off[0], env, E.imm(1)),
+                         E.mem(bf, E.reg(rb), env, E.imm(bN)),
+                         E.mem(af, E.reg(ra), env, E.imm(0)));
+          E.emit<IAddOp>(E.reg(ra), E.reg(ra), E.imm(aK));
+          E.emit<IAddOp>(E.reg(rb), E.reg(rb), E.imm(bK));
         });
         E.freeReg(rb);
         E.freeReg(ra);
@@ -602,20 +618,20 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
       [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
         Attribute row = E.mem(xf, off[1], N, E.imm(1));
         if (layer) {
-          E.op("rsum", {one, row});
-          E.op("div", {one, one, count});
-          E.op("sub", {tN, row, statN});
-          E.op("mul", {sqN, tN, tN});
+          E.emit<RSumOp>(one, row);
+          E.emit<DivOp>(one, one, count);
+          E.emit<SubOp>(tN, row, statN);
+          E.emit<MulOp>(sqN, tN, tN);
         } else {
-          E.op("copy", {tN, row});
-          E.op("mul", {sqN, row, row});
+          E.emit<CopyOp>(tN, row);
+          E.emit<MulOp>(sqN, row, row);
         }
-        E.op("rsum", {one, sqN});
-        E.op("div", {one, one, count});
-        E.op("add", {one, one, epsD});
-        E.op("sqrt", {one, one});
-        E.op("recip", {one, one});
-        E.op("mul", {tN, tN, statN});
+        E.emit<RSumOp>(one, sqN);
+        E.emit<DivOp>(one, one, count);
+        E.emit<AddOp>(one, one, epsD);
+        E.emit<SqrtOp>(one, one);
+        E.emit<RecipOp>(one, one);
+        E.emit<MulOp>(tN, tN, statN);
         SmallVector<Pointer> ptrs = {
             Pointer{off[0], bsTail},
             Pointer{E.val(dotOffsets(tailOff, ts)), ts},
@@ -624,10 +640,10 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
         E.nest(tailExt, ptrs,
                [&](ArrayRef<Attribute> o, Attribute len, ArrayRef<int64_t> st) {
                  Attribute dst = E.mem(out, o[0], len, E.imm(st[0]));
-                 E.op("mul", {dst, E.mem(t, o[1], len, E.imm(st[1])),
-                              E.mem(sf, o[2], len, E.imm(st[2]))});
+                 E.emit<MulOp>(dst, E.mem(t, o[1], len, E.imm(st[1])),
+                               E.mem(sf, o[2], len, E.imm(st[2])));
                  if (bf)
-                   E.op("add", {dst, dst, E.mem(bf, o[3], len, E.imm(st[3]))});
+                   E.emit<AddOp>(dst, dst, E.mem(bf, o[3], len, E.imm(st[3])));
                });
       },
       /*vectorInner=*/false);
@@ -669,17 +685,17 @@ LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L,
        Pointer{E.val(xv.base + dotOffsets(off, xs)), xs}},
       [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
         Attribute row = E.mem(xf, o[1], N, E.imm(xs[axis]));
-        E.op("rmax", {one, row});
-        E.op("sub", {E.mem(t, 0, N), row, E.mem(stat, E.imm(0), N, E.imm(0))});
-        E.op("exp", {E.mem(e, 0, N), E.mem(t, 0, N)});
-        E.op("rsum", {one, E.mem(e, 0, N)});
+        E.emit<RMaxOp>(one, row);
+        E.emit<SubOp>(E.mem(t, 0, N), row, E.mem(stat, E.imm(0), N, E.imm(0)));
+        E.emit<ExpOp>(E.mem(e, 0, N), E.mem(t, 0, N));
+        E.emit<RSumOp>(one, E.mem(e, 0, N));
         Attribute dst = E.mem(out, o[0], ea, E.imm(bs[axis]));
         Attribute statA = E.mem(stat, E.imm(0), ea, E.imm(0));
         if (op.getLog()) {
-          E.op("log", {one, one});
-          E.op("sub", {dst, E.mem(t, a0, ea, E.imm(1)), statA});
+          E.emit<LogOp>(one, one);
+          E.emit<SubOp>(dst, E.mem(t, a0, ea, E.imm(1)), statA);
         } else {
-          E.op("div", {dst, E.mem(e, a0, ea, E.imm(1)), statA});
+          E.emit<DivOp>(dst, E.mem(e, a0, ea, E.imm(1)), statA);
         }
       },
       /*vectorInner=*/false);
@@ -719,7 +735,7 @@ LogicalResult wse::pe::lowering::lowerReduce(Lowering &L, wafer::ReduceOp op) {
   }
   FlatSymbolRefAttr xf = L.needFull(op.getInput()).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
-  StringRef kind = op.getKind() == wafer::ReduceKind::Max ? "rmax" : "rsum";
+  bool max = op.getKind() == wafer::ReduceKind::Max;
   FlatSymbolRefAttr skip = L.guard(lo.holds);
   E.nest(
       lo.extent,
@@ -727,10 +743,14 @@ LogicalResult wse::pe::lowering::lowerReduce(Lowering &L, wafer::ReduceOp op) {
        Pointer{E.val(dotOffsets(lo.offset, inStrides)), inStrides}},
       [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
         Attribute dst = E.mem(out, o[0], E.imm(1), E.imm(1));
-        E.op(kind, {dst, E.mem(xf, o[1], E.imm(n), E.imm(runStride))});
+        Attribute src = E.mem(xf, o[1], E.imm(n), E.imm(runStride));
+        if (max)
+          E.emit<RMaxOp>(dst, src);
+        else
+          E.emit<RSumOp>(dst, src);
         if (op.getKind() == wafer::ReduceKind::Mean)
-          E.op("div",
-               {dst, dst, E.mem(E.scalarConstant(float(n)), 0, E.imm(1))});
+          E.emit<DivOp>(dst, dst,
+                        E.mem(E.scalarConstant(float(n)), 0, E.imm(1)));
       },
       /*vectorInner=*/false);
   E.place(skip);

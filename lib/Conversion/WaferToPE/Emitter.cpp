@@ -25,7 +25,7 @@ std::string Emitter::uniqueName(StringRef hint) {
 Attribute Emitter::imm(int64_t v) {
   return IntegerAttr::get(IntegerType::get(ctx, 64), v);
 }
-Attribute Emitter::reg(unsigned r) { return RegAttr::get(ctx, r); }
+RegAttr Emitter::reg(unsigned r) { return RegAttr::get(ctx, r); }
 FlatSymbolRefAttr Emitter::sym(StringRef name) {
   return FlatSymbolRefAttr::get(ctx, name);
 }
@@ -74,14 +74,8 @@ Attribute Emitter::out(FlatSymbolRefAttr channel, Attribute length) {
 Attribute Emitter::addr(FlatSymbolRefAttr buf) {
   return AddrAttr::get(ctx, buf);
 }
-Attribute Emitter::f32(float v) {
+FloatAttr Emitter::f32(float v) {
   return FloatAttr::get(Float32Type::get(ctx), v);
-}
-
-Operation *Emitter::op(StringRef mnemonic, ArrayRef<Attribute> operands) {
-  OperationState state(loc, ("pe." + mnemonic).str());
-  state.addAttribute("operands", ArrayAttr::get(ctx, operands));
-  return taskBuilder.create(state);
 }
 
 FlatSymbolRefAttr Emitter::newLabel(StringRef hint) {
@@ -95,10 +89,10 @@ void Emitter::skipUnless(const PerPEExpr &cond, FlatSymbolRefAttr label) {
   if (cond.isKnown() && cond.value() != 0)
     return;
   if (cond.isKnown()) {
-    op("br", {label});
+    emit<BrOp>(label);
     return;
   }
-  op("beq", {val(cond), imm(0), label});
+  emit<BeqOp>(val(cond), imm(0), label);
 }
 
 unsigned Emitter::allocReg() {
@@ -204,19 +198,19 @@ void Emitter::nest(ArrayRef<PerPEExpr> extents, ArrayRef<Pointer> ptrs,
           if (d.strides[j] == 0)
             continue;
           unsigned r = allocReg();
-          op("mov", {reg(r), cur[j]});
+          emit<MovOp>(reg(r), cur[j]);
           next[j] = reg(r);
           walked.push_back({r, d.strides[j]});
         }
-        op("mov", {reg(counter), imm(0)});
+        emit<MovOp>(reg(counter), imm(0));
         FlatSymbolRefAttr head = newLabel("loop"), end = newLabel("done");
         place(head);
-        op("bge", {reg(counter), val(d.extent), end});
+        emit<BgeOp>(reg(counter), val(d.extent), end);
         level(idx + 1, next);
-        op("iadd", {reg(counter), reg(counter), imm(1)});
+        emit<IAddOp>(reg(counter), reg(counter), imm(1));
         for (auto [r, stride] : walked)
-          op("iadd", {reg(r), reg(r), imm(stride)});
-        op("br", {head});
+          emit<IAddOp>(reg(r), reg(r), imm(stride));
+        emit<BrOp>(head);
         place(end);
         for (auto [r, stride] : walked)
           freeReg(r);
@@ -227,13 +221,13 @@ void Emitter::nest(ArrayRef<PerPEExpr> extents, ArrayRef<Pointer> ptrs,
 
 void Emitter::loop(Attribute count, function_ref<void(unsigned)> body) {
   unsigned counter = allocReg();
-  op("mov", {reg(counter), imm(0)});
+  emit<MovOp>(reg(counter), imm(0));
   FlatSymbolRefAttr head = newLabel("loop"), end = newLabel("done");
   place(head);
-  op("bge", {reg(counter), count, end});
+  emit<BgeOp>(reg(counter), count, end);
   body(counter);
-  op("iadd", {reg(counter), reg(counter), imm(1)});
-  op("br", {head});
+  emit<IAddOp>(reg(counter), reg(counter), imm(1));
+  emit<BrOp>(head);
   place(end);
   freeReg(counter);
 }
@@ -241,19 +235,19 @@ void Emitter::loop(Attribute count, function_ref<void(unsigned)> body) {
 void Emitter::call(StringRef name,
                    ArrayRef<std::pair<unsigned, Attribute>> args) {
   for (auto [r, v] : args)
-    op("mov", {reg(r), v});
+    emit<MovOp>(reg(r), v);
   int64_t id = nextCallId++;
-  op("mov", {reg(kRetId), imm(id)});
+  emit<MovOp>(reg(kRetId), imm(id));
   if (!calls.count(name))
     callOrder.push_back(name.str());
   FlatSymbolRefAttr back = newLabel("ret");
   calls[name].push_back({id, back});
-  op("br", {sym(("sub_" + name).str())});
+  emit<BrOp>(sym(("sub_" + name).str()));
   place(back);
 }
 
 void Emitter::finish(function_ref<void(StringRef)> emitBody) {
-  op("ret", {});
+  emit<RetOp>();
   for (const std::string &name : callOrder) {
     place(sym("sub_" + name));
     emitBody(name);
@@ -261,7 +255,7 @@ void Emitter::finish(function_ref<void(StringRef)> emitBody) {
     // register. Marked so that SRAM allocation does not read these backward
     // branches as loops.
     for (const CallSite &site : calls[name]) {
-      Operation *b = op("beq", {reg(kRetId), imm(site.id), site.returnLabel});
+      Operation *b = emit<BeqOp>(reg(kRetId), imm(site.id), site.returnLabel);
       b->setAttr("return", UnitAttr::get(ctx));
     }
   }

@@ -44,7 +44,7 @@ public:
 
   // Operand values.
   mlir::Attribute imm(int64_t v);
-  mlir::Attribute reg(unsigned r);
+  RegAttr reg(unsigned r);
   /// An immediate if the value is the same on every PE, else a pe.const.
   mlir::Attribute val(const PerPEExpr &e);
   mlir::FlatSymbolRefAttr sym(llvm::StringRef name);
@@ -65,11 +65,14 @@ public:
   mlir::Attribute in(mlir::FlatSymbolRefAttr channel, mlir::Attribute length);
   mlir::Attribute out(mlir::FlatSymbolRefAttr channel, mlir::Attribute length);
   mlir::Attribute addr(mlir::FlatSymbolRefAttr buf);
-  mlir::Attribute f32(float v);
+  mlir::FloatAttr f32(float v);
 
-  /// Appends instruction `mnemonic` (e.g. "fmac") with its operands.
-  mlir::Operation *op(llvm::StringRef mnemonic,
-                      llvm::ArrayRef<mlir::Attribute> operands);
+  /// Appends an instruction, e.g. `emit<FmacOp>(acc, a, b)`.
+  template <typename InstrOp, typename... Operands>
+  InstrOp emit(Operands &&...operands) {
+    return InstrOp::create(taskBuilder, loc,
+                           std::forward<Operands>(operands)...);
+  }
 
   // Control flow.
   mlir::FlatSymbolRefAttr newLabel(llvm::StringRef hint);

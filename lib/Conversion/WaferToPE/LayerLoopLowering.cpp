@@ -36,8 +36,8 @@ static void copyBlock(Lowering &L, FlatSymbolRefAttr dst, FlatSymbolRefAttr src,
          {Pointer{E.imm(0), layout.blockStrides()},
           Pointer{E.imm(0), layout.blockStrides()}},
          [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
-           E.op("copy", {E.mem(dst, off[0], len, E.imm(st[0])),
-                         E.mem(src, off[1], len, E.imm(st[1]))});
+           E.emit<CopyOp>(E.mem(dst, off[0], len, E.imm(st[0])),
+                          E.mem(src, off[1], len, E.imm(st[1])));
          });
   E.place(skip);
 }
@@ -116,8 +116,8 @@ LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
 
   unsigned counter = E.allocReg(), marks = E.allocReg();
   int64_t firstMark = markIndex;
-  E.op("mov", {E.reg(counter), E.imm(0)});
-  E.op("mov", {E.reg(marks), E.imm(markIndex)});
+  E.emit<MovOp>(E.reg(counter), E.imm(0));
+  E.emit<MovOp>(E.reg(marks), E.imm(markIndex));
   FlatSymbolRefAttr head = E.newLabel("layer");
   E.place(head);
   markReg = marks;
@@ -145,8 +145,8 @@ LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
     Value result = loop.at(0, c.op)->getResult(c.result);
     copyBlock(*this, carry, needBlock(result, layout), layout);
   }
-  E.op("iadd", {E.reg(counter), E.reg(counter), E.imm(1)});
-  Operation *back = E.op("blt", {E.reg(counter), E.imm(loop.count), head});
+  E.emit<IAddOp>(E.reg(counter), E.reg(counter), E.imm(1));
+  Operation *back = E.emit<BltOp>(E.reg(counter), E.imm(loop.count), head);
   back->setAttr("layer_loop", UnitAttr::get(E.getContext()));
   markReg.reset();
   E.freeReg(marks);

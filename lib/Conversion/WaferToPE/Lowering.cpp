@@ -49,12 +49,12 @@ void Lowering::drain(Attribute count) {
   if (auto i = dyn_cast<IntegerAttr>(count); i && i.getInt() == 0)
     return;
   // A stride-0 destination keeps only the last wavelet.
-  E.op("copy",
-       {E.mem(sink(), E.imm(0), count, E.imm(0)), E.in(ch.inbound, count)});
+  E.emit<CopyOp>(E.mem(sink(), E.imm(0), count, E.imm(0)),
+                 E.in(ch.inbound, count));
 }
 
 void Lowering::receive(Attribute dst, Attribute len) {
-  E.op("copy", {dst, E.in(ch.inbound, len)});
+  E.emit<CopyOp>(dst, E.in(ch.inbound, len));
 }
 
 View Lowering::streamIntoFull(FlatSymbolRefAttr tensor, ArrayRef<int64_t> shape,
@@ -197,9 +197,9 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
     FlatSymbolRefAttr zero = E.newLabel("keep");
     FlatSymbolRefAttr done = E.newLabel("zeroed");
     if (!(contributes.isKnown() && contributes.value())) {
-      E.op("bne", {E.val(contributes), E.imm(0), zero});
-      E.op("fill", {E.mem(s.block, 0, len), E.f32(0.0f)});
-      E.op("br", {done});
+      E.emit<BneOp>(E.val(contributes), E.imm(0), zero);
+      E.emit<FillOp>(E.mem(s.block, 0, len), E.f32(0.0f));
+      E.emit<BrOp>(done);
       E.place(zero);
       E.place(done);
     }
@@ -210,7 +210,7 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
   // along every gathered axis the distribution replicates it on.
   FlatSymbolRefAttr buf =
       E.buffer(keepColumnDim >= 0 ? "colfull" : "full", words);
-  E.op("fill", {E.mem(buf, 0, E.imm(words)), E.f32(0.0f)});
+  E.emit<FillOp>(E.mem(buf, 0, E.imm(words)), E.f32(0.0f));
   FlatSymbolRefAttr skip = guard(contributes);
   FlatSymbolRefAttr block = s.block;
   E.nest(l.extent,
@@ -221,8 +221,8 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
                   strides},
           Pointer{E.imm(0), l.blockStrides()}},
          [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
-           E.op("copy", {E.mem(buf, off[0], len, E.imm(st[0])),
-                         E.mem(block, off[1], len, E.imm(st[1]))});
+           E.emit<CopyOp>(E.mem(buf, off[0], len, E.imm(st[0])),
+                          E.mem(block, off[1], len, E.imm(st[1])));
          });
   E.place(skip);
   callAllReduce(columns, rows, E.addr(buf), E.imm(words));
@@ -313,8 +313,8 @@ FlatSymbolRefAttr Lowering::needBlock(Value v, const TensorLayout &layout) {
          {Pointer{E.imm(0), layout.blockStrides()},
           Pointer{E.val(src.at(layout.offset)), src.strides}},
          [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
-           E.op("copy", {E.mem(blk, off[0], len, E.imm(st[0])),
-                         E.mem(src.buffer, off[1], len, E.imm(st[1]))});
+           E.emit<CopyOp>(E.mem(blk, off[0], len, E.imm(st[0])),
+                          E.mem(src.buffer, off[1], len, E.imm(st[1])));
          });
   E.place(skip);
   return blk;
@@ -343,30 +343,30 @@ void Lowering::emitAllReduce(bool columns) {
                     recv = E.newLabel(tag + "_recv"),
                     done = E.newLabel(tag + "_done");
   Attribute parity = E.val(i % 2);
-  E.op("beq", {E.val(i), E.imm(0), first});
-  E.op("beq", {E.val(i), E.imm(n - 1), last});
-  E.op("beq", {parity, E.imm(1), midOdd});
+  E.emit<BeqOp>(E.val(i), E.imm(0), first);
+  E.emit<BeqOp>(E.val(i), E.imm(n - 1), last);
+  E.emit<BeqOp>(parity, E.imm(1), midOdd);
   // An even PE in the middle receives on the odd chain and sends on the
   // even one, adding its own words as they pass.
-  E.op("add", {E.out(even, len), E.in(odd, len), buf});
-  E.op("br", {recv});
+  E.emit<AddOp>(E.out(even, len), E.in(odd, len), buf);
+  E.emit<BrOp>(recv);
   E.place(midOdd);
-  E.op("add", {E.out(odd, len), E.in(even, len), buf});
-  E.op("br", {recv});
+  E.emit<AddOp>(E.out(odd, len), E.in(even, len), buf);
+  E.emit<BrOp>(recv);
   E.place(first);
-  E.op("copy", {E.out(even, len), buf});
-  E.op("br", {recv});
+  E.emit<CopyOp>(E.out(even, len), buf);
+  E.emit<BrOp>(recv);
   E.place(last);
-  E.op("beq", {parity, E.imm(1), lastOdd});
-  E.op("add", {buf, E.in(odd, len), buf});
-  E.op("br", {lastSend});
+  E.emit<BeqOp>(parity, E.imm(1), lastOdd);
+  E.emit<AddOp>(buf, E.in(odd, len), buf);
+  E.emit<BrOp>(lastSend);
   E.place(lastOdd);
-  E.op("add", {buf, E.in(even, len), buf});
+  E.emit<AddOp>(buf, E.in(even, len), buf);
   E.place(lastSend);
-  E.op("copy", {E.out(back, len), buf});
-  E.op("br", {done});
+  E.emit<CopyOp>(E.out(back, len), buf);
+  E.emit<BrOp>(done);
   E.place(recv);
-  E.op("copy", {buf, E.in(back, len)});
+  E.emit<CopyOp>(buf, E.in(back, len));
   E.place(done);
 }
 
@@ -486,8 +486,8 @@ LogicalResult Lowering::lowerOutputs(Operation *ret) {
         (PerPEExpr::var("ry") == int64_t(p->row) - kernelRect.getY());
     FlatSymbolRefAttr skip = guard(atPort);
     int64_t words = type.getNumElements();
-    E.op("copy", {E.out(ch.outbound, E.imm(words)),
-                  E.mem(full.buffer, 0, E.imm(words))});
+    E.emit<CopyOp>(E.out(ch.outbound, E.imm(words)),
+                   E.mem(full.buffer, 0, E.imm(words)));
     E.place(skip);
   }
   return success();
@@ -566,7 +566,7 @@ LogicalResult Lowering::lowerConstant(wafer::ConstantOp op) {
     else
       f = float(dense.getSplatValue<APInt>().getSExtValue());
     FlatSymbolRefAttr buf = E.buffer("const", words);
-    E.op("fill", {E.mem(buf, 0, E.imm(words)), E.f32(f)});
+    E.emit<FillOp>(E.mem(buf, 0, E.imm(words)), E.f32(f));
     s.full = View{buf, denseStrides(type.getShape()), 0};
     return success();
   }
@@ -589,11 +589,11 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   // per-mark times give emulated cycles per layer.
   if (isa<wafer::PlacedOp>(op) && !isa<wafer::ConstantOp>(op)) {
     if (markReg) {
-      E.op("mark", {E.reg(*markReg)});
-      E.op("iadd", {E.reg(*markReg), E.reg(*markReg), E.imm(1)});
+      E.emit<MarkOp>(E.reg(*markReg));
+      E.emit<IAddOp>(E.reg(*markReg), E.reg(*markReg), E.imm(1));
       ++markIndex;
     } else {
-      E.op("mark", {E.imm(markIndex++)});
+      E.emit<MarkOp>(E.imm(markIndex++));
     }
   }
   LogicalResult lowered =

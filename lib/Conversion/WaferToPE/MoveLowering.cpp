@@ -28,8 +28,8 @@ static void copyBox(Lowering &L, FlatSymbolRefAttr out, const TensorLayout &lo,
          {Pointer{E.val(outBase), lo.blockStrides()},
           Pointer{E.val(srcBase), SmallVector<int64_t>(strides)}},
          [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
-           E.op("copy", {E.mem(out, off[0], len, E.imm(st[0])),
-                         E.mem(src, off[1], len, E.imm(st[1]))});
+           E.emit<CopyOp>(E.mem(out, off[0], len, E.imm(st[0])),
+                          E.mem(src, off[1], len, E.imm(st[1])));
          });
 }
 

@@ -405,8 +405,8 @@ llvm::Error Translator::addKernel(KernelOp k) {
       emu::Instr in;
       in.op = *code;
       StringRef sig = emu::opcodeInfo(*code).signature;
-      auto ops = op.getAttrOfType<ArrayAttr>("operands");
-      if (!ops || ops.size() != sig.size())
+      SmallVector<Attribute> ops = cast<InstructionOp>(op).getInstrOperands();
+      if (ops.size() != sig.size() || llvm::is_contained(ops, Attribute()))
         return err(where + ": malformed '" + op.getName().getStringRef() + "'");
       in.numOperands = sig.size();
       std::string at = (where + " instruction " + Twine(et.code.size()) +

@@ -34,14 +34,14 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK-DAG: pe.buffer @k[1] init 2.000000e+00
 // CHECK-DAG: pe.buffer @k_1[1] init -5.000000e-01
 // CHECK: pe.task @run entry {
-// CHECK: pe.mark [0]
+// CHECK: pe.mark 0
 // The body: one instruction per scalar op, the last into the result block.
-// CHECK: pe.mul [#pe.mem<@tmp
+// CHECK: pe.mul #pe.mem<@tmp
 // CHECK-NEXT: pe.tanh
 // CHECK-NEXT: pe.add
-// CHECK-NEXT: pe.max [#pe.mem<@blk
+// CHECK-NEXT: pe.max #pe.mem<@blk
 // The result leaves through the port from the PE next to it.
-// CHECK: pe.copy [#pe.out<@outbound, 60>
+// CHECK: pe.copy #pe.out<@outbound, 60>
 // CHECK: pe.place @model <x = 0, y = 0, width = 4, height = 4>
 // CHECK: pe.flow @inbound multicast <x = 0, y = 0, width = 4, height = 4> port "W0"
 // CHECK: pe.flow @col_even chain <x = 0, y = 0, width = 4, height = 4> dir "S" phase 0

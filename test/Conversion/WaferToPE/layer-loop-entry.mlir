@@ -46,6 +46,6 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 
 // CHECK-COUNT-2: pe.tanh
 // CHECK-NOT: pe.tanh
-// CHECK: pe.blt [#pe.reg<{{[0-9]+}}>, 3, @{{.*}}] {layer_loop}
+// CHECK: pe.blt #pe.reg<{{[0-9]+}}>, 3, @{{.*}} {layer_loop}
 
 // RUNOUT: over 2 outputs: ok

@@ -115,72 +115,72 @@ pe.kernel @k {
 // -----
 pe.kernel @k {
   pe.task @t entry {
-    // expected-error @+1 {{takes 3 operands (DSS), got 2}}
-    pe.add [#pe.amem<0, 4, 1>, #pe.amem<0, 4, 1>]
+    // expected-error @+1 {{expected ','}}
+    pe.add #pe.amem<0, 4, 1>, #pe.amem<0, 4, 1>
   }
 }
 
 // -----
 pe.kernel @k {
   pe.task @t entry {
-    // expected-error @+1 {{takes 0 operands (none), got 1}}
-    pe.ret [1]
+    // expected-error @+1 {{expected operation name in quotes}}
+    pe.ret 1
   }
 }
 
 // -----
 pe.kernel @k {
   pe.task @t entry {
-    // expected-error @+1 {{operand 1 must be a memory destination (#pe.mem or #pe.amem), got #pe.out<1, 4>}}
-    pe.fmac [#pe.out<1, 4>, #pe.amem<0, 4, 1>, #pe.amem<0, 4, 1>]
+    // expected-error @+1 {{attribute 'acc' failed to satisfy constraint: a memory destination (#pe.mem or #pe.amem)}}
+    pe.fmac #pe.out<1, 4>, #pe.amem<0, 4, 1>, #pe.amem<0, 4, 1>
   }
 }
 
 // -----
 pe.kernel @k {
   pe.task @t entry {
-    // expected-error @+1 {{operand 2 must be a vector source (#pe.mem, #pe.amem or #pe.in), got #pe.out<1, 4>}}
-    pe.copy [#pe.amem<0, 4, 1>, #pe.out<1, 4>]
+    // expected-error @+1 {{attribute 'src' failed to satisfy constraint: a vector source (#pe.mem, #pe.amem or #pe.in)}}
+    pe.copy #pe.amem<0, 4, 1>, #pe.out<1, 4>
   }
 }
 
 // -----
 pe.kernel @k {
   pe.task @t entry {
-    // expected-error @+1 {{operand 1 must be a vector destination (#pe.mem, #pe.amem or #pe.out), got #pe.in<1, 4>}}
-    pe.copy [#pe.in<1, 4>, #pe.amem<0, 4, 1>]
+    // expected-error @+1 {{attribute 'dst' failed to satisfy constraint: a vector destination (#pe.mem, #pe.amem or #pe.out)}}
+    pe.copy #pe.in<1, 4>, #pe.amem<0, 4, 1>
   }
 }
 
 // -----
 pe.kernel @k {
   pe.task @t entry {
-    // expected-error @+1 {{operand 2 must be an f32 float, got 2.000000e+00 : f64}}
-    pe.fill [#pe.amem<0, 4, 1>, 2.0 : f64]
+    // expected-error @+1 {{invalid kind of attribute specified}}
+    pe.fill #pe.amem<0, 4, 1>, "x"
   }
 }
 
 // -----
 pe.kernel @k {
   pe.task @t entry {
-    // expected-error @+1 {{operand 1 must be a register (#pe.reg<N>), got 1}}
-    pe.mov [1, 2]
+    // expected-error @+1 {{expected a register #pe.reg<N>, got 1 : i64}}
+    pe.mov 1, 2
   }
 }
 
 // -----
 pe.kernel @k {
   pe.task @t entry {
-    // expected-error @+1 {{operand 2 must be a value (integer, #pe.reg, @const or #pe.addr), got "x"}}
-    pe.mov [#pe.reg<1>, "x"]
+    // expected-error @+1 {{attribute 'value' failed to satisfy constraint: a value (i64 integer, #pe.reg, @const or #pe.addr)}}
+    pe.mov #pe.reg<1>, "x"
   }
 }
 
 // -----
 pe.kernel @k {
   pe.task @t entry {
-    // expected-error @+1 {{operand 1: 2.000000e+00 : f32 is not a value}}
-    pe.copy [#pe.amem<2.0 : f32, 4, 1>, #pe.amem<0, 4, 1>]
+    // expected-error @+1 {{operand 1: 2.000000e+00 : f64 is not a value}}
+    pe.copy #pe.amem<2.0, 4, 1>, #pe.amem<0, 4, 1>
   }
 }
 
@@ -188,7 +188,7 @@ pe.kernel @k {
 pe.kernel @k {
   pe.task @t entry {
     // expected-error @+1 {{operand 2: length 0 must be positive}}
-    pe.copy [#pe.amem<0, 4, 1>, #pe.in<1, 0>]
+    pe.copy #pe.amem<0, 4, 1>, #pe.in<1, 0>
   }
 }
 
@@ -196,19 +196,19 @@ pe.kernel @k {
 pe.kernel @k {
   pe.task @t entry {
     // expected-error @+1 {{operand 1: color 256 is out of range (0-255)}}
-    pe.copy [#pe.out<256, 4>, #pe.amem<0, 4, 1>]
+    pe.copy #pe.out<256, 4>, #pe.amem<0, 4, 1>
   }
 }
 
 // -----
 // expected-error @+1 {{register r16 does not exist (r0-r15)}}
-pe.kernel @k { pe.task @t entry { pe.mov [#pe.reg<16>, 0] } }
+pe.kernel @k { pe.task @t entry { pe.mov #pe.reg<16>, 0] } }
 
 // -----
 pe.kernel @k {
   pe.task @t entry {
     // expected-error @+1 {{operand 1: buffer @nope is not a pe.buffer of this kernel}}
-    pe.copy [#pe.mem<@nope, 0, 4, 1>, #pe.amem<0, 4, 1>]
+    pe.copy #pe.mem<@nope, 0, 4, 1>, #pe.amem<0, 4, 1>
   }
 }
 
@@ -217,7 +217,7 @@ pe.kernel @k {
   pe.const @c = "1"
   pe.task @t entry {
     // expected-error @+1 {{operand 2: buffer @c is not a pe.buffer of this kernel}}
-    pe.mov [#pe.reg<0>, #pe.addr<@c>]
+    pe.mov #pe.reg<0>, #pe.addr<@c>
   }
 }
 
@@ -226,7 +226,7 @@ pe.kernel @k {
   pe.buffer @b [4]
   pe.task @t entry {
     // expected-error @+1 {{operand 2: @b is not a pe.const of the kernel}}
-    pe.mov [#pe.reg<0>, @b]
+    pe.mov #pe.reg<0>, @b
   }
 }
 
@@ -236,7 +236,7 @@ pe.kernel @k {
   pe.task @t entry {
     // A channel is a color, not a value.
     // expected-error @+1 {{operand 2: @ch is not a pe.const of the kernel}}
-    pe.mov [#pe.reg<0>, @ch]
+    pe.mov #pe.reg<0>, @ch
   }
 }
 
@@ -244,7 +244,7 @@ pe.kernel @k {
 pe.kernel @k {
   pe.task @t entry {
     // expected-error @+1 {{operand 1: @nocolor is neither a pe.const of the kernel nor a pe.channel}}
-    pe.copy [#pe.out<@nocolor, 4>, #pe.amem<0, 4, 1>]
+    pe.copy #pe.out<@nocolor, 4>, #pe.amem<0, 4, 1>
   }
 }
 
@@ -255,7 +255,7 @@ pe.kernel @k {
   }
   pe.task @u entry {
     // expected-error @+1 {{operand 1: label @here is not a pe.label of this task}}
-    pe.br [@here]
+    pe.br @here
   }
 }
 
@@ -263,7 +263,7 @@ pe.kernel @k {
 pe.kernel @k {
   pe.task @t entry {
     // expected-error @+1 {{operand 1: task @missing is not a pe.task of this kernel}}
-    pe.activate [@missing]
+    pe.activate @missing
   }
 }
 

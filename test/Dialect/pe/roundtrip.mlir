@@ -39,33 +39,33 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
     pe.task @go entry {
       // CHECK: pe.label @top
       pe.label @top
-      // CHECK: pe.fmac [#pe.mem<@acc, 0, 8, 1>, #pe.in<@bcast, 8>, #pe.mem<@x, #pe.reg<1>, @n0, 0>]
-      pe.fmac [#pe.mem<@acc, 0, 8, 1>, #pe.in<@bcast, 8>, #pe.mem<@x, #pe.reg<1>, @n0, 0>]
-      // CHECK: pe.fill [#pe.amem<32, 4, 1>, 2.500000e+00 : f32]
-      pe.fill [#pe.amem<32, 4, 1>, 2.5 : f32]
-      // CHECK: pe.ifill [#pe.mem<@acc, 0, 1, 1>, @n1]
-      pe.ifill [#pe.mem<@acc, 0, 1, 1>, @n1]
+      // CHECK: pe.fmac #pe.mem<@acc, 0, 8, 1>, #pe.in<@bcast, 8>, #pe.mem<@x, #pe.reg<1>, @n0, 0>
+      pe.fmac #pe.mem<@acc, 0, 8, 1>, #pe.in<@bcast, 8>, #pe.mem<@x, #pe.reg<1>, @n0, 0>
+      // CHECK: pe.fill #pe.amem<32, 4, 1>, 2.500000e+00
+      pe.fill #pe.amem<32, 4, 1>, 2.5
+      // CHECK: pe.ifill #pe.mem<@acc, 0, 1, 1>, @n1
+      pe.ifill #pe.mem<@acc, 0, 1, 1>, @n1
       // Descriptor values accept an explicit ': i64' and print without it.
-      // CHECK: pe.copy [#pe.out<3, 8>, #pe.mem<@acc, -1, 8, 1>]
-      pe.copy [#pe.out<3 : i64, 8>, #pe.mem<@acc, -1, 8 : i64, 1>]
-      // CHECK: pe.select [#pe.out<@res, 8>, #pe.mem<@acc, 0, 8, 1>, #pe.mem<@x, 0, 8, 1>, #pe.in<#pe.reg<2>, 8>]
-      pe.select [#pe.out<@res, 8>, #pe.mem<@acc, 0, 8, 1>, #pe.mem<@x, 0, 8, 1>, #pe.in<#pe.reg<2>, 8>]
-      // CHECK: pe.log [#pe.mem<@acc, 0, 8, 1>, #pe.mem<@acc, 0, 8, 1>]
-      pe.log [#pe.mem<@acc, 0, 8, 1>, #pe.mem<@acc, 0, 8, 1>]
-      // CHECK: pe.mov [#pe.reg<1>, #pe.addr<@x>]
-      pe.mov [#pe.reg<1>, #pe.addr<@x>]
-      // CHECK: pe.iadd [#pe.reg<1>, #pe.reg<1>, -4]
-      pe.iadd [#pe.reg<1>, #pe.reg<1>, -4]
-      // CHECK: pe.blt [#pe.reg<1>, 4, @top]
-      pe.blt [#pe.reg<1>, 4, @top]
-      // CHECK: pe.activate [@recv]
-      pe.activate [@recv]
-      // CHECK: pe.ret []
-      pe.ret []
+      // CHECK: pe.copy #pe.out<3, 8>, #pe.mem<@acc, -1, 8, 1>
+      pe.copy #pe.out<3 : i64, 8>, #pe.mem<@acc, -1, 8 : i64, 1>
+      // CHECK: pe.select #pe.out<@res, 8>, #pe.mem<@acc, 0, 8, 1>, #pe.mem<@x, 0, 8, 1>, #pe.in<#pe.reg<2>, 8>
+      pe.select #pe.out<@res, 8>, #pe.mem<@acc, 0, 8, 1>, #pe.mem<@x, 0, 8, 1>, #pe.in<#pe.reg<2>, 8>
+      // CHECK: pe.log #pe.mem<@acc, 0, 8, 1>, #pe.mem<@acc, 0, 8, 1>
+      pe.log #pe.mem<@acc, 0, 8, 1>, #pe.mem<@acc, 0, 8, 1>
+      // CHECK: pe.mov #pe.reg<1>, #pe.addr<@x>
+      pe.mov #pe.reg<1>, #pe.addr<@x>
+      // CHECK: pe.iadd #pe.reg<1>, #pe.reg<1>, -4
+      pe.iadd #pe.reg<1>, #pe.reg<1>, -4
+      // CHECK: pe.blt #pe.reg<1>, 4, @top
+      pe.blt #pe.reg<1>, 4, @top
+      // CHECK: pe.activate @recv
+      pe.activate @recv
+      // CHECK: pe.ret
+      pe.ret
     }
     // CHECK: pe.task @recv on color @bcast {
     pe.task @recv on color @bcast {
-      pe.br [@end]
+      pe.br @end
       pe.label @end
     }
     // CHECK: pe.task @again on color 5 {

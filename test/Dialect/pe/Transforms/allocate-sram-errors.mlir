@@ -11,8 +11,8 @@ module attributes {mesh.target = #mesh.target<"4x4">} {
     // expected-error @+1 {{buffer @big (12200 words) of kernel @k on PE (1,2) does not fit next to 100 words of buffers live during its lifetime (at the busiest instruction, 1, 12300 words are live): 12284 words of the 49152-byte SRAM are free below the code (2 instructions x 8 bytes)}}
     pe.buffer @big [12200]
     pe.task @t entry {
-      pe.fill [#pe.mem<@small, 0, 4, 1>, 0.0 : f32]
-      pe.copy [#pe.mem<@big, 0, 4, 1>, #pe.mem<@small, 0, 4, 1>]
+      pe.fill #pe.mem<@small, 0, 4, 1>, 0.0
+      pe.copy #pe.mem<@big, 0, 4, 1>, #pe.mem<@small, 0, 4, 1>
     }
   }
   pe.place @k <x = 1, y = 2, width = 2, height = 2>

@@ -33,15 +33,15 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
     pe.buffer @d [2] init 1.0
     pe.buffer @e [1]
     pe.task @t entry {
-      pe.fill [#pe.mem<@a, 0, 8, 1>, 0.0 : f32]
-      pe.copy [#pe.mem<@fixed, 0, 4, 1>, #pe.mem<@a, 0, 4, 1>]
-      pe.fill [#pe.mem<@b, 0, 6, 1>, 0.0 : f32]
-      pe.copy [#pe.mem<@fixed, 0, 4, 1>, #pe.mem<@b, 0, 4, 1>]
-      pe.copy [#pe.mem<@c, #pe.reg<1>, 1, 1>, #pe.mem<@d, 0, 1, 1>]
-      pe.copy [#pe.mem<@e, 0, 1, 1>, #pe.mem<@c, 0, 1, 1>]
+      pe.fill #pe.mem<@a, 0, 8, 1>, 0.0
+      pe.copy #pe.mem<@fixed, 0, 4, 1>, #pe.mem<@a, 0, 4, 1>
+      pe.fill #pe.mem<@b, 0, 6, 1>, 0.0
+      pe.copy #pe.mem<@fixed, 0, 4, 1>, #pe.mem<@b, 0, 4, 1>
+      pe.copy #pe.mem<@c, #pe.reg<1>, 1, 1>, #pe.mem<@d, 0, 1, 1>
+      pe.copy #pe.mem<@e, 0, 1, 1>, #pe.mem<@c, 0, 1, 1>
     }
     pe.task @u local {
-      pe.copy [#pe.mem<@e, 0, 1, 1>, #pe.mem<@fixed, 0, 1, 1>]
+      pe.copy #pe.mem<@e, 0, 1, 1>, #pe.mem<@fixed, 0, 1, 1>
     }
   }
 }
@@ -61,11 +61,11 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
     pe.buffer @z [4]
     pe.task @t entry {
       pe.label @top
-      pe.fill [#pe.mem<@x, 0, 4, 1>, 0.0 : f32]
-      pe.fill [#pe.mem<@y, 0, 4, 1>, 0.0 : f32]
-      pe.iadd [#pe.reg<1>, #pe.reg<1>, 1]
-      pe.blt [#pe.reg<1>, 3, @top]
-      pe.fill [#pe.mem<@z, 0, 4, 1>, 0.0 : f32]
+      pe.fill #pe.mem<@x, 0, 4, 1>, 0.0
+      pe.fill #pe.mem<@y, 0, 4, 1>, 0.0
+      pe.iadd #pe.reg<1>, #pe.reg<1>, 1
+      pe.blt #pe.reg<1>, 3, @top
+      pe.fill #pe.mem<@z, 0, 4, 1>, 0.0
     }
   }
 }
@@ -87,14 +87,14 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
     pe.buffer @c [4]
     pe.buffer @d [4]
     pe.task @t entry {
-      pe.fill [#pe.mem<@c, 0, 4, 1>, 0.0 : f32]
+      pe.fill #pe.mem<@c, 0, 4, 1>, 0.0
       pe.label @top
-      pe.fill [#pe.mem<@d, 0, 4, 1>, 0.0 : f32]
-      pe.copy [#pe.mem<@a, 0, 4, 1>, #pe.mem<@c, 0, 4, 1>]
-      pe.fill [#pe.mem<@b, 0, 4, 1>, 0.0 : f32]
-      pe.iadd [#pe.reg<1>, #pe.reg<1>, 1]
-      pe.blt [#pe.reg<1>, 3, @top] {layer_loop}
-      pe.copy [#pe.mem<@c, 0, 4, 1>, #pe.mem<@d, 0, 4, 1>]
+      pe.fill #pe.mem<@d, 0, 4, 1>, 0.0
+      pe.copy #pe.mem<@a, 0, 4, 1>, #pe.mem<@c, 0, 4, 1>
+      pe.fill #pe.mem<@b, 0, 4, 1>, 0.0
+      pe.iadd #pe.reg<1>, #pe.reg<1>, 1
+      pe.blt #pe.reg<1>, 3, @top {layer_loop}
+      pe.copy #pe.mem<@c, 0, 4, 1>, #pe.mem<@d, 0, 4, 1>
     }
   }
 }
@@ -112,8 +112,8 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
     pe.buffer @p [4]
     pe.buffer @q [4]
     pe.task @t entry {
-      pe.mov [#pe.reg<2>, #pe.addr<@p>]
-      pe.fill [#pe.mem<@q, 0, 4, 1>, 0.0 : f32]
+      pe.mov #pe.reg<2>, #pe.addr<@p>
+      pe.fill #pe.mem<@q, 0, 4, 1>, 0.0
     }
   }
 }
@@ -131,15 +131,15 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
     pe.buffer @r [4]
     pe.buffer @s [4]
     pe.task @t entry {
-      pe.fill [#pe.mem<@r, 0, 4, 1>, 0.0 : f32]
-      pe.mov [#pe.reg<15>, 0]
-      pe.br [@f]
+      pe.fill #pe.mem<@r, 0, 4, 1>, 0.0
+      pe.mov #pe.reg<15>, 0
+      pe.br @f
       pe.label @back
-      pe.fill [#pe.mem<@r, 0, 4, 1>, 1.0 : f32]
-      pe.fill [#pe.mem<@s, 0, 4, 1>, 0.0 : f32]
-      pe.ret []
+      pe.fill #pe.mem<@r, 0, 4, 1>, 1.0
+      pe.fill #pe.mem<@s, 0, 4, 1>, 0.0
+      pe.ret
       pe.label @f
-      pe.beq [#pe.reg<15>, 0, @back] {return}
+      pe.beq #pe.reg<15>, 0, @back {return}
     }
   }
 }

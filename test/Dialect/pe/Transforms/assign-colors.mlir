@@ -11,8 +11,8 @@
 // CHECK: pe.kernel @k {
 // CHECK-NEXT: pe.const @c = "5"
 // CHECK: pe.task @t on color 0 {
-// CHECK-NEXT: pe.copy [#pe.out<1, 4>, #pe.in<0, 4>]
-// CHECK-NEXT: pe.copy [#pe.out<@c, 4>, #pe.in<2, 4>]
+// CHECK-NEXT: pe.copy #pe.out<1, 4>, #pe.in<0, 4>
+// CHECK-NEXT: pe.copy #pe.out<@c, 4>, #pe.in<2, 4>
 // CHECK: pe.route <x = 0, y = 0, width = 2, height = 1> color 0 from "W" to "ER"
 // CHECK-NEXT: pe.route <x = 1, y = 0, width = 2, height = 1> color 1 from "R" to "E"
 // CHECK-NEXT: pe.route <x = 5, y = 5, width = 1, height = 1> color 0 from "R" to "E"
@@ -27,8 +27,8 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
   pe.kernel @k {
     pe.const @c = "5"
     pe.task @t on color @a {
-      pe.copy [#pe.out<@d, 4>, #pe.in<@a, 4>]
-      pe.copy [#pe.out<@c, 4>, #pe.in<2, 4>]
+      pe.copy #pe.out<@d, 4>, #pe.in<@a, 4>
+      pe.copy #pe.out<@c, 4>, #pe.in<2, 4>
     }
   }
   pe.place @k <x = 0, y = 0, width = 2, height = 1>

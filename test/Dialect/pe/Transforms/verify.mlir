@@ -8,7 +8,7 @@ module attributes {mesh.target = #mesh.target<"4x4">} {
   pe.kernel @k {
     pe.buffer @b [4] at 0
     pe.task @t on color 0 {
-      pe.copy [#pe.mem<@b, 0, 4, 1>, #pe.in<0, 4>]
+      pe.copy #pe.mem<@b, 0, 4, 1>, #pe.in<0, 4>
     }
   }
   pe.place @k <x = 0, y = 0, width = 1, height = 1>
@@ -46,7 +46,7 @@ module {
     pe.buffer @a [4] at 0
     pe.buffer @b [4] at 2 init 1.0
     pe.task @t entry {
-      pe.copy [#pe.mem<@b, #pe.reg<1>, 1, 1>, #pe.mem<@a, 0, 1, 1>]
+      pe.copy #pe.mem<@b, #pe.reg<1>, 1, 1>, #pe.mem<@a, 0, 1, 1>
     }
   }
 }
