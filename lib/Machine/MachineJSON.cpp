@@ -2,6 +2,7 @@
 
 #include "wse/Machine/MachineDescription.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -288,17 +289,93 @@ Expected<MachineDescription> loadMachineFile(StringRef path) {
   return m;
 }
 
-Expected<MachineDescription> resolveMachine(StringRef presetOrPath) {
-  if (std::optional<MachineDescription> m = lookupPreset(presetOrPath))
+/// A preset, a JSON file, or WIDTHxHEIGHT: a mesh of that size with the
+/// per-PE numbers of the small presets (32x32).
+static Expected<MachineDescription> resolveBase(StringRef name) {
+  if (std::optional<MachineDescription> m = lookupPreset(name))
     return *m;
-  if (!presetOrPath.ends_with(".json") &&
-      presetOrPath.find('/') == StringRef::npos)
-    return createStringError(
-        inconvertibleErrorCode(),
-        "unknown machine '" + presetOrPath +
-            "': use a preset (wse2, wse3, 4x4, 8x8, 32x32, 64x64) or a path "
-            "to a JSON machine file");
-  return loadMachineFile(presetOrPath);
+  uint32_t width = 0, height = 0;
+  auto [w, h] = name.split('x');
+  if (!w.empty() && !h.empty() && llvm::all_of(w, llvm::isDigit) &&
+      llvm::all_of(h, llvm::isDigit)) {
+    if (w.getAsInteger(10, width) || h.getAsInteger(10, height))
+      return createStringError(inconvertibleErrorCode(),
+                               "machine '" + name + "': size out of range");
+    MachineDescription m = *lookupPreset("32x32");
+    m.name = name.str();
+    m.width = width;
+    m.height = height;
+    if (Error e = m.validate())
+      return std::move(e);
+    return m;
+  }
+  if (!name.ends_with(".json") && name.find('/') == StringRef::npos)
+    return createStringError(inconvertibleErrorCode(),
+                             "unknown machine '" + name +
+                                 "': use a preset (wse2, wse3, 4x4, 8x8, "
+                                 "32x32, 64x64), WIDTHxHEIGHT "
+                                 "or a path to a JSON machine file");
+  return loadMachineFile(name);
+}
+
+/// A command-line value: an integer, a number, true/false, or a string
+/// (`ports.sides` takes sides joined by '+', e.g. west+east).
+static json::Value overrideValue(StringRef key, StringRef text) {
+  if (key == "ports.sides") {
+    json::Array sides;
+    SmallVector<StringRef> parts;
+    text.split(parts, '+');
+    for (StringRef part : parts)
+      sides.push_back(part.str());
+    return sides;
+  }
+  int64_t i;
+  if (!text.getAsInteger(10, i))
+    return i;
+  double d;
+  if (!text.getAsDouble(d))
+    return d;
+  if (text == "true" || text == "false")
+    return text == "true";
+  return text.str();
+}
+
+Expected<MachineDescription> resolveMachine(StringRef spec) {
+  SmallVector<StringRef> parts;
+  spec.split(parts, ',');
+  Expected<MachineDescription> base = resolveBase(parts.front());
+  if (!base || parts.size() == 1)
+    return base;
+  // Overrides go through the JSON reader, so they are checked like a file.
+  json::Value value = toJSON(*base);
+  json::Object &obj = *value.getAsObject();
+  for (StringRef kv : llvm::drop_begin(parts)) {
+    auto [key, text] = kv.split('=');
+    key = key.trim();
+    text = text.trim();
+    if (key.empty() || !kv.contains('='))
+      return createStringError(
+          inconvertibleErrorCode(),
+          "machine '" + spec + "': override '" + kv +
+              "' is not key=value (e.g. 32x32,sram_bytes=65536)");
+    json::Object *into = &obj;
+    StringRef leaf = key;
+    if (auto [outer, inner] = key.split('.'); !inner.empty()) {
+      into = obj.getObject(outer);
+      leaf = inner;
+      if (!into || inner.contains('.'))
+        return createStringError(inconvertibleErrorCode(),
+                                 "machine '" + spec + "': unknown key '" + key +
+                                     "'");
+    }
+    (*into)[leaf] = overrideValue(key, text);
+  }
+  Expected<MachineDescription> m = fromJSON(value);
+  if (!m)
+    return createStringError(inconvertibleErrorCode(),
+                             "machine '" + spec +
+                                 "': " + toString(m.takeError()));
+  return m;
 }
 
 } // namespace wse::machine

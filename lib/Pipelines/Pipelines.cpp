@@ -24,18 +24,20 @@ void wse::buildWSEPipeline(OpPassManager &pm,
   wafer::WaferPlaceOptions place;
   place.mode = options.mode;
   place.rect.assign(options.rect.begin(), options.rect.end());
+  place.explain = options.explain;
   pm.addPass(wafer::createWaferPlace(place));
   pm.addPass(wafer::createWaferLayout());
   pm.addPass(wafer::createWaferFindLayerLoops({options.layerLoops}));
-  pm.addPass(wafer::createWaferScheduleStreams({options.depth}));
+  pm.addPass(
+      wafer::createWaferScheduleStreams({options.depth, options.explain}));
   pm.addPass(wafer::createWaferVerify());
   if (!options.costJson.empty())
     pm.addPass(wafer::createWaferCostReport({"", options.costJson}));
   if (options.lower) {
     pm.addPass(createConvertWaferToPE());
-    pm.addPass(pe::createPERoute());
-    pm.addPass(pe::createPEAssignColors());
-    pm.addPass(pe::createPEAllocateSRAM());
+    pm.addPass(pe::createPERoute({options.explain}));
+    pm.addPass(pe::createPEAssignColors({options.explain}));
+    pm.addPass(pe::createPEAllocateSRAM({/*reuse=*/true, options.explain}));
     pm.addPass(pe::createPEVerifyRoutes());
     pm.addPass(createPEVerify());
   }

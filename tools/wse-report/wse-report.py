@@ -14,7 +14,8 @@ Inputs (any but --cost may be left out; the page says what is missing):
            (layer N: last PE passing mark N to the last passing mark N+1).
   --wafer  the placed wafer IR (wse-opt --wse-pipeline without lower=true,
            printed with --mlir-print-debuginfo): the rectangle origins of
-           the floorplan; row N of the cost report is the N-th placed
+           the floorplan, for cost reports older than their `placement`
+           field; row N of the cost report is the N-th placed
            non-constant op.
   --trace  wse-emu --trace: the stream ops per port, when the stats (from
            an older wse-emu) have no `streams`.
@@ -277,7 +278,12 @@ def main():
     m = re.match(r"(\d+)x(\d+)$", ops[0]["rect"]) if ops else None
     width = machine["width"] if machine else int(m.group(1)) if m else 0
     height = machine["height"] if machine else int(m.group(2)) if m else 0
-    rects = wafer_rects(a.wafer, ops) if a.wafer else {}
+    # The cost report carries each op's rectangle; older ones only its size.
+    rects = {i: (op["placement"]["x"], op["placement"]["y"],
+                 op["placement"]["width"], op["placement"]["height"])
+             for i, op in enumerate(ops) if op.get("placement")}
+    if a.wafer:
+        rects = wafer_rects(a.wafer, ops)
     emulated = layer_cycles(ops, stats)
     total = cost["total"]
 
@@ -316,8 +322,9 @@ def main():
             '<span style="background:%s">%s</span>' % (color(k), esc(k))
             for k in kinds))
     else:
-        out.append("<p>No floorplan: pass --wafer with the placed wafer "
-                   "IR.</p>")
+        out.append("<p>No floorplan: the cost report has no placements "
+                   "(an older one: pass --wafer with the placed wafer "
+                   "IR).</p>")
 
     out.append("<h2>Layers</h2>")
     out.append("<p>One row per placed op (row N = <code>mark N</code>). "

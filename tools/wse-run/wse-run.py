@@ -48,11 +48,16 @@ def io_args(inputs, given, outputs, work, suffix):
     return args, files
 
 
-def run(cmd, quiet):
+def run(cmd, quiet, live=False):
+    """Runs a step; `live` lets its stderr (wse-emu's progress line) reach a
+    terminal instead of being captured."""
     if not quiet:
         print("$ " + " ".join(shlex.quote(c) for c in cmd), flush=True)
     start = time.time()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    live = live and not quiet and sys.stderr.isatty()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE,
+                          stderr=None if live else subprocess.PIPE, text=True)
+    proc.stderr = proc.stderr or ""
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         sys.stderr.write("wse-run: step failed (exit %d): %s\n" %
@@ -87,7 +92,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("model", help="ONNX model file")
     p.add_argument("--target", default="32x32",
-                   help="machine preset or JSON file (default 32x32)")
+                   help="machine: a preset, WIDTHxHEIGHT or a JSON file, "
+                        "with optional ,key=value overrides, e.g. "
+                        "wse2,sram_bytes=65536 (default 32x32)")
     p.add_argument("--mode", default="stream", choices=["stream", "pipelined"])
     p.add_argument("--input", action="append", default=[],
                    metavar="NAME=FILE.npy", help="host input (repeatable)")
@@ -109,6 +116,11 @@ def main():
                    help="print only the results")
     p.add_argument("--emu-arg", action="append", default=[],
                    help="extra argument for wse-emu (repeatable)")
+    p.add_argument("--explain", action="store_true",
+                   help="compile with explain=true: the remarks (why each "
+                        "layer got its rectangle, each stream its window; "
+                        "routes, colors, SRAM) go to WORK/remarks.txt and "
+                        "the summaries are printed")
     p.add_argument("--report", action="store_true",
                    help="write WORK/report.html (wse-report: floorplan, "
                         "layers, PE heatmaps; streams with a --trace)")
@@ -154,10 +166,21 @@ def main():
         _, times["import"] = run(cmd + [x for s in shapes
                                         for x in ("--input-shape", s)],
                                  a.quiet)
-    _, times["compile"] = run(
+    compiled, times["compile"] = run(
         [tool("wse-opt"), imported, "-o", program_ir,
-         "--wse-pipeline=target=%s mode=%s lower=true cost-json=%s" %
-         (a.target, a.mode, cost)], a.quiet)
+         "--wse-pipeline=target=%s mode=%s lower=true cost-json=%s%s" %
+         (a.target, a.mode, cost, " explain=true" if a.explain else "")],
+        a.quiet)
+    if a.explain:
+        remarks = [l for l in compiled.stderr.splitlines() if "remark:" in l]
+        with open(os.path.join(work, "remarks.txt"), "w") as f:
+            f.write("\n".join(remarks) + "\n")
+        # Per-op remarks name their ONNX node (loc("...")); the rest sum up.
+        for l in remarks:
+            if 'loc("' not in l:
+                print("remark:      " + l.split("remark: ", 1)[1])
+        print("remarks:     %d in %s" % (len(remarks),
+                                         os.path.join(work, "remarks.txt")))
     _, times["emit"] = run([tool("wse-translate"), "--emit-program",
                             "--weights-dir", os.path.dirname(model),
                             program_ir, "-o", program], a.quiet)
@@ -178,6 +201,8 @@ def main():
     if os.path.isfile(a.target):
         # A machine file: the program names presets only.
         cmd += ["--machine", os.path.abspath(a.target)]
+    elif not re.fullmatch(r"wse2|wse3|4x4|8x8|32x32|64x64", a.target):
+        cmd += ["--machine", a.target]  # WxH or overrides
     args, out_files = io_args(inputs, given, outputs, work, ".npy")
     cmd += args + a.emu_arg
     e = a.emu_arg
@@ -185,15 +210,12 @@ def main():
              [e[i + 1] for i in range(len(e) - 1) if e[i] == "--trace"])
     if not any(x.startswith("--mark-names") for x in e):
         cmd += ["--mark-names", cost]  # marks named by their ONNX nodes
-    _, times["emulate"] = run(cmd, a.quiet)
+    _, times["emulate"] = run(cmd, a.quiet, live=True)
     if a.report:
-        # The placed wafer IR holds the rectangles' origins.
-        wafer_ir = os.path.join(work, "wafer.mlir")
-        run([tool("wse-opt"), imported, "-o", wafer_ir, "--mlir-print-debuginfo",
-             "--wse-pipeline=target=%s mode=%s" % (a.target, a.mode)], a.quiet)
+        # cost.json holds the rectangles; stats.json the emulated run.
         report = os.path.join(work, "report.html")
-        cmd = [tool("wse-report"), "--cost", cost, "--stats", stats, "--wafer",
-               wafer_ir, "--title", os.path.basename(model), "-o", report]
+        cmd = [tool("wse-report"), "--cost", cost, "--stats", stats,
+               "--title", os.path.basename(model), "-o", report]
         _, times["report"] = run(cmd + ["--trace", trace[0]] if trace else cmd,
                                  a.quiet)
         print("report:      " + report)

@@ -300,6 +300,21 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
       for (unsigned i : pending)
         bufs[i].op.setAddressAttr(
             builder.getI64IntegerAttr(int64_t(bufs[i].address)));
+      if (explain) {
+        uint64_t total = 0, top = 0;
+        for (const Buf &b : bufs) {
+          total += b.size;
+          top = std::max<uint64_t>(top, b.address + b.size);
+        }
+        kernel.emitRemark()
+            << "pe-allocate-sram: @" << kernel.getSymName() << ": code "
+            << numInstr << " instructions (" << codeWords << " words), "
+            << bufs.size() << " buffers of " << total << " words in " << top
+            << " words (sharing saves " << total - std::min(total, top) << "), "
+            << freeWords - std::min(freeWords, top) << " of " << m.sramWords()
+            << " words left; placement order " << (&less - orders.begin()) + 1
+            << " of " << orders.size();
+      }
       return success();
     }
     bufs = initial;

@@ -185,6 +185,17 @@ struct AssignColorsPass : wse::pe::impl::PEAssignColorsBase<AssignColorsPass> {
       return signalPassFailure();
     }
 
+    if (explain) {
+      uint64_t edges = 0;
+      for (size_t c = 0; c < n; ++c)
+        edges += interferes[c].count();
+      emitRemark(module.getLoc())
+          << "pe-assign-colors: " << n << " channels, " << edges / 2
+          << " pairs share PEs or a kernel; greedy coloring in declaration "
+          << "order uses " << needed << " of " << budget << " colors"
+          << (numeric.empty() ? "" : " (counting numeric colors in use)");
+    }
+
     // Replace every reference and erase the channels.
     Builder b(module.getContext());
     auto number = [&](Attribute color, KernelOp kernel) -> Attribute {

@@ -36,6 +36,10 @@ def PERoute : Pass<"pe-route", "mlir::ModuleOp"> {
     Routes of one index are merged into one rectangle. Needs `mesh.target`
     (for the ports' rows).
   }];
+  let options = [
+    Option<"explain", "explain", "bool", "false",
+           "emit a remark per module: flows expanded, routes made">,
+  ];
   let dependentDialects = ["::wse::pe::PEDialect"];
 }
 
@@ -51,6 +55,10 @@ def PEAssignColors : Pass<"pe-assign-colors", "mlir::ModuleOp"> {
     Fails, naming the channels, when more colors are needed than the
     target's `colors`. Needs `mesh.target`; run after pe-route.
   }];
+  let options = [
+    Option<"explain", "explain", "bool", "false",
+           "emit a remark per module: channels, interferences and colors used">,
+  ];
   let dependentDialects = ["::wse::pe::PEDialect"];
 }
 
@@ -76,6 +84,8 @@ def PEAllocateSRAM : Pass<"pe-allocate-sram", "mlir::ModuleOp"> {
   let options = [
     Option<"reuse", "reuse", "bool", "true",
            "let buffers with disjoint live ranges share words">,
+    Option<"explain", "explain", "bool", "false",
+           "emit a remark per kernel: code, buffers and words used">,
   ];
   let dependentDialects = ["::wse::pe::PEDialect"];
 }

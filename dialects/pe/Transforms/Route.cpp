@@ -179,6 +179,7 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
     const wse::machine::MachineDescription &m = target.getMachine();
     OpBuilder b(module.getContext());
     builder = &b;
+    size_t routesBefore = llvm::range_size(module.getBody()->getOps<RouteOp>());
     for (FlowOp f : flows) {
       flow = f;
       b.setInsertionPoint(f);
@@ -201,6 +202,12 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
         return signalPassFailure();
       f.erase();
     }
+    if (explain)
+      emitRemark(module.getLoc())
+          << "pe-route: " << flows.size() << " flows expanded into "
+          << llvm::range_size(module.getBody()->getOps<RouteOp>()) -
+                 routesBefore
+          << " routes";
   }
 };
 

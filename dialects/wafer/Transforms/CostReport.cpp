@@ -54,6 +54,7 @@ namespace {
 struct Row {
   unsigned index;
   std::string op, location, rect;
+  RectAttr placement;
   double flops;
   OpTiming t;
   std::string bound;
@@ -142,12 +143,40 @@ static void printTable(llvm::raw_ostream &os, ArrayRef<Row> rows,
             (total.pipelineInterval * machine.peakFlopsPerCycle()));
 }
 
+static json::Value toJSON(RectAttr rect) {
+  if (!rect)
+    return nullptr;
+  return json::Object{{"x", rect.getX()},
+                      {"y", rect.getY()},
+                      {"width", rect.getWidth()},
+                      {"height", rect.getHeight()}};
+}
+
+/// The stream schedule wafer-schedule-streams planned.
+static json::Value toJSON(StreamOp s) {
+  auto optional = [](std::optional<int64_t> v) {
+    return v ? json::Value(*v) : json::Value(nullptr);
+  };
+  return json::Object{
+      {"name", s.getName()},
+      {"location", locationName(s.getLoc())},
+      {"order", optional(s.getOrder())},
+      {"start_cycle", optional(s.getStartCycle())},
+      {"end_cycle", optional(s.getEndCycle())},
+      {"depth", optional(s.getDepth())},
+      {"chunk_bytes", optional(s.getChunkBytes())},
+      {"resident", s.getResident()},
+      {"region", toJSON(s.getRegionAttr())},
+  };
+}
+
 static json::Value toJSON(const Row &r) {
   return json::Object{
       {"index", r.index},
       {"op", r.op},
       {"location", r.location},
       {"rect", r.rect},
+      {"placement", toJSON(r.placement)},
       {"flops", r.flops},
       {"streamed_bytes", r.t.streamedBytes},
       {"compute_cycles", r.t.computeCycles},
@@ -203,6 +232,7 @@ void CostReportPass::runOnOperation() {
     r.op = op->getName().getStringRef().str();
     r.location = locationName(op->getLoc());
     RectAttr rect = cast<PlacedOp>(op).getPlacementRect();
+    r.placement = rect;
     r.rect = rect ? std::to_string(rect.getWidth()) + "x" +
                         std::to_string(rect.getHeight())
                   : "unplaced";
@@ -264,11 +294,14 @@ void CostReportPass::runOnOperation() {
   json::Array ops;
   for (const Row &r : rows)
     ops.push_back(toJSON(r));
+  json::Array streams;
+  module.walk([&](StreamOp s) { streams.push_back(toJSON(s)); });
   json::Value report = json::Object{
       {"target", machine.name},
       {"mode", mode},
       {"clock_hz", machine.clockHz},
       {"ops", std::move(ops)},
+      {"streams", std::move(streams)},
       {"total",
        json::Object{
            {"flops", total.flops},

@@ -58,6 +58,8 @@ def WaferPlace : Pass<"wafer-place", "mlir::ModuleOp"> {
                         "every layer on its own rectangle, weights resident"))}]>,
     ListOption<"rect", "rect", "int64_t",
                "x,y,width,height of the rectangle to use (default: whole mesh)">,
+    Option<"explain", "explain", "bool", "false",
+           "emit a remark per decision (each layer's rectangle and why)">,
   ];
   let dependentDialects = ["::wse::wafer::WaferDialect"];
 }
@@ -84,6 +86,8 @@ def WaferScheduleStreams : Pass<"wafer-schedule-streams", "mlir::ModuleOp"> {
   let options = [
     Option<"depth", "depth", "int64_t", "2",
            "buffers per stream (2 = double buffering)">,
+    Option<"explain", "explain", "bool", "false",
+           "emit a remark per decision (each stream's window and what bounds it)">,
   ];
   let dependentDialects = ["::wse::wafer::WaferDialect"];
 }

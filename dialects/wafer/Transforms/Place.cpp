@@ -17,6 +17,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 
@@ -130,7 +131,16 @@ void PlacePass::runOnOperation() {
                   StringAttr::get(ctx, stringifyPlacementMode(mode)));
 
   if (mode == PlacementMode::stream) {
-    module.walk([&](PlacedOp op) { op.setPlacementRect(*area); });
+    int64_t placed = 0;
+    module.walk([&](PlacedOp op) {
+      op.setPlacementRect(*area);
+      ++placed;
+    });
+    if (explain)
+      emitRemark(module.getLoc())
+          << "wafer-place: mode=stream: all " << placed << " ops run one "
+          << "after another on " << rectString(*area) << " ("
+          << area->getNumPEs() << " PEs), weights streamed";
   } else {
     bool wholeMesh = rect.empty();
     for (auto func : module.getOps<func::FuncOp>())
@@ -358,6 +368,36 @@ PlacePass::placePipelined(func::FuncOp func, RectAttr area,
     // Only a function without layers leaves ops unowned.
     RectAttr rect = owner.count(op) ? rects[owner[op]] : area;
     cast<PlacedOp>(op).setPlacementRect(rect);
+  }
+  if (explain) {
+    double totalFlops = 0;
+    for (const auto &demand : demands)
+      totalFlops += demand.flops;
+    int64_t used = 0;
+    for (auto [i, layer] : llvm::enumerate(layers)) {
+      used += rects[i].getNumPEs();
+      int64_t joined = llvm::count_if(ops, [&](Operation *op) {
+        auto it = owner.find(op);
+        return op != layer && it != owner.end() && it->second == int64_t(i);
+      });
+      emitRemark(layer->getLoc())
+          << "wafer-place: layer " << i << " on " << rectString(rects[i])
+          << " (" << rects[i].getNumPEs() << " PEs): at least "
+          << demands[i].minPEs << " PEs to hold "
+          << formatBytes(double(residentBytes[i]) +
+                         double(estimateWork(layer).activationBytes))
+          << " of weights and activations in " << formatBytes(double(usable))
+          << " of SRAM per PE (" << joined << " joined ops), then sized by "
+          << "its share of the work ("
+          << llvm::formatv("{0:f1}", totalFlops > 0
+                                         ? 100.0 * demands[i].flops / totalFlops
+                                         : 0.0)
+                 .str()
+          << "% of the flops)";
+    }
+    emitRemark(func.getLoc())
+        << "wafer-place: mode=pipelined: " << layers.size() << " layers on "
+        << used << " of " << areaPEs << " PEs of " << where;
   }
   return success();
 }

@@ -45,6 +45,8 @@ struct StreamUse {
   int64_t depth = 1;
   int64_t chunkBytes = 0;
   double start = 0, end = 0;
+  /// What set `start` and `end`, for the explain remarks.
+  std::string why;
 };
 
 struct ScheduleStreamsPass
@@ -231,6 +233,8 @@ void ScheduleStreamsPass::runOnOperation() {
       continue;
     use->start = portsFree;
     use->end = portsFree = use->start + duration(use);
+    use->why = "resident: loads before the first op, after the previous "
+               "resident tensor";
   }
   // Streamed weights: stream s starts once stream s-1 has finished and a
   // buffer is free: with two or more buffers when the previous stream's
@@ -248,14 +252,27 @@ void ScheduleStreamsPass::runOnOperation() {
     }
     double length = duration(use);
     use->start = std::ceil(std::max(portsFree, bufferFree));
+    use->why = bufferFree > portsFree
+                   ? (use->depth >= 2 ? "starts when a buffer frees: the "
+                                        "previous stream's consumer starts"
+                                      : "starts when its only buffer frees: "
+                                        "the previous stream's consumer ends")
+                   : "starts when the ports are free: the previous stream "
+                     "ends";
     int64_t share = weightShareBytes(use->type, use->region);
     double ahead =
         std::min(1.0, double(use->depth * use->chunkBytes) / double(share));
     use->end = use->start + length;
     // What does not fit in the buffers arrives only as the consumer eats.
-    if (ahead < 1.0)
-      use->end =
-          std::max(use->end, std::ceil(consumerStart + length * (1.0 - ahead)));
+    if (ahead < 1.0) {
+      double paced = std::ceil(consumerStart + length * (1.0 - ahead));
+      if (paced > use->end)
+        use->why += llvm::formatv("; ends at its consumer's pace: {0} buffers "
+                                  "of {1} bytes hold {2:f0}% of its share",
+                                  use->depth, use->chunkBytes, 100.0 * ahead)
+                        .str();
+      use->end = std::max(use->end, paced);
+    }
     portsFree = use->end;
     previous = use;
   };
@@ -294,5 +311,16 @@ void ScheduleStreamsPass::runOnOperation() {
     use->stream.setStartCycleAttr(
         builder.getI64IntegerAttr(int64_t(use->start)));
     use->stream.setEndCycleAttr(builder.getI64IntegerAttr(int64_t(use->end)));
+  }
+  if (explain) {
+    for (StreamUse *use : order)
+      use->stream.emitRemark()
+          << "wafer-schedule-streams: @" << use->stream.getName() << " window ["
+          << int64_t(use->start) << ", " << int64_t(use->end) << "] cycles, "
+          << use->depth << " x " << use->chunkBytes
+          << " bytes of buffer: " << use->why;
+    emitRemark(module.getLoc())
+        << "wafer-schedule-streams: " << order.size() << " streams, the last "
+        << "arriving at cycle " << int64_t(portsFree);
   }
 }

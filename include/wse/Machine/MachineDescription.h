@@ -99,8 +99,11 @@ llvm::json::Value toJSON(const MachineDescription &m);
 llvm::Expected<MachineDescription> fromJSON(const llvm::json::Value &v);
 llvm::Expected<MachineDescription> parseMachineJSON(llvm::StringRef text);
 llvm::Expected<MachineDescription> loadMachineFile(llvm::StringRef path);
-/// A preset name, or else a path to a JSON machine file.
-llvm::Expected<MachineDescription> resolveMachine(llvm::StringRef presetOrPath);
+/// `BASE[,key=value...]`: BASE is a preset name, WIDTHxHEIGHT (the small
+/// presets' numbers on a mesh of that size) or a path to a JSON machine
+/// file; each override sets a key of the JSON form (docs/emulator/machine.md;
+/// `ports.first_row=2`, `ports.sides=west+east`) and is checked like one.
+llvm::Expected<MachineDescription> resolveMachine(llvm::StringRef spec);
 
 } // namespace wse::machine
 

@@ -42,6 +42,13 @@ struct WSEPipelineOptions : mlir::PassPipelineOptions<WSEPipelineOptions> {
                      "pe-route, pe-assign-colors, pe-allocate-sram, "
                      "pe-verify-routes, pe-verify"),
       llvm::cl::init(false)};
+  Option<bool> explain{
+      *this, "explain",
+      llvm::cl::desc("emit remarks that explain placement, stream windows, "
+                     "routes, colors and SRAM (the explain option of "
+                     "wafer-place, wafer-schedule-streams, pe-route, "
+                     "pe-assign-colors and pe-allocate-sram)"),
+      llvm::cl::init(false)};
 };
 
 /// onnx (imported) -> onnx-prepare -> wafer, placed, laid out, scheduled and

@@ -61,6 +61,12 @@ module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "stream"} {
 // JSON-NEXT: "location": "fc",
 // JSON-NEXT: "op": "wafer.linear",
 // JSON-NEXT: "overhead_cycles": 18,
+// JSON-NEXT: "placement": {
+// JSON-NEXT: "height": 8,
+// JSON-NEXT: "width": 8,
+// JSON-NEXT: "x": 0,
+// JSON-NEXT: "y": 0
+// JSON-NEXT: },
 // JSON-NEXT: "rect": "8x8",
 // JSON-NEXT: "roofline_cycles": 2048,
 // JSON-NEXT: "sram_bytes_per_pe": 1664,
@@ -82,7 +88,26 @@ module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "stream"} {
 // JSON: "location": "flat",
 // JSON-NEXT: "op": "wafer.reshape",
 // JSON: "sram_bytes_per_pe": 4608,
-// JSON: "target": "8x8",
+// The schedule wafer-schedule-streams planned, per stream.
+// JSON: "streams": [
+// JSON-NEXT: {
+// JSON-NEXT: "chunk_bytes": 512,
+// JSON-NEXT: "depth": 2,
+// JSON-NEXT: "end_cycle": 256,
+// JSON-NEXT: "location": "cost-report.mlir:{{[0-9]+}}",
+// JSON-NEXT: "name": "w0",
+// JSON-NEXT: "order": 0,
+// JSON-NEXT: "region": {
+// JSON-NEXT: "height": 8,
+// JSON-NEXT: "width": 8,
+// JSON-NEXT: "x": 0,
+// JSON-NEXT: "y": 0
+// JSON-NEXT: },
+// JSON-NEXT: "resident": false,
+// JSON-NEXT: "start_cycle": 0
+// JSON-NEXT: }
+// JSON-NEXT: ],
+// JSON-NEXT: "target": "8x8",
 // JSON-NEXT: "total": {
 // JSON-NEXT: "code_reserve_bytes": 6144,
 // JSON-NEXT: "compute_cycles": 2176,
