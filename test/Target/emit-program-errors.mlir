@@ -17,7 +17,7 @@ module {
 // expected-error @+1 {{pe.flow of channel @c is not expanded into routes (run pe-route)}}
 module {
   pe.channel @c
-  pe.flow @c broadcast <x = 0, y = 0, width = 2, height = 1> dir "E"
+  pe.flow @c broadcast <x = 0, y = 0, width = 2, height = 1> dir E
 }
 
 // -----

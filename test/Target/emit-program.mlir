@@ -87,10 +87,10 @@ module attributes {mesh.target = #mesh.target<"4x4">} {
     }
   }
   pe.place @double <x = 0, y = 0, width = 2, height = 1>
-  pe.flow @xin multicast <x = 0, y = 0, width = 2, height = 1> port "W0"
-  pe.flow @back broadcast <x = 0, y = 0, width = 2, height = 1> dir "W"
-  pe.flow @yout egress <x = 0, y = 0, width = 1, height = 1> port "W0"
-  pe.stream_in @two port "W0" color @xin
-  pe.stream_in @x port "W0" color @xin
-  pe.stream_out @y port "W0" color @yout
+  pe.flow @xin multicast <x = 0, y = 0, width = 2, height = 1> port W0
+  pe.flow @back broadcast <x = 0, y = 0, width = 2, height = 1> dir W
+  pe.flow @yout egress <x = 0, y = 0, width = 1, height = 1> port W0
+  pe.stream_in @two port W0 color @xin
+  pe.stream_in @x port W0 color @xin
+  pe.stream_out @y port W0 color @yout
 }

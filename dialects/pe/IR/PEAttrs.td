@@ -62,6 +62,41 @@ def PE_OutAttr : PE_Attr<"Out", "out"> {
   let assemblyFormat = "`<` $color `,` $length `>`";
 }
 
+// Router directions, in the emulator's order (include/wse/Emu/Program.h).
+def PE_DirN : I32EnumAttrCase<"N", 0>;
+def PE_DirE : I32EnumAttrCase<"E", 1>;
+def PE_DirS : I32EnumAttrCase<"S", 2>;
+def PE_DirW : I32EnumAttrCase<"W", 3>;
+def PE_DirR : I32EnumAttrCase<"R", 4>;
+def PE_Dir : I32EnumAttr<"Dir", "a router direction (N E S W, R the ramp)",
+    [PE_DirN, PE_DirE, PE_DirS, PE_DirW, PE_DirR]> {
+  let cppNamespace = "::wse::pe";
+}
+
+// A set of directions: bit d is direction d, as in the emulator's route mask.
+def PE_DirSetN : I32BitEnumAttrCaseBit<"N", 0>;
+def PE_DirSetE : I32BitEnumAttrCaseBit<"E", 1>;
+def PE_DirSetS : I32BitEnumAttrCaseBit<"S", 2>;
+def PE_DirSetW : I32BitEnumAttrCaseBit<"W", 3>;
+def PE_DirSetR : I32BitEnumAttrCaseBit<"R", 4>;
+def PE_DirSet : I32BitEnumAttr<"DirSet", "router output directions",
+    [PE_DirSetN, PE_DirSetE, PE_DirSetS, PE_DirSetW, PE_DirSetR]> {
+  let cppNamespace = "::wse::pe";
+}
+
+def PE_PortAttr : PE_Attr<"Port", "port"> {
+  let summary = "an edge I/O port: its side (W or E) and index from the top";
+  let description = [{
+    Printed inside ops as its name, `W0` or `E3`.
+  }];
+  let parameters = (ins "bool":$east, "unsigned":$index);
+  let assemblyFormat = "`<` $east `,` $index `>`";
+  let extraClassDeclaration = [{
+    /// "W0", "E3": the name the machine description gives the port.
+    std::string getName() const;
+  }];
+}
+
 def PE_TaskTriggerEntry : I32EnumAttrCase<"entry", 0>;
 def PE_TaskTriggerColor : I32EnumAttrCase<"on", 1>;
 def PE_TaskTriggerLocal : I32EnumAttrCase<"local", 2>;

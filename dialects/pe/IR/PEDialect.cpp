@@ -5,10 +5,15 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace wse::pe;
+
+std::string PortAttr::getName() const {
+  return (Twine(getEast() ? 'E' : 'W') + Twine(getIndex())).str();
+}
 
 bool wse::pe::isValueAttr(Attribute a) {
   auto i = dyn_cast<IntegerAttr>(a);

@@ -38,6 +38,58 @@ static void printPEValue(OpAsmPrinter &printer, Operation *, Attribute value) {
   printValueAttr(printer, value);
 }
 
+// Custom directive: a set of directions as a list, `[E, R]` (in the order
+// N E S W R).
+static ParseResult parsePEDirSet(OpAsmParser &parser, DirSetAttr &dirs) {
+  DirSet set = DirSet(0);
+  auto parseOne = [&]() -> ParseResult {
+    SMLoc at = parser.getCurrentLocation();
+    StringRef word;
+    if (parser.parseKeyword(&word))
+      return failure();
+    std::optional<Dir> d = symbolizeDir(word);
+    if (!d)
+      return parser.emitError(at)
+             << "'" << word << "' is not a direction (N, E, S, W, R)";
+    DirSet bit = DirSet(1u << uint32_t(*d));
+    if (bitEnumContainsAny(set, bit))
+      return parser.emitError(at) << "direction " << word << " listed twice";
+    set = set | bit;
+    return success();
+  };
+  if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square, parseOne))
+    return failure();
+  dirs = DirSetAttr::get(parser.getContext(), set);
+  return success();
+}
+
+static void printPEDirSet(OpAsmPrinter &printer, Operation *, DirSetAttr dirs) {
+  SmallVector<StringRef> names;
+  for (uint32_t d = 0; d < emu::kNumDirs; ++d)
+    if (bitEnumContainsAny(dirs.getValue(), DirSet(1u << d)))
+      names.push_back(stringifyDir(Dir(d)));
+  printer << '[';
+  llvm::interleaveComma(names, printer);
+  printer << ']';
+}
+
+// Custom directive: an edge port by its name, `W0` or `E3`.
+static ParseResult parsePEPort(OpAsmParser &parser, PortAttr &port) {
+  SMLoc at = parser.getCurrentLocation();
+  StringRef name;
+  if (parser.parseKeyword(&name))
+    return failure();
+  port = getPortByName(parser.getContext(), name);
+  if (!port)
+    return parser.emitError(at)
+           << "'" << name << "' is not a port name like W0 or E3";
+  return success();
+}
+
+static void printPEPort(OpAsmPrinter &printer, Operation *, PortAttr port) {
+  printer << port.getName();
+}
+
 // Custom directive: a register, printed whole (#pe.reg<N>) like the
 // registers inside descriptors.
 static ParseResult parsePEReg(OpAsmParser &parser, RegAttr &reg) {
@@ -106,6 +158,14 @@ bool wse::pe::parsePortName(StringRef name, wse::machine::Side &side,
     return false;
   side = name[0] == 'W' ? wse::machine::Side::West : wse::machine::Side::East;
   return true;
+}
+
+PortAttr wse::pe::getPortByName(MLIRContext *ctx, StringRef name) {
+  wse::machine::Side side;
+  uint32_t index;
+  if (!parsePortName(name, side, index))
+    return nullptr;
+  return PortAttr::get(ctx, side == wse::machine::Side::East, index);
 }
 
 void wse::pe::forEachValue(Attribute operand,
@@ -362,30 +422,13 @@ LogicalResult RouteOp::verify() {
   if (failed(checkRect(*this, getRect())) ||
       failed(checkColorAttr(*this, getColor(), "color")))
     return failure();
-  if (getInput().size() != 1 || !parseDirLetter(getInput()[0]))
-    return emitOpError("input must be one of N, E, S, W, R, got '")
-           << getInput() << "'";
-  if (getOutputs().empty())
+  if (getOutputs() == DirSet(0))
     return emitOpError("needs at least one output direction");
-  unsigned seen = 0;
-  for (char c : getOutputs()) {
-    std::optional<emu::Dir> d = parseDirLetter(c);
-    if (!d)
-      return emitOpError("output '")
-             << StringRef(&c, 1) << "' is not one of N, E, S, W, R";
-    if (seen & (1u << *d))
-      return emitOpError("output '") << StringRef(&c, 1) << "' listed twice";
-    seen |= 1u << *d;
-  }
   return success();
 }
 
 LogicalResult RouteOp::verifySymbolUses(SymbolTableCollection &tables) {
   return checkChannelRef(*this, getColor(), tables);
-}
-
-static bool isMeshDir(StringRef d) {
-  return d == "N" || d == "E" || d == "S" || d == "W";
 }
 
 LogicalResult FlowOp::verify() {
@@ -405,16 +448,8 @@ LogicalResult FlowOp::verify() {
   if (wantsPhase != getPhase().has_value())
     return emitOpError() << "a " << kind << " flow "
                          << (wantsPhase ? "needs" : "takes no") << " 'phase'";
-  if (wantsPort) {
-    wse::machine::Side side;
-    uint32_t index;
-    if (!parsePortName(*getPort(), side, index))
-      return emitOpError("port '")
-             << *getPort() << "' is not a port name like W0 or E3";
-  }
-  if (wantsDir && !isMeshDir(*getDir()))
-    return emitOpError("dir must be one of N, E, S, W, got '")
-           << *getDir() << "'";
+  if (wantsDir && *getDir() == Dir::R)
+    return emitOpError("dir must be one of N, E, S, W, got R");
   if (wantsPhase && *getPhase() != 0 && *getPhase() != 1)
     return emitOpError() << "phase must be 0 or 1, got "
                          << int64_t(*getPhase());
@@ -433,16 +468,10 @@ LogicalResult FlowOp::verifySymbolUses(SymbolTableCollection &tables) {
 }
 
 /// Port, color and slice of a stream; the tensor's bounds when known.
-static LogicalResult verifyStream(Operation *op, StringRef port,
-                                  Attribute color,
+static LogicalResult verifyStream(Operation *op, Attribute color,
                                   std::optional<uint64_t> offset,
                                   std::optional<ArrayRef<int64_t>> shape,
                                   std::optional<ArrayRef<int64_t>> strides) {
-  wse::machine::Side side;
-  uint32_t index;
-  if (!parsePortName(port, side, index))
-    return op->emitOpError("port '")
-           << port << "' is not a port name like W0 or E3";
   if (failed(checkColorAttr(op, color, "color")))
     return failure();
   if ((offset || shape || strides) && !(shape && strides))
@@ -503,8 +532,8 @@ static LogicalResult verifyStreamTensor(
 static std::optional<uint64_t> optU64(std::optional<uint64_t> v) { return v; }
 
 LogicalResult StreamInOp::verify() {
-  return verifyStream(*this, getPort(), getColor(), optU64(getOffset()),
-                      getShape(), getStrides());
+  return verifyStream(*this, getColor(), optU64(getOffset()), getShape(),
+                      getStrides());
 }
 
 LogicalResult StreamInOp::verifySymbolUses(SymbolTableCollection &tables) {
@@ -515,8 +544,8 @@ LogicalResult StreamInOp::verifySymbolUses(SymbolTableCollection &tables) {
 }
 
 LogicalResult StreamOutOp::verify() {
-  return verifyStream(*this, getPort(), getColor(), optU64(getOffset()),
-                      getShape(), getStrides());
+  return verifyStream(*this, getColor(), optU64(getOffset()), getShape(),
+                      getStrides());
 }
 
 LogicalResult StreamOutOp::verifySymbolUses(SymbolTableCollection &tables) {

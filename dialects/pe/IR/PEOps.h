@@ -31,6 +31,8 @@ std::optional<int64_t> getImmediate(mlir::Attribute attr);
 std::optional<emu::Dir> parseDirLetter(char c);
 /// "W0", "E12" -> side and index among that side's ports.
 bool parsePortName(llvm::StringRef name, machine::Side &side, uint32_t &index);
+/// The port named "W0", "E2", ...; null for anything else.
+PortAttr getPortByName(mlir::MLIRContext *ctx, llvm::StringRef name);
 /// Every value attribute (immediate, register, symbol, address) inside an
 /// instruction operand, with `isColor` set for the color of #pe.in/#pe.out.
 void forEachValue(mlir::Attribute operand,

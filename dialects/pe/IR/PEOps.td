@@ -280,15 +280,15 @@ def PE_RouteOp : PE_Op<"route", [DeclareOpInterfaceMethods<SymbolUserOpInterface
   let summary = "a static route on every PE of a rectangle";
   let description = [{
     Wavelets of `color` arriving from `input` (one of N E S W R) are
-    forwarded to every direction in `outputs` (letters of N E S W R):
+    forwarded to every direction in `outputs` (a set of N E S W R):
     ```mlir
-    pe.route <x = 0, y = 0, width = 8, height = 1> color 3 from "W" to "ER"
+    pe.route <x = 0, y = 0, width = 8, height = 1> color 3 from W to [E, R]
     ```
     `color` is an integer, or a `pe.channel` before color assignment.
   }];
-  let arguments = (ins Mesh_RectAttr:$rect, AnyAttr:$color, StrAttr:$input,
-                       StrAttr:$outputs);
-  let assemblyFormat = "$rect `color` custom<PEValue>($color) `from` $input `to` $outputs attr-dict";
+  let arguments = (ins Mesh_RectAttr:$rect, AnyAttr:$color, PE_Dir:$input,
+                       PE_DirSet:$outputs);
+  let assemblyFormat = "$rect `color` custom<PEValue>($color) `from` $input `to` custom<PEDirSet>($outputs) attr-dict";
   let hasVerifier = 1;
 }
 
@@ -296,33 +296,34 @@ def PE_FlowOp : PE_Op<"flow", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]
   let summary = "a pattern of paths of one channel, expanded by pe-route";
   let description = [{
     Over the PEs of `rect`:
-    * `multicast port "W0"`: from an edge port to every PE of the rectangle
+    * `multicast port W0`: from an edge port to every PE of the rectangle
       (along the port's row, then up and down each column);
-    * `chain dir "S" phase P`: every PE whose index along the direction is
+    * `chain dir S phase P`: every PE whose index along the direction is
       P modulo 2 sends to its next neighbour in that direction (two chains
       of phases 0 and 1 on two channels make a relay line);
-    * `broadcast dir "N"`: the first PE along the direction sends to every
+    * `broadcast dir N`: the first PE along the direction sends to every
       other PE of its line;
-    * `egress port "W0"`: the single PE of the rectangle sends to the port
+    * `egress port W0`: the single PE of the rectangle sends to the port
       next to it.
   }];
   let arguments = (ins FlatSymbolRefAttr:$channel, PE_FlowKind:$kind,
-                       Mesh_RectAttr:$rect, OptionalAttr<StrAttr>:$dir,
-                       OptionalAttr<StrAttr>:$port, OptionalAttr<I64Attr>:$phase);
+                       Mesh_RectAttr:$rect, OptionalAttr<PE_Dir>:$dir,
+                       OptionalAttr<PE_PortAttr>:$port,
+                       OptionalAttr<I64Attr>:$phase);
   let assemblyFormat = [{
-    $channel $kind $rect (`dir` $dir^)? (`port` $port^)? (`phase` $phase^)? attr-dict
+    $channel $kind $rect (`dir` $dir^)? (`port` custom<PEPort>($port)^)? (`phase` $phase^)? attr-dict
   }];
   let hasVerifier = 1;
 }
 
 def PE_StreamInOp : PE_Op<"stream_in", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "an edge port injects a parameter or input (program order per port)";
-  let arguments = (ins FlatSymbolRefAttr:$tensor, StrAttr:$port, AnyAttr:$color,
+  let arguments = (ins FlatSymbolRefAttr:$tensor, PE_PortAttr:$port, AnyAttr:$color,
                        OptionalAttr<I64Attr>:$offset,
                        OptionalAttr<DenseI64ArrayAttr>:$shape,
                        OptionalAttr<DenseI64ArrayAttr>:$strides);
   let assemblyFormat = [{
-    $tensor `port` $port `color` custom<PEValue>($color) (`offset` $offset^)? (`shape` $shape^)?
+    $tensor `port` custom<PEPort>($port) `color` custom<PEValue>($color) (`offset` $offset^)? (`shape` $shape^)?
     (`strides` $strides^)? attr-dict
   }];
   let hasVerifier = 1;
@@ -330,12 +331,12 @@ def PE_StreamInOp : PE_Op<"stream_in", [DeclareOpInterfaceMethods<SymbolUserOpIn
 
 def PE_StreamOutOp : PE_Op<"stream_out", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "an edge port fills a host output (program order per port)";
-  let arguments = (ins FlatSymbolRefAttr:$tensor, StrAttr:$port, AnyAttr:$color,
+  let arguments = (ins FlatSymbolRefAttr:$tensor, PE_PortAttr:$port, AnyAttr:$color,
                        OptionalAttr<I64Attr>:$offset,
                        OptionalAttr<DenseI64ArrayAttr>:$shape,
                        OptionalAttr<DenseI64ArrayAttr>:$strides);
   let assemblyFormat = [{
-    $tensor `port` $port `color` custom<PEValue>($color) (`offset` $offset^)? (`shape` $shape^)?
+    $tensor `port` custom<PEPort>($port) `color` custom<PEValue>($color) (`offset` $offset^)? (`shape` $shape^)?
     (`strides` $strides^)? attr-dict
   }];
   let hasVerifier = 1;

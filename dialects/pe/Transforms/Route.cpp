@@ -54,11 +54,13 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
             StringRef outs) {
     if (w <= 0 || h <= 0 || outs.empty())
       return;
+    DirSet set = DirSet(0);
+    for (char c : outs)
+      set = set | DirSet(1u << uint32_t(*symbolizeDir(StringRef(&c, 1))));
     RouteOp::create(*builder, flow.getLoc(),
                     wse::mesh::RectAttr::get(builder->getContext(), x, y, w, h),
-                    flow.getChannelAttr(),
-                    builder->getStringAttr(StringRef(&in, 1)),
-                    builder->getStringAttr(outs));
+                    flow.getChannelAttr(), *symbolizeDir(StringRef(&in, 1)),
+                    set);
   }
 
   /// Routes for indices [i1, i2] along `dir` of the flow's rectangle (a
@@ -83,15 +85,16 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
     wse::mesh::RectAttr rc = flow.getRect();
     int64_t x0 = rc.getX(), y0 = rc.getY(), w = rc.getWidth(),
             h = rc.getHeight();
-    std::optional<wse::machine::EdgePort> port = m.portByName(*flow.getPort());
+    std::optional<wse::machine::EdgePort> port =
+        m.portByName(flow.getPortAttr().getName());
     if (!port)
       return flow.emitOpError("port '")
-             << *flow.getPort() << "' does not exist on machine '" << m.name
-             << "'";
+             << flow.getPortAttr().getName() << "' does not exist on machine '"
+             << m.name << "'";
     int64_t r = port->row;
     if (r < y0 || r >= y0 + h)
       return flow.emitOpError("port ")
-             << *flow.getPort() << " is on row " << r
+             << flow.getPortAttr().getName() << " is on row " << r
              << ", which does not cross the rect (rows " << y0 << " to "
              << y0 + h - 1 << ")";
     if (x0 + w > int64_t(m.width))
@@ -121,7 +124,7 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
   }
 
   LogicalResult expandChain() {
-    char d = (*flow.getDir())[0];
+    char d = stringifyDir(*flow.getDir())[0];
     wse::mesh::RectAttr rc = flow.getRect();
     int64_t len = (d == 'E' || d == 'W') ? rc.getWidth() : rc.getHeight();
     int64_t phase = int64_t(*flow.getPhase());
@@ -135,7 +138,7 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
   }
 
   LogicalResult expandBroadcast() {
-    char d = (*flow.getDir())[0];
+    char d = stringifyDir(*flow.getDir())[0];
     wse::mesh::RectAttr rc = flow.getRect();
     int64_t len = (d == 'E' || d == 'W') ? rc.getWidth() : rc.getHeight();
     if (len <= 1)
@@ -152,18 +155,19 @@ struct RoutePass : wse::pe::impl::PERouteBase<RoutePass> {
 
   LogicalResult expandEgress(const wse::machine::MachineDescription &m) {
     wse::mesh::RectAttr rc = flow.getRect();
-    std::optional<wse::machine::EdgePort> port = m.portByName(*flow.getPort());
+    std::optional<wse::machine::EdgePort> port =
+        m.portByName(flow.getPortAttr().getName());
     if (!port)
       return flow.emitOpError("port '")
-             << *flow.getPort() << "' does not exist on machine '" << m.name
-             << "'";
+             << flow.getPortAttr().getName() << "' does not exist on machine '"
+             << m.name << "'";
     bool west = port->side == wse::machine::Side::West;
     int64_t x = west ? 0 : int64_t(m.width) - 1;
     if (rc.getX() != x || rc.getY() != int64_t(port->row))
       return flow.emitOpError("egress to port ")
-             << *flow.getPort() << " must start at PE (" << x << ","
-             << port->row << ") next to the port, got (" << rc.getX() << ","
-             << rc.getY() << ")";
+             << flow.getPortAttr().getName() << " must start at PE (" << x
+             << "," << port->row << ") next to the port, got (" << rc.getX()
+             << "," << rc.getY() << ")";
     emit(x, port->row, 1, 1, 'R', west ? "W" : "E");
     return success();
   }

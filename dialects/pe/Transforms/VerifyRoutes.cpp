@@ -98,11 +98,11 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
               if (report) {
                 InFlightDiagnostic d = r.emitOpError();
                 d << "PE (" << x << "," << y << ") color " << color
-                  << ": a second route (from " << r.getInput()
+                  << ": a second route (from " << stringifyDir(r.getInput())
                   << "); the router holds one configuration per color";
                 d.attachNote(routes[slot].getLoc())
-                    << "the first route (from " << routes[slot].getInput()
-                    << ")";
+                    << "the first route (from "
+                    << stringifyDir(routes[slot].getInput()) << ")";
                 failed = true;
                 if (tooMany())
                   return false;
@@ -156,12 +156,14 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
     };
     for (Operation &op : *module.getBody()) {
       if (auto s = dyn_cast<StreamInOp>(op)) {
-        std::optional<int64_t> c = checkStream(s, s.getPort(), s.getColor());
+        std::optional<int64_t> c =
+            checkStream(s, s.getPort().getName(), s.getColor());
         if (c)
-          inboundOf[*c].push_back({s, int64_t(m.portByName(s.getPort())->row)});
+          inboundOf[*c].push_back(
+              {s, int64_t(m.portByName(s.getPort().getName())->row)});
         failed |= !c;
       } else if (auto s = dyn_cast<StreamOutOp>(op)) {
-        failed |= !checkStream(s, s.getPort(), s.getColor());
+        failed |= !checkStream(s, s.getPort().getName(), s.getColor());
       }
     }
 
@@ -172,8 +174,11 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
       for (int32_t i : routesOf[c]) {
         RouteOp r = routes[i];
         wse::mesh::RectAttr rc = r.getRect();
-        for (char letter : r.getOutputs()) {
-          emu::Dir d = *parseDirLetter(letter);
+        for (uint32_t bit = 0; bit < emu::kNumDirs; ++bit) {
+          if (!bitEnumContainsAny(r.getOutputs(), DirSet(1u << bit)))
+            continue;
+          emu::Dir d = emu::Dir(bit);
+          char letter = emu::dirLetter(d);
           for (int64_t y = rc.getY(); y < rc.getEndY(); ++y)
             for (int64_t x = rc.getX(); x < rc.getEndX(); ++x) {
               if (d == emu::Ramp) {
@@ -202,7 +207,8 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
               }
               int32_t n = g[ny * W + nx];
               char back = emu::dirLetter(emu::opposite(d));
-              if (n < 0 || routes[n].getInput() != StringRef(&back, 1)) {
+              if (n < 0 || uint32_t(routes[n].getInput()) !=
+                               uint32_t(emu::opposite(d))) {
                 InFlightDiagnostic diag = r.emitOpError();
                 diag << "PE (" << x << "," << y << ") color " << c
                      << ": output " << letter << " reaches PE (" << nx << ","
@@ -211,7 +217,7 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
                 if (n >= 0)
                   diag.attachNote(routes[n].getLoc())
                       << "its route takes color " << c << " from "
-                      << routes[n].getInput();
+                      << stringifyDir(routes[n].getInput());
                 failed = true;
                 if (tooMany())
                   return false;
@@ -220,14 +226,14 @@ struct VerifyRoutesPass : wse::pe::impl::PEVerifyRoutesBase<VerifyRoutesPass> {
         }
       }
       for (auto [s, row] : inboundOf[c]) {
-        bool west = m.portByName(s.getPort())->side == wse::machine::Side::West;
+        bool west = !s.getPort().getEast();
         int64_t x = west ? 0 : W - 1;
         int32_t n = routesOf[c].empty() ? -1 : g[row * W + x];
         StringRef from = west ? "W" : "E";
-        if (n < 0 || routes[n].getInput() != from) {
+        if (n < 0 || stringifyDir(routes[n].getInput()) != from) {
           s.emitOpError("PE (") << x << "," << row << ") color " << c
                                 << ": no route takes the stream from port "
-                                << s.getPort() << " (" << from << ")";
+                                << s.getPort().getName() << " (" << from << ")";
           failed = true;
         }
       }

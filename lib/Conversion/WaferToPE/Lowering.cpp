@@ -41,8 +41,9 @@ FlatSymbolRefAttr Lowering::sink() {
 
 void Lowering::scheduleStream(FlatSymbolRefAttr tensor) {
   StreamInOp::create(streamBuilder, E.getLoc(), tensor,
-                     streamBuilder.getStringAttr(port), ch.inbound,
-                     IntegerAttr(), DenseI64ArrayAttr(), DenseI64ArrayAttr());
+                     getPortByName(streamBuilder.getContext(), port),
+                     ch.inbound, IntegerAttr(), DenseI64ArrayAttr(),
+                     DenseI64ArrayAttr());
 }
 
 void Lowering::drain(Attribute count) {
@@ -476,8 +477,8 @@ LogicalResult Lowering::lowerOutputs(Operation *ret) {
                                            Float32Type::get(et.getContext())));
     View full = needFull(v);
     StreamOutOp::create(streamBuilder, ret->getLoc(), E.sym(name),
-                        streamBuilder.getStringAttr(port), ch.outbound,
-                        IntegerAttr(), DenseI64ArrayAttr(),
+                        getPortByName(streamBuilder.getContext(), port),
+                        ch.outbound, IntegerAttr(), DenseI64ArrayAttr(),
                         DenseI64ArrayAttr());
     // The PE next to the port sends the tensor out.
     std::optional<machine::EdgePort> p = machine.portByName(port);
@@ -521,8 +522,8 @@ LogicalResult Lowering::lowerStream(wafer::StreamOp op) {
       }
       tensors[r].pendingStream = nullptr;
       StreamInOp::create(streamBuilder, E.getLoc(), E.sym(paramSym.getValue()),
-                         streamBuilder.getStringAttr(port), ch.inbound,
-                         streamBuilder.getI64IntegerAttr(offset),
+                         getPortByName(streamBuilder.getContext(), port),
+                         ch.inbound, streamBuilder.getI64IntegerAttr(offset),
                          streamBuilder.getDenseI64ArrayAttr(outType.getShape()),
                          streamBuilder.getDenseI64ArrayAttr(strides));
       int64_t words = outType.getNumElements();

@@ -143,8 +143,9 @@ void ConvertWaferToPEPass::runOnOperation() {
                   StringRef dir, StringRef portName,
                   std::optional<int64_t> phase) {
     FlowOp::create(b, loc, c.getValue(), kind, over,
-                   dir.empty() ? StringAttr() : b.getStringAttr(dir),
-                   portName.empty() ? StringAttr() : b.getStringAttr(portName),
+                   dir.empty() ? DirAttr()
+                               : DirAttr::get(ctx, *symbolizeDir(dir)),
+                   getPortByName(ctx, portName),
                    phase ? b.getI64IntegerAttr(*phase) : IntegerAttr());
   };
   flow(ch.inbound, FlowKind::multicast, rect, "", port, std::nullopt);

@@ -450,9 +450,9 @@ llvm::Error Translator::addRoute(RouteOp r) {
   if (!c)
     return c.takeError();
   er.color = *c;
-  er.in = *parseDirLetter(r.getInput()[0]);
-  for (char ch : r.getOutputs())
-    er.outMask |= 1u << *parseDirLetter(ch);
+  // The pe enums number directions as the emulator does.
+  er.in = emu::Dir(r.getInput());
+  er.outMask = uint32_t(r.getOutputs());
   prog.routes.push_back(er);
   return llvm::Error::success();
 }
@@ -521,11 +521,11 @@ Expected<emu::Program> Translator::run() {
     else if (auto r = dyn_cast<RouteOp>(op))
       e = addRoute(r);
     else if (auto s = dyn_cast<StreamInOp>(op))
-      e = addStream(s, s.getTensorAttr(), true, s.getPort(), s.getColor(),
-                    s.getOffset(), s.getShape(), s.getStrides());
+      e = addStream(s, s.getTensorAttr(), true, s.getPort().getName(),
+                    s.getColor(), s.getOffset(), s.getShape(), s.getStrides());
     else if (auto s = dyn_cast<StreamOutOp>(op))
-      e = addStream(s, s.getTensorAttr(), false, s.getPort(), s.getColor(),
-                    s.getOffset(), s.getShape(), s.getStrides());
+      e = addStream(s, s.getTensorAttr(), false, s.getPort().getName(),
+                    s.getColor(), s.getOffset(), s.getShape(), s.getStrides());
     if (e)
       return std::move(e);
   }

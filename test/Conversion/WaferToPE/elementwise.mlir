@@ -43,10 +43,10 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // The result leaves through the port from the PE next to it.
 // CHECK: pe.copy #pe.out<@outbound, 60>
 // CHECK: pe.place @model <x = 0, y = 0, width = 4, height = 4>
-// CHECK: pe.flow @inbound multicast <x = 0, y = 0, width = 4, height = 4> port "W0"
-// CHECK: pe.flow @col_even chain <x = 0, y = 0, width = 4, height = 4> dir "S" phase 0
-// CHECK: pe.stream_in @x port "W0" color @inbound
-// CHECK: pe.stream_in @b port "W0" color @inbound
-// CHECK: pe.stream_out @y port "W0" color @outbound
+// CHECK: pe.flow @inbound multicast <x = 0, y = 0, width = 4, height = 4> port W0
+// CHECK: pe.flow @col_even chain <x = 0, y = 0, width = 4, height = 4> dir S phase 0
+// CHECK: pe.stream_in @x port W0 color @inbound
+// CHECK: pe.stream_in @b port W0 color @inbound
+// CHECK: pe.stream_out @y port W0 color @outbound
 
 // RUNOUT: max |diff| {{.*}} over 1 outputs: ok

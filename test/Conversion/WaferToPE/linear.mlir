@@ -41,7 +41,7 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK-NEXT: pe.rsum
 // The results are gathered over the mesh for the port.
 // CHECK: pe.br @sub_allreduce
-// CHECK: pe.stream_in @x port "W0" color @inbound
+// CHECK: pe.stream_in @x port W0 color @inbound
 // CHECK-NEXT: pe.stream_in @bias
 // CHECK-NEXT: pe.stream_in @w
 // CHECK-NEXT: pe.stream_in @wt

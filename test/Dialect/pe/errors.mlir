@@ -298,30 +298,30 @@ pe.kernel @k {
 pe.place @k <x = 65530, y = 0, width = 10, height = 1>
 
 // -----
-// expected-error @+1 {{input must be one of N, E, S, W, R, got 'X'}}
-pe.route <x = 0, y = 0, width = 1, height = 1> color 1 from "X" to "E"
+// expected-error @+1 {{invalid input attribute specification: "X"}}
+pe.route <x = 0, y = 0, width = 1, height = 1> color 1 from "X" to [E]
 
 // -----
 // expected-error @+1 {{needs at least one output direction}}
-pe.route <x = 0, y = 0, width = 1, height = 1> color 1 from "W" to ""
+pe.route <x = 0, y = 0, width = 1, height = 1> color 1 from W to []
 
 // -----
-// expected-error @+1 {{output 'Q' is not one of N, E, S, W, R}}
-pe.route <x = 0, y = 0, width = 1, height = 1> color 1 from "W" to "EQ"
+// expected-error @+1 {{'Q' is not a direction (N, E, S, W, R)}}
+pe.route <x = 0, y = 0, width = 1, height = 1> color 1 from W to [E, Q]
 
 // -----
-// expected-error @+1 {{output 'E' listed twice}}
-pe.route <x = 0, y = 0, width = 1, height = 1> color 1 from "W" to "ERE"
+// expected-error @+1 {{direction E listed twice}}
+pe.route <x = 0, y = 0, width = 1, height = 1> color 1 from W to [E, R, E]
 
 // -----
 // expected-error @+1 {{color -1 is out of range (0-255)}}
-pe.route <x = 0, y = 0, width = 1, height = 1> color -1 from "W" to "E"
+pe.route <x = 0, y = 0, width = 1, height = 1> color -1 from W to [E]
 
 // -----
 pe.kernel @k {
 }
 // expected-error @+1 {{color @k is not a pe.channel}}
-pe.route <x = 0, y = 0, width = 1, height = 1> color @k from "W" to "E"
+pe.route <x = 0, y = 0, width = 1, height = 1> color @k from W to [E]
 
 // -----
 pe.channel @c
@@ -331,17 +331,17 @@ pe.flow @c multicast <x = 0, y = 0, width = 2, height = 2>
 // -----
 pe.channel @c
 // expected-error @+1 {{a egress flow takes no 'dir'}}
-pe.flow @c egress <x = 0, y = 0, width = 1, height = 1> dir "W" port "W0"
+pe.flow @c egress <x = 0, y = 0, width = 1, height = 1> dir W port W0
 
 // -----
 pe.channel @c
 // expected-error @+1 {{a chain flow needs 'phase'}}
-pe.flow @c chain <x = 0, y = 0, width = 4, height = 1> dir "E"
+pe.flow @c chain <x = 0, y = 0, width = 4, height = 1> dir E
 
 // -----
 pe.channel @c
 // expected-error @+1 {{phase must be 0 or 1, got 2}}
-pe.flow @c chain <x = 0, y = 0, width = 4, height = 1> dir "E" phase 2
+pe.flow @c chain <x = 0, y = 0, width = 4, height = 1> dir E phase 2
 
 // -----
 pe.channel @c
@@ -350,49 +350,49 @@ pe.flow @c broadcast <x = 0, y = 0, width = 4, height = 1>
 
 // -----
 pe.channel @c
-// expected-error @+1 {{dir must be one of N, E, S, W, got 'R'}}
-pe.flow @c broadcast <x = 0, y = 0, width = 4, height = 1> dir "R"
+// expected-error @+1 {{dir must be one of N, E, S, W, got R}}
+pe.flow @c broadcast <x = 0, y = 0, width = 4, height = 1> dir R
 
 // -----
 pe.channel @c
-// expected-error @+1 {{port 'N0' is not a port name like W0 or E3}}
-pe.flow @c multicast <x = 0, y = 0, width = 4, height = 1> port "N0"
+// expected-error @+1 {{'N0' is not a port name like W0 or E3}}
+pe.flow @c multicast <x = 0, y = 0, width = 4, height = 1> port N0
 
 // -----
 pe.channel @c
 // expected-error @+1 {{an egress flow starts at a single PE, got a 2x1 rect}}
-pe.flow @c egress <x = 0, y = 0, width = 2, height = 1> port "W0"
+pe.flow @c egress <x = 0, y = 0, width = 2, height = 1> port W0
 
 // -----
 // expected-error @+1 {{channel @c is not a pe.channel}}
-pe.flow @c broadcast <x = 0, y = 0, width = 4, height = 1> dir "E"
+pe.flow @c broadcast <x = 0, y = 0, width = 4, height = 1> dir E
 
 // -----
 pe.output @y : tensor<4xf32>
 // expected-error @+1 {{tensor @y is not a pe.param or pe.input}}
-pe.stream_in @y port "W0" color 1
+pe.stream_in @y port W0 color 1
 
 // -----
 pe.input @x : tensor<4xf32>
 // expected-error @+1 {{tensor @x is not a pe.output}}
-pe.stream_out @x port "W0" color 1
+pe.stream_out @x port W0 color 1
 
 // -----
 pe.input @x : tensor<4xf32>
-// expected-error @+1 {{port 'W' is not a port name like W0 or E3}}
-pe.stream_in @x port "W" color 1
+// expected-error @+1 {{'W' is not a port name like W0 or E3}}
+pe.stream_in @x port W color 1
 
 // -----
 pe.input @x : tensor<4xf32>
 // expected-error @+1 {{a slice needs 'shape' and 'strides'}}
-pe.stream_in @x port "W0" color 1 offset 2
+pe.stream_in @x port W0 color 1 offset 2
 
 // -----
 pe.input @x : tensor<4x4xf32>
 // expected-error @+1 {{slice reaches element 16 of @x, which has 16 elements}}
-pe.stream_in @x port "W0" color 1 offset 1 shape [4, 4] strides [4, 1]
+pe.stream_in @x port W0 color 1 offset 1 shape [4, 4] strides [4, 1]
 
 // -----
 pe.output @y : tensor<4xf32>
 // expected-error @+1 {{color @y is not a pe.channel}}
-pe.stream_out @y port "E0" color @y
+pe.stream_out @y port E0 color @y

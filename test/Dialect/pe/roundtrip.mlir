@@ -80,22 +80,22 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
   }
   // CHECK: pe.place @main <x = 0, y = 0, width = 8, height = 8>
   pe.place @main <x = 0, y = 0, width = 8, height = 8>
-  // CHECK: pe.flow @bcast multicast <x = 0, y = 0, width = 8, height = 8> port "W0"
-  pe.flow @bcast multicast <x = 0, y = 0, width = 8, height = 8> port "W0"
-  // CHECK: pe.flow @res chain <x = 0, y = 0, width = 8, height = 1> dir "E" phase 1
-  pe.flow @res chain <x = 0, y = 0, width = 8, height = 1> dir "E" phase 1
-  // CHECK: pe.flow @res broadcast <x = 0, y = 0, width = 1, height = 8> dir "S"
-  pe.flow @res broadcast <x = 0, y = 0, width = 1, height = 8> dir "S"
-  // CHECK: pe.flow @res egress <x = 7, y = 0, width = 1, height = 1> port "E0"
-  pe.flow @res egress <x = 7, y = 0, width = 1, height = 1> port "E0"
-  // CHECK: pe.route <x = 0, y = 0, width = 8, height = 1> color 3 from "W" to "ER"
-  pe.route <x = 0, y = 0, width = 8, height = 1> color 3 from "W" to "ER"
-  // CHECK: pe.route <x = 0, y = 1, width = 8, height = 1> color @res from "R" to "N"
-  pe.route <x = 0, y = 1, width = 8, height = 1> color @res from "R" to "N"
-  // CHECK: pe.stream_in @w port "W0" color @bcast
-  pe.stream_in @w port "W0" color @bcast
-  // CHECK: pe.stream_in @ids port "W1" color 2 offset 4 shape [2, 2] strides [8, 1]
-  pe.stream_in @ids port "W1" color 2 offset 4 shape [2, 2] strides [8, 1]
-  // CHECK: pe.stream_out @logits port "E0" color @res
-  pe.stream_out @logits port "E0" color @res
+  // CHECK: pe.flow @bcast multicast <x = 0, y = 0, width = 8, height = 8> port W0
+  pe.flow @bcast multicast <x = 0, y = 0, width = 8, height = 8> port W0
+  // CHECK: pe.flow @res chain <x = 0, y = 0, width = 8, height = 1> dir E phase 1
+  pe.flow @res chain <x = 0, y = 0, width = 8, height = 1> dir E phase 1
+  // CHECK: pe.flow @res broadcast <x = 0, y = 0, width = 1, height = 8> dir S
+  pe.flow @res broadcast <x = 0, y = 0, width = 1, height = 8> dir S
+  // CHECK: pe.flow @res egress <x = 7, y = 0, width = 1, height = 1> port E0
+  pe.flow @res egress <x = 7, y = 0, width = 1, height = 1> port E0
+  // CHECK: pe.route <x = 0, y = 0, width = 8, height = 1> color 3 from W to [E, R]
+  pe.route <x = 0, y = 0, width = 8, height = 1> color 3 from W to [E, R]
+  // CHECK: pe.route <x = 0, y = 1, width = 8, height = 1> color @res from R to [N]
+  pe.route <x = 0, y = 1, width = 8, height = 1> color @res from R to [N]
+  // CHECK: pe.stream_in @w port W0 color @bcast
+  pe.stream_in @w port W0 color @bcast
+  // CHECK: pe.stream_in @ids port W1 color 2 offset 4 shape [2, 2] strides [8, 1]
+  pe.stream_in @ids port W1 color 2 offset 4 shape [2, 2] strides [8, 1]
+  // CHECK: pe.stream_out @logits port E0 color @res
+  pe.stream_out @logits port E0 color @res
 }

@@ -12,9 +12,9 @@ module attributes {mesh.target = #mesh.target<"4x4">} {
     }
   }
   pe.place @k <x = 0, y = 0, width = 1, height = 1>
-  pe.route <x = 0, y = 0, width = 1, height = 1> color 0 from "W" to "R"
-  pe.stream_in @s port "W0" color 0
-  pe.stream_in @x port "W0" color 0
+  pe.route <x = 0, y = 0, width = 1, height = 1> color 0 from W to [R]
+  pe.stream_in @s port W0 color 0
+  pe.stream_in @x port W0 color 0
 }
 
 // -----
@@ -27,7 +27,7 @@ module {
 // expected-error @+1 {{pe-verify: pe.flow of channel @c is not expanded into routes (run pe-route)}}
 module {
   pe.channel @c
-  pe.flow @c broadcast <x = 0, y = 0, width = 2, height = 1> dir "E"
+  pe.flow @c broadcast <x = 0, y = 0, width = 2, height = 1> dir E
 }
 
 // -----
