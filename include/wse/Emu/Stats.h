@@ -63,6 +63,7 @@ struct RunStats {
   std::vector<MarkStats> marks;     ///< by id
   std::vector<StreamStats> streams; ///< the finished ones, by start cycle
   double wallSeconds = 0;
+  uint64_t peakRssBytes = 0; ///< the host process's peak resident memory
 
   uint64_t totalFlops() const;
   double seconds() const { return double(cycles) / machine.clockHz; }

@@ -76,6 +76,13 @@ void printSummary(const RunStats &s, raw_ostream &os) {
                   pct(p.inWavelets, cycles * std::min(1.0, portPerCycle)),
                   p.outWavelets,
                   pct(p.outWavelets, cycles * std::min(1.0, portPerCycle)));
+  // Host facts last: they vary from run to run, the lines above do not.
+  os << formatv(
+      "host: {0:F2} s simulating, {1:E2} PE-cycles/s; peak memory "
+      "{2:F1} MB, {3:F1} KB per PE\n",
+      s.wallSeconds,
+      s.wallSeconds > 0 ? cycles * double(m.numPEs()) / s.wallSeconds : 0.0,
+      s.peakRssBytes / 1e6, s.peakRssBytes / 1e3 / double(m.numPEs()));
 }
 
 void writeStatsJSON(raw_ostream &os, const RunStats &s,
@@ -144,6 +151,7 @@ void writeStatsJSON(raw_ostream &os, const RunStats &s,
     J.attribute("pe_cycles_per_second",
                 s.wallSeconds > 0 ? cycles * double(m.numPEs()) / s.wallSeconds
                                   : 0.0);
+    J.attribute("peak_rss_bytes", int64_t(s.peakRssBytes));
     J.attributeArray("pes", [&] {
       for (const PEStats &p : s.pes)
         J.value(json::Object{
