@@ -237,19 +237,16 @@ int main(int argc, char **argv) {
     ToolOutputFile out(statsJson, ec, sys::fs::OF_Text);
     if (ec)
       return fail("cannot write '" + statsJson + "': " + ec.message());
-    json::Value stats = emu::statsToJSON(res->stats);
-    if (json::Array *marks = stats.getAsObject()->getArray("marks"))
-      for (json::Value &mark : *marks) {
-        json::Object &o = *mark.getAsObject();
-        auto it = markNames.find(*o.getInteger("id"));
-        if (it == markNames.end())
-          continue;
-        o["location"] = it->second.location;
-        o["op"] = it->second.op;
-        if (it->second.layer >= 0)
-          o["layer"] = it->second.layer;
-      }
-    out.os() << formatv("{0:2}", stats) << "\n";
+    emu::writeStatsJSON(out.os(), res->stats, [&](json::Object &o) {
+      auto it = markNames.find(*o.getInteger("id"));
+      if (it == markNames.end())
+        return;
+      o["location"] = it->second.location;
+      o["op"] = it->second.op;
+      if (it->second.layer >= 0)
+        o["layer"] = it->second.layer;
+    });
+    out.os() << "\n";
     out.keep();
   }
   if (!traceOpt.empty())

@@ -5,6 +5,7 @@
 
 #include "wse/Machine/MachineDescription.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -62,6 +63,7 @@ struct RunStats {
   std::vector<MarkStats> marks;     ///< by id
   std::vector<StreamStats> streams; ///< the finished ones, by start cycle
   double wallSeconds = 0;
+  uint64_t peakRssBytes = 0; ///< the host process's peak resident memory
 
   uint64_t totalFlops() const;
   double seconds() const { return double(cycles) / machine.clockHz; }
@@ -69,7 +71,12 @@ struct RunStats {
 
 /// Human-readable summary (the lines tests check).
 void printSummary(const RunStats &s, llvm::raw_ostream &os);
-llvm::json::Value statsToJSON(const RunStats &s);
+/// Writes the --stats-json document to `os`, element by element (a whole
+/// wafer's per-PE and per-link arrays are too large to build as one tree).
+/// `nameMark`, if given, may add keys to each mark's object.
+void writeStatsJSON(
+    llvm::raw_ostream &os, const RunStats &s,
+    llvm::function_ref<void(llvm::json::Object &mark)> nameMark = nullptr);
 
 } // namespace wse::emu
 

@@ -30,10 +30,6 @@ bool SimulatorImpl::fail(const CoreState &c, const Twine &msg) {
   return false;
 }
 
-void SimulatorImpl::wakeCore(CoreState &c, uint64_t at) {
-  wakeHeap.push({std::max(at, now), uint32_t(&c - cores.data())});
-}
-
 void SimulatorImpl::sleepCore(CoreState &c, uint64_t until) {
   c.state = CoreState::Sleeping;
   c.sleepUntil = until;
@@ -49,7 +45,7 @@ void SimulatorImpl::block(CoreState &c, CoreState::State s, uint32_t q,
   // Events that happened earlier this cycle, or data already in flight,
   // would not wake the core again: schedule those wake-ups now.
   if (s == CoreState::BlockedRx && Q.count)
-    wakeCore(c, qready[Q.base + Q.head]);
+    wakeCore(c, qslots[Q.base + Q.head].ready);
   if (s == CoreState::BlockedTx && Q.popCycle == now)
     wakeCore(c, now + 1);
 }
@@ -81,7 +77,7 @@ int SimulatorImpl::pickTask(CoreState &c) {
       continue;
     if (headReady(q))
       return int(t);
-    wakeCore(c, qready[queues[q].base + queues[q].head]);
+    wakeCore(c, headReadyCycle(q));
   }
   return -1;
 }

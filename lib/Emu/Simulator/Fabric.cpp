@@ -6,78 +6,32 @@
 
 namespace wse::emu {
 
-void SimulatorImpl::push(uint32_t q, float v, uint64_t ready) {
-  Queue &Q = queues[q];
-  uint32_t idx = Q.head + Q.count;
-  if (idx >= Q.cap)
-    idx -= Q.cap;
-  qvals[Q.base + idx] = v;
-  qready[Q.base + idx] = ready;
-  ++Q.count;
-  ++queuedTotal;
-  switch (Q.owner) {
-  case Queue::RouterIn: {
-    RouterState &r = pes[Q.ownerIndex].router;
-    ++r.queued;
-    if (!r.active) {
-      r.active = true;
-      activeRouters.push_back(Q.ownerIndex);
-    }
-    break;
+/// The first set bit of `words` at or after `from`, or `end` if none below
+/// `end`.
+static size_t nextSetBit(llvm::ArrayRef<uint64_t> words, size_t from,
+                         size_t end) {
+  while (from < end) {
+    uint64_t w = words[from / 64] >> (from % 64);
+    if (w)
+      return std::min(end, from + size_t(__builtin_ctzll(w)));
+    from = (from / 64 + 1) * 64;
   }
-  case Queue::CoreRx: {
-    CoreState &c = cores[pes[Q.ownerIndex].core];
-    if (c.state == CoreState::Idle ||
-        (c.state == CoreState::BlockedRx && c.waitQueue == q))
-      wakeCore(c, ready);
-    break;
-  }
-  case Queue::PortRx:
-    break;
-  }
-}
-
-float SimulatorImpl::pop(uint32_t q) {
-  Queue &Q = queues[q];
-  float v = qvals[Q.base + Q.head];
-  if (++Q.head == Q.cap)
-    Q.head = 0;
-  --Q.count;
-  --queuedTotal;
-  if (Q.popCycle == now) {
-    ++Q.pops;
-  } else {
-    Q.popCycle = now;
-    Q.pops = 1;
-  }
-  if (Q.owner == Queue::RouterIn) {
-    PEInfo &pe = pes[Q.ownerIndex];
-    --pe.router.queued;
-    if (Q.dir == Ramp && pe.core >= 0) {
-      CoreState &c = cores[pe.core];
-      if (c.state == CoreState::BlockedTx && c.waitQueue == q)
-        wakeCore(c, now + 1);
-    }
-  }
-  return v;
+  return end;
 }
 
 void SimulatorImpl::stepRouter(uint32_t slot) {
   RouterState &r = pes[slot].router;
   size_t n = r.entries.size();
   uint8_t used = 0;
-  for (size_t k = 0; k < n; ++k) {
-    size_t idx = r.rr + k;
-    if (idx >= n)
-      idx -= n;
+  // Entries in round-robin order from rr, visiting only non-empty queues
+  // (an empty one has nothing to move, so skipping it changes nothing).
+  auto visit = [&](size_t idx) {
     const RouteEntry &e = r.entries[idx];
     const Queue &Q = queues[e.queue];
-    if (!Q.count)
-      continue;
-    uint64_t ready = qready[Q.base + Q.head];
+    uint64_t ready = qslots[Q.base + Q.head].ready;
     if (ready > now) {
       nextEvent = std::min(nextEvent, ready);
-      continue;
+      return;
     }
     // One wavelet per output link per cycle; a multicast moves only when
     // every output is free and every destination has room.
@@ -87,7 +41,7 @@ void SimulatorImpl::stepRouter(uint32_t slot) {
         ok = false;
     if (!ok) {
       ++routerBlocked;
-      continue;
+      return;
     }
     float v = pop(e.queue);
     for (unsigned d = 0; d < kNumDirs; ++d)
@@ -98,7 +52,13 @@ void SimulatorImpl::stepRouter(uint32_t slot) {
       }
     used |= e.outMask;
     progress = true;
-  }
+  };
+  for (size_t i = nextSetBit(r.nonEmpty, r.rr, n); i < n;
+       i = nextSetBit(r.nonEmpty, i + 1, n))
+    visit(i);
+  for (size_t i = nextSetBit(r.nonEmpty, 0, r.rr); i < r.rr;
+       i = nextSetBit(r.nonEmpty, i + 1, r.rr))
+    visit(i);
   if (n && ++r.rr >= n)
     r.rr = 0;
 }
@@ -179,8 +139,7 @@ void SimulatorImpl::stepPort(PortState &p) {
       if (p.out.opStart == UINT64_MAX)
         p.out.opStart = now;
       if (!headReady(q)) {
-        nextEvent =
-            std::min(nextEvent, qready[queues[q].base + queues[q].head]);
+        nextEvent = std::min(nextEvent, headReadyCycle(q));
       } else if (p.out.credit < 4.0) {
         waitCredit(p.out);
       } else {

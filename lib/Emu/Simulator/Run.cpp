@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <sys/resource.h>
 
 using namespace llvm;
 
@@ -222,6 +223,11 @@ Expected<SimResult> SimulatorImpl::run() {
   st.wallSeconds =
       std::chrono::duration<double>(Clock::now() - wallStart).count();
   st.routerBlockedEvents = routerBlocked;
+  // Memory is the limit for whole wafers, so every run reports its peak.
+  struct rusage usage;
+  if (getrusage(RUSAGE_SELF, &usage) == 0)
+    st.peakRssBytes = uint64_t(usage.ru_maxrss) * 1024; // KiB on Linux
+
   st.weightBytesRead = weights->bytesRead();
   for (const auto &[id, m] : marks)
     st.marks.push_back(m);

@@ -5,6 +5,7 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace llvm;
@@ -26,14 +27,13 @@ std::string SimulatorImpl::peName(uint32_t slot) const {
 uint32_t SimulatorImpl::newQueue(Queue::Owner owner, uint32_t ownerIndex,
                                  uint8_t dir, uint16_t color) {
   Queue q;
-  q.base = qvals.size();
+  q.base = qslots.size();
   q.cap = mach.queueDepth;
   q.owner = owner;
   q.ownerIndex = ownerIndex;
   q.dir = dir;
   q.color = color;
-  qvals.resize(qvals.size() + q.cap);
-  qready.resize(qready.size() + q.cap);
+  qslots.resize(qslots.size() + q.cap, {0, 0.0f});
   queues.push_back(q);
   return queues.size() - 1;
 }
@@ -63,6 +63,57 @@ uint32_t SimulatorImpl::findRouterIn(const PEInfo &pe, uint32_t color,
     if (e.color == color && e.in == dir)
       return e.queue;
   return kNone;
+}
+
+void SimulatorImpl::groupQueuesByOwner() {
+  // Queues were created route by route, so one router's queues lie far
+  // apart; order them by PE (router inputs in entry order, then the core's
+  // receive queues), ports last. Only indices change, never behaviour.
+  auto key = [&](const Queue &q) {
+    return q.owner == Queue::PortRx ? uint64_t(pes.size()) + q.ownerIndex
+                                    : uint64_t(q.ownerIndex);
+  };
+  std::vector<uint32_t> order(queues.size());
+  for (uint32_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return std::make_pair(key(queues[a]), queues[a].owner != Queue::RouterIn) <
+           std::make_pair(key(queues[b]), queues[b].owner != Queue::RouterIn);
+  });
+  std::vector<uint32_t> newIndex(queues.size());
+  std::vector<Queue> sorted;
+  std::vector<QSlot> slots;
+  sorted.reserve(queues.size());
+  slots.reserve(qslots.size());
+  for (uint32_t old : order) {
+    newIndex[old] = sorted.size();
+    Queue q = queues[old];
+    q.base = slots.size();
+    slots.insert(slots.end(), qslots.begin() + queues[old].base,
+                 qslots.begin() + queues[old].base + q.cap);
+    sorted.push_back(q);
+  }
+  queues = std::move(sorted);
+  qslots = std::move(slots);
+  auto remap = [&](uint32_t &q) {
+    if (q != kNone)
+      q = newIndex[q];
+  };
+  for (PEInfo &pe : pes) {
+    // Fresh vectors, allocated in PE order, so routers' entries are close.
+    std::vector<RouteEntry> entries(pe.router.entries);
+    for (RouteEntry &e : entries) {
+      remap(e.queue);
+      for (uint32_t &d : e.dest)
+        remap(d);
+    }
+    pe.router.entries = std::move(entries);
+    for (auto &rx : pe.rx)
+      remap(rx.second);
+  }
+  for (PortState &p : ports)
+    for (auto &rx : p.rx)
+      remap(rx.second);
 }
 
 Error SimulatorImpl::setup() {
@@ -231,8 +282,10 @@ Error SimulatorImpl::setup() {
         e.outMask = rt.outMask;
         e.rule = i;
         e.queue = newQueue(Queue::RouterIn, slot, rt.in, rt.color);
+        queues[e.queue].entry = router.entries.size();
         std::fill(std::begin(e.dest), std::end(e.dest), kNone);
         router.entries.push_back(e);
+        router.nonEmpty.resize((router.entries.size() + 63) / 64, 0);
       }
   }
 
@@ -287,6 +340,8 @@ Error SimulatorImpl::setup() {
       }
     }
   }
+
+  groupQueuesByOwner();
 
   // Streams.
   for (size_t i = 0; i < prog.streams.size(); ++i) {

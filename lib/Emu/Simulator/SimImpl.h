@@ -14,6 +14,7 @@
 
 #include "wse/Emu/Simulator.h"
 #include "wse/Emu/WeightStore.h"
+#include "llvm/ADT/SmallVector.h"
 #include <map>
 
 #include <queue>
@@ -27,13 +28,14 @@ constexpr uint32_t kNone = UINT32_MAX;
 /// usable by the sender only on the next cycle, so results do not depend on
 /// the order in which components are stepped within a cycle.
 struct Queue {
-  uint32_t base = 0; ///< into SimulatorImpl::qvals / qready
+  uint32_t base = 0; ///< into SimulatorImpl::qslots
   uint32_t cap = 0;
   uint32_t head = 0, count = 0;
   uint64_t popCycle = UINT64_MAX;
   uint32_t pops = 0;
   enum Owner : uint8_t { RouterIn, CoreRx, PortRx } owner = RouterIn;
   uint32_t ownerIndex = 0; ///< PE slot or port index
+  uint32_t entry = 0;      ///< RouterIn: index of its route entry
   uint8_t dir = 0;
   uint16_t color = 0;
 };
@@ -49,6 +51,10 @@ struct RouteEntry {
 
 struct RouterState {
   std::vector<RouteEntry> entries;
+  /// Bit per entry whose input queue holds wavelets: a step visits only
+  /// those (a router may hold a route for every color and input, most of
+  /// them empty at any time; scanning them all was half of the run time).
+  llvm::SmallVector<uint64_t, 1> nonEmpty;
   uint32_t rr = 0;     ///< round-robin start among entries
   uint32_t queued = 0; ///< wavelets in this router's input queues
   bool active = false;
@@ -156,8 +162,13 @@ public:
   std::vector<int64_t> constPool;
   std::vector<PortState> ports;
   std::vector<Queue> queues;
-  std::vector<float> qvals;
-  std::vector<uint64_t> qready;
+  /// A queued wavelet and the cycle it becomes visible, side by side: the
+  /// router reads both for every hop.
+  struct QSlot {
+    uint64_t ready;
+    float value;
+  };
+  std::vector<QSlot> qslots;
   std::unique_ptr<WeightStore> weights;
   std::vector<HostTensor> inputs; ///< by program input index
   std::vector<bool> inputSet;
@@ -192,6 +203,12 @@ public:
   uint32_t ensureSlot(uint32_t x, uint32_t y);
   uint32_t findRx(const PEInfo &pe, uint32_t color) const;
   uint32_t findRouterIn(const PEInfo &pe, uint32_t color, uint8_t dir) const;
+  /// Renumbers queues (and their slots) by owner, so that a router's input
+  /// queues and its core's receive queues sit together in memory.
+  void groupQueuesByOwner();
+  uint64_t headReadyCycle(uint32_t q) const {
+    return qslots[queues[q].base + queues[q].head].ready;
+  }
 
   // Queue operations with the wake-ups they imply.
   bool canPush(uint32_t q) const {
@@ -200,7 +217,7 @@ public:
   }
   bool headReady(uint32_t q) const {
     const Queue &Q = queues[q];
-    return Q.count && qready[Q.base + Q.head] <= now;
+    return Q.count && qslots[Q.base + Q.head].ready <= now;
   }
   void push(uint32_t q, float v, uint64_t ready);
   float pop(uint32_t q);
@@ -263,6 +280,70 @@ public:
     }
   }
 };
+
+// Every wavelet hop pushes and pops: inline so routers and cores (in other
+// files) do not pay a call per wavelet.
+inline void SimulatorImpl::wakeCore(CoreState &c, uint64_t at) {
+  wakeHeap.push({std::max(at, now), uint32_t(&c - cores.data())});
+}
+
+inline void SimulatorImpl::push(uint32_t q, float v, uint64_t ready) {
+  Queue &Q = queues[q];
+  uint32_t idx = Q.head + Q.count;
+  if (idx >= Q.cap)
+    idx -= Q.cap;
+  qslots[Q.base + idx] = {ready, v};
+  ++Q.count;
+  ++queuedTotal;
+  switch (Q.owner) {
+  case Queue::RouterIn: {
+    RouterState &r = pes[Q.ownerIndex].router;
+    ++r.queued;
+    r.nonEmpty[Q.entry / 64] |= uint64_t(1) << (Q.entry % 64);
+    if (!r.active) {
+      r.active = true;
+      activeRouters.push_back(Q.ownerIndex);
+    }
+    break;
+  }
+  case Queue::CoreRx: {
+    CoreState &c = cores[pes[Q.ownerIndex].core];
+    if (c.state == CoreState::Idle ||
+        (c.state == CoreState::BlockedRx && c.waitQueue == q))
+      wakeCore(c, ready);
+    break;
+  }
+  case Queue::PortRx:
+    break;
+  }
+}
+
+inline float SimulatorImpl::pop(uint32_t q) {
+  Queue &Q = queues[q];
+  float v = qslots[Q.base + Q.head].value;
+  if (++Q.head == Q.cap)
+    Q.head = 0;
+  --Q.count;
+  --queuedTotal;
+  if (Q.popCycle == now) {
+    ++Q.pops;
+  } else {
+    Q.popCycle = now;
+    Q.pops = 1;
+  }
+  if (Q.owner == Queue::RouterIn) {
+    PEInfo &pe = pes[Q.ownerIndex];
+    --pe.router.queued;
+    if (!Q.count)
+      pe.router.nonEmpty[Q.entry / 64] &= ~(uint64_t(1) << (Q.entry % 64));
+    if (Q.dir == Ramp && pe.core >= 0) {
+      CoreState &c = cores[pe.core];
+      if (c.state == CoreState::BlockedTx && c.waitQueue == q)
+        wakeCore(c, now + 1);
+    }
+  }
+  return v;
+}
 
 } // namespace wse::emu
 

@@ -76,56 +76,19 @@ void printSummary(const RunStats &s, raw_ostream &os) {
                   pct(p.inWavelets, cycles * std::min(1.0, portPerCycle)),
                   p.outWavelets,
                   pct(p.outWavelets, cycles * std::min(1.0, portPerCycle)));
+  // Host facts last: they vary from run to run, the lines above do not.
+  os << formatv(
+      "host: {0:F2} s simulating, {1:E2} PE-cycles/s; peak memory "
+      "{2:F1} MB, {3:F1} KB per PE\n",
+      s.wallSeconds,
+      s.wallSeconds > 0 ? cycles * double(m.numPEs()) / s.wallSeconds : 0.0,
+      s.peakRssBytes / 1e6, s.peakRssBytes / 1e3 / double(m.numPEs()));
 }
 
-json::Value statsToJSON(const RunStats &s) {
+void writeStatsJSON(raw_ostream &os, const RunStats &s,
+                    function_ref<void(json::Object &)> nameMark) {
   const machine::MachineDescription &m = s.machine;
   double cycles = double(s.cycles);
-  json::Array marks;
-  for (const MarkStats &mk : s.marks)
-    marks.push_back(json::Object{{"id", mk.id},
-                                 {"first", int64_t(mk.first)},
-                                 {"last", int64_t(mk.last)},
-                                 {"count", int64_t(mk.count)}});
-  json::Array streams;
-  for (const StreamStats &st : s.streams)
-    streams.push_back(json::Object{{"tensor", st.tensor},
-                                   {"direction", st.inbound ? "in" : "out"},
-                                   {"port", st.port},
-                                   {"start_cycle", int64_t(st.start)},
-                                   {"end_cycle", int64_t(st.end)}});
-  json::Array pes;
-  for (const PEStats &p : s.pes)
-    pes.push_back(json::Object{
-        {"x", p.x},
-        {"y", p.y},
-        {"busy", int64_t(p.busy)},
-        {"stalled", int64_t(p.stalled)},
-        {"idle", int64_t(s.cycles - std::min(s.cycles, p.busy + p.stalled))},
-        {"flops", int64_t(p.flops)},
-        {"tasks", int64_t(p.tasks)}});
-  json::Array links;
-  for (const LinkStats &l : s.links) {
-    json::Object o{{"x", l.x}, {"y", l.y}};
-    for (unsigned d = 0; d < 5; ++d)
-      if (l.wavelets[d])
-        o[kDirNames[d]] = json::Object{
-            {"wavelets", int64_t(l.wavelets[d])},
-            {"utilization", cycles ? l.wavelets[d] / cycles : 0.0}};
-    links.push_back(std::move(o));
-  }
-  double portPerCycle = std::min(1.0, m.streamBytesPerCycle / 4.0);
-  json::Array ports;
-  for (const PortStats &p : s.ports)
-    ports.push_back(
-        json::Object{{"name", p.name},
-                     {"row", p.row},
-                     {"in_wavelets", int64_t(p.inWavelets)},
-                     {"out_wavelets", int64_t(p.outWavelets)},
-                     {"in_utilization",
-                      cycles ? p.inWavelets / (cycles * portPerCycle) : 0.0},
-                     {"out_utilization",
-                      cycles ? p.outWavelets / (cycles * portPerCycle) : 0.0}});
   uint64_t busy = 0, stalled = 0;
   for (const PEStats &p : s.pes) {
     busy += p.busy;
@@ -133,47 +96,106 @@ json::Value statsToJSON(const RunStats &s) {
   }
   uint64_t flops = s.totalFlops();
   Busiest b = busiestLink(s);
-  return json::Object{
-      {"format", "wse-emu-stats"},
-      {"version", 1},
-      {"machine", machine::toJSON(m)},
-      {"cycles", int64_t(s.cycles)},
-      {"seconds", s.seconds()},
-      {"wall_seconds", s.wallSeconds},
-      {"pe_cycles_per_second",
-       s.wallSeconds > 0 ? cycles * double(m.numPEs()) / s.wallSeconds : 0.0},
-      {"totals", json::Object{{"pes_with_kernels", int64_t(s.pes.size())},
-                              {"busy", int64_t(busy)},
-                              {"stalled", int64_t(stalled)},
-                              {"idle", int64_t(s.cycles * s.pes.size() -
-                                               std::min(s.cycles * s.pes.size(),
-                                                        busy + stalled))}}},
-      {"flops",
-       json::Object{{"total", int64_t(flops)},
+  double portPerCycle = std::min(1.0, m.streamBytesPerCycle / 4.0);
+  // Streamed, not built as one json::Value: a whole wafer has hundreds of
+  // thousands of PEs and links, and the tree took more memory than the run.
+  // Keys in sorted order, as json::Value prints them.
+  json::OStream J(os, 2);
+  J.object([&] {
+    J.attribute("cycles", int64_t(s.cycles));
+    J.attribute(
+        "fabric",
+        json::Object{
+            {"wavelet_transfers", int64_t(b.total)},
+            {"links_used", int64_t(b.used)},
+            {"busiest_link",
+             json::Object{{"x", b.x},
+                          {"y", b.y},
+                          {"dir", kDirNames[b.dir]},
+                          {"wavelets", int64_t(b.count)},
+                          {"utilization", cycles ? b.count / cycles : 0.0}}},
+            {"router_blocked_events", int64_t(s.routerBlockedEvents)}});
+    J.attribute("flops",
+                json::Object{
+                    {"total", int64_t(flops)},
                     {"per_cycle", cycles ? flops / cycles : 0.0},
                     {"peak_per_cycle", m.peakFlopsPerCycle()},
                     {"fraction_of_peak",
                      cycles ? flops / cycles / m.peakFlopsPerCycle() : 0.0},
                     {"achieved_per_second", cycles ? flops / s.seconds() : 0.0},
-                    {"peak_per_second", m.peakFlopsPerSecond()}}},
-      {"fabric",
-       json::Object{
-           {"wavelet_transfers", int64_t(b.total)},
-           {"links_used", int64_t(b.used)},
-           {"busiest_link",
-            json::Object{{"x", b.x},
-                         {"y", b.y},
-                         {"dir", kDirNames[b.dir]},
-                         {"wavelets", int64_t(b.count)},
-                         {"utilization", cycles ? b.count / cycles : 0.0}}},
-           {"router_blocked_events", int64_t(s.routerBlockedEvents)}}},
-      {"weight_bytes_read", int64_t(s.weightBytesRead)},
-      {"marks", std::move(marks)},
-      {"streams", std::move(streams)},
-      {"pes", std::move(pes)},
-      {"links", std::move(links)},
-      {"ports", std::move(ports)},
-  };
+                    {"peak_per_second", m.peakFlopsPerSecond()}});
+    J.attribute("format", "wse-emu-stats");
+    J.attributeArray("links", [&] {
+      for (const LinkStats &l : s.links) {
+        json::Object o{{"x", l.x}, {"y", l.y}};
+        for (unsigned d = 0; d < 5; ++d)
+          if (l.wavelets[d])
+            o[kDirNames[d]] = json::Object{
+                {"wavelets", int64_t(l.wavelets[d])},
+                {"utilization", cycles ? l.wavelets[d] / cycles : 0.0}};
+        J.value(std::move(o));
+      }
+    });
+    J.attribute("machine", machine::toJSON(m));
+    J.attributeArray("marks", [&] {
+      for (const MarkStats &mk : s.marks) {
+        json::Object o{{"id", mk.id},
+                       {"first", int64_t(mk.first)},
+                       {"last", int64_t(mk.last)},
+                       {"count", int64_t(mk.count)}};
+        if (nameMark)
+          nameMark(o);
+        J.value(std::move(o));
+      }
+    });
+    J.attribute("pe_cycles_per_second",
+                s.wallSeconds > 0 ? cycles * double(m.numPEs()) / s.wallSeconds
+                                  : 0.0);
+    J.attribute("peak_rss_bytes", int64_t(s.peakRssBytes));
+    J.attributeArray("pes", [&] {
+      for (const PEStats &p : s.pes)
+        J.value(json::Object{
+            {"x", p.x},
+            {"y", p.y},
+            {"busy", int64_t(p.busy)},
+            {"stalled", int64_t(p.stalled)},
+            {"idle",
+             int64_t(s.cycles - std::min(s.cycles, p.busy + p.stalled))},
+            {"flops", int64_t(p.flops)},
+            {"tasks", int64_t(p.tasks)}});
+    });
+    J.attributeArray("ports", [&] {
+      for (const PortStats &p : s.ports)
+        J.value(json::Object{
+            {"name", p.name},
+            {"row", p.row},
+            {"in_wavelets", int64_t(p.inWavelets)},
+            {"out_wavelets", int64_t(p.outWavelets)},
+            {"in_utilization",
+             cycles ? p.inWavelets / (cycles * portPerCycle) : 0.0},
+            {"out_utilization",
+             cycles ? p.outWavelets / (cycles * portPerCycle) : 0.0}});
+    });
+    J.attribute("seconds", s.seconds());
+    J.attributeArray("streams", [&] {
+      for (const StreamStats &st : s.streams)
+        J.value(json::Object{{"tensor", st.tensor},
+                             {"direction", st.inbound ? "in" : "out"},
+                             {"port", st.port},
+                             {"start_cycle", int64_t(st.start)},
+                             {"end_cycle", int64_t(st.end)}});
+    });
+    J.attribute("totals",
+                json::Object{{"pes_with_kernels", int64_t(s.pes.size())},
+                             {"busy", int64_t(busy)},
+                             {"stalled", int64_t(stalled)},
+                             {"idle", int64_t(s.cycles * s.pes.size() -
+                                              std::min(s.cycles * s.pes.size(),
+                                                       busy + stalled))}});
+    J.attribute("version", 1);
+    J.attribute("wall_seconds", s.wallSeconds);
+    J.attribute("weight_bytes_read", int64_t(s.weightBytesRead));
+  });
 }
 
 } // namespace wse::emu
