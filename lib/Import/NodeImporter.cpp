@@ -279,43 +279,64 @@ LogicalResult importCast(NodeContext &ctx) {
 
 /// Before opset 13 Softmax and LogSoftmax (default axis 1) normalize over
 /// the input flattened to 2-D at `axis`: over dims axis..rank-1 together.
-/// That is the canonical per-axis op when axis is the last dimension, and a
-/// reshape to 2-D, the op over dim 1 and a reshape back otherwise.
+/// That is the canonical per-axis op when axis is the last dimension;
+/// otherwise the input is reshaped to its leading dims plus one flattened
+/// dim, normalized over that, and reshaped back. With an unknown shape (or
+/// rank: libonnx's inference may not give one) the shapes are computed by
+/// Shape ops, which staticize folds once the input shapes are pinned.
 LogicalResult importCoercedSoftmax(NodeContext &ctx, StringRef name) {
   auto type = dyn_cast<RankedTensorType>(ctx.operands[0].getType());
-  if (!type)
-    return ctx.error() << "needs an input of known rank before opset 13 "
-                          "(its axis flattens the trailing dimensions)";
-  int64_t rank = type.getRank(), axis = ctx.intAttr("axis", 1);
-  if (axis < -rank || axis >= std::max<int64_t>(rank, 1))
-    return ctx.error() << "axis " << axis << " is out of range for rank "
-                       << rank;
-  if (axis < 0)
-    axis += rank;
-  if (rank == 0 || axis == rank - 1) {
-    ctx.setInt("axis", rank == 0 ? 0 : rank - 1);
-    return emit(ctx, name, ctx.operands, {ctx.elementOf(0)});
+  Type element = ctx.elementOf(0);
+  int64_t axis = ctx.intAttr("axis", 1);
+  if (type) {
+    int64_t rank = type.getRank();
+    if (axis < -rank || axis >= std::max<int64_t>(rank, 1))
+      return ctx.error() << "axis " << axis << " is out of range for rank "
+                         << rank;
+    if (axis < 0)
+      axis += rank;
+    if (rank == 0 || axis == rank - 1) {
+      ctx.setInt("axis", rank == 0 ? 0 : rank - 1);
+      return emit(ctx, name, ctx.operands, {element});
+    }
   }
-  if (!type.hasStaticShape())
-    return ctx.error() << "normalizes over dimensions " << axis << ".."
-                       << rank - 1 << " together (opset "
-                       << ctx.importer.opset()
-                       << "), which needs a static input shape";
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < rank; ++d)
-    (d < axis ? outer : inner) *= type.getDimSize(d);
   OpBuilder &b = ctx.b();
-  auto flatType = RankedTensorType::get({outer, inner}, type.getElementType());
-  Value flat = onnxir::ReshapeOp::create(b, ctx.loc, flatType, ctx.operands[0],
-                                         i64Vector(ctx, {outer, inner}));
+  Value flatShape, backShape;
+  Type flatType, backType;
+  if (type && type.hasStaticShape()) {
+    SmallVector<int64_t> flat(type.getShape().take_front(axis));
+    int64_t inner = 1;
+    for (int64_t d : type.getShape().drop_front(axis))
+      inner *= d;
+    flat.push_back(inner);
+    flatShape = i64Vector(ctx, flat);
+    backShape = i64Vector(ctx, type.getShape());
+    flatType = RankedTensorType::get(flat, element);
+    backType = type;
+  } else {
+    auto vector = RankedTensorType::get({ShapedType::kDynamic},
+                                        b.getI64Type());
+    Value leading = onnxir::ShapeOp::create(
+        b, ctx.loc, vector, ctx.operands[0], b.getI64IntegerAttr(0),
+        b.getI64IntegerAttr(axis));
+    flatShape = onnxir::ConcatOp::create(
+        b, ctx.loc, vector, ValueRange{leading, i64Vector(ctx, {-1})},
+        b.getI64IntegerAttr(0));
+    backShape = onnxir::ShapeOp::create(b, ctx.loc, vector, ctx.operands[0],
+                                        b.getI64IntegerAttr(0), IntegerAttr());
+    flatType = UnrankedTensorType::get(element);
+    backType = ctx.importer.typeOf(ctx.node.output(0), element);
+  }
+  Value flat = onnxir::ReshapeOp::create(b, ctx.loc, flatType,
+                                         ctx.operands[0], flatShape);
   OperationState state(ctx.loc, ("onnx." + name).str());
   state.addOperands(flat);
-  state.addAttribute("axis", b.getI64IntegerAttr(1));
+  state.addAttribute("axis", b.getI64IntegerAttr(-1));
   state.addTypes(flatType);
   Value normalized = b.create(state)->getResult(0);
-  Value shaped = onnxir::ReshapeOp::create(b, ctx.loc, type, normalized,
-                                           i64Vector(ctx, type.getShape()));
-  ctx.importer.define(ctx.node.output(0), shaped);
+  ctx.importer.define(ctx.node.output(0),
+                      onnxir::ReshapeOp::create(b, ctx.loc, backType,
+                                                normalized, backShape));
   return success();
 }
 
