@@ -16,8 +16,8 @@ decoder families of generate_decoders.py (same modules, same weights):
       both at opsets 11 and 17, S and P dynamic;
   cache/gpt2.step_*.npy   a decode step's inputs (prompt of 15 tokens
       already in the cache, one new token) and torch's outputs;
-  cache/gpt2.greedy32.npy   torch's 32 greedy tokens after the 16-token
-      prompt gpt2.input_ids.npy, for the generation test.
+  generate/<family>.prompt.npy, <family>.greedy32.npy   torch's 32 greedy
+      tokens after a 4-token prompt, for the generation tests.
 
 Every export is checked: ONNX Runtime (wse-ort) on the saved file matches
 torch to 1e-4 of the largest |value| on every output.
@@ -218,13 +218,24 @@ def write_cache(out):
             err = check(name, path, feeds, dict(zip(["logits"] + outs, step)))
             print(f"{name}.onnx  inputs {len(ins) + 1}  outputs {len(outs) + 1}  "
                   f"max|ort-torch|/max = {err:.1e}")
-    # torch's greedy continuation of the prompt (full recompute each step).
-    ids = prompt.copy()
-    for _ in range(32):
-        nxt = g.torch_logits(base, ids)[0, -1].argmax()
-        ids = np.concatenate([ids, [[nxt]]], axis=1)
-    np.save(os.path.join(out, "gpt2.greedy32.npy"), ids[0, 16:])
-    print("gpt2.greedy32.npy  " + " ".join(str(t) for t in ids[0, 16:]))
+
+
+def write_greedy(out):
+    """torch's 32 greedy tokens after each family's 4-token prompt (full
+    recompute each step), for the generation tests."""
+    os.makedirs(out, exist_ok=True)
+    for family in g.FAMILIES:
+        model = g.build_model(family)
+        # 4 prompt tokens: the last step runs 35 positions, which still fits
+        # an 8x8 machine (at 36 GPT-2's head no longer fits a PE's SRAM).
+        prompt = g.reference_inputs(family)[:, :4]
+        ids = prompt
+        for _ in range(32):
+            nxt = g.torch_logits(model, ids)[0, -1].argmax()
+            ids = np.concatenate([ids, [[nxt]]], axis=1)
+        np.save(os.path.join(out, f"{family}.prompt.npy"), prompt)
+        np.save(os.path.join(out, f"{family}.greedy32.npy"), ids[0, 4:])
+        print(f"{family}.greedy32.npy  " + " ".join(str(t) for t in ids[0, 4:]))
 
 
 def main():
@@ -239,6 +250,7 @@ def main():
     write_opsets(os.path.join(args.out, "opsets"))
     write_sequence_llama(os.path.join(args.out, "opsets"))
     write_cache(os.path.join(args.out, "cache"))
+    write_greedy(os.path.join(args.out, "generate"))
     print(f"done in {time.time() - t0:.1f}s")
 
 
