@@ -314,11 +314,10 @@ LogicalResult importCoercedSoftmax(NodeContext &ctx, StringRef name) {
     flatType = RankedTensorType::get(flat, element);
     backType = type;
   } else {
-    auto vector = RankedTensorType::get({ShapedType::kDynamic},
-                                        b.getI64Type());
-    Value leading = onnxir::ShapeOp::create(
-        b, ctx.loc, vector, ctx.operands[0], b.getI64IntegerAttr(0),
-        b.getI64IntegerAttr(axis));
+    auto vector = RankedTensorType::get({ShapedType::kDynamic}, b.getI64Type());
+    Value leading = onnxir::ShapeOp::create(b, ctx.loc, vector, ctx.operands[0],
+                                            b.getI64IntegerAttr(0),
+                                            b.getI64IntegerAttr(axis));
     flatShape = onnxir::ConcatOp::create(
         b, ctx.loc, vector, ValueRange{leading, i64Vector(ctx, {-1})},
         b.getI64IntegerAttr(0));
@@ -327,16 +326,16 @@ LogicalResult importCoercedSoftmax(NodeContext &ctx, StringRef name) {
     flatType = UnrankedTensorType::get(element);
     backType = ctx.importer.typeOf(ctx.node.output(0), element);
   }
-  Value flat = onnxir::ReshapeOp::create(b, ctx.loc, flatType,
-                                         ctx.operands[0], flatShape);
+  Value flat = onnxir::ReshapeOp::create(b, ctx.loc, flatType, ctx.operands[0],
+                                         flatShape);
   OperationState state(ctx.loc, ("onnx." + name).str());
   state.addOperands(flat);
   state.addAttribute("axis", b.getI64IntegerAttr(-1));
   state.addTypes(flatType);
   Value normalized = b.create(state)->getResult(0);
-  ctx.importer.define(ctx.node.output(0),
-                      onnxir::ReshapeOp::create(b, ctx.loc, backType,
-                                                normalized, backShape));
+  ctx.importer.define(
+      ctx.node.output(0),
+      onnxir::ReshapeOp::create(b, ctx.loc, backType, normalized, backShape));
   return success();
 }
 
