@@ -4,10 +4,12 @@ Each step compiles the model for the current sequence length (its
 input_ids axis must be dynamic), runs it on wse-emu, and picks the next
 token from the last position's logits: greedy by default, else sampled with
 --temperature and --top-k from a generator seeded by --seed. Tokens print
-as they come, as text with --tokenizer. This is full recompute: every step
-runs the whole sequence. Models with KV-cache inputs (past_*) are refused:
-their first step needs a past of length 0, a zero-sized tensor the compiler
-does not take (they run one step at a time with wse-run --input).
+as they come, as text with --tokenizer. Without KV-cache inputs this is
+full recompute: every step runs the whole sequence. With past_* inputs and
+present_* outputs the cache passes through the host: the prompt runs on a
+copy of the model whose past inputs are empty initializers (the compiler
+folds the zero-length concatenations away), then every step runs one token
+with the previous step's presents as its past.
 
 At the end: the tokens, the emulated time (the programs' cycles at the
 machine's clock) as tokens/s, and the host time per token.
@@ -118,14 +120,11 @@ def generate(a, model, work, given, compile_model, run_program):
         sys.exit("wse-run: cannot read the prompt %s: %s" % (a.prompt, e))
     inputs = model_inputs(a, model, work)
     cache = [n for n, _ in inputs if n.startswith("past")]
-    if cache:
-        sys.exit("wse-run: '%s' is a KV-cache input: generating with a cache "
-                 "needs a first step with an empty (length 0) past, a "
-                 "zero-sized tensor the compiler does not take; generate "
-                 "with the model exported without past inputs (full "
-                 "recompute), or run single steps with --input" % cache[0])
     ids_name = next((n for n, _ in inputs if n == "input_ids"),
                     inputs[0][0] if inputs else None)
+    if cache:
+        return generate_with_cache(a, model, work, given, compile_model,
+                                   run_program, prompt, ids_name, cache)
     shape = dict(inputs).get(ids_name, "").rsplit("x", 1)[0]  # no dtype
     if "?" not in shape.split("x")[-1]:
         sys.exit("wse-run: input '%s' has the fixed shape %s: generating "
@@ -135,7 +134,7 @@ def generate(a, model, work, given, compile_model, run_program):
     if others:
         sys.exit("wse-run: the model needs input '%s': pass --input "
                  "%s=FILE.npy" % (others[0], others[0]))
-    tokenizer = Tokenizer(a.tokenizer) if a.tokenizer else None
+    printer = Printer(a, prompt)
     rng = np.random.default_rng(a.seed)
     step_dir = os.path.join(work, "generate")
     os.makedirs(step_dir, exist_ok=True)
@@ -156,15 +155,30 @@ def generate(a, model, work, given, compile_model, run_program):
                        a.temperature, a.top_k, rng)
         emulated += st["seconds"]
         cycles += st["cycles"]
-        if tokenizer:
-            previous = tokens[-1] if tokens else int(ids[0, -1])
-            sys.stdout.buffer.write(tokenizer.decode(token, previous))
+        printer(token)
+        tokens.append(token)
+        ids = np.concatenate([ids, [[token]]], axis=1)
+    report(a, work, tokens, cycles, emulated, time.time() - start)
+
+
+class Printer:
+    """Prints tokens as they come: ids, or text through --tokenizer."""
+
+    def __init__(self, a, prompt):
+        self.tokenizer = Tokenizer(a.tokenizer) if a.tokenizer else None
+        self.previous = int(prompt[0, -1])
+
+    def __call__(self, token):
+        if self.tokenizer:
+            sys.stdout.buffer.write(self.tokenizer.decode(token,
+                                                          self.previous))
         else:
             sys.stdout.write("%d " % token)
         sys.stdout.flush()
-        tokens.append(token)
-        ids = np.concatenate([ids, [[token]]], axis=1)
-    host = time.time() - start
+        self.previous = token
+
+
+def report(a, work, tokens, cycles, emulated, host):
     np.save(os.path.join(work, "generated.npy"), np.array(tokens, np.int64))
     print()
     print("tokens:      %s" % " ".join(str(t) for t in tokens))
@@ -181,3 +195,85 @@ def generate(a, model, work, given, compile_model, run_program):
             sys.exit("wse-run: generated tokens differ from %s at position "
                      "%d" % (a.expect_tokens, first))
         print("expected:    the %d tokens equal %s" % (n, a.expect_tokens))
+
+
+def present_for(past, outputs):
+    """The output that holds the next step's value of input PAST:
+    past_key_0 -> present_key_0, past_0 -> present_0,
+    past_key_values.0.key -> present.0.key."""
+    for name in (past.replace("past_key_values", "present", 1),
+                 past.replace("past", "present", 1)):
+        if name in outputs:
+            return name
+    sys.exit("wse-run: no output holds the next value of cache input '%s' "
+             "(expected a present_* output)" % past)
+
+
+def prefill_model(model, work, cache):
+    """A copy of MODEL whose cache inputs are empty (past length 0)
+    initializers: the prompt step. Its weights are stored in the copy."""
+    import onnx
+    from onnx import numpy_helper
+    m = onnx.load(model)
+    keep = []
+    for value in m.graph.input:
+        if value.name not in cache:
+            keep.append(value)
+            continue
+        # [.., past, head_dim] in both forms: the past axis is the one
+        # before last; another dynamic axis is the batch, of 1.
+        shape = value.type.tensor_type.shape.dim
+        dims = [d.dim_value if d.HasField("dim_value") else
+                (0 if i == len(shape) - 2 else 1)
+                for i, d in enumerate(shape)]
+        dtype = onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[
+            value.type.tensor_type.elem_type]
+        m.graph.initializer.append(
+            numpy_helper.from_array(np.zeros(dims, dtype), value.name))
+    del m.graph.input[:]
+    m.graph.input.extend(keep)
+    path = os.path.join(work, "prefill.onnx")
+    onnx.save(m, path)
+    return path
+
+
+def generate_with_cache(a, model, work, given, compile_model, run_program,
+                        prompt, ids_name, cache):
+    """KV-cache decoding, the cache passed through the host: the prompt
+    step runs a copy of the model with an empty past (prefill.onnx), each
+    later step the model itself on one new token, its present_* outputs
+    fed back as the next step's past_* inputs. One program per step (the
+    past grows by one position each time)."""
+    prefill = prefill_model(model, work, set(cache))
+    printer = Printer(a, prompt)
+    rng = np.random.default_rng(a.seed)
+    step_dir = os.path.join(work, "generate")
+    os.makedirs(step_dir, exist_ok=True)
+    tokens, emulated, cycles, start = [], 0.0, 0, time.time()
+    sys.stdout.write("generating %d tokens (%s, %s mode, KV cache through "
+                     "the host):\n" % (a.generate, a.target, a.mode))
+    sys.stdout.flush()
+    ids, past_files, step_model = prompt, {}, prefill
+    for step in range(a.generate):
+        ids_file = os.path.join(step_dir, "input_ids.npy")
+        np.save(ids_file, ids)
+        step_given = dict(given, **{ids_name: ids_file}, **past_files)
+        paths, times = compile_model(a, step_model, work, step_given, True)
+        _, outputs, out_files, st = run_program(a, paths, step_given, work,
+                                                True, times)
+        logits = np.load(out_files[outputs[0]])
+        token = sample(logits.reshape(-1, logits.shape[-1])[-1],
+                       a.temperature, a.top_k, rng)
+        emulated += st["seconds"]
+        cycles += st["cycles"]
+        printer(token)
+        tokens.append(token)
+        # The presents become the next step's past (copied: the next run
+        # overwrites the output files).
+        past_files = {}
+        for past in cache:
+            f = os.path.join(step_dir, past + ".npy")
+            np.save(f, np.load(out_files[present_for(past, outputs)]))
+            past_files[past] = f
+        ids, step_model = np.array([[token]], np.int64), model
+    report(a, work, tokens, cycles, emulated, time.time() - start)
