@@ -17,9 +17,11 @@ namespace onnxir = wse::onnxir;
 GraphImporter::GraphImporter(MLIRContext *context, const ImportOptions &options,
                              StringRef modelPath, StringRef bytes,
                              bool textModel, const onnx::ModelProto &model,
-                             int64_t opset)
+                             int64_t modelOpset, int64_t schemaOpset,
+                             const NewOpsetNotes &notes)
     : ctx(context), options(options), modelPath(modelPath.str()), bytes(bytes),
-      textModel(textModel), model(model), opsetVersion(opset), b(context) {}
+      textModel(textModel), model(model), modelOpset(modelOpset),
+      schemaOpset(schemaOpset), notes(notes), b(context) {}
 
 Location GraphImporter::nodeLoc(const onnx::NodeProto &node, size_t index) {
   return NameLoc::get(StringAttr::get(ctx, nodeName(node, index)));
@@ -367,7 +369,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   Location fileLoc = FileLineColLoc::get(ctx, modelPath, 0, 0);
   OwningOpRef<ModuleOp> owned = ModuleOp::create(fileLoc);
   module = *owned;
-  module->setAttr("onnx.opset", b.getI64IntegerAttr(opsetVersion));
+  module->setAttr("onnx.opset", b.getI64IntegerAttr(modelOpset));
   module->setAttr("onnx.ir_version", b.getI64IntegerAttr(model.ir_version()));
   std::string producer = model.producer_name();
   if (!model.producer_version().empty())
@@ -422,6 +424,11 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
   for (const auto &output : graph.output()) {
+    if (sequence(output.name()))
+      return emitError(fileLoc) << "graph output '" << output.name()
+                                << "' is a sequence; only tensors can be "
+                                   "outputs",
+             nullptr;
     Value value = lookup(output.name(), fileLoc);
     if (!value)
       return nullptr;

@@ -9,6 +9,7 @@
 #ifndef WSE_LIB_IMPORT_GRAPHIMPORTER_H
 #define WSE_LIB_IMPORT_GRAPHIMPORTER_H
 
+#include "NewOpsetRewrite.h"
 #include "WireScanner.h"
 #include "wse/Import/ONNXImporter.h"
 
@@ -32,14 +33,19 @@ class GraphImporter {
 public:
   GraphImporter(mlir::MLIRContext *context, const ImportOptions &options,
                 llvm::StringRef modelPath, llvm::StringRef bytes,
-                bool textModel, const onnx::ModelProto &model, int64_t opset);
+                bool textModel, const onnx::ModelProto &model,
+                int64_t modelOpset, int64_t schemaOpset,
+                const NewOpsetNotes &notes);
 
   mlir::OwningOpRef<mlir::ModuleOp> run();
 
   // --- Services for NodeImporter -------------------------------------------
   mlir::OpBuilder &builder() { return b; }
   mlir::MLIRContext *context() { return ctx; }
-  int64_t opset() const { return opsetVersion; }
+  /// The opset whose operator forms the nodes now have: the model's, or 17
+  /// for models at 18-21 (rewritten by NewOpsetRewrite).
+  int64_t opset() const { return schemaOpset; }
+  const NewOpsetNotes &opsetNotes() const { return notes; }
 
   /// The value named `name`, materializing initializers on first use; null
   /// (with an error emitted at `loc`) when no such value exists.
@@ -54,6 +60,17 @@ public:
   mlir::Type typeOf(llvm::StringRef name, mlir::Type fallbackElement);
 
   void define(llvm::StringRef name, mlir::Value value) { values[name] = value; }
+
+  /// Sequence values (SequenceImporter.cpp) exist only at import: each is
+  /// the list of its tensors, which must be known statically.
+  void defineSequence(llvm::StringRef name, llvm::ArrayRef<mlir::Value> items) {
+    sequences[name].assign(items.begin(), items.end());
+  }
+  /// The tensors of sequence `name`; null when `name` is no sequence.
+  const llvm::SmallVector<mlir::Value> *sequence(llvm::StringRef name) const {
+    auto it = sequences.find(name);
+    return it == sequences.end() ? nullptr : &it->second;
+  }
 
   /// Converts a TensorProto held in the model (a Constant's value) to an
   /// attribute or, above the inline threshold, to a parameter reference.
@@ -85,13 +102,15 @@ private:
   llvm::StringRef bytes;
   bool textModel;
   const onnx::ModelProto &model;
-  int64_t opsetVersion;
+  int64_t modelOpset, schemaOpset;
+  const NewOpsetNotes &notes;
   mlir::OpBuilder b;
   mlir::ModuleOp module;
   mlir::Operation *funcOp = nullptr;
   mlir::Operation *lastInitializer = nullptr;
   llvm::StringMap<ByteRange> payloads;
   llvm::StringMap<mlir::Value> values;
+  llvm::StringMap<llvm::SmallVector<mlir::Value>> sequences;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   llvm::StringMap<const onnx::ValueInfoProto *> valueInfos;
   llvm::StringMap<mlir::DenseElementsAttr> constants;

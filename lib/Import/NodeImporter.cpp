@@ -1,13 +1,14 @@
 //===- NodeImporter.cpp - ONNX nodes to canonical onnx dialect ops --------===//
 //
-// Each handler normalizes one ONNX operator across opsets 13-17 into the
+// Each handler normalizes one ONNX operator across opsets 7-17 into the
 // dialect's single canonical form: axes-like inputs become attributes, absent
-// optional operands are made explicit, defaults are spelled out.
+// optional operands are made explicit, defaults are spelled out. (Models at
+// opsets 18-21 arrive rewritten to opset 17 by NewOpsetRewrite.)
 //
 //===----------------------------------------------------------------------===//
 
-#include "GraphImporter.h"
 #include "GraphValidation.h"
+#include "NodeContext.h"
 
 #include "dialects/onnx/IR/ONNXOps.h"
 
@@ -20,82 +21,10 @@ using namespace mlir;
 using namespace wse::import;
 namespace onnxir = wse::onnxir;
 
-namespace {
-
-const onnx::AttributeProto *findAttr(const onnx::NodeProto &node,
-                                     StringRef name) {
-  for (const auto &attr : node.attribute())
-    if (attr.name() == name)
-      return &attr;
-  return nullptr;
-}
-
-/// Everything a handler needs about the node being imported.
-struct NodeContext {
-  GraphImporter &importer;
-  const onnx::NodeProto &node;
-  Location loc;
-  SmallVector<Value> operands; // null where an optional input is absent
-  SmallVector<NamedAttribute> attrs;
-
-  OpBuilder &b() { return importer.builder(); }
-
-  InFlightDiagnostic error() {
-    return emitError(loc) << node.op_type() << ": ";
-  }
-
-  bool has(unsigned i) const { return i < operands.size() && operands[i]; }
-
-  int64_t intAttr(StringRef name, int64_t dflt) {
-    const auto *a = findAttr(node, name);
-    return a ? a->i() : dflt;
-  }
-  float floatAttr(StringRef name, float dflt) {
-    const auto *a = findAttr(node, name);
-    return a ? a->f() : dflt;
-  }
-  std::optional<SmallVector<int64_t>> intsAttr(StringRef name) {
-    const auto *a = findAttr(node, name);
-    if (!a)
-      return std::nullopt;
-    return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
-  }
-
-  void setInt(StringRef name, int64_t v) {
-    attrs.emplace_back(b().getStringAttr(name), b().getI64IntegerAttr(v));
-  }
-  void setF32(StringRef name, float v) {
-    attrs.emplace_back(b().getStringAttr(name), b().getF32FloatAttr(v));
-  }
-  void setArray(StringRef name, ArrayRef<int64_t> v) {
-    attrs.emplace_back(b().getStringAttr(name), b().getDenseI64ArrayAttr(v));
-  }
-  /// Copies an integer attribute when the node sets it (defaults live in ODS).
-  void copyInt(StringRef name) {
-    if (const auto *a = findAttr(node, name))
-      setInt(name, a->i());
-  }
-
-  /// Integer values of a constant input (initializer or Constant output).
-  FailureOr<SmallVector<int64_t>> constInts(unsigned i, StringRef what) {
-    auto data = importer.constantData(node.input(i));
-    if (!data) {
-      error() << "input '" << what << "' (" << node.input(i)
-              << ") must be a constant";
-      return failure();
-    }
-    SmallVector<int64_t> out;
-    for (const APInt &v : data->getValues<APInt>())
-      out.push_back(v.getSExtValue());
-    return out;
-  }
-
-  Type elementOf(unsigned i) { return getElementTypeOrSelf(operands[i]); }
-};
-
 /// Creates the op `onnx.<name>` with results typed by shape inference.
-LogicalResult emit(NodeContext &ctx, StringRef name, ArrayRef<Value> operands,
-                   ArrayRef<Type> fallbackElements) {
+LogicalResult wse::import::emit(NodeContext &ctx, StringRef name,
+                                ArrayRef<Value> operands,
+                                ArrayRef<Type> fallbackElements) {
   OperationState state(ctx.loc, ("onnx." + name).str());
   state.addOperands(operands);
   state.addAttributes(ctx.attrs);
@@ -110,7 +39,15 @@ LogicalResult emit(NodeContext &ctx, StringRef name, ArrayRef<Value> operands,
   return success();
 }
 
-using Handler = std::function<LogicalResult(NodeContext &)>;
+/// Makes a 1-D i64 constant for defaulted Slice operands.
+Value wse::import::i64Vector(NodeContext &ctx, ArrayRef<int64_t> values) {
+  auto type =
+      RankedTensorType::get({(int64_t)values.size()}, ctx.b().getI64Type());
+  return onnxir::ConstantOp::create(ctx.b(), ctx.loc,
+                                    DenseElementsAttr::get(type, values));
+}
+
+namespace {
 
 Handler same(StringRef name) {
   std::string opName = name.str();
@@ -203,20 +140,51 @@ LogicalResult importSplit(NodeContext &ctx) {
     ctx.setArray("split", *split);
   } else if (auto split = ctx.intsAttr("split")) {
     ctx.setArray("split", *split);
+  } else if (ctx.importer.opsetNotes().splitNumOutputs.count(
+                 ctx.node.output(0))) {
+    // Opset 18's num_outputs: pieces of ceil(dim / n), the last shorter.
+    // Without a known dimension the canonical form's equal pieces are
+    // assumed, which staticize checks against the dimension it finds.
+    int64_t n = ctx.node.output_size();
+    auto type = dyn_cast<RankedTensorType>(ctx.operands[0].getType());
+    int64_t axis = ctx.intAttr("axis", 0);
+    if (type && axis < 0)
+      axis += type.getRank();
+    if (type && axis >= 0 && axis < type.getRank() &&
+        !type.isDynamicDim(axis) && type.getDimSize(axis) % n != 0) {
+      int64_t dim = type.getDimSize(axis), piece = (dim + n - 1) / n;
+      if (piece * (n - 1) >= dim)
+        return ctx.error() << "num_outputs " << n << " leaves an empty piece "
+                           << "of a dimension of size " << dim;
+      SmallVector<int64_t> sizes(n - 1, piece);
+      sizes.push_back(dim - piece * (n - 1));
+      ctx.setArray("split", sizes);
+    }
   }
   SmallVector<Type> elements(ctx.node.output_size(), ctx.elementOf(0));
   return emit(ctx, "Split", {ctx.operands[0]}, elements);
 }
 
-/// Makes a 1-D i64 constant for defaulted Slice operands.
-Value i64Vector(NodeContext &ctx, ArrayRef<int64_t> values) {
-  auto type =
-      RankedTensorType::get({(int64_t)values.size()}, ctx.b().getI64Type());
-  return onnxir::ConstantOp::create(ctx.b(), ctx.loc,
-                                    DenseElementsAttr::get(type, values));
+/// Opsets 1-9 give Slice's starts, ends and axes as attributes.
+LogicalResult importSliceAttributes(NodeContext &ctx) {
+  auto starts = ctx.intsAttr("starts"), ends = ctx.intsAttr("ends");
+  if (!starts || !ends || starts->size() != ends->size())
+    return ctx.error() << "needs starts and ends attributes of equal length";
+  auto axes = ctx.intsAttr("axes");
+  if (!axes)
+    axes = llvm::to_vector(llvm::seq<int64_t>(0, starts->size()));
+  if (axes->size() != starts->size())
+    return ctx.error() << "axes and starts differ in length";
+  return emit(ctx, "Slice",
+              {ctx.operands[0], i64Vector(ctx, *starts), i64Vector(ctx, *ends),
+               i64Vector(ctx, *axes),
+               i64Vector(ctx, SmallVector<int64_t>(starts->size(), 1))},
+              {ctx.elementOf(0)});
 }
 
 LogicalResult importSlice(NodeContext &ctx) {
+  if (ctx.importer.opset() < 10)
+    return importSliceAttributes(ctx);
   auto starts = dyn_cast<RankedTensorType>(ctx.operands[1].getType());
   int64_t n = starts && starts.getRank() == 1 ? starts.getDimSize(0)
                                               : ShapedType::kDynamic;
@@ -309,6 +277,68 @@ LogicalResult importCast(NodeContext &ctx) {
   return emit(ctx, "Cast", ctx.operands, {element});
 }
 
+/// Before opset 13 Softmax and LogSoftmax (default axis 1) normalize over
+/// the input flattened to 2-D at `axis`: over dims axis..rank-1 together.
+/// That is the canonical per-axis op when axis is the last dimension;
+/// otherwise the input is reshaped to its leading dims plus one flattened
+/// dim, normalized over that, and reshaped back. With an unknown shape (or
+/// rank: libonnx's inference may not give one) the shapes are computed by
+/// Shape ops, which staticize folds once the input shapes are pinned.
+LogicalResult importCoercedSoftmax(NodeContext &ctx, StringRef name) {
+  auto type = dyn_cast<RankedTensorType>(ctx.operands[0].getType());
+  Type element = ctx.elementOf(0);
+  int64_t axis = ctx.intAttr("axis", 1);
+  if (type) {
+    int64_t rank = type.getRank();
+    if (axis < -rank || axis >= std::max<int64_t>(rank, 1))
+      return ctx.error() << "axis " << axis << " is out of range for rank "
+                         << rank;
+    if (axis < 0)
+      axis += rank;
+    if (rank == 0 || axis == rank - 1) {
+      ctx.setInt("axis", rank == 0 ? 0 : rank - 1);
+      return emit(ctx, name, ctx.operands, {element});
+    }
+  }
+  OpBuilder &b = ctx.b();
+  Value flatShape, backShape;
+  Type flatType, backType;
+  if (type && type.hasStaticShape()) {
+    SmallVector<int64_t> flat(type.getShape().take_front(axis));
+    int64_t inner = 1;
+    for (int64_t d : type.getShape().drop_front(axis))
+      inner *= d;
+    flat.push_back(inner);
+    flatShape = i64Vector(ctx, flat);
+    backShape = i64Vector(ctx, type.getShape());
+    flatType = RankedTensorType::get(flat, element);
+    backType = type;
+  } else {
+    auto vector = RankedTensorType::get({ShapedType::kDynamic}, b.getI64Type());
+    Value leading = onnxir::ShapeOp::create(b, ctx.loc, vector, ctx.operands[0],
+                                            b.getI64IntegerAttr(0),
+                                            b.getI64IntegerAttr(axis));
+    flatShape = onnxir::ConcatOp::create(
+        b, ctx.loc, vector, ValueRange{leading, i64Vector(ctx, {-1})},
+        b.getI64IntegerAttr(0));
+    backShape = onnxir::ShapeOp::create(b, ctx.loc, vector, ctx.operands[0],
+                                        b.getI64IntegerAttr(0), IntegerAttr());
+    flatType = UnrankedTensorType::get(element);
+    backType = ctx.importer.typeOf(ctx.node.output(0), element);
+  }
+  Value flat = onnxir::ReshapeOp::create(b, ctx.loc, flatType, ctx.operands[0],
+                                         flatShape);
+  OperationState state(ctx.loc, ("onnx." + name).str());
+  state.addOperands(flat);
+  state.addAttribute("axis", b.getI64IntegerAttr(-1));
+  state.addTypes(flatType);
+  Value normalized = b.create(state)->getResult(0);
+  ctx.importer.define(
+      ctx.node.output(0),
+      onnxir::ReshapeOp::create(b, ctx.loc, backType, normalized, backShape));
+  return success();
+}
+
 LogicalResult importLayerNorm(NodeContext &ctx) {
   for (int i = 1; i < ctx.node.output_size(); ++i)
     if (!ctx.node.output(i).empty())
@@ -391,6 +421,8 @@ const llvm::StringMap<Handler> &handlers() {
     for (StringRef name : {"Softmax", "LogSoftmax"}) {
       std::string opName = name.str();
       t[name] = [opName](NodeContext &ctx) {
+        if (ctx.importer.opset() < 13)
+          return importCoercedSoftmax(ctx, opName);
         ctx.copyInt("axis");
         return emit(ctx, opName, ctx.operands, {ctx.elementOf(0)});
       };
@@ -421,6 +453,7 @@ const llvm::StringMap<Handler> &handlers() {
     };
     t["Constant"] = importConstant;
     t["ConstantOfShape"] = importConstantOfShape;
+    addSequenceHandlers(t);
     t["Shape"] = [](NodeContext &ctx) {
       ctx.copyInt("start");
       ctx.copyInt("end");
@@ -448,8 +481,18 @@ LogicalResult wse::import::importNode(GraphImporter &importer,
     return emitError(loc) << "unsupported ONNX operator '" << node.op_type()
                           << "'";
   NodeContext ctx{importer, node, loc, {}, {}};
+  bool sequenceOp = StringRef(node.op_type()).contains("Sequence");
   for (const std::string &input : node.input()) {
     if (input.empty()) {
+      ctx.operands.push_back(Value());
+      continue;
+    }
+    // Sequence operands are read by name (NodeContext::sequenceInput);
+    // their operand slot stays null.
+    if (importer.sequence(input)) {
+      if (!sequenceOp)
+        return ctx.error() << "reads the sequence '" << input
+                           << "'; only sequence operators take sequences";
       ctx.operands.push_back(Value());
       continue;
     }
@@ -462,14 +505,15 @@ LogicalResult wse::import::importNode(GraphImporter &importer,
   // input skipped before a later one; among the operators imported only
   // Slice has such an input (axes before steps): anywhere else a handler
   // would read the missing value.
-  while (!ctx.operands.empty() && !ctx.operands.back())
+  while (!sequenceOp && !ctx.operands.empty() && !ctx.operands.back())
     ctx.operands.pop_back();
   for (auto [i, operand] : llvm::enumerate(ctx.operands))
-    if (!operand && !(node.op_type() == "Slice" && i == 3))
+    if (!operand && !sequenceOp && !(node.op_type() == "Slice" && i == 3))
       return ctx.error() << "input " << i
                          << " is omitted (empty name) before a given input; "
                             "only trailing optional inputs may be omitted";
-  if (ctx.operands.empty() && node.op_type() != "Constant")
+  if (ctx.operands.empty() && node.op_type() != "Constant" &&
+      node.op_type() != "SequenceEmpty")
     return ctx.error() << "node has no inputs";
   return it->second(ctx);
 }

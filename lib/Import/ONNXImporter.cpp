@@ -11,6 +11,7 @@
 #include "GraphImporter.h"
 #include "GraphValidation.h"
 #include "IsolatedShapeInference.h"
+#include "NewOpsetRewrite.h"
 
 #include "dialects/onnx/IR/ONNXDialect.h"
 
@@ -21,6 +22,7 @@
 
 #include <onnx/defs/parser.h>
 
+#include <algorithm>
 #include <climits>
 
 using namespace mlir;
@@ -53,6 +55,10 @@ llvm::Error wse::import::parseInputShape(llvm::StringRef spec,
 }
 
 namespace {
+
+/// Opset 7 is where the operators decoders use took their broadcasting
+/// forms; 18-21 are rewritten to 17 (NewOpsetRewrite.h).
+constexpr int64_t kMinOpset = 7, kMaxOpset = 21;
 
 LogicalResult parseModel(StringRef path, StringRef bytes, bool text,
                          onnx::ModelProto &model, Location loc) {
@@ -87,10 +93,12 @@ FailureOr<int64_t> defaultOpset(const onnx::ModelProto &model, StringRef path,
   if (!opset)
     return emitError(loc) << "'" << path
                           << "' does not import the default ONNX opset";
-  if (*opset < 13 || *opset > 17)
+  if (*opset < kMinOpset || *opset > kMaxOpset)
     return emitError(loc) << "'" << path << "' uses opset " << *opset
-                          << "; supported opsets are 13 to 17 (re-export "
-                             "with opset_version in that range)";
+                          << "; supported opsets are " << kMinOpset << " to "
+                          << kMaxOpset
+                          << " (re-export with opset_version in "
+                             "that range)";
   return *opset;
 }
 
@@ -147,7 +155,13 @@ wse::import::importONNXModel(StringRef path, StringRef bytes,
     auto opset = defaultOpset(model, path, loc);
     if (failed(opset))
       return nullptr;
-    if (failed(validateGraph(model, *opset, loc)))
+    // libonnx reads only the opset-17 form of newer models.
+    NewOpsetNotes notes;
+    int64_t schemaOpset = std::min<int64_t>(*opset, kLibOnnxMaxOpset);
+    if (*opset > kLibOnnxMaxOpset &&
+        failed(rewriteToOpset17(model, notes, loc)))
+      return nullptr;
+    if (failed(validateGraph(model, schemaOpset, loc)))
       return nullptr;
     pinInputShapes(model, options);
     InferenceOutcome inference = inferShapesIsolated(model);
@@ -162,7 +176,8 @@ wse::import::importONNXModel(StringRef path, StringRef bytes,
       emitWarning(loc) << "ONNX shape inference failed, continuing with the "
                           "declared types: "
                        << inference.message;
-    GraphImporter importer(context, options, path, bytes, text, model, *opset);
+    GraphImporter importer(context, options, path, bytes, text, model, *opset,
+                           schemaOpset, notes);
     OwningOpRef<ModuleOp> module = importer.run();
     if (!module || failed(verify(*module)))
       return nullptr;

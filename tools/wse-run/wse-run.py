@@ -88,6 +88,108 @@ def compare(label, ref_files, out_files, tolerance):
     return failed
 
 
+def compile_model(a, model, work, given, quiet):
+    """Steps 1-3: import (dynamic inputs take the shapes of their .npy files
+    in GIVEN unless --input-shape pins them), compile, emit. Returns the
+    paths by role and the host time of each step."""
+    tool = lambda t: os.path.join(a.bin, t)
+    paths = {k: os.path.join(work, f) for k, f in (
+        ("imported", "imported.mlir"), ("program_ir", "program.mlir"),
+        ("cost", "cost.json"), ("program", "model.wse"),
+        ("stats", "stats.json"))}
+    imported = paths["imported"]
+    # With debug info, so the ONNX node names reach cost.json and errors.
+    cmd = [tool("wse-translate"), "--import-onnx", model, "-o", imported,
+           "--mlir-print-debuginfo"]
+    for s in a.input_shape:
+        cmd += ["--input-shape", s]
+    times = {}
+    pinned = {s.split("=", 1)[0] for s in a.input_shape}
+    if not quiet:
+        print("$ " + " ".join(shlex.quote(c) for c in cmd), flush=True)
+    start = time.time()
+    first = subprocess.run(cmd, capture_output=True, text=True)
+    times["import"] = time.time() - start
+    if first.returncode == 0:
+        header = open(imported).read().split("func.func", 1)[-1]
+        header = header.split("\n", 1)[0]
+        found = re.findall(r'tensor<([^>]*)> \{onnx\.name = "([^"]+)"', header)
+    else:
+        # Some models only import with their shapes known (sequence ops
+        # split along a dynamic axis): pin every given input.
+        found = [("?", n) for n in given]
+    # Dynamic inputs without --input-shape take the shape of their .npy.
+    shapes = []
+    for dims, n in found:
+        if "?" in dims and n in given and n not in pinned:
+            try:
+                shape = np.load(given[n], mmap_mode="r").shape
+            except (OSError, ValueError) as e:
+                sys.exit("wse-run: cannot read input '%s' from %s: %s" %
+                         (n, given[n], e))
+            shapes.append("%s=%s" % (n, "x".join(str(d) for d in shape)))
+    if shapes:
+        if not quiet:
+            print("# dynamic inputs take the shapes of their .npy files: " +
+                  " ".join(shapes))
+        _, times["import"] = run(cmd + [x for s in shapes
+                                        for x in ("--input-shape", s)],
+                                 quiet)
+    elif first.returncode:
+        run(cmd, quiet)  # reports the error and exits
+    compiled, times["compile"] = run(
+        [tool("wse-opt"), imported, "-o", paths["program_ir"],
+         "--wse-pipeline=target=%s mode=%s lower=true cost-json=%s%s" %
+         (a.target, a.mode, paths["cost"],
+          " explain=true" if a.explain else "")], quiet)
+    if a.explain:
+        remarks = [l for l in compiled.stderr.splitlines() if "remark:" in l]
+        with open(os.path.join(work, "remarks.txt"), "w") as f:
+            f.write("\n".join(remarks) + "\n")
+        # Per-op remarks name their ONNX node (loc("...")); the rest sum up.
+        if not quiet:
+            for l in remarks:
+                if 'loc("' not in l:
+                    print("remark:      " + l.split("remark: ", 1)[1])
+            print("remarks:     %d in %s" % (len(remarks),
+                                             os.path.join(work, "remarks.txt")))
+    _, times["emit"] = run([tool("wse-translate"), "--emit-program",
+                            "--weights-dir", os.path.dirname(model),
+                            paths["program_ir"], "-o", paths["program"]],
+                           quiet)
+    return paths, times
+
+
+def run_program(a, paths, given, work, quiet, times):
+    """Step 4: wse-emu on the program, every output written as
+    WORK/NAME.npy. Returns the program's inputs, outputs, the output files
+    by name and the emulator's statistics."""
+    text, _ = run([os.path.join(a.bin, "wse-emu"), "--disassemble",
+                   paths["program"]], True)
+    inputs, outputs = [], []
+    for line in text.stdout.splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[0] in ("input", "output"):
+            (inputs if words[0] == "input" else outputs).append(words[1])
+    for n in inputs:
+        if n not in given:
+            sys.exit("wse-run: the model needs input '%s': pass --input "
+                     "%s=FILE.npy" % (n, n))
+    cmd = [os.path.join(a.bin, "wse-emu"), paths["program"], "--stats-json",
+           paths["stats"], "--quiet"]
+    if os.path.isfile(a.target):
+        # A machine file: the program names presets only.
+        cmd += ["--machine", os.path.abspath(a.target)]
+    elif not re.fullmatch(r"wse2|wse3|4x4|8x8|32x32|64x64", a.target):
+        cmd += ["--machine", a.target]  # WxH or overrides
+    args, out_files = io_args(inputs, given, outputs, work, ".npy")
+    cmd += args + a.emu_arg
+    if not any(x.startswith("--mark-names") for x in a.emu_arg):
+        cmd += ["--mark-names", paths["cost"]]  # marks named by their ONNX nodes
+    _, times["emulate"] = run(cmd, quiet, live=True)
+    return inputs, outputs, out_files, json.load(open(paths["stats"]))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("model", help="ONNX model file")
@@ -101,7 +203,10 @@ def main():
     p.add_argument("--input-shape", action="append", default=[],
                    metavar="NAME=DxD", help="shape of a dynamic input")
     p.add_argument("--work", help="work directory (default: ./wse-run-MODEL)")
-    p.add_argument("--expect", help="reference .npy for the first output")
+    p.add_argument("--expect", action="append", default=[],
+                   metavar="[NAME=]REF.npy",
+                   help="reference for output NAME (default: the first "
+                        "output); repeatable")
     p.add_argument("--check-ref", action="store_true",
                    help="also evaluate the imported model with wse-ref (the "
                         "onnx-level reference interpreter) on the same "
@@ -116,6 +221,26 @@ def main():
                    help="print only the results")
     p.add_argument("--emu-arg", action="append", default=[],
                    help="extra argument for wse-emu (repeatable)")
+    p.add_argument("--generate", type=int, metavar="N",
+                   help="generate N tokens after --prompt, one program run "
+                        "per token (tools/wse-run/wse_generate.py)")
+    p.add_argument("--prompt", metavar="IDS.npy",
+                   help="the prompt's token ids for --generate")
+    p.add_argument("--temperature", type=float, default=0.0,
+                   help="sampling temperature for --generate (default 0: "
+                        "greedy)")
+    p.add_argument("--top-k", type=int, default=0,
+                   help="sample among the K most likely tokens (default: "
+                        "all)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the sampler (default 0)")
+    p.add_argument("--tokenizer", metavar="PATH",
+                   help="print text: a llama2.c tokenizer.bin, or GPT-2's "
+                        "vocab.json (merges.txt beside it is not needed to "
+                        "decode)")
+    p.add_argument("--expect-tokens", metavar="IDS.npy",
+                   help="with --generate: fail unless the generated tokens "
+                        "equal these")
     p.add_argument("--explain", action="store_true",
                    help="compile with explain=true: the remarks (why each "
                         "layer got its rectangle, each stream its window; "
@@ -133,84 +258,21 @@ def main():
     work = os.path.abspath(a.work or "wse-run-" + name)
     os.makedirs(work, exist_ok=True)
     tool = lambda t: os.path.join(a.bin, t)
-    imported = os.path.join(work, "imported.mlir")
-    program_ir = os.path.join(work, "program.mlir")
-    cost = os.path.join(work, "cost.json")
-    program = os.path.join(work, "model.wse")
-    stats = os.path.join(work, "stats.json")
 
-    # With debug info, so the ONNX node names reach cost.json and errors.
-    cmd = [tool("wse-translate"), "--import-onnx", model, "-o", imported,
-           "--mlir-print-debuginfo"]
-    for s in a.input_shape:
-        cmd += ["--input-shape", s]
-    times = {}
-    _, times["import"] = run(cmd, a.quiet)
-    # Dynamic inputs without --input-shape take the shape of their .npy.
-    pinned = {s.split("=", 1)[0] for s in a.input_shape}
-    files = dict(s.split("=", 1) for s in a.input if "=" in s)
-    header = open(imported).read().split("func.func", 1)[-1].split("\n", 1)[0]
-    shapes = []
-    for dims, n in re.findall(r'tensor<([^>]*)> \{onnx\.name = "([^"]+)"', header):
-        if "?" in dims and n in files and n not in pinned:
-            try:
-                shape = np.load(files[n], mmap_mode="r").shape
-            except (OSError, ValueError) as e:
-                sys.exit("wse-run: cannot read input '%s' from %s: %s" %
-                         (n, files[n], e))
-            shapes.append("%s=%s" % (n, "x".join(str(d) for d in shape)))
-    if shapes:
-        if not a.quiet:
-            print("# dynamic inputs take the shapes of their .npy files: " +
-                  " ".join(shapes))
-        _, times["import"] = run(cmd + [x for s in shapes
-                                        for x in ("--input-shape", s)],
-                                 a.quiet)
-    compiled, times["compile"] = run(
-        [tool("wse-opt"), imported, "-o", program_ir,
-         "--wse-pipeline=target=%s mode=%s lower=true cost-json=%s%s" %
-         (a.target, a.mode, cost, " explain=true" if a.explain else "")],
-        a.quiet)
-    if a.explain:
-        remarks = [l for l in compiled.stderr.splitlines() if "remark:" in l]
-        with open(os.path.join(work, "remarks.txt"), "w") as f:
-            f.write("\n".join(remarks) + "\n")
-        # Per-op remarks name their ONNX node (loc("...")); the rest sum up.
-        for l in remarks:
-            if 'loc("' not in l:
-                print("remark:      " + l.split("remark: ", 1)[1])
-        print("remarks:     %d in %s" % (len(remarks),
-                                         os.path.join(work, "remarks.txt")))
-    _, times["emit"] = run([tool("wse-translate"), "--emit-program",
-                            "--weights-dir", os.path.dirname(model),
-                            program_ir, "-o", program], a.quiet)
-
-    # Inputs and outputs by the names the program declares.
-    text, _ = run([tool("wse-emu"), "--disassemble", program], True)
-    inputs, outputs = [], []
-    for line in text.stdout.splitlines():
-        words = line.split()
-        if len(words) >= 2 and words[0] in ("input", "output"):
-            (inputs if words[0] == "input" else outputs).append(words[1])
     given = dict(s.split("=", 1) for s in a.input)
-    for n in inputs:
-        if n not in given:
-            sys.exit("wse-run: the model needs input '%s': pass --input "
-                     "%s=FILE.npy" % (n, n))
-    cmd = [tool("wse-emu"), program, "--stats-json", stats, "--quiet"]
-    if os.path.isfile(a.target):
-        # A machine file: the program names presets only.
-        cmd += ["--machine", os.path.abspath(a.target)]
-    elif not re.fullmatch(r"wse2|wse3|4x4|8x8|32x32|64x64", a.target):
-        cmd += ["--machine", a.target]  # WxH or overrides
-    args, out_files = io_args(inputs, given, outputs, work, ".npy")
-    cmd += args + a.emu_arg
+    if a.generate is not None:
+        sys.path.insert(0, BIN)
+        import wse_generate
+        wse_generate.generate(a, model, work, given, compile_model,
+                              run_program)
+        return
+    paths, times = compile_model(a, model, work, given, a.quiet)
+    imported, cost, stats = paths["imported"], paths["cost"], paths["stats"]
+    inputs, outputs, out_files, st = run_program(a, paths, given, work,
+                                                 a.quiet, times)
     e = a.emu_arg
     trace = ([x[8:] for x in e if x.startswith("--trace=")] +
              [e[i + 1] for i in range(len(e) - 1) if e[i] == "--trace"])
-    if not any(x.startswith("--mark-names") for x in e):
-        cmd += ["--mark-names", cost]  # marks named by their ONNX nodes
-    _, times["emulate"] = run(cmd, a.quiet, live=True)
     if a.report:
         # cost.json holds the rectangles; stats.json the emulated run.
         report = os.path.join(work, "report.html")
@@ -220,7 +282,6 @@ def main():
                                  a.quiet)
         print("report:      " + report)
 
-    st = json.load(open(stats))
     tot = st["totals"]
     pe_cycles = st["cycles"] * max(tot["pes_with_kernels"], 1)
     first = np.load(out_files[outputs[0]]) if outputs else None
@@ -264,20 +325,29 @@ def main():
         failed |= compare("ort", {n: os.path.join(ort_dir, ort_file(n))
                                   for n in outputs}, out_files, a.tolerance)
     print("host time:   " + ", ".join("%s %.2f s" % kv for kv in times.items()))
-    if a.expect:
-        ref = np.load(a.expect).astype(np.float64)
-        got = first.astype(np.float64)
-        if ref.shape != got.shape:
-            sys.exit("wse-run: output shape %s, reference %s" %
-                     (got.shape, ref.shape))
-        err = float(np.max(np.abs(got - ref)))
-        scale = float(np.max(np.abs(ref))) or 1.0
-        ok = err <= a.tolerance * scale
-        print("reference:   max |diff| %.3g = %.3g of max |logit| (%s, "
-              "tolerance %g)" % (err, err / scale, "ok" if ok else "FAIL",
-                                 a.tolerance))
-        if not ok:
-            sys.exit(1)
+    named = [e.split("=", 1) for e in a.expect if "=" in e]
+    for e in a.expect:
+        if "=" not in e:
+            # The first output, as before: the line names it "logit".
+            ref = np.load(e).astype(np.float64)
+            got = first.astype(np.float64)
+            if ref.shape != got.shape:
+                sys.exit("wse-run: output shape %s, reference %s" %
+                         (got.shape, ref.shape))
+            err = float(np.max(np.abs(got - ref)))
+            scale = float(np.max(np.abs(ref))) or 1.0
+            ok = err <= a.tolerance * scale
+            print("reference:   max |diff| %.3g = %.3g of max |logit| (%s, "
+                  "tolerance %g)" % (err, err / scale, "ok" if ok else "FAIL",
+                                     a.tolerance))
+            if not ok:
+                sys.exit(1)
+    for n, _ in named:
+        if n not in out_files:
+            sys.exit("wse-run: --expect names '%s', which is not an output "
+                     "(outputs: %s)" % (n, ", ".join(outputs)))
+    if named:
+        failed |= compare("reference", dict(named), out_files, a.tolerance)
     if failed:
         sys.exit(1)
 

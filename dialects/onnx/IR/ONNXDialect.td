@@ -1,7 +1,7 @@
 //===- ONNXDialect.td - The onnx dialect definition --------*- tablegen -*-===//
 //
 // The `onnx` dialect is the faithful import level: one canonical op per ONNX
-// op, attributes normalized across opsets 13-17, weights as named parameters.
+// op, attributes normalized across opsets 7-21, weights as named parameters.
 //
 //===----------------------------------------------------------------------===//
 

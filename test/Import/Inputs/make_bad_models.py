@@ -42,6 +42,8 @@ open(os.path.join(out, "garbage.onnx"), "wb").write(b"\xff\xff\xff\xff not a mod
 open(os.path.join(out, "empty.onnx"), "wb").write(b"")
 onnx.save(graph_with_weight(weights, opset=12), os.path.join(out, "opset12.onnx"))
 onnx.save(graph_with_weight(weights, opset=18), os.path.join(out, "opset18.onnx"))
+onnx.save(graph_with_weight(weights, opset=6), os.path.join(out, "opset6.onnx"))
+onnx.save(graph_with_weight(weights, opset=22), os.path.join(out, "opset22.onnx"))
 
 # External data cases; the data file holds exactly one 64x64 float matrix.
 open(os.path.join(out, "weights.bin"), "wb").write(np.ones((64, 64), np.float32).tobytes())
