@@ -7,7 +7,10 @@ of test/models/generate_training.py:
   * for SGD with momentum and AdamW, 10 steps on the fixed batch (two rows
     on a [1, 16] model: two micro-batches per step): every step's loss
     within 1e-4 relative of torch's, and the exported final weights within
-    1e-4 of the largest weight of each tensor;
+    1e-4 of the largest weight of each tensor, except the elements where
+    torch trained on two micro-batches differs from torch on the whole batch
+    (generate_training.py: gradients that are zero up to rounding, which
+    Adam normalizes into +-lr steps; the count is printed);
   * the exported model imports again and its logits (wse-ref) are within
     1e-3 of the largest logit of the torch-trained model.
 
@@ -69,12 +72,20 @@ def main():
         trained = {i.name: numpy_helper.to_array(i)
                    for i in onnx.load(exported).graph.initializer if i.data_type == 1}
         ref_w = np.load(os.path.join(refdir, "%s.%s.weights.npz" % (family, opt)))
-        w_err = max(common.rel_err(trained[n], ref_w[n]) for n in ref_w.files)
+        unstable = np.load(os.path.join(refdir, "%s.%s.unstable.npz" % (family, opt)))
+        w_err, skipped = 0.0, 0
+        for n in ref_w.files:
+            keep = ~unstable[n]
+            skipped += int(np.sum(unstable[n]))
+            scale = float(np.abs(ref_w[n]).max()) or 1.0
+            diff = np.abs(trained[n].astype(np.float64) - ref_w[n])[keep]
+            w_err = max(w_err, float(diff.max()) / scale if diff.size else 0.0)
         ok = loss_err <= 1e-4 and w_err <= 1e-4
         failed += not ok
         print("%s %s: %d steps, loss %.4f -> %.4f, worst loss error %.2e relative, "
-              "worst weight error %.2e of the largest weight (%s)"
-              % (family, opt, len(got), got[0], got[-1], loss_err, w_err, "ok" if ok else "FAIL"))
+              "worst weight error %.2e of the largest weight (%s); %d elements where torch "
+              "differs from itself not compared"
+              % (family, opt, len(got), got[0], got[-1], loss_err, w_err, "ok" if ok else "FAIL", skipped))
 
         # The export imports and runs again.
         imported = os.path.join(work, opt + ".mlir")
