@@ -137,8 +137,8 @@ LogicalResult reciprocalGrad(const GradientRequest &r, Grads &out,
 LogicalResult tanhGrad(const GradientRequest &r, Grads &out,
                        GradientBuilder &gb) {
   Value y = r.op->getResult(0);
-  out[0] = gb.mul(r.resultGrads[0],
-                  gb.sub(gb.scalarLike(y, 1.0), gb.mul(y, y)));
+  out[0] =
+      gb.mul(r.resultGrads[0], gb.sub(gb.scalarLike(y, 1.0), gb.mul(y, y)));
   return success();
 }
 
@@ -165,8 +165,8 @@ LogicalResult reluGrad(const GradientRequest &r, Grads &out,
                        GradientBuilder &gb) {
   Value x = r.op->getOperand(0);
   Value g = r.resultGrads[0];
-  out[0] = gb.where(gb.less(gb.scalarLike(x, 0.0), x), g,
-                    gb.scalarLike(x, 0.0));
+  out[0] =
+      gb.where(gb.less(gb.scalarLike(x, 0.0), x), g, gb.scalarLike(x, 0.0));
   return success();
 }
 
@@ -200,8 +200,7 @@ LogicalResult geluGrad(const GradientRequest &r, Grads &out,
     Value du = gb.mul(c(k), gb.add(c(1.0), gb.mul(c(3.0 * cubic), x2)));
     d = gb.add(left, gb.mul(gb.mul(c(0.5), x), gb.mul(sech2, du)));
   } else if (gelu.getApproximate() == "none") {
-    Value cdf = gb.mul(c(0.5),
-                       gb.add(c(1.0), gb.erf(gb.mul(x, c(M_SQRT1_2)))));
+    Value cdf = gb.mul(c(0.5), gb.add(c(1.0), gb.erf(gb.mul(x, c(M_SQRT1_2)))));
     Value pdf = gb.mul(c(1.0 / std::sqrt(2.0 * M_PI)),
                        gb.exp(gb.mul(c(-0.5), gb.mul(x, x))));
     d = gb.add(cdf, gb.mul(x, pdf));

@@ -101,9 +101,8 @@ Value GradientBuilder::cast(Value x, Type elementType) {
   return CastOp::create(b, loc, typeOf(x).clone(elementType), x).getResult();
 }
 
-static SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape,
-                                         ArrayRef<int64_t> axes,
-                                         bool keepdims) {
+static SmallVector<int64_t>
+reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes, bool keepdims) {
   SmallVector<int64_t> out;
   for (auto [i, d] : llvm::enumerate(shape)) {
     if (!llvm::is_contained(axes, (int64_t)i))
@@ -114,35 +113,34 @@ static SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape,
   return out;
 }
 
+template <typename OpTy>
+static Value reduce(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
+                    bool keepdims) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto type = RankedTensorType::get(
+      reducedShape(xType.getShape(), axes, keepdims), xType.getElementType());
+  return OpTy::create(b, loc, type, x, b.getDenseI64ArrayAttr(axes),
+                      b.getI64IntegerAttr(keepdims), b.getI64IntegerAttr(0))
+      .getResult();
+}
+
 Value GradientBuilder::reduceSum(Value x, ArrayRef<int64_t> axes,
                                  bool keepdims) {
   if (axes.empty())
     return x;
-  auto type = RankedTensorType::get(
-      reducedShape(typeOf(x).getShape(), axes, keepdims),
-      typeOf(x).getElementType());
-  return ReduceSumOp::create(b, loc, type, x, b.getDenseI64ArrayAttr(axes),
-                             b.getI64IntegerAttr(keepdims),
-                             b.getI64IntegerAttr(0))
-      .getResult();
+  return reduce<ReduceSumOp>(b, loc, x, axes, keepdims);
 }
 
 Value GradientBuilder::reduceMean(Value x, ArrayRef<int64_t> axes,
                                   bool keepdims) {
-  auto type = RankedTensorType::get(
-      reducedShape(typeOf(x).getShape(), axes, keepdims),
-      typeOf(x).getElementType());
-  return ReduceMeanOp::create(b, loc, type, x, b.getDenseI64ArrayAttr(axes),
-                              b.getI64IntegerAttr(keepdims),
-                              b.getI64IntegerAttr(0))
-      .getResult();
+  return reduce<ReduceMeanOp>(b, loc, x, axes, keepdims);
 }
 
 Value GradientBuilder::reshape(Value x, ArrayRef<int64_t> shape) {
   if (typeOf(x).getShape() == shape)
     return x;
-  return ReshapeOp::create(b, loc, typeOf(x).clone(shape), x,
-                           i64Vector(shape), b.getI64IntegerAttr(0))
+  return ReshapeOp::create(b, loc, typeOf(x).clone(shape), x, i64Vector(shape),
+                           b.getI64IntegerAttr(0))
       .getResult();
 }
 
@@ -199,8 +197,7 @@ Value GradientBuilder::sliceAxis(Value x, int64_t axis, int64_t begin,
 
 Value GradientBuilder::matmul(Value x, Value y) {
   ArrayRef<int64_t> a = typeOf(x).getShape(), c = typeOf(y).getShape();
-  SmallVector<int64_t> shape =
-      broadcastShape(a.drop_back(2), c.drop_back(2));
+  SmallVector<int64_t> shape = broadcastShape(a.drop_back(2), c.drop_back(2));
   shape.push_back(a[a.size() - 2]);
   shape.push_back(c.back());
   return MatMulOp::create(b, loc, typeOf(x).clone(shape), x, y).getResult();
@@ -212,15 +209,13 @@ Value GradientBuilder::softmax(Value x, int64_t axis) {
 }
 
 Value GradientBuilder::logSoftmax(Value x, int64_t axis) {
-  return LogSoftmaxOp::create(b, loc, x.getType(), x,
-                              b.getI64IntegerAttr(axis))
+  return LogSoftmaxOp::create(b, loc, x.getType(), x, b.getI64IntegerAttr(axis))
       .getResult();
 }
 
 Value GradientBuilder::range(int64_t n) {
   auto type = RankedTensorType::get({n}, b.getI64Type());
-  return RangeOp::create(b, loc, type, i64Scalar(0), i64Scalar(n),
-                         i64Scalar(1))
+  return RangeOp::create(b, loc, type, i64Scalar(0), i64Scalar(n), i64Scalar(1))
       .getResult();
 }
 

@@ -22,10 +22,9 @@ struct GradientRequest {
   llvm::ArrayRef<bool> needed; // per operand
 };
 
-using GradientRule =
-    mlir::LogicalResult (*)(const GradientRequest &request,
-                            llvm::SmallVectorImpl<mlir::Value> &operandGrads,
-                            GradientBuilder &gb);
+using GradientRule = mlir::LogicalResult (*)(
+    const GradientRequest &request,
+    llvm::SmallVectorImpl<mlir::Value> &operandGrads, GradientBuilder &gb);
 
 using GradientRuleTable = llvm::StringMap<GradientRule>;
 

@@ -12,11 +12,10 @@ LossWithGradient buildNextTokenLoss(Value logits, Value labels,
   int64_t vocab = type.getDimSize(2);
   Value predicting = gb.sliceAxis(logits, 1, 0, seq - 1);
   Value logProbs = gb.logSoftmax(predicting, 2);
-  Value targets = gb.sliceAxis(
-      gb.cast(labels, gb.builder().getI64Type()), 1, 1, seq);
-  Value onehot =
-      gb.cast(gb.equal(gb.unsqueeze(targets, {2}), gb.range(vocab)),
-              type.getElementType());
+  Value targets =
+      gb.sliceAxis(gb.cast(labels, gb.builder().getI64Type()), 1, 1, seq);
+  Value onehot = gb.cast(gb.equal(gb.unsqueeze(targets, {2}), gb.range(vocab)),
+                         type.getElementType());
   Value nll = gb.neg(gb.reduceSum(gb.mul(logProbs, onehot), {2}, false));
   Value loss = gb.reduceMean(nll, {0, 1}, false);
 

@@ -37,8 +37,8 @@ LogicalResult layerNormGrad(const GradientRequest &r, Grads &out,
   Value x = ln.getInput(), g = r.resultGrads[0];
   SmallVector<int64_t> axes = normalizedAxes(ln.getAxis(), x);
   Value xc = gb.sub(x, gb.reduceMean(x, axes));
-  Value rstd = rsqrtPlusEps(gb.reduceMean(gb.mul(xc, xc), axes),
-                            ln.getEpsilon(), gb);
+  Value rstd =
+      rsqrtPlusEps(gb.reduceMean(gb.mul(xc, xc), axes), ln.getEpsilon(), gb);
   Value xhat = gb.mul(xc, rstd);
   if (r.needed[0]) {
     Value d = gb.mul(g, ln.getScale());

@@ -44,7 +44,8 @@ int64_t normalizeAxis(int64_t axis, int64_t rank) {
 LogicalResult splitGrad(const GradientRequest &r, Grads &out,
                         GradientBuilder &gb) {
   auto split = cast<SplitOp>(r.op);
-  int64_t axis = normalizeAxis(split.getAxis(), typeOf(split.getInput()).getRank());
+  int64_t axis =
+      normalizeAxis(split.getAxis(), typeOf(split.getInput()).getRank());
   SmallVector<Value> parts;
   for (unsigned i = 0; i < r.op->getNumResults(); ++i)
     parts.push_back(resultGradOrZeros(r, i, gb));
@@ -127,7 +128,8 @@ Value scatterAxis(Value g, int64_t axis, ArrayRef<int64_t> idx, int64_t n,
     return gb.concat(parts, axis);
   }
   int64_t rank = type.getRank(), k = idx.size();
-  SmallVector<Attribute> sel(k * n, gb.builder().getZeroAttr(type.getElementType()));
+  SmallVector<Attribute> sel(k * n,
+                             gb.builder().getZeroAttr(type.getElementType()));
   for (int64_t j = 0; j < k; ++j)
     sel[j * n + idx[j]] = gb.builder().getFloatAttr(type.getElementType(), 1.0);
   auto selType = RankedTensorType::get({k, n}, type.getElementType());
@@ -191,8 +193,8 @@ LogicalResult gatherGrad(const GradientRequest &r, Grads &out,
   Value onehot = gb.cast(gb.equal(gb.unsqueeze(idx, {1}), gb.range(vocab)),
                          data.getElementType());
   Value g = gb.reshape(r.resultGrads[0], {rows, width});
-  out[0] = gb.reshapeLike(gb.matmul(gb.transposeLast2(onehot), g),
-                          gather.getData());
+  out[0] =
+      gb.reshapeLike(gb.matmul(gb.transposeLast2(onehot), g), gather.getData());
   return success();
 }
 

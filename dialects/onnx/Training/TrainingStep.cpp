@@ -112,8 +112,8 @@ struct TrainingStepPass
                           ArrayRef<ParameterOp> trainable) {
     MLIRContext *ctx = module.getContext();
     Type ids = forward.getFunctionType().getInput(0);
-    SmallVector<Type> inputs{ids, ids}, results{
-        RankedTensorType::get({}, Float32Type::get(ctx))};
+    SmallVector<Type> inputs{ids, ids},
+        results{RankedTensorType::get({}, Float32Type::get(ctx))};
     for (ParameterOp p : trainable) {
       inputs.push_back(p.getType());
       results.push_back(p.getType());
@@ -169,7 +169,8 @@ struct TrainingStepPass
           "the logits do not depend on any trainable parameter");
 
     GradientBuilder gb(b, forward.getLoc());
-    LossWithGradient loss = buildNextTokenLoss(logits, body->getArgument(1), gb);
+    LossWithGradient loss =
+        buildNextTokenLoss(logits, body->getArgument(1), gb);
     DenseMap<Value, Value> grads;
     grads[logits] = loss.logitsGrad;
     if (failed(backward(ops, active, grads, gb)))

@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models"))
 import common  # noqa: E402
 import generate_decoders as gd  # noqa: E402
+import generate_training as gt  # noqa: E402
 
 V, D, T = 11, 8, 6
 
@@ -133,23 +134,6 @@ def torch_grads(model, ids):
     return {n: p.grad.numpy().copy() for n, p in model.named_parameters()}
 
 
-def match(inits, model):
-    """ONNX initializer name -> (torch parameter name, transposed)."""
-    out = {}
-    for name, value in inits.items():
-        for pname, p in model.named_parameters():
-            w = p.detach().numpy()
-            if w.shape == value.shape and np.array_equal(w, value):
-                out[name] = (pname, False)
-                break
-            if w.ndim == 2 and w.T.shape == value.shape and np.array_equal(w.T, value):
-                out[name] = (pname, True)
-                break
-        else:
-            raise SystemExit("initializer %s matches no parameter" % name)
-    return out
-
-
 def check(name, op, params, tools, work, rng):
     torch.manual_seed(7)
     model = Probe(op, WIDTH.get(name, D), **params)
@@ -158,7 +142,7 @@ def check(name, op, params, tools, work, rng):
     path = os.path.join(work, "probe.onnx")
     onnx.save(proto, path)
     inits = {i.name: numpy_helper.to_array(i) for i in proto.graph.initializer if i.data_type == 1}
-    sources = match(inits, model)
+    sources = gt.initializer_sources(model, inits)
     ids = rng.integers(0, V, size=(1, T), dtype=np.int64)
     threshold = min(v.size for v in inits.values()) - 1
     step = common.compile_step(tools, path, (1, T), list(inits), work, threshold)
