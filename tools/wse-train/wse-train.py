@@ -281,6 +281,16 @@ def main(argv):
                                                   "  grad norm %.4g" % norm if norm is not None else ""),
               flush=True)
 
+    try:
+        write_outputs(a, params, optimizer, losses, start, geo, model)
+    except OSError as e:
+        fail("cannot write %s: %s" % (e.filename, e.strerror))
+    if tmp:
+        tmp.cleanup()
+    return 0
+
+
+def write_outputs(a, params, optimizer, losses, start, geo, model):
     if a.losses:
         np.save(a.losses, np.array(losses[start:] if a.resume else losses, dtype=np.float32))
     if a.checkpoint:
@@ -292,9 +302,6 @@ def main(argv):
     if a.export:
         wse_checkpoint.export_onnx(model, params, a.export)
         print("wse-train: exported %s (+ %s.data)" % (a.export, os.path.basename(a.export)))
-    if tmp:
-        tmp.cleanup()
-    return 0
 
 
 if __name__ == "__main__":

@@ -88,7 +88,9 @@ def export_onnx(model_path, params, out_path):
         if init.name in params:
             init.CopyFrom(numpy_helper.from_array(params[init.name], init.name))
     data = os.path.basename(out_path) + ".data"
-    data_path = os.path.join(os.path.dirname(os.path.abspath(out_path)), data)
+    out_dir = os.path.dirname(os.path.abspath(out_path))
+    os.makedirs(out_dir, exist_ok=True)
+    data_path = os.path.join(out_dir, data)
     if os.path.exists(data_path):
         os.remove(data_path)  # onnx appends to an existing data file
     onnx.save_model(proto, out_path, save_as_external_data=True,
