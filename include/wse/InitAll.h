@@ -14,6 +14,7 @@
 
 #include "dialects/mesh/IR/MeshDialect.h"
 #include "dialects/onnx/IR/ONNXDialect.h"
+#include "dialects/onnx/Training/Passes.h"
 #include "dialects/onnx/Transforms/Passes.h"
 #include "dialects/pe/IR/PEDialect.h"
 #include "dialects/pe/Transforms/Passes.h"
@@ -47,6 +48,7 @@ inline void registerAllPasses() {
   mlir::registerSymbolDCEPass();
   mlir::registerInlinerPass();
   onnxir::registerONNXPassesAndPipelines();
+  onnxir::registerONNXTrainingPasses();
   wafer::registerWaferPasses();
   pe::registerPEPasses();
   registerConversionPasses();

@@ -149,4 +149,33 @@ def WaferCostReport : Pass<"wafer-cost-report", "mlir::ModuleOp"> {
   let dependentDialects = ["::wse::wafer::WaferDialect"];
 }
 
+def WaferTrainingProjection
+    : Pass<"wafer-training-projection", "mlir::ModuleOp"> {
+  let summary = "project the time of a training step from the forward "
+                "schedule's cost model";
+  let description = [{
+    An analytic projection, not a compiled training step (issue 15 part 2
+    builds that): from every placed op's cost (wafer-cost-report's model) it
+    projects a weight-streaming training step with activations checkpointed
+    at layer inputs. Forward: as inference. Backward, in reverse: each
+    streamed weight arrives again; compute is twice the forward's (input and
+    weight gradients) plus the forward's again when `recompute` is set;
+    weight gradients stream out to the weight store as they are produced, on
+    the edge links' other direction (full duplex, so egress overlaps the
+    weights' ingress); fabric and per-op overheads count twice. The optimizer
+    runs in the weight store, off the step's critical path. Prints the
+    projected step time, the bytes in and out, and the tokens per layer
+    needed for compute to keep pace with the streams in each direction
+    (docs/training.md).
+  }];
+  let options = [
+    Option<"recompute", "recompute", "bool", "true",
+           "recompute each layer's activations in backward (checkpoints at "
+           "layer inputs only)">,
+    Option<"json", "json", "std::string", "\"\"",
+           "file for the JSON projection ('-' = stdout, '' = none)">,
+  ];
+  let dependentDialects = ["::wse::wafer::WaferDialect"];
+}
+
 #endif // WSE_DIALECT_WAFER_PASSES_TD
