@@ -109,6 +109,23 @@ def model_inputs(a, model, work):
             re.findall(r'tensor<([^>]*)> \{onnx\.name = "([^"]+)"', header)]
 
 
+def decode_step(a, model, work, given, ids_name, ids, step_dir, rng,
+                compile_model, run_program):
+    """Compiles and runs MODEL on IDS (the other inputs from GIVEN) and
+    samples the next token from the last position's logits. Returns the
+    token, the program's outputs, their files and the emulator's stats."""
+    ids_file = os.path.join(step_dir, "input_ids.npy")
+    np.save(ids_file, ids)
+    step_given = dict(given, **{ids_name: ids_file})
+    paths, times = compile_model(a, model, work, step_given, True)
+    _, outputs, out_files, st = run_program(a, paths, step_given, work, True,
+                                            times)
+    logits = np.load(out_files[outputs[0]])
+    token = sample(logits.reshape(-1, logits.shape[-1])[-1], a.temperature,
+                   a.top_k, rng)
+    return token, outputs, out_files, st
+
+
 def generate(a, model, work, given, compile_model, run_program):
     if a.prompt is None:
         sys.exit("wse-run: --generate needs --prompt IDS.npy")
@@ -144,15 +161,9 @@ def generate(a, model, work, given, compile_model, run_program):
                      (a.generate, a.target, a.mode))
     sys.stdout.flush()
     for _ in range(a.generate):
-        ids_file = os.path.join(step_dir, "input_ids.npy")
-        np.save(ids_file, ids)
-        step_given = dict(given, **{ids_name: ids_file})
-        paths, times = compile_model(a, model, work, step_given, True)
-        _, outputs, out_files, st = run_program(a, paths, step_given, work,
-                                                True, times)
-        logits = np.load(out_files[outputs[0]])
-        token = sample(logits.reshape(-1, logits.shape[-1])[-1],
-                       a.temperature, a.top_k, rng)
+        token, _, _, st = decode_step(a, model, work, given, ids_name, ids,
+                                      step_dir, rng, compile_model,
+                                      run_program)
         emulated += st["seconds"]
         cycles += st["cycles"]
         printer(token)
@@ -255,15 +266,9 @@ def generate_with_cache(a, model, work, given, compile_model, run_program,
     sys.stdout.flush()
     ids, past_files, step_model = prompt, {}, prefill
     for step in range(a.generate):
-        ids_file = os.path.join(step_dir, "input_ids.npy")
-        np.save(ids_file, ids)
-        step_given = dict(given, **{ids_name: ids_file}, **past_files)
-        paths, times = compile_model(a, step_model, work, step_given, True)
-        _, outputs, out_files, st = run_program(a, paths, step_given, work,
-                                                True, times)
-        logits = np.load(out_files[outputs[0]])
-        token = sample(logits.reshape(-1, logits.shape[-1])[-1],
-                       a.temperature, a.top_k, rng)
+        token, outputs, out_files, st = decode_step(
+            a, step_model, work, dict(given, **past_files), ids_name, ids,
+            step_dir, rng, compile_model, run_program)
         emulated += st["seconds"]
         cycles += st["cycles"]
         printer(token)
