@@ -131,25 +131,9 @@ std::optional<int64_t> wse::pe::getImmediate(Attribute attr) {
   return i.getInt();
 }
 
-std::optional<emu::Dir> wse::pe::parseDirLetter(char c) {
-  switch (c) {
-  case 'N':
-    return emu::North;
-  case 'E':
-    return emu::East;
-  case 'S':
-    return emu::South;
-  case 'W':
-    return emu::West;
-  case 'R':
-    return emu::Ramp;
-  default:
-    return std::nullopt;
-  }
-}
-
-bool wse::pe::parsePortName(StringRef name, wse::machine::Side &side,
-                            uint32_t &index) {
+/// "W0", "E12" -> side and index among that side's ports.
+static bool parsePortName(StringRef name, wse::machine::Side &side,
+                          uint32_t &index) {
   if (name.size() < 2 || (name[0] != 'W' && name[0] != 'E'))
     return false;
   StringRef digits = name.drop_front();

@@ -27,10 +27,6 @@ namespace wse::pe {
 std::optional<emu::Opcode> getOpcode(mlir::Operation *op);
 /// The value of an i64 IntegerAttr, or nullopt.
 std::optional<int64_t> getImmediate(mlir::Attribute attr);
-/// N E S W R -> direction; nullopt for anything else.
-std::optional<emu::Dir> parseDirLetter(char c);
-/// "W0", "E12" -> side and index among that side's ports.
-bool parsePortName(llvm::StringRef name, machine::Side &side, uint32_t &index);
 /// The port named "W0", "E2", ...; null for anything else.
 PortAttr getPortByName(mlir::MLIRContext *ctx, llvm::StringRef name);
 /// Every value attribute (immediate, register, symbol, address) inside an

@@ -55,7 +55,7 @@ private:
   llvm::Error addPlacement(PlaceOp p);
   llvm::Error addRoute(RouteOp r);
   llvm::Error addStream(Operation *op, FlatSymbolRefAttr tensor, bool inbound,
-                        StringRef port, Attribute color,
+                        PortAttr port, Attribute color,
                         std::optional<uint64_t> offset,
                         std::optional<ArrayRef<int64_t>> shape,
                         std::optional<ArrayRef<int64_t>> strides);
@@ -458,22 +458,22 @@ llvm::Error Translator::addRoute(RouteOp r) {
 }
 
 llvm::Error Translator::addStream(Operation *op, FlatSymbolRefAttr tensor,
-                                  bool inbound, StringRef port, Attribute color,
+                                  bool inbound, PortAttr port, Attribute color,
                                   std::optional<uint64_t> offset,
                                   std::optional<ArrayRef<int64_t>> shape,
                                   std::optional<ArrayRef<int64_t>> strides) {
   emu::StreamOp s;
   s.inbound = inbound;
   std::string where = (Twine(inbound ? "stream_in " : "stream_out ") +
-                       str(tensor) + " port " + port)
+                       str(tensor) + " port " + port.getName())
                           .str();
   auto it = tensors.find(tensor.getValue());
   if (it == tensors.end())
     return err(where + ": unknown tensor");
   s.kind = it->second.first;
   s.tensor = it->second.second;
-  if (!parsePortName(port, s.side, s.port))
-    return err(where + ": invalid port");
+  s.side = port.getEast() ? wse::machine::Side::East : wse::machine::Side::West;
+  s.port = port.getIndex();
   Expected<uint32_t> c = colorNumber(color, where);
   if (!c)
     return c.takeError();
@@ -521,11 +521,11 @@ Expected<emu::Program> Translator::run() {
     else if (auto r = dyn_cast<RouteOp>(op))
       e = addRoute(r);
     else if (auto s = dyn_cast<StreamInOp>(op))
-      e = addStream(s, s.getTensorAttr(), true, s.getPort().getName(),
-                    s.getColor(), s.getOffset(), s.getShape(), s.getStrides());
+      e = addStream(s, s.getTensorAttr(), true, s.getPort(), s.getColor(),
+                    s.getOffset(), s.getShape(), s.getStrides());
     else if (auto s = dyn_cast<StreamOutOp>(op))
-      e = addStream(s, s.getTensorAttr(), false, s.getPort().getName(),
-                    s.getColor(), s.getOffset(), s.getShape(), s.getStrides());
+      e = addStream(s, s.getTensorAttr(), false, s.getPort(), s.getColor(),
+                    s.getOffset(), s.getShape(), s.getStrides());
     if (e)
       return std::move(e);
   }
