@@ -39,13 +39,15 @@
 // TEXT-NEXT:     copy mem(scale, 1), in(0, 1)
 // TEXT-NEXT:     copy mem(v, 8), in(0, 8)
 // TEXT-NEXT:     mul mem(t, 4), mem(v + off, 4), mem(scale, 4, 0)
-// TEXT-NEXT:     bne off, 0, second
+// The pe.if becomes a branch around each of its two parts.
+// TEXT-NEXT:     bne off, 0, else_0
 // TEXT-NEXT:     copy out(2, 4), mem(t, 4)
 // TEXT-NEXT:     copy mem(back, 4), in(1, 4)
 // TEXT-NEXT:     copy out(2, 4), mem(back, 4)
-// TEXT-NEXT:     ret
-// TEXT-NEXT:   second:
+// TEXT-NEXT:     br endif_1
+// TEXT-NEXT:   else_0:
 // TEXT-NEXT:     copy out(1, 4), mem(t, 4)
+// TEXT-NEXT:   endif_1:
 // TEXT-NEXT:   }
 // TEXT-NEXT: }
 // TEXT: place double rect(0, 0, 2, 1)
@@ -77,13 +79,13 @@ module attributes {mesh.target = #mesh.target<"4x4">} {
       pe.copy #pe.mem<@scale, 0, 1, 1>, #pe.in<@xin, 1>
       pe.copy #pe.mem<@v, 0, 8, 1>, #pe.in<@xin, 8>
       pe.mul #pe.mem<@t, 0, 4, 1>, #pe.mem<@v, @off, 4, 1>, #pe.mem<@scale, 0, 4, 0>
-      pe.bne @off, 0, @second
-      pe.copy #pe.out<@yout, 4>, #pe.mem<@t, 0, 4, 1>
-      pe.copy #pe.mem<@back, 0, 4, 1>, #pe.in<@back, 4>
-      pe.copy #pe.out<@yout, 4>, #pe.mem<@back, 0, 4, 1>
-      pe.ret
-      pe.label @second
-      pe.copy #pe.out<@back, 4>, #pe.mem<@t, 0, 4, 1>
+      pe.if @off eq 0 {
+        pe.copy #pe.out<@yout, 4>, #pe.mem<@t, 0, 4, 1>
+        pe.copy #pe.mem<@back, 0, 4, 1>, #pe.in<@back, 4>
+        pe.copy #pe.out<@yout, 4>, #pe.mem<@back, 0, 4, 1>
+      } else {
+        pe.copy #pe.out<@back, 4>, #pe.mem<@t, 0, 4, 1>
+      }
     }
   }
   pe.place @double <x = 0, y = 0, width = 2, height = 1>

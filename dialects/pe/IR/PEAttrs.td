@@ -21,7 +21,7 @@ def PE_ValueParam : AttrParameter<"::mlir::Attribute", "a value"> {
 }
 
 def PE_RegAttr : PE_Attr<"Reg", "reg"> {
-  let summary = "a scalar register r0..r15";
+  let summary = "a virtual scalar register; emission assigns r0..r15";
   let parameters = (ins "unsigned":$index);
   let assemblyFormat = "`<` $index `>`";
   let genVerifyDecl = 1;
@@ -102,6 +102,17 @@ def PE_TaskTriggerColor : I32EnumAttrCase<"on", 1>;
 def PE_TaskTriggerLocal : I32EnumAttrCase<"local", 2>;
 def PE_TaskTrigger : I32EnumAttr<"TaskTrigger", "what starts a task",
     [PE_TaskTriggerEntry, PE_TaskTriggerColor, PE_TaskTriggerLocal]> {
+  let cppNamespace = "::wse::pe";
+}
+
+// The comparison of a pe.if; `in` is lhs in [rhs, upper).
+def PE_PredEq : I32EnumAttrCase<"eq", 0>;
+def PE_PredNe : I32EnumAttrCase<"ne", 1>;
+def PE_PredLt : I32EnumAttrCase<"lt", 2>;
+def PE_PredGe : I32EnumAttrCase<"ge", 3>;
+def PE_PredIn : I32EnumAttrCase<"in", 4>;
+def PE_Predicate : I32EnumAttr<"Predicate", "the comparison of a pe.if",
+    [PE_PredEq, PE_PredNe, PE_PredLt, PE_PredGe, PE_PredIn]> {
   let cppNamespace = "::wse::pe";
 }
 

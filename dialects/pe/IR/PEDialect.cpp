@@ -76,7 +76,11 @@ void PEDialect::registerAttributes() {
 
 LogicalResult RegAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                               unsigned index) {
-  if (index >= 16)
-    return emitError() << "register r" << index << " does not exist (r0-r15)";
+  // Virtual registers: emission maps them onto the PE's 16. The bound only
+  // keeps numbers sane.
+  if (index >= (1u << 24))
+    return emitError() << "register " << index
+                       << " is past the 2^24 virtual "
+                          "registers a task may use";
   return success();
 }

@@ -3,7 +3,7 @@
 // Verifiers enforce, per op, what the emulator's program verifier and
 // assembler enforce (docs/emulator/isa.md, include/wse/Emu/Verify.h), so a
 // fully resolved module translates to a program that loads. Checks that need
-// other symbols (buffers, constants, labels, tasks, channels, kernels,
+// other symbols (buffers, constants, subroutines, tasks, channels, kernels,
 // tensors) are in verifySymbolUses, run once per symbol table with cached
 // lookups.
 //
@@ -105,6 +105,140 @@ static ParseResult parsePEReg(OpAsmParser &parser, RegAttr &reg) {
 
 static void printPEReg(OpAsmPrinter &printer, Operation *, RegAttr reg) {
   printer.printAttribute(reg);
+}
+
+// Custom directive: what follows `to` in a pe.loop: the count, the
+// stepped registers `iter(#pe.reg<1> = @c2 step 16, ...)` if any, and
+// `layers` for a loop over layers.
+static ParseResult parsePELoopBounds(OpAsmParser &parser, Attribute &count,
+                                     ArrayAttr &iters, ArrayAttr &inits,
+                                     DenseI64ArrayAttr &steps,
+                                     UnitAttr &layers) {
+  if (parsePEValue(parser, count))
+    return failure();
+  SmallVector<Attribute> regs, values;
+  SmallVector<int64_t> strides;
+  if (succeeded(parser.parseOptionalKeyword("iter"))) {
+    auto parseOne = [&]() -> ParseResult {
+      RegAttr reg;
+      Attribute init;
+      int64_t step;
+      if (parsePEReg(parser, reg) || parser.parseEqual() ||
+          parsePEValue(parser, init) || parser.parseKeyword("step") ||
+          parser.parseInteger(step))
+        return failure();
+      regs.push_back(reg);
+      values.push_back(init);
+      strides.push_back(step);
+      return success();
+    };
+    if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Paren, parseOne))
+      return failure();
+  }
+  Builder b(parser.getContext());
+  iters = b.getArrayAttr(regs);
+  inits = b.getArrayAttr(values);
+  steps = b.getDenseI64ArrayAttr(strides);
+  if (succeeded(parser.parseOptionalKeyword("layers")))
+    layers = b.getUnitAttr();
+  return success();
+}
+
+static void printPELoopBounds(OpAsmPrinter &printer, Operation *,
+                              Attribute count, ArrayAttr iters, ArrayAttr inits,
+                              DenseI64ArrayAttr steps, UnitAttr layers) {
+  printValueAttr(printer, count);
+  if (!iters.empty()) {
+    printer << " iter(";
+    for (size_t i = 0; i < iters.size(); ++i) {
+      if (i)
+        printer << ", ";
+      printer.printAttribute(iters[i]);
+      printer << " = ";
+      printValueAttr(printer, i < inits.size() ? inits[i] : Attribute());
+      printer << " step " << (i < size_t(steps.size()) ? steps[i] : 0);
+    }
+    printer << ")";
+  }
+  if (layers)
+    printer << " layers";
+}
+
+// Custom directive: the condition of a pe.if, `lhs ne rhs` or
+// `lhs in [lo, hi)`.
+static ParseResult parsePECondition(OpAsmParser &parser, PredicateAttr &pred,
+                                    Attribute &lhs, Attribute &rhs,
+                                    Attribute &upper) {
+  if (parsePEValue(parser, lhs))
+    return failure();
+  SMLoc at = parser.getCurrentLocation();
+  StringRef name;
+  if (parser.parseKeyword(&name))
+    return failure();
+  std::optional<Predicate> p = symbolizePredicate(name);
+  if (!p)
+    return parser.emitError(at) << "expected a comparison (eq, ne, lt, ge or "
+                                   "in), got '"
+                                << name << "'";
+  pred = PredicateAttr::get(parser.getContext(), *p);
+  if (*p != Predicate::in)
+    return parsePEValue(parser, rhs);
+  return failure(parser.parseLSquare() || parsePEValue(parser, rhs) ||
+                 parser.parseComma() || parsePEValue(parser, upper) ||
+                 parser.parseRParen());
+}
+
+static void printPECondition(OpAsmPrinter &printer, Operation *,
+                             PredicateAttr pred, Attribute lhs, Attribute rhs,
+                             Attribute upper) {
+  printValueAttr(printer, lhs);
+  printer << " " << stringifyPredicate(pred.getValue()) << " ";
+  if (pred.getValue() != Predicate::in) {
+    printValueAttr(printer, rhs);
+    return;
+  }
+  printer << "[";
+  printValueAttr(printer, rhs);
+  printer << ", ";
+  printValueAttr(printer, upper);
+  printer << ")";
+}
+
+// Custom directive: a symbol with a list of values, `@sum(#pe.reg<1>, 8)`
+// (a subroutine with its parameters, a call with its arguments).
+template <typename SymbolAttrT>
+static ParseResult parsePESymbolAndList(OpAsmParser &parser, SymbolAttrT &sym,
+                                        ArrayAttr &list) {
+  StringAttr name;
+  if (parser.parseSymbolName(name))
+    return failure();
+  if constexpr (std::is_same_v<SymbolAttrT, FlatSymbolRefAttr>)
+    sym = FlatSymbolRefAttr::get(name);
+  else
+    sym = name;
+  SmallVector<Attribute> items;
+  if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Paren, [&] {
+        Attribute a;
+        if (parsePEValue(parser, a))
+          return failure();
+        items.push_back(a);
+        return success();
+      }))
+    return failure();
+  list = Builder(parser.getContext()).getArrayAttr(items);
+  return success();
+}
+
+static void printPESymbolAndList(OpAsmPrinter &printer, Operation *,
+                                 Attribute sym, ArrayAttr list) {
+  if (auto ref = dyn_cast<FlatSymbolRefAttr>(sym))
+    printer.printSymbolName(ref.getValue());
+  else
+    printer.printSymbolName(cast<StringAttr>(sym).getValue());
+  printer << "(";
+  llvm::interleaveComma(list, printer,
+                        [&](Attribute a) { printValueAttr(printer, a); });
+  printer << ")";
 }
 
 #define GET_OP_CLASSES
@@ -347,6 +481,13 @@ static LogicalResult checkColorAttr(Operation *op, Attribute color,
   return success();
 }
 
+LogicalResult wse::pe::verifyCodeOp(Operation *op) {
+  if (isa<InstructionOp, LoopOp, IfOp, CallOp>(op))
+    return success();
+  return op->emitOpError("is not code (an instruction, pe.loop, pe.if or "
+                         "pe.call)");
+}
+
 LogicalResult TaskOp::verify() {
   bool isColor = getTrigger() == TaskTrigger::on;
   if (isColor && !getColorAttr())
@@ -355,16 +496,27 @@ LogicalResult TaskOp::verify() {
     return emitOpError("only 'on' tasks have a color");
   if (isColor && failed(checkColorAttr(*this, getColorAttr(), "color")))
     return failure();
+  // Code first, then the subroutines: emission places them after the code,
+  // which must not run into them.
+  Operation *lastCode = nullptr;
+  bool subroutines = false;
   for (Operation &op : getBody().front()) {
-    if (auto label = dyn_cast<LabelOp>(op)) {
-      if (failed(checkName(label, label.getSymName(), "label", false)))
+    if (auto sub = dyn_cast<SubroutineOp>(op)) {
+      if (failed(checkName(sub, sub.getSymName(), "subroutine", false)))
         return failure();
+      subroutines = true;
       continue;
     }
-    if (!getOpcode(&op))
-      return emitOpError("holds only instructions and pe.label ops, found '")
-             << op.getName() << "'";
+    if (subroutines)
+      return op.emitOpError("follows a pe.subroutine: a task's code comes "
+                            "before its subroutines");
+    if (failed(verifyCodeOp(&op)))
+      return failure();
+    lastCode = &op;
   }
+  if (subroutines && !isa_and_nonnull<RetOp>(lastCode))
+    return emitOpError("has subroutines, so its code must end with pe.ret "
+                       "(it would run on into them)");
   return success();
 }
 
@@ -589,6 +741,43 @@ static LogicalResult verifyInstr(Operation *op, ArrayRef<Attribute> operands) {
   return success();
 }
 
+LogicalResult wse::pe::verifyValueSymbols(Operation *op, Attribute operand,
+                                          unsigned index,
+                                          SymbolTableCollection &tables) {
+  auto kernel = op->getParentOfType<KernelOp>();
+  if (!kernel)
+    return success();
+  Operation *module = kernel->getParentOp();
+  if (FlatSymbolRefAttr buf = getBufferRef(operand))
+    if (!isa_and_nonnull<BufferOp>(tables.lookupSymbolIn(kernel, buf)))
+      return op->emitOpError() << "operand " << index << ": buffer " << buf
+                               << " is not a pe.buffer of this kernel";
+  LogicalResult ok = success();
+  forEachValue(operand, [&](Attribute v, bool isColor) {
+    if (failed(ok))
+      return;
+    if (FlatSymbolRefAttr buf = getBufferRef(v)) {
+      if (!isa_and_nonnull<BufferOp>(tables.lookupSymbolIn(kernel, buf)))
+        ok = op->emitOpError() << "operand " << index << ": buffer " << buf
+                               << " is not a pe.buffer of this kernel";
+      return;
+    }
+    auto sym = dyn_cast<FlatSymbolRefAttr>(v);
+    if (!sym)
+      return;
+    if (isa_and_nonnull<ConstOp>(tables.lookupSymbolIn(kernel, sym)))
+      return;
+    if (isColor && module &&
+        isa_and_nonnull<ChannelOp>(tables.lookupSymbolIn(module, sym)))
+      return;
+    ok = op->emitOpError() << "operand " << index << ": " << sym
+                           << (isColor ? " is neither a pe.const of the "
+                                         "kernel nor a pe.channel"
+                                       : " is not a pe.const of the kernel");
+  });
+  return ok;
+}
+
 static LogicalResult verifyInstrSymbols(Operation *op,
                                         ArrayRef<Attribute> operands,
                                         SymbolTableCollection &tables) {
@@ -596,21 +785,12 @@ static LogicalResult verifyInstrSymbols(Operation *op,
   if (!code)
     return success();
   StringRef sig = emu::opcodeInfo(*code).signature;
-  Operation *task = op->getParentOp();
-  Operation *kernel = task ? task->getParentOp() : nullptr;
+  auto kernel = op->getParentOfType<KernelOp>();
   if (!kernel)
     return success();
-  Operation *module = kernel->getParentOp();
   for (auto [i, a] : llvm::enumerate(operands)) {
     if (i >= sig.size())
       break;
-    if (sig[i] == 'L') {
-      auto sym = cast<FlatSymbolRefAttr>(a);
-      if (!isa_and_nonnull<LabelOp>(tables.lookupSymbolIn(task, sym)))
-        return op->emitOpError() << "operand " << i + 1 << ": label " << sym
-                                 << " is not a pe.label of this task";
-      continue;
-    }
     if (sig[i] == 'T') {
       auto sym = cast<FlatSymbolRefAttr>(a);
       if (!isa_and_nonnull<TaskOp>(tables.lookupSymbolIn(kernel, sym)))
@@ -618,34 +798,7 @@ static LogicalResult verifyInstrSymbols(Operation *op,
                                  << " is not a pe.task of this kernel";
       continue;
     }
-    if (FlatSymbolRefAttr buf = getBufferRef(a))
-      if (!isa_and_nonnull<BufferOp>(tables.lookupSymbolIn(kernel, buf)))
-        return op->emitOpError() << "operand " << i + 1 << ": buffer " << buf
-                                 << " is not a pe.buffer of this kernel";
-    LogicalResult ok = success();
-    forEachValue(a, [&](Attribute v, bool isColor) {
-      if (failed(ok))
-        return;
-      if (FlatSymbolRefAttr buf = getBufferRef(v)) {
-        if (!isa_and_nonnull<BufferOp>(tables.lookupSymbolIn(kernel, buf)))
-          ok = op->emitOpError() << "operand " << i + 1 << ": buffer " << buf
-                                 << " is not a pe.buffer of this kernel";
-        return;
-      }
-      auto sym = dyn_cast<FlatSymbolRefAttr>(v);
-      if (!sym)
-        return;
-      if (isa_and_nonnull<ConstOp>(tables.lookupSymbolIn(kernel, sym)))
-        return;
-      if (isColor && module &&
-          isa_and_nonnull<ChannelOp>(tables.lookupSymbolIn(module, sym)))
-        return;
-      ok = op->emitOpError() << "operand " << i + 1 << ": " << sym
-                             << (isColor ? " is neither a pe.const of the "
-                                           "kernel nor a pe.channel"
-                                         : " is not a pe.const of the kernel");
-    });
-    if (failed(ok))
+    if (failed(verifyValueSymbols(op, a, i + 1, tables)))
       return failure();
   }
   return success();
@@ -684,11 +837,6 @@ PE_INSTR_VERIFY(Mov)
 PE_INSTR_VERIFY(IAdd)
 PE_INSTR_VERIFY(ISub)
 PE_INSTR_VERIFY(IMul)
-PE_INSTR_VERIFY(Br)
-PE_INSTR_VERIFY(Beq)
-PE_INSTR_VERIFY(Bne)
-PE_INSTR_VERIFY(Blt)
-PE_INSTR_VERIFY(Bge)
 PE_INSTR_VERIFY(Activate)
 PE_INSTR_VERIFY(Ret)
 PE_INSTR_VERIFY(Select)

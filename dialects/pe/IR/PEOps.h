@@ -35,6 +35,14 @@ void forEachValue(mlir::Attribute operand,
                   llvm::function_ref<void(mlir::Attribute, bool isColor)> fn);
 /// The buffer named by a #pe.mem or #pe.addr operand or value, or null.
 mlir::FlatSymbolRefAttr getBufferRef(mlir::Attribute operandOrValue);
+/// Succeeds for ops that may appear in code (instructions, pe.loop, pe.if,
+/// pe.call); emits an error on `op` otherwise.
+mlir::LogicalResult verifyCodeOp(mlir::Operation *op);
+/// Checks that the buffers, constants and channels a value or operand names
+/// exist (`index` numbers the operand in errors).
+mlir::LogicalResult verifyValueSymbols(mlir::Operation *op,
+                                       mlir::Attribute operand, unsigned index,
+                                       mlir::SymbolTableCollection &tables);
 /// Parses the kernel's tables and constant expressions with the emulator's
 /// assembler (tables first, then constants in order); errors at the const.
 mlir::LogicalResult parseKernelConstants(KernelOp kernel, emu::Kernel &out);

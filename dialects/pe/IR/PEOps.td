@@ -125,8 +125,10 @@ def PE_TaskOp : PE_Op<"task", [Symbol, SymbolTable, NoTerminator, SingleBlock,
   let summary = "a task: instructions run to completion";
   let description = [{
     `entry` tasks run once at start, `on` tasks when their color's receive
-    queue holds data, `local` tasks when activated. The body is a flat list
-    of instruction ops and `pe.label`s; branches name labels of this task.
+    queue holds data, `local` tasks when activated. The body is structured
+    code: instruction ops, `pe.loop`, `pe.if` and `pe.call`, then the task's
+    `pe.subroutine`s. Registers are virtual (`#pe.reg<N>`, any N); emission
+    assigns the PE's 16 and lays the structure out as labels and branches.
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, PE_TaskTrigger:$trigger,
                        OptionalAttr<AnyAttr>:$color);
@@ -135,16 +137,13 @@ def PE_TaskOp : PE_Op<"task", [Symbol, SymbolTable, NoTerminator, SingleBlock,
   let hasVerifier = 1;
 }
 
-def PE_LabelOp : PE_Op<"label", [Symbol, HasParent<"TaskOp">]> {
-  let summary = "a branch target inside a task";
-  let arguments = (ins SymbolNameAttr:$sym_name);
-  let assemblyFormat = "$sym_name attr-dict";
-}
-
 //===----------------------------------------------------------------------===//
 // Instructions: one op class per operand signature (the letters of
 // include/wse/Emu/Program.h), each operand a named attribute of its kind.
 //===----------------------------------------------------------------------===//
+
+// Code lives in a task, a subroutine or the body of a pe.loop or pe.if.
+def PE_InCode : ParentOneOf<["TaskOp", "SubroutineOp", "LoopOp", "IfOp"]>;
 
 // Operand kinds.
 def PE_VecDst : AnyAttrOf<[PE_MemAttr, PE_AbsMemAttr, PE_OutAttr],
@@ -163,7 +162,7 @@ def PE_ScalarValue : Attr<CPred<"::wse::pe::isValueAttr($_self)">,
 // `sig` is the emulator's signature; `names` the operands in its order.
 class PE_InstrOp<string mnemonic, string sig, list<string> names, dag args,
                  string format>
-    : PE_Op<mnemonic, [HasParent<"TaskOp">, PE_InstructionOpInterface,
+    : PE_Op<mnemonic, [PE_InCode, PE_InstructionOpInterface,
                        DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "the `" # mnemonic # "` instruction (operands: " #
                 !if(!empty(sig), "none", sig) # ")";
@@ -207,13 +206,9 @@ class PE_IntOp<string mnemonic> : PE_InstrOp<mnemonic, "RVV",
     ["dst", "lhs", "rhs"], (ins PE_RegAttr:$dst, PE_ScalarValue:$lhs,
                                PE_ScalarValue:$rhs),
     "custom<PEReg>($dst) `,` custom<PEValue>($lhs) `,` custom<PEValue>($rhs)">;
-// if f(V, V) goto L
-class PE_BranchOp<string mnemonic> : PE_InstrOp<mnemonic, "VVL",
-    ["lhs", "rhs", "target"], (ins PE_ScalarValue:$lhs, PE_ScalarValue:$rhs,
-                                  FlatSymbolRefAttr:$target),
-    "custom<PEValue>($lhs) `,` custom<PEValue>($rhs) `,` $target">;
-
-// Keep in the order of WSE_EMU_OPCODES (include/wse/Emu/Program.h).
+// In the order of WSE_EMU_OPCODES (include/wse/Emu/Program.h). The branches
+// (br, beq, bne, blt, bge) have no ops: pe.loop, pe.if and pe.call become
+// them when the program is emitted.
 def PE_FillOp : PE_InstrOp<"fill", "DF", ["dst", "value"],
     (ins PE_VecDst:$dst, F32Attr:$value), "$dst `,` $value">;
 def PE_IFillOp : PE_InstrOp<"ifill", "DV", ["dst", "value"],
@@ -240,12 +235,6 @@ def PE_MovOp : PE_InstrOp<"mov", "RV", ["dst", "value"],
 def PE_IAddOp : PE_IntOp<"iadd">;
 def PE_ISubOp : PE_IntOp<"isub">;
 def PE_IMulOp : PE_IntOp<"imul">;
-def PE_BrOp : PE_InstrOp<"br", "L", ["target"],
-    (ins FlatSymbolRefAttr:$target), "$target">;
-def PE_BeqOp : PE_BranchOp<"beq">;
-def PE_BneOp : PE_BranchOp<"bne">;
-def PE_BltOp : PE_BranchOp<"blt">;
-def PE_BgeOp : PE_BranchOp<"bge">;
 def PE_ActivateOp : PE_InstrOp<"activate", "T", ["task"],
     (ins FlatSymbolRefAttr:$task), "$task">;
 def PE_RetOp : PE_InstrOp<"ret", "", [], (ins), "">;
@@ -253,6 +242,122 @@ def PE_SelectOp : PE_TernaryOp<"select", ["dst", "cond", "a", "b"]>;
 def PE_LogOp : PE_UnaryOp<"log">;
 def PE_MarkOp : PE_InstrOp<"mark", "V", ["id"], (ins PE_ScalarValue:$id),
     "custom<PEValue>($id)">;
+
+//===----------------------------------------------------------------------===//
+// Structured control flow. Emission lays it out as labels and branches
+// (docs/pe/README.md shows the code each op becomes).
+//===----------------------------------------------------------------------===//
+
+def PE_LoopOp : PE_Op<"loop", [PE_InCode, NoTerminator, SingleBlock,
+                               NoRegionArguments,
+                               DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "a counted loop, with registers that step each iteration";
+  let description = [{
+    Runs its body `count` times with `counter` = 0, 1, ...; each `iter`
+    register starts at its initial value and grows by its step after every
+    iteration. The body may read these registers but not write them; they
+    hold nothing after the loop.
+
+    ```mlir
+    pe.loop #pe.reg<0> to @c3 iter(#pe.reg<1> = @c4 step 16) {
+      pe.copy #pe.amem<#pe.reg<1>, 16, 1>, #pe.in<@c0, 16>
+    }
+    ```
+
+    `layers` marks the loop over repeated layers (docs/pe/layer-loops.md):
+    its body writes every buffer it reads before reading it, in each
+    iteration, so pe-allocate-sram may reuse buffers used only inside it
+    between iterations; its count is a positive integer and the test is at
+    the bottom.
+  }];
+  let arguments = (ins PE_RegAttr:$counter, PE_ScalarValue:$count,
+                       TypedArrayAttrBase<PE_RegAttr, "registers">:$iters,
+                       ArrayAttr:$inits, DenseI64ArrayAttr:$steps,
+                       UnitAttr:$layers);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    custom<PEReg>($counter) `to`
+    custom<PELoopBounds>($count, $iters, $inits, $steps, $layers)
+    attr-dict-with-keyword $body
+  }];
+  let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "RegAttr":$counter, "::mlir::Attribute":$count), [{
+      build($_builder, $_state, counter, count, $_builder.getArrayAttr({}),
+            $_builder.getArrayAttr({}), $_builder.getDenseI64ArrayAttr({}),
+            /*layers=*/false);
+      $_state.regions.front()->emplaceBlock();
+    }]>,
+  ];
+}
+
+def PE_IfOp : PE_Op<"if", [PE_InCode, NoTerminator, SingleBlock,
+                           NoRegionArguments,
+                           DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "runs one of two pieces of code by comparing two values";
+  let description = [{
+    ```mlir
+    pe.if @c2 ne 0 {
+      pe.fill #pe.mem<@buf, 0, 16, 1>, 0.0
+    }
+    pe.if #pe.reg<3> in [@c5, @c6) {
+      ...
+    } else {
+      ...
+    }
+    ```
+    Comparisons: `eq`, `ne`, `lt` (signed), `ge` and `in [lo, hi)`.
+  }];
+  let arguments = (ins PE_Predicate:$predicate, PE_ScalarValue:$lhs,
+                       PE_ScalarValue:$rhs, OptionalAttr<PE_ScalarValue>:$upper);
+  let regions = (region SizedRegion<1>:$thenRegion, MaxSizedRegion<1>:$elseRegion);
+  let assemblyFormat = [{
+    custom<PECondition>($predicate, $lhs, $rhs, $upper) $thenRegion
+    (`else` $elseRegion^)? attr-dict-with-keyword
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::Block &getThenBlock() { return getThenRegion().front(); }
+    bool hasElse() { return !getElseRegion().empty(); }
+  }];
+}
+
+def PE_SubroutineOp : PE_Op<"subroutine", [Symbol, HasParent<"TaskOp">,
+                                           NoTerminator, SingleBlock,
+                                           NoRegionArguments]> {
+  let summary = "code that pe.call runs from several places of its task";
+  let description = [{
+    `params` are the registers that each `pe.call` sets before running the
+    body. The ISA has no indirect jump: emission gives every call site an
+    id, kept in a register, and ends the body with a branch back per call
+    site.
+    ```mlir
+    pe.subroutine @allreduce(#pe.reg<20>, #pe.reg<21>) {
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypedArrayAttrBase<PE_RegAttr, "registers">:$params);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    custom<PESymbolAndList>($sym_name, $params) attr-dict-with-keyword $body
+  }];
+  let hasVerifier = 1;
+}
+
+def PE_CallOp : PE_Op<"call", [PE_InCode,
+                               DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "runs a pe.subroutine of the task with its parameters set";
+  let description = [{
+    ```mlir
+    pe.call @allreduce(#pe.addr<@full>, 64)
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, ArrayAttr:$args);
+  let assemblyFormat = "custom<PESymbolAndList>($callee, $args) attr-dict";
+  let hasVerifier = 1;
+}
 
 //===----------------------------------------------------------------------===//
 // Placement, colors, routes and streams.

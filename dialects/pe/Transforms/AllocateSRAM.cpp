@@ -1,6 +1,7 @@
 //===- AllocateSRAM.cpp - Give every pe.buffer a word address -------------===//
 
 #include "dialects/mesh/IR/MeshAttrs.h"
+#include "dialects/pe/IR/CodeLayout.h"
 #include "dialects/pe/Transforms/Passes.h"
 #include <random>
 
@@ -53,55 +54,46 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
     if (bufs.empty())
       return success();
 
+    // The code as the emulator will hold it: its size takes SRAM, and its
+    // back edges are the loops buffers live through.
+    SmallVector<TaskOp> tasks(body.getOps<TaskOp>());
+    std::vector<FlatTask> flats;
     // Tasks that `activate` may run again (their entry runs are not the
     // only ones).
     llvm::DenseSet<StringRef> activated;
     uint64_t numInstr = 0;
-    for (TaskOp t : body.getOps<TaskOp>())
-      for (Operation &op : t.getBody().front()) {
-        if (!getOpcode(&op))
-          continue;
-        ++numInstr;
-        if (auto a = dyn_cast<ActivateOp>(op))
-          activated.insert(a.getTask());
-      }
+    for (TaskOp t : tasks) {
+      flats.push_back(layOutTask(t));
+      numInstr += flats.back().code.size();
+      t.walk([&](ActivateOp a) { activated.insert(a.getTask()); });
+    }
 
     // Live ranges.
     int64_t base = 0;
     int taskNo = 0;
-    for (TaskOp t : body.getOps<TaskOp>()) {
+    for (auto [t, flat] : llvm::zip(tasks, flats)) {
       bool entryOnce = t.getTrigger() == TaskTrigger::entry &&
                        !activated.count(t.getSymName());
-      // Positions of labels and instructions; loops = backward branches.
       llvm::StringMap<int64_t> labelPos;
-      int64_t pc = 0;
-      for (Operation &op : t.getBody().front()) {
-        if (auto l = dyn_cast<LabelOp>(op))
-          labelPos[l.getSymName()] = base + pc;
-        else if (getOpcode(&op))
-          ++pc;
-      }
-      // A back edge marked `layer_loop` repeats code whose buffers are
+      for (const FlatLabel &l : flat.labels)
+        labelPos[l.name] = base + l.pc;
+      // A back edge of a loop over layers repeats code whose buffers are
       // written before they are read in every iteration: only buffers also
-      // used outside it live across its iterations.
+      // used outside it live across its iterations. A subroutine's return
+      // (a branch back to its call site) is not a loop.
       SmallVector<std::pair<int64_t, int64_t>> loops, layerLoops;
-      pc = 0;
-      for (Operation &op : t.getBody().front()) {
-        auto instr = dyn_cast<InstructionOp>(op);
-        if (!instr)
-          continue;
-        int64_t pos = base + pc++;
-        StringRef sig = instr.getSignature();
-        for (auto [i, a] : llvm::enumerate(instr.getInstrOperands())) {
-          // A subroutine's return (a branch back to its call site) is not
-          // a loop.
-          if (i < sig.size() && sig[i] == 'L' && !op.hasAttr("return"))
+      for (auto [pc, in] : llvm::enumerate(flat.code)) {
+        int64_t pos = base + int64_t(pc);
+        if (in.role == FlatInstr::Role::LoopBack ||
+            in.role == FlatInstr::Role::LayerLoopBack)
+          for (Attribute a : in.operands)
             if (auto sym = dyn_cast<FlatSymbolRefAttr>(a)) {
               auto it = labelPos.find(sym.getValue());
               if (it != labelPos.end() && it->second <= pos)
-                (op.hasAttr("layer_loop") ? layerLoops : loops)
+                (in.role == FlatInstr::Role::LayerLoopBack ? layerLoops : loops)
                     .push_back({it->second, pos});
             }
+        for (Attribute a : in.operands) {
           auto touch = [&](FlatSymbolRefAttr sym) {
             auto it = byName.find(sym.getValue());
             if (it == byName.end())
@@ -141,7 +133,7 @@ struct AllocateSRAMPass : wse::pe::impl::PEAllocateSRAMBase<AllocateSRAMPass> {
               widen(l, e);
         }
       }
-      base += pc + 1;
+      base += int64_t(flat.code.size()) + 1;
       ++taskNo;
     }
     for (Buf &b : bufs)

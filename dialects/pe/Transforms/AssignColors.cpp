@@ -104,13 +104,14 @@ struct AssignColorsPass : wse::pe::impl::PEAssignColorsBase<AssignColorsPass> {
         for (TaskOp t : k.getBody().front().getOps<TaskOp>()) {
           if (Attribute color = t.getColorAttr())
             note(color);
-          for (auto in : t.getBody().front().getOps<InstructionOp>())
+          t.walk([&](InstructionOp in) {
             for (Attribute o : in.getInstrOperands()) {
               if (auto i = dyn_cast<InAttr>(o))
                 note(i.getColor());
               else if (auto out = dyn_cast<OutAttr>(o))
                 note(out.getColor());
             }
+          });
         }
         for (unsigned a : used)
           for (unsigned b : used)
@@ -213,7 +214,7 @@ struct AssignColorsPass : wse::pe::impl::PEAssignColorsBase<AssignColorsPass> {
         for (TaskOp t : k.getBody().front().getOps<TaskOp>()) {
           if (Attribute color = t.getColorAttr())
             t.setColorAttr(number(color, k));
-          for (auto in : t.getBody().front().getOps<InstructionOp>())
+          t.walk([&](InstructionOp in) {
             for (auto [index, o] : llvm::enumerate(in.getInstrOperands())) {
               if (auto i = dyn_cast<InAttr>(o)) {
                 Attribute c = number(i.getColor(), k);
@@ -227,6 +228,7 @@ struct AssignColorsPass : wse::pe::impl::PEAssignColorsBase<AssignColorsPass> {
                       index, OutAttr::get(b.getContext(), c, out.getLength()));
               }
             }
+          });
         }
       }
     }

@@ -188,7 +188,7 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
     temps[b.getResult(0)] = slot;
   }
 
-  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  Emitter::Guard skip = L.guard(lo.holds);
   E.nest(
       lo.extent, ptrs,
       [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
@@ -222,7 +222,7 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
           E.emit<CopyOp>(outDesc, desc(yielded));
       },
       /*vectorInner=*/true, kChunk);
-  E.place(skip);
+  E.end(skip);
   return success();
 }
 
@@ -273,7 +273,7 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
       E.val(xv.base + dotOffsets(take<PerPEExpr>(lo.offset, r - 1), xsLead));
 
   // Start from the bias (or zero).
-  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  Emitter::Guard skip = L.guard(lo.holds);
   if (bf) {
     SmallVector<int64_t> biasStrides(r, 0);
     biasStrides[r - 1] = 1;
@@ -285,7 +285,7 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
   } else {
     E.emit<FillOp>(E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f));
   }
-  E.place(skip);
+  E.end(skip);
 
   if (!transposed) {
     // weight[k, :] arrives row by row: out[row, :] += x[row, k] * w[k, n0:].
@@ -297,7 +297,7 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
         L.receiveRowSegment(wrow, n0, en, N);
       else
         wreg = rowOffset(E, k, N, n0v);
-      FlatSymbolRefAttr skipK = L.guard(lo.holds);
+      Emitter::Guard skipK = L.guard(lo.holds);
       unsigned xr = E.allocReg();
       E.emit<IAddOp>(E.reg(xr), E.reg(k), xbase);
       E.nest(
@@ -309,10 +309,7 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
                            E.mem(xf, off[1], env, E.imm(0)));
           },
           /*vectorInner=*/false);
-      E.freeReg(xr);
-      E.place(skipK);
-      if (!streamed)
-        E.freeReg(wreg);
+      E.end(skipK);
     });
     return success();
   }
@@ -325,44 +322,39 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
   FlatSymbolRefAttr prod = E.buffer("prod", K);
   Attribute end = E.val(n0 + en);
   E.loop(E.imm(N), [&](unsigned n) {
-    FlatSymbolRefAttr outside = E.newLabel("outside"),
-                      next = E.newLabel("next");
-    unsigned wreg = 0;
-    E.emit<BltOp>(E.reg(n), n0v, outside);
-    E.emit<BgeOp>(E.reg(n), end, outside);
-    if (streamed) {
-      L.receive(E.mem(wrow, 0, E.imm(K)), E.imm(K));
-    } else {
-      wreg = E.allocReg();
-      E.emit<IMulOp>(E.reg(wreg), E.reg(n), E.imm(K));
-    }
-    FlatSymbolRefAttr skipN = L.guard(lo.holds);
-    unsigned col = E.allocReg();
-    E.emit<ISubOp>(E.reg(col), E.reg(n), n0v);
-    E.nest(
-        leadExt, {Pointer{E.reg(col), bsLead}, Pointer{xbase, xsLead}},
-        [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
-          Attribute w = streamed ? E.mem(wrow, 0, E.imm(K))
-                                 : E.mem(wf, E.reg(wreg), E.imm(K), E.imm(1));
-          E.emit<MulOp>(E.mem(prod, 0, E.imm(K)), w,
-                        E.mem(xf, off[1], E.imm(K), E.imm(1)));
-          E.emit<RSumOp>(E.mem(out, off[0], E.imm(1), E.imm(1)),
-                         E.mem(prod, 0, E.imm(K)));
-        },
-        /*vectorInner=*/false);
-    E.freeReg(col);
-    E.place(skipN);
-    if (!streamed)
-      E.freeReg(wreg);
-    E.emit<BrOp>(next);
-    E.place(outside);
-    if (streamed)
-      L.drain(E.imm(K));
-    E.place(next);
+    auto inside = [&] {
+      unsigned wreg = 0;
+      if (streamed) {
+        L.receive(E.mem(wrow, 0, E.imm(K)), E.imm(K));
+      } else {
+        wreg = E.allocReg();
+        E.emit<IMulOp>(E.reg(wreg), E.reg(n), E.imm(K));
+      }
+      Emitter::Guard skipN = L.guard(lo.holds);
+      unsigned col = E.allocReg();
+      E.emit<ISubOp>(E.reg(col), E.reg(n), n0v);
+      E.nest(
+          leadExt, {Pointer{E.reg(col), bsLead}, Pointer{xbase, xsLead}},
+          [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+            Attribute w = streamed ? E.mem(wrow, 0, E.imm(K))
+                                   : E.mem(wf, E.reg(wreg), E.imm(K), E.imm(1));
+            E.emit<MulOp>(E.mem(prod, 0, E.imm(K)), w,
+                          E.mem(xf, off[1], E.imm(K), E.imm(1)));
+            E.emit<RSumOp>(E.mem(out, off[0], E.imm(1), E.imm(1)),
+                           E.mem(prod, 0, E.imm(K)));
+          },
+          /*vectorInner=*/false);
+      E.end(skipN);
+    };
+    auto outside = [&] {
+      if (streamed)
+        L.drain(E.imm(K));
+    };
+    E.ifElse(Predicate::in, E.reg(n), n0v, end, inside, outside);
   });
   // rsum overwrote the bias: add it back.
   if (bf) {
-    FlatSymbolRefAttr skipB = L.guard(lo.holds);
+    Emitter::Guard skipB = L.guard(lo.holds);
     SmallVector<int64_t> biasStrides(r, 0);
     biasStrides[r - 1] = 1;
     E.nest(lo.extent, {Pointer{E.imm(0), bs}, Pointer{n0v, biasStrides}},
@@ -371,7 +363,7 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
                            E.mem(out, off[0], len, E.imm(st[0])),
                            E.mem(bf, off[1], len, E.imm(st[1])));
            });
-    E.place(skipB);
+    E.end(skipB);
   }
   return success();
 }
@@ -411,7 +403,7 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
   FlatSymbolRefAttr row = E.buffer("vrow", 1);
   FlatSymbolRefAttr wrow =
       streamed ? E.buffer("wrow", lo.block[r - 1]) : nullptr;
-  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  Emitter::Guard skip = L.guard(lo.holds);
   E.emit<FillOp>(E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f));
   // Past a ragged block's end: an id no row matches, before or after the
   // negative ids are moved up by V below.
@@ -438,7 +430,7 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
   E.emit<FmaOp>(ids0, oh,
                 E.mem(E.scalarConstant(float(V)), E.imm(0), rowsV, E.imm(0)),
                 ids0);
-  E.place(skip);
+  E.end(skip);
 
   E.loop(E.imm(V), [&](unsigned v) {
     unsigned wreg = 0;
@@ -446,7 +438,7 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
       L.receiveRowSegment(wrow, d0, ed, D);
     else
       wreg = rowOffset(E, v, D, d0v);
-    FlatSymbolRefAttr skipV = L.guard(lo.holds);
+    Emitter::Guard skipV = L.guard(lo.holds);
     // onehot = max(0, 1 - |id - v|): exact for integer ids.
     E.emit<IFillOp>(E.mem(row, 0, E.imm(1)), E.reg(v));
     E.emit<SubOp>(oh, E.mem(local, 0, rowsV),
@@ -463,9 +455,7 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
                          E.mem(onehot, off[1], edv, E.imm(0)));
         },
         /*vectorInner=*/false);
-    E.place(skipV);
-    if (!streamed)
-      E.freeReg(wreg);
+    E.end(skipV);
   });
   return success();
 }
@@ -527,7 +517,7 @@ LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
   Attribute env = E.val(lo.extent[r - 1]);
   SmallVector<int64_t> bsLead = take<int64_t>(lo.blockStrides(), r - 1);
 
-  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  Emitter::Guard skip = L.guard(lo.holds);
   E.emit<FillOp>(E.mem(out, 0, E.imm(lo.blockWords())), E.f32(0.0f));
   E.nest(
       take<PerPEExpr>(lo.extent, r - 1),
@@ -545,11 +535,9 @@ LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
           E.emit<IAddOp>(E.reg(ra), E.reg(ra), E.imm(aK));
           E.emit<IAddOp>(E.reg(rb), E.reg(rb), E.imm(bK));
         });
-        E.freeReg(rb);
-        E.freeReg(ra);
       },
       /*vectorInner=*/false);
-  E.place(skip);
+  E.end(skip);
   return success();
 }
 
@@ -608,7 +596,7 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
   Attribute epsD = E.mem(E.scalarConstant(eps), 0, E.imm(1));
   Attribute tN = E.mem(t, 0, N), sqN = E.mem(sq, 0, N);
 
-  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  Emitter::Guard skip = L.guard(lo.holds);
   E.nest(
       take<PerPEExpr>(lo.extent, axis),
       {Pointer{E.imm(0), take<int64_t>(bs, axis)},
@@ -647,7 +635,7 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
                });
       },
       /*vectorInner=*/false);
-  E.place(skip);
+  E.end(skip);
   return success();
 }
 
@@ -678,7 +666,7 @@ LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L,
   Attribute N = E.imm(n);
   Attribute one = E.mem(stat, 0, E.imm(1));
 
-  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  Emitter::Guard skip = L.guard(lo.holds);
   E.nest(
       ext,
       {Pointer{E.imm(0), bs},
@@ -699,7 +687,7 @@ LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L,
         }
       },
       /*vectorInner=*/false);
-  E.place(skip);
+  E.end(skip);
   return success();
 }
 
@@ -736,7 +724,7 @@ LogicalResult wse::pe::lowering::lowerReduce(Lowering &L, wafer::ReduceOp op) {
   FlatSymbolRefAttr xf = L.needFull(op.getInput()).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
   bool max = op.getKind() == wafer::ReduceKind::Max;
-  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  Emitter::Guard skip = L.guard(lo.holds);
   E.nest(
       lo.extent,
       {Pointer{E.imm(0), lo.blockStrides()},
@@ -753,6 +741,6 @@ LogicalResult wse::pe::lowering::lowerReduce(Lowering &L, wafer::ReduceOp op) {
                         E.mem(E.scalarConstant(float(n)), 0, E.imm(1)));
       },
       /*vectorInner=*/false);
-  E.place(skip);
+  E.end(skip);
   return success();
 }

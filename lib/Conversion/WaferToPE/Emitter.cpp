@@ -78,37 +78,39 @@ FloatAttr Emitter::f32(float v) {
   return FloatAttr::get(Float32Type::get(ctx), v);
 }
 
-FlatSymbolRefAttr Emitter::newLabel(StringRef hint) {
-  return sym(uniqueName(("L_" + hint).str()));
-}
-void Emitter::place(FlatSymbolRefAttr label) {
-  LabelOp::create(taskBuilder, loc, label.getValue());
+void Emitter::inside(Block &block, Operation *op, function_ref<void()> fill) {
+  taskBuilder.setInsertionPointToEnd(&block);
+  fill();
+  taskBuilder.setInsertionPointAfter(op);
 }
 
-void Emitter::skipUnless(const PerPEExpr &cond, FlatSymbolRefAttr label) {
+Emitter::Guard Emitter::onlyWhere(const PerPEExpr &cond) {
   if (cond.isKnown() && cond.value() != 0)
-    return;
-  if (cond.isKnown()) {
-    emit<BrOp>(label);
-    return;
-  }
-  emit<BeqOp>(val(cond), imm(0), label);
+    return {};
+  auto op = IfOp::create(taskBuilder, loc, Predicate::ne, val(cond), imm(0),
+                         /*upper=*/nullptr);
+  op.getThenRegion().emplaceBlock();
+  taskBuilder.setInsertionPointToEnd(&op.getThenBlock());
+  return {op, cond.isKnown()};
 }
 
-unsigned Emitter::allocReg() {
-  for (unsigned r = 0; r < kNestRegs; ++r)
-    if (!regUsed[r]) {
-      regUsed[r] = true;
-      return r;
-    }
-  // The lowering keeps nests shallow (unit and contiguous dimensions are
-  // folded away); running out means an op shape it was not written for.
-  // The caller reports it on the op (takeOutOfRegisters); r0 keeps the
-  // code well-formed until then.
-  outOfRegisters = true;
-  return 0;
+void Emitter::end(Guard &guard) {
+  if (!guard.op)
+    return;
+  taskBuilder.setInsertionPointAfter(guard.op);
+  if (guard.dead)
+    guard.op.erase();
+  guard.op = nullptr;
 }
-void Emitter::freeReg(unsigned r) { regUsed[r] = false; }
+
+void Emitter::ifElse(Predicate pred, Attribute lhs, Attribute rhs,
+                     Attribute upper, function_ref<void()> thenCode,
+                     function_ref<void()> elseCode) {
+  auto op = IfOp::create(taskBuilder, loc, pred, lhs, rhs, upper);
+  inside(op.getThenRegion().emplaceBlock(), op, thenCode);
+  if (elseCode)
+    inside(op.getElseRegion().emplaceBlock(), op, elseCode);
+}
 
 SmallVector<Emitter::NestDim>
 Emitter::planNest(ArrayRef<PerPEExpr> extents, ArrayRef<int64_t> bounds,
@@ -192,71 +194,56 @@ void Emitter::nest(ArrayRef<PerPEExpr> extents, ArrayRef<Pointer> ptrs,
         }
         const NestDim &d = dims[idx];
         unsigned counter = allocReg();
-        SmallVector<std::pair<unsigned, int64_t>> walked;
+        SmallVector<Attribute> iters, inits;
+        SmallVector<int64_t> steps;
         SmallVector<Attribute> next = cur;
         for (size_t j = 0; j < ptrs.size(); ++j) {
           if (d.strides[j] == 0)
             continue;
-          unsigned r = allocReg();
-          emit<MovOp>(reg(r), cur[j]);
-          next[j] = reg(r);
-          walked.push_back({r, d.strides[j]});
+          RegAttr r = reg(allocReg());
+          iters.push_back(r);
+          inits.push_back(cur[j]);
+          steps.push_back(d.strides[j]);
+          next[j] = r;
         }
-        emit<MovOp>(reg(counter), imm(0));
-        FlatSymbolRefAttr head = newLabel("loop"), end = newLabel("done");
-        place(head);
-        emit<BgeOp>(reg(counter), val(d.extent), end);
-        level(idx + 1, next);
-        emit<IAddOp>(reg(counter), reg(counter), imm(1));
-        for (auto [r, stride] : walked)
-          emit<IAddOp>(reg(r), reg(r), imm(stride));
-        emit<BrOp>(head);
-        place(end);
-        for (auto [r, stride] : walked)
-          freeReg(r);
-        freeReg(counter);
+        auto op = LoopOp::create(taskBuilder, loc, reg(counter), val(d.extent),
+                                 taskBuilder.getArrayAttr(iters),
+                                 taskBuilder.getArrayAttr(inits),
+                                 taskBuilder.getDenseI64ArrayAttr(steps),
+                                 /*layers=*/false);
+        inside(op.getBody().emplaceBlock(), op, [&] { level(idx + 1, next); });
       };
   level(0, bases);
 }
 
-void Emitter::loop(Attribute count, function_ref<void(unsigned)> body) {
+void Emitter::loop(Attribute count, function_ref<void(unsigned)> body,
+                   bool layers) {
   unsigned counter = allocReg();
-  emit<MovOp>(reg(counter), imm(0));
-  FlatSymbolRefAttr head = newLabel("loop"), end = newLabel("done");
-  place(head);
-  emit<BgeOp>(reg(counter), count, end);
-  body(counter);
-  emit<IAddOp>(reg(counter), reg(counter), imm(1));
-  emit<BrOp>(head);
-  place(end);
-  freeReg(counter);
+  auto op = LoopOp::create(taskBuilder, loc, reg(counter), count);
+  op.setLayers(layers);
+  inside(op.getBody().front(), op, [&] { body(counter); });
 }
 
-void Emitter::call(StringRef name,
-                   ArrayRef<std::pair<unsigned, Attribute>> args) {
-  for (auto [r, v] : args)
-    emit<MovOp>(reg(r), v);
-  int64_t id = nextCallId++;
-  emit<MovOp>(reg(kRetId), imm(id));
-  if (!calls.count(name))
-    callOrder.push_back(name.str());
-  FlatSymbolRefAttr back = newLabel("ret");
-  calls[name].push_back({id, back});
-  emit<BrOp>(sym(("sub_" + name).str()));
-  place(back);
+void Emitter::call(StringRef name, ArrayRef<Attribute> args) {
+  if (llvm::none_of(called, [&](auto &c) { return c.first == name; }))
+    called.push_back({name.str(), args.size()});
+  CallOp::create(taskBuilder, loc, name, taskBuilder.getArrayAttr(args));
 }
 
-void Emitter::finish(function_ref<void(StringRef)> emitBody) {
+void Emitter::finish(
+    function_ref<void(StringRef, ArrayRef<RegAttr>)> emitBody) {
   emit<RetOp>();
-  for (const std::string &name : callOrder) {
-    place(sym("sub_" + name));
-    emitBody(name);
-    // Return: branch back to the call site recorded in the return-id
-    // register. Marked so that SRAM allocation does not read these backward
-    // branches as loops.
-    for (const CallSite &site : calls[name]) {
-      Operation *b = emit<BeqOp>(reg(kRetId), imm(site.id), site.returnLabel);
-      b->setAttr("return", UnitAttr::get(ctx));
-    }
+  for (auto &[name, arity] : called) {
+    SmallVector<RegAttr> params;
+    for (size_t i = 0; i < arity; ++i)
+      params.push_back(reg(allocReg()));
+    auto sub =
+        SubroutineOp::create(taskBuilder, loc, name,
+                             taskBuilder.getArrayAttr(SmallVector<Attribute>(
+                                 params.begin(), params.end())));
+    Block &body = sub.getBody().emplaceBlock();
+    taskBuilder.setInsertionPointToEnd(&body);
+    emitBody(name, params);
+    taskBuilder.setInsertionPointAfter(sub);
   }
 }

@@ -1,10 +1,9 @@
 //===- Emitter.h - Writes the code of one pe.task ---------------*- C++ -*-===//
 //
 // A thin layer over the pe dialect for the wafer -> pe lowering: instruction
-// operands, per-PE constants (deduplicated), buffers, labels, scalar
-// registers, loop nests over boxes of tensor elements, and subroutines
-// (a return-id register and a dispatch of branches back to the call sites,
-// because the ISA has no indirect jump).
+// operands, per-PE constants (deduplicated), buffers, virtual registers,
+// structured code (pe.if, pe.loop and loop nests over boxes of tensor
+// elements) and subroutines with pe.call.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,11 +20,6 @@
 #include <optional>
 
 namespace wse::pe::lowering {
-
-/// Registers r0..r11 are for loop nests; r12..r15 carry subroutine arguments
-/// and the return id.
-constexpr unsigned kNestRegs = 12;
-constexpr unsigned kArgAddr = 12, kArgLen = 13, kArgAux = 14, kRetId = 15;
 
 /// An address walked by a loop nest: `base` (a value) plus, per dimension of
 /// the nest, index * stride words.
@@ -75,20 +69,22 @@ public:
   }
 
   // Control flow.
-  mlir::FlatSymbolRefAttr newLabel(llvm::StringRef hint);
-  void place(mlir::FlatSymbolRefAttr label);
-  /// Skips to `label` unless the per-PE condition is non-zero (nothing is
-  /// emitted when it is known to hold everywhere).
-  void skipUnless(const PerPEExpr &cond, mlir::FlatSymbolRefAttr label);
+  /// Code emitted between `onlyWhere` and `end` runs only on the PEs where
+  /// the per-PE condition is non-zero (no pe.if when it holds everywhere;
+  /// the code is dropped when it holds nowhere).
+  struct Guard {
+    IfOp op;
+    bool dead = false;
+  };
+  Guard onlyWhere(const PerPEExpr &cond);
+  void end(Guard &guard);
+  /// `pe.if lhs pred rhs [upper] { thenCode } else { elseCode }`.
+  void ifElse(Predicate pred, mlir::Attribute lhs, mlir::Attribute rhs,
+              mlir::Attribute upper, llvm::function_ref<void()> thenCode,
+              llvm::function_ref<void()> elseCode = nullptr);
 
-  unsigned allocReg();
-  void freeReg(unsigned r);
-  /// Whether a loop nest ran out of registers since the last call.
-  bool takeOutOfRegisters() {
-    bool out = outOfRegisters;
-    outOfRegisters = false;
-    return out;
-  }
+  /// A fresh virtual register (emission assigns the physical ones).
+  unsigned allocReg() { return nextReg++; }
 
   /// Runs `body` once per element box position over `extents` (outermost
   /// first); the innermost dimension becomes the vector length unless
@@ -108,15 +104,17 @@ public:
                                int64_t maxVector = 0);
 
   /// A counted loop `for r in [0, count)`; `body` receives the register.
-  void loop(mlir::Attribute count, llvm::function_ref<void(unsigned)> body);
+  /// `layers` marks the loop over repeated layers (count > 0).
+  void loop(mlir::Attribute count, llvm::function_ref<void(unsigned)> body,
+            bool layers = false);
 
-  /// Calls a subroutine placed later with emitSubroutine; arguments are
-  /// moved into the argument registers first.
-  void call(llvm::StringRef name,
-            llvm::ArrayRef<std::pair<unsigned, mlir::Attribute>> args);
-  /// Emits every called subroutine after the main code (and `ret` before
-  /// them).
-  void finish(llvm::function_ref<void(llvm::StringRef)> emitBody);
+  /// Calls a subroutine that finish() emits, passing `args` in its
+  /// parameter registers.
+  void call(llvm::StringRef name, llvm::ArrayRef<mlir::Attribute> args);
+  /// Ends the code with `ret` and emits every called subroutine after it;
+  /// `emitBody` writes a subroutine's code given its parameter registers.
+  void finish(llvm::function_ref<void(llvm::StringRef, llvm::ArrayRef<RegAttr>)>
+                  emitBody);
 
 private:
   mlir::MLIRContext *ctx;
@@ -126,16 +124,13 @@ private:
   llvm::StringMap<mlir::FlatSymbolRefAttr> constsByText;
   llvm::DenseMap<uint32_t, mlir::FlatSymbolRefAttr> scalarConsts;
   llvm::StringMap<unsigned> nameCounts;
-  bool regUsed[kNestRegs] = {};
-  bool outOfRegisters = false;
-  struct CallSite {
-    int64_t id;
-    mlir::FlatSymbolRefAttr returnLabel;
-  };
-  llvm::StringMap<llvm::SmallVector<CallSite>> calls;
-  llvm::SmallVector<std::string> callOrder;
-  int64_t nextCallId = 0;
+  unsigned nextReg = 0;
+  /// Called subroutines in order of first call, with their arity.
+  llvm::SmallVector<std::pair<std::string, size_t>> called;
 
+  /// Runs `fill` with the builder inside `block`, then continues after `op`.
+  void inside(mlir::Block &block, mlir::Operation *op,
+              llvm::function_ref<void()> fill);
   std::string uniqueName(llvm::StringRef hint);
 
 public:

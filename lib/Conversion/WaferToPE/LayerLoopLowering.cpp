@@ -14,7 +14,7 @@
 //    there for the next.
 //
 // Marks keep one number per layer and op: a register counts them.
-// The back edge carries `layer_loop`, which tells pe-allocate-sram that
+// The pe.loop is marked `layers`, which tells pe-allocate-sram that
 // buffers used only inside the loop are dead between iterations.
 //
 //===----------------------------------------------------------------------===//
@@ -31,7 +31,7 @@ using namespace wse::pe::lowering;
 static void copyBlock(Lowering &L, FlatSymbolRefAttr dst, FlatSymbolRefAttr src,
                       const TensorLayout &layout) {
   Emitter &E = L.E;
-  FlatSymbolRefAttr skip = L.guard(layout.holds);
+  Emitter::Guard skip = L.guard(layout.holds);
   E.nest(layout.extent,
          {Pointer{E.imm(0), layout.blockStrides()},
           Pointer{E.imm(0), layout.blockStrides()}},
@@ -39,7 +39,7 @@ static void copyBlock(Lowering &L, FlatSymbolRefAttr dst, FlatSymbolRefAttr src,
            E.emit<CopyOp>(E.mem(dst, off[0], len, E.imm(st[0])),
                           E.mem(src, off[1], len, E.imm(st[1])));
          });
-  E.place(skip);
+  E.end(skip);
 }
 
 LogicalResult Lowering::lowerLayerConstant(
@@ -114,43 +114,45 @@ LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
     carries.push_back(carry);
   }
 
-  unsigned counter = E.allocReg(), marks = E.allocReg();
+  unsigned marks = E.allocReg();
   int64_t firstMark = markIndex;
-  E.emit<MovOp>(E.reg(counter), E.imm(0));
   E.emit<MovOp>(E.reg(marks), E.imm(markIndex));
-  FlatSymbolRefAttr head = E.newLabel("layer");
-  E.place(head);
   markReg = marks;
   Operation *scheduleEnd = &module.getBody()->back();
 
   SmallVector<llvm::StringMap<std::string>> renames(loop.count);
-  for (unsigned k = 0; k < loop.period; ++k) {
-    Operation *op = loop.at(0, k);
-    for (const wafer::LayerLoop::IterationConstant &c : loop.constants)
-      if (c.op == k && failed(lowerLayerConstant(loop, k, c.operand, renames)))
+  LogicalResult lowered = success();
+  auto lowerBody = [&] {
+    for (unsigned k = 0; k < loop.period; ++k) {
+      Operation *op = loop.at(0, k);
+      for (const wafer::LayerLoop::IterationConstant &c : loop.constants)
+        if (c.op == k &&
+            failed(lowerLayerConstant(loop, k, c.operand, renames)))
+          return failure();
+      if (auto stream = dyn_cast<wafer::StreamOp>(op))
+        for (unsigned i = 1; i < loop.count; ++i)
+          renames[i][stream->getAttrOfType<StringAttr>("pe.param").getValue()] =
+              loop.at(i, k)
+                  ->getAttrOfType<StringAttr>("pe.param")
+                  .getValue()
+                  .str();
+      if (failed(lowerOp(op)))
         return failure();
-    if (auto stream = dyn_cast<wafer::StreamOp>(op))
-      for (unsigned i = 1; i < loop.count; ++i)
-        renames[i][stream->getAttrOfType<StringAttr>("pe.param").getValue()] =
-            loop.at(i, k)
-                ->getAttrOfType<StringAttr>("pe.param")
-                .getValue()
-                .str();
-    if (failed(lowerOp(op)))
-      return failure();
-  }
-  E.setLoc(loop.at(0, loop.period - 1)->getLoc());
-  for (auto [c, carry] : llvm::zip(loop.carried, carries)) {
-    TensorLayout layout = layoutOf(c.entry);
-    Value result = loop.at(0, c.op)->getResult(c.result);
-    copyBlock(*this, carry, needBlock(result, layout), layout);
-  }
-  E.emit<IAddOp>(E.reg(counter), E.reg(counter), E.imm(1));
-  Operation *back = E.emit<BltOp>(E.reg(counter), E.imm(loop.count), head);
-  back->setAttr("layer_loop", UnitAttr::get(E.getContext()));
+    }
+    E.setLoc(loop.at(0, loop.period - 1)->getLoc());
+    for (auto [c, carry] : llvm::zip(loop.carried, carries)) {
+      TensorLayout layout = layoutOf(c.entry);
+      Value result = loop.at(0, c.op)->getResult(c.result);
+      copyBlock(*this, carry, needBlock(result, layout), layout);
+    }
+    return success();
+  };
+  E.loop(
+      E.imm(loop.count), [&](unsigned) { lowered = lowerBody(); },
+      /*layers=*/true);
   markReg.reset();
-  E.freeReg(marks);
-  E.freeReg(counter);
+  if (failed(lowered))
+    return failure();
   markIndex = firstMark + (markIndex - firstMark) * loop.count;
 
   // The port streams every layer's weights and constants in turn.

@@ -105,12 +105,6 @@ void Lowering::receiveRowSegment(FlatSymbolRefAttr dst, PerPEExpr start,
   drain(E.val(PerPEExpr(rowLength) - skip - keep));
 }
 
-FlatSymbolRefAttr Lowering::guard(const PerPEExpr &holds) {
-  FlatSymbolRefAttr skip = E.newLabel("skip");
-  E.skipUnless(holds, skip);
-  return skip;
-}
-
 bool Lowering::aliasReshape(Value result, Value source) {
   const TensorLayout &out = layoutOf(result);
   const TensorLayout &in = layoutOf(source);
@@ -195,15 +189,9 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
       ArrayRef<int64_t>(l.block) == ArrayRef<int64_t>(l.shape)) {
     // Every holder has the whole tensor: gather in place (the others zero
     // their block buffer, which becomes the full copy everywhere).
-    FlatSymbolRefAttr zero = E.newLabel("keep");
-    FlatSymbolRefAttr done = E.newLabel("zeroed");
-    if (!(contributes.isKnown() && contributes.value())) {
-      E.emit<BneOp>(E.val(contributes), E.imm(0), zero);
-      E.emit<FillOp>(E.mem(s.block, 0, len), E.f32(0.0f));
-      E.emit<BrOp>(done);
-      E.place(zero);
-      E.place(done);
-    }
+    if (!(contributes.isKnown() && contributes.value()))
+      E.ifElse(Predicate::eq, E.val(contributes), E.imm(0), nullptr,
+               [&] { E.emit<FillOp>(E.mem(s.block, 0, len), E.f32(0.0f)); });
     callAllReduce(columns, rows, E.addr(s.block), len);
     return View{s.block, strides, 0};
   }
@@ -212,7 +200,7 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
   FlatSymbolRefAttr buf =
       E.buffer(keepColumnDim >= 0 ? "colfull" : "full", words);
   E.emit<FillOp>(E.mem(buf, 0, E.imm(words)), E.f32(0.0f));
-  FlatSymbolRefAttr skip = guard(contributes);
+  Emitter::Guard skip = guard(contributes);
   FlatSymbolRefAttr block = s.block;
   E.nest(l.extent,
          {Pointer{E.val(fullOffset(l, strides) -
@@ -225,7 +213,7 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
            E.emit<CopyOp>(E.mem(buf, off[0], len, E.imm(st[0])),
                           E.mem(block, off[1], len, E.imm(st[1])));
          });
-  E.place(skip);
+  E.end(skip);
   callAllReduce(columns, rows, E.addr(buf), E.imm(words));
   PerPEExpr base = 0;
   if (keepColumnDim >= 0)
@@ -309,7 +297,7 @@ FlatSymbolRefAttr Lowering::needBlock(Value v, const TensorLayout &layout) {
     identity.push_back(d);
   View src = readView(v, layout, identity);
   FlatSymbolRefAttr blk = E.buffer("cut", layout.blockWords());
-  FlatSymbolRefAttr skip = guard(layout.holds);
+  Emitter::Guard skip = guard(layout.holds);
   E.nest(layout.extent,
          {Pointer{E.imm(0), layout.blockStrides()},
           Pointer{E.val(src.at(layout.offset)), src.strides}},
@@ -317,15 +305,15 @@ FlatSymbolRefAttr Lowering::needBlock(Value v, const TensorLayout &layout) {
            E.emit<CopyOp>(E.mem(blk, off[0], len, E.imm(st[0])),
                           E.mem(src.buffer, off[1], len, E.imm(st[1])));
          });
-  E.place(skip);
+  E.end(skip);
   return blk;
 }
 
 //===----------------------------------------------------------------------===//
-// The all-reduce subroutine: address in kArgAddr, length in kArgLen.
+// The all-reduce subroutine: its parameters are the address and the length.
 //===----------------------------------------------------------------------===//
 
-void Lowering::emitAllReduce(bool columns) {
+void Lowering::emitAllReduce(bool columns, Attribute addr, Attribute len) {
   int64_t n = columns ? kernelRect.getHeight() : kernelRect.getWidth();
   if (n <= 1)
     return;
@@ -333,42 +321,45 @@ void Lowering::emitAllReduce(bool columns) {
   FlatSymbolRefAttr even = columns ? ch.colEven : ch.rowEven;
   FlatSymbolRefAttr odd = columns ? ch.colOdd : ch.rowOdd;
   FlatSymbolRefAttr back = columns ? ch.colBack : ch.rowBack;
-  Attribute buf = E.amem(E.reg(kArgAddr), E.reg(kArgLen));
-  Attribute len = E.reg(kArgLen);
-  std::string tag = columns ? "col" : "row";
-  FlatSymbolRefAttr first = E.newLabel(tag + "_first"),
-                    last = E.newLabel(tag + "_last"),
-                    midOdd = E.newLabel(tag + "_mid_odd"),
-                    lastOdd = E.newLabel(tag + "_last_odd"),
-                    lastSend = E.newLabel(tag + "_last_send"),
-                    recv = E.newLabel(tag + "_recv"),
-                    done = E.newLabel(tag + "_done");
+  Attribute buf = E.amem(addr, len);
   Attribute parity = E.val(i % 2);
-  E.emit<BeqOp>(E.val(i), E.imm(0), first);
-  E.emit<BeqOp>(E.val(i), E.imm(n - 1), last);
-  E.emit<BeqOp>(parity, E.imm(1), midOdd);
-  // An even PE in the middle receives on the odd chain and sends on the
-  // even one, adding its own words as they pass.
-  E.emit<AddOp>(E.out(even, len), E.in(odd, len), buf);
-  E.emit<BrOp>(recv);
-  E.place(midOdd);
-  E.emit<AddOp>(E.out(odd, len), E.in(even, len), buf);
-  E.emit<BrOp>(recv);
-  E.place(first);
-  E.emit<CopyOp>(E.out(even, len), buf);
-  E.emit<BrOp>(recv);
-  E.place(last);
-  E.emit<BeqOp>(parity, E.imm(1), lastOdd);
-  E.emit<AddOp>(buf, E.in(odd, len), buf);
-  E.emit<BrOp>(lastSend);
-  E.place(lastOdd);
-  E.emit<AddOp>(buf, E.in(even, len), buf);
-  E.place(lastSend);
-  E.emit<CopyOp>(E.out(back, len), buf);
-  E.emit<BrOp>(done);
-  E.place(recv);
-  E.emit<CopyOp>(buf, E.in(back, len));
-  E.place(done);
+  // Partial sums flow along two chains (even and odd PEs alternate so that
+  // sends and receives pair up), the last PE holds the total and sends it
+  // back to every other one.
+  auto fromChain =
+      [&](function_ref<void(FlatSymbolRefAttr, FlatSymbolRefAttr)> add) {
+        E.ifElse(
+            Predicate::eq, parity, E.imm(1), nullptr, [&] { add(even, odd); },
+            [&] { add(odd, even); });
+      };
+  // The chain starts at the first PE and its sum comes back to the first
+  // PE last, so the first PE's words leave after one branch and every PE
+  // but the last ends with the receive (what follows runs as soon as the
+  // sum is in).
+  E.ifElse(
+      Predicate::eq, E.val(i), E.imm(0), nullptr,
+      [&] { E.emit<CopyOp>(E.out(even, len), buf); },
+      [&] {
+        E.ifElse(
+            Predicate::eq, E.val(i), E.imm(n - 1), nullptr,
+            [&] {
+              // The last PE adds what the chain brings (on the chain of the
+              // PE before it, whose parity is known) and sends the total
+              // back.
+              FlatSymbolRefAttr from = (n - 1) % 2 ? even : odd;
+              E.emit<AddOp>(buf, E.in(from, len), buf);
+              E.emit<CopyOp>(E.out(back, len), buf);
+            },
+            [&] {
+              // A PE in the middle receives on one chain and sends on the
+              // other, adding its own words as they pass.
+              fromChain([&](FlatSymbolRefAttr from, FlatSymbolRefAttr to) {
+                E.emit<AddOp>(E.out(to, len), E.in(from, len), buf);
+              });
+            });
+      });
+  E.ifElse(Predicate::ne, E.val(i), E.imm(n - 1), nullptr,
+           [&] { E.emit<CopyOp>(buf, E.in(back, len)); });
 }
 
 void Lowering::callAllReduce(bool columns, bool rows, Attribute addr,
@@ -377,14 +368,14 @@ void Lowering::callAllReduce(bool columns, bool rows, Attribute addr,
                    : columns       ? "allreduce_columns"
                                    : "allreduce_rows";
   if (columns || rows)
-    E.call(name, {{kArgAddr, addr}, {kArgLen, len}});
+    E.call(name, {addr, len});
 }
 
-void Lowering::emitSubroutine(StringRef name) {
+void Lowering::emitSubroutine(StringRef name, ArrayRef<RegAttr> params) {
   if (name != "allreduce_rows")
-    emitAllReduce(/*columns=*/true);
+    emitAllReduce(/*columns=*/true, params[0], params[1]);
   if (name != "allreduce_columns")
-    emitAllReduce(/*columns=*/false);
+    emitAllReduce(/*columns=*/false, params[0], params[1]);
 }
 
 //===----------------------------------------------------------------------===//
@@ -485,11 +476,11 @@ LogicalResult Lowering::lowerOutputs(Operation *ret) {
     PerPEExpr atPort =
         (PerPEExpr::var("rx") == 0) &&
         (PerPEExpr::var("ry") == int64_t(p->row) - kernelRect.getY());
-    FlatSymbolRefAttr skip = guard(atPort);
+    Emitter::Guard skip = guard(atPort);
     int64_t words = type.getNumElements();
     E.emit<CopyOp>(E.out(ch.outbound, E.imm(words)),
                    E.mem(full.buffer, 0, E.imm(words)));
-    E.place(skip);
+    E.end(skip);
   }
   return success();
 }
@@ -618,13 +609,6 @@ LogicalResult Lowering::lowerOp(Operation *op) {
           .Default([&](Operation *o) {
             return o->emitOpError("has no lowering to pe");
           });
-  if (E.takeOutOfRegisters())
-    return emitError(op) << "its loop nests need more than the "
-                         << (markReg ? kNestRegs - 2 : kNestRegs)
-                         << " scalar registers left for them"
-                         << (markReg ? " (the layer loop holds 2)" : "")
-                         << " (too many operands walking dimensions that "
-                            "do not merge)";
   return lowered;
 }
 

@@ -70,7 +70,7 @@ public:
 
   mlir::LogicalResult run();
   /// The body of subroutine `name` (called from Emitter::finish).
-  void emitSubroutine(llvm::StringRef name);
+  void emitSubroutine(llvm::StringRef name, llvm::ArrayRef<RegAttr> params);
 
   // Helpers for the op lowerings.
   Emitter &E;
@@ -126,7 +126,7 @@ public:
   PerPEExpr fullOffset(const TensorLayout &layout,
                        llvm::ArrayRef<int64_t> fullStrides);
   /// Skips the code up to the returned label on PEs that hold nothing.
-  mlir::FlatSymbolRefAttr guard(const PerPEExpr &holds);
+  Emitter::Guard guard(const PerPEExpr &holds) { return E.onlyWhere(holds); }
   mlir::InFlightDiagnostic emitError(mlir::Operation *op);
 
   mlir::FlatSymbolRefAttr sink();
@@ -178,7 +178,7 @@ private:
   mlir::LogicalResult lowerLayerConstant(
       const wafer::LayerLoop &loop, unsigned op, unsigned operand,
       llvm::MutableArrayRef<llvm::StringMap<std::string>> renames);
-  void emitAllReduce(bool columns);
+  void emitAllReduce(bool columns, mlir::Attribute addr, mlir::Attribute len);
   /// Sum all-reduce of `len` words at `addr` down the columns and/or along
   /// the rows of the kernel rectangle (one subroutine call).
   void callAllReduce(bool columns, bool rows, mlir::Attribute addr,

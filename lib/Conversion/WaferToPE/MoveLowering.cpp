@@ -41,10 +41,10 @@ static LogicalResult gatherStrided(Lowering &L, Value res, Value in,
   // The same distribution and an identity map need no copy at all.
   FlatSymbolRefAttr src = L.needFull(in).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
-  FlatSymbolRefAttr skip = L.guard(lo.holds);
+  Emitter::Guard skip = L.guard(lo.holds);
   copyBox(L, out, lo, src, dotOffsets(lo.offset, strides) + start, strides,
           lo.extent, 0);
-  L.E.place(skip);
+  L.E.end(skip);
   return success();
 }
 
@@ -119,7 +119,7 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
         for (Value in : o.getInputs())
           srcs.push_back(L.needFull(in).buffer);
         FlatSymbolRefAttr out = L.defineBlock(res);
-        FlatSymbolRefAttr skip = L.guard(lo.holds);
+        Emitter::Guard skip = L.guard(lo.holds);
         SmallVector<int64_t> bs = lo.blockStrides();
         int64_t begin = 0;
         for (auto [in, src] : llvm::zip(o.getInputs(), srcs)) {
@@ -139,7 +139,7 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
                   (from - lo0) * bs[axis]);
           begin += len;
         }
-        L.E.place(skip);
+        L.E.end(skip);
         return success();
       })
       .Case([&](wafer::GatherOp o) -> LogicalResult {
@@ -164,7 +164,7 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
         TensorLayout lo = L.layoutOf(res);
         FlatSymbolRefAttr src = L.needFull(o.getInput()).buffer;
         FlatSymbolRefAttr out = L.defineBlock(res);
-        FlatSymbolRefAttr skip = L.guard(lo.holds);
+        Emitter::Guard skip = L.guard(lo.holds);
         SmallVector<int64_t> full = denseStrides(inShape);
         SmallVector<int64_t> idxShape = shapeOf(o.getIndices());
         SmallVector<int64_t> idxStrides = denseStrides(idxShape);
@@ -202,12 +202,12 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
             if (d < axis || d >= axis + idxRank)
               srcBase = srcBase + lo.offset[d] * st[d];
           srcBase = srcBase + idx * full[axis];
-          FlatSymbolRefAttr skipK = L.guard(inside);
+          Emitter::Guard skipK = L.guard(inside);
           copyBox(L, out, lo, src, srcBase, st, ext, outBase);
-          L.E.place(skipK);
+          L.E.end(skipK);
           ++k;
         }
-        L.E.place(skip);
+        L.E.end(skip);
         return success();
       })
       .Default([&](Operation *o) {

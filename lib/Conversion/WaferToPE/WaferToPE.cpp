@@ -169,7 +169,9 @@ void ConvertWaferToPEPass::runOnOperation() {
   Lowering lowering(module, func, rect, m, emitter, ch, port, decls, tail);
   if (failed(lowering.run()))
     return signalPassFailure();
-  emitter.finish([&](StringRef name) { lowering.emitSubroutine(name); });
+  emitter.finish([&](StringRef name, ArrayRef<RegAttr> params) {
+    lowering.emitSubroutine(name, params);
+  });
 
   func.erase();
   for (auto param :

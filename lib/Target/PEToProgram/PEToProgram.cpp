@@ -3,6 +3,7 @@
 #include "wse/Target/PEToProgram.h"
 
 #include "dialects/mesh/IR/MeshAttrs.h"
+#include "dialects/pe/IR/CodeLayout.h"
 #include "dialects/pe/IR/PEOps.h"
 #include "wse/Emu/Verify.h"
 
@@ -78,6 +79,8 @@ private:
   llvm::StringMap<BufferSlot> buffers;
   llvm::StringMap<uint32_t> taskIndex;
   llvm::StringMap<uint32_t> labelPc;
+  /// The current task's virtual -> physical registers.
+  const llvm::DenseMap<unsigned, unsigned> *registers = nullptr;
 };
 
 Expected<uint32_t> colorNumber(Attribute color, const Twine &where) {
@@ -219,8 +222,12 @@ llvm::Error Translator::addTensors() {
 Expected<emu::Value> Translator::value(Attribute a, const Twine &where) {
   if (std::optional<int64_t> i = getImmediate(a))
     return emu::Value::imm(*i);
-  if (auto r = dyn_cast<RegAttr>(a))
-    return emu::Value::reg(r.getIndex());
+  if (auto r = dyn_cast<RegAttr>(a)) {
+    if (registers)
+      if (auto it = registers->find(r.getIndex()); it != registers->end())
+        return emu::Value::reg(it->second);
+    return err(where + ": register " + str(r) + " has no physical register");
+  }
   if (auto addr = dyn_cast<AddrAttr>(a)) {
     auto it = buffers.find(addr.getBuffer().getValue());
     if (it == buffers.end())
@@ -388,38 +395,36 @@ llvm::Error Translator::addKernel(KernelOp k) {
       break;
     }
     }
+    FlatTask flat = layOutTask(t);
+    if (failed(assignRegisters(t, flat)))
+      return err(where + ": too many registers live at once");
+    registers = &flat.registers;
     labelPc.clear();
-    uint32_t pc = 0;
-    for (Operation &op : t.getBody().front()) {
-      if (auto l = dyn_cast<LabelOp>(op)) {
-        labelPc[l.getSymName()] = pc;
-        et.labels.push_back({l.getSymName().str(), pc});
-      } else {
-        ++pc;
-      }
+    for (const FlatLabel &l : flat.labels) {
+      labelPc[l.name] = l.pc;
+      et.labels.push_back({l.name, l.pc});
     }
-    for (Operation &op : t.getBody().front()) {
-      std::optional<emu::Opcode> code = getOpcode(&op);
-      if (!code)
-        continue;
+    for (const FlatInstr &fi : flat.code) {
       emu::Instr in;
-      in.op = *code;
-      StringRef sig = emu::opcodeInfo(*code).signature;
-      SmallVector<Attribute> ops = cast<InstructionOp>(op).getInstrOperands();
-      if (ops.size() != sig.size() || llvm::is_contained(ops, Attribute()))
-        return err(where + ": malformed '" + op.getName().getStringRef() + "'");
+      in.op = fi.opcode;
+      StringRef sig = emu::opcodeInfo(fi.opcode).signature;
+      if (fi.operands.size() != sig.size() ||
+          llvm::is_contained(fi.operands, Attribute()))
+        return err(where + ": malformed '" +
+                   fi.origin->getName().getStringRef() + "'");
       in.numOperands = sig.size();
       std::string at = (where + " instruction " + Twine(et.code.size()) +
-                        " ('" + emu::opcodeInfo(*code).name + "')")
+                        " ('" + emu::opcodeInfo(fi.opcode).name + "')")
                            .str();
       for (size_t i = 0; i < sig.size(); ++i) {
-        Expected<emu::Operand> o = operand(ops[i], sig[i], at);
+        Expected<emu::Operand> o = operand(fi.operands[i], sig[i], at);
         if (!o)
           return o.takeError();
         in.ops[i] = *o;
       }
       et.code.push_back(in);
     }
+    registers = nullptr;
     ek.tasks.push_back(std::move(et));
   }
   kernels[ek.name] = prog.kernels.size();

@@ -44,8 +44,10 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // MARKED: wafer.layer = 2
 // MARKED-NOT: wafer.layer =
 
-// CHECK-COUNT-2: pe.tanh
+// The entry op once before the loop, the layer's once inside it.
+// CHECK: pe.tanh
+// CHECK: pe.loop #pe.reg<{{[0-9]+}}> to 3 layers {
+// CHECK: pe.tanh
 // CHECK-NOT: pe.tanh
-// CHECK: pe.blt #pe.reg<{{[0-9]+}}>, 3, @{{.*}} {layer_loop}
 
 // RUNOUT: over 2 outputs: ok

@@ -91,18 +91,18 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // The residual enters the loop through its carry buffer; marks count in a
 // register.
 // CHECK: pe.copy #pe.mem<@[[CARRY:carry[0-9_]*]],
-// CHECK: pe.mov #pe.reg<[[I:[0-9]+]]>, 0
 // CHECK: pe.mov #pe.reg<[[M:[0-9]+]]>, 1
-// CHECK: pe.label @[[HEAD:L_layer[0-9_]*]]
-// CHECK: pe.mark #pe.reg<[[M]]>
-// CHECK: pe.iadd #pe.reg<[[M]]>, #pe.reg<[[M]]>, 1
+// CHECK-NEXT: pe.loop #pe.reg<{{[0-9]+}}> to 3 layers {
+// CHECK-NEXT: pe.mark #pe.reg<[[M]]>
+// CHECK-NEXT: pe.iadd #pe.reg<[[M]]>, #pe.reg<[[M]]>, 1
 // CHECK: pe.fmac
 // The layer's result becomes the next layer's input.
 // CHECK: pe.copy #pe.mem<@[[CARRY]],
-// CHECK: pe.iadd #pe.reg<[[I]]>, #pe.reg<[[I]]>, 1
-// CHECK-NEXT: pe.blt #pe.reg<[[I]]>, 3, @[[HEAD]] {layer_loop}
+// CHECK: }
+// CHECK-NEXT: }
+// CHECK-NEXT: }
+// CHECK-NEXT: pe.mark 10
 // After the loop, marks go on from 1 + 3 layers x 3 ops.
-// CHECK: pe.mark 10
 // The port streams each layer's weight and bias in the order the loop
 // reads them; the shared scale arrives once, before the loop.
 // CHECK: pe.stream_in @x

@@ -27,7 +27,7 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK-DAG: pe.param @w : tensor<12x10xf32> file "w.bin" offset 0
 // CHECK-DAG: pe.param @wt : tensor<10x12xf32> file "w.bin" offset 480
 // The input arrives whole on every PE, so no gather precedes the layers.
-// CHECK-NOT: pe.br @sub_allreduce
+// CHECK-NOT: pe.call @allreduce
 // First linear: per arriving weight row, drain the columns before the
 // block, keep the block's, drain the rest, multiply-accumulate.
 // CHECK: pe.mark 0
@@ -35,12 +35,20 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK-NEXT: pe.copy #pe.mem<@wrow, 0, @[[EN:.*]], 1>, #pe.in<@inbound, @[[EN]]>
 // CHECK-NEXT: pe.copy #pe.mem<@sink
 // CHECK: pe.fmac #pe.mem<@blk
-// Transposed weight: a dot product per row of the block, then the bias.
+// Transposed weight: a dot product per row of the block (the PEs whose
+// columns the row does not meet drain it), then the bias.
 // CHECK: pe.mark 1
+// CHECK: pe.loop #pe.reg<[[N:[0-9]+]]> to 10 {
+// CHECK-NEXT: pe.if #pe.reg<[[N]]> in [@[[N0:.*]], @{{.*}}) {
 // CHECK: pe.mul #pe.mem<@prod
 // CHECK-NEXT: pe.rsum
-// The results are gathered over the mesh for the port.
-// CHECK: pe.br @sub_allreduce
+// CHECK: } else {
+// CHECK-NEXT: pe.copy #pe.mem<@sink, 0, 12, 0>, #pe.in<@inbound, 12>
+// The results are gathered over the mesh for the port, by a subroutine
+// after the code.
+// CHECK: pe.call @allreduce(#pe.addr<@full>, 60)
+// CHECK: pe.ret
+// CHECK-NEXT: pe.subroutine @allreduce(#pe.reg<{{[0-9]+}}>, #pe.reg<{{[0-9]+}}>) {
 // CHECK: pe.stream_in @x port W0 color @inbound
 // CHECK-NEXT: pe.stream_in @bias
 // CHECK-NEXT: pe.stream_in @w

@@ -201,8 +201,9 @@ pe.kernel @k {
 }
 
 // -----
-// expected-error @+1 {{register r16 does not exist (r0-r15)}}
-pe.kernel @k { pe.task @t entry { pe.mov #pe.reg<16>, 0] } }
+// Registers are virtual; the bound only keeps numbers sane.
+// expected-error @+1 {{register 16777216 is past the 2^24 virtual registers a task may use}}
+pe.kernel @k { pe.task @t entry { pe.mov #pe.reg<16777216>, 0] } }
 
 // -----
 pe.kernel @k {
@@ -249,13 +250,152 @@ pe.kernel @k {
 }
 
 // -----
+// Branches are not ops: structured control flow becomes them at emission.
 pe.kernel @k {
   pe.task @t entry {
-    pe.label @here
-  }
-  pe.task @u entry {
-    // expected-error @+1 {{operand 1: label @here is not a pe.label of this task}}
+    // expected-error @+1 {{custom op 'pe.br' is unknown}}
     pe.br @here
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    pe.loop #pe.reg<0> to 4 iter(#pe.reg<1> = 0 step 2) {
+      // expected-error @+1 {{writes #pe.reg<1>, which its enclosing pe.loop steps}}
+      pe.iadd #pe.reg<1>, #pe.reg<1>, 1
+    }
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    pe.loop #pe.reg<0> to 4 {
+      // A nested loop may not reuse the counter of the loop around it.
+      // expected-error @+1 {{writes #pe.reg<0>, which its enclosing pe.loop steps}}
+      pe.mov #pe.reg<0>, 0
+    }
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{loop register #pe.reg<0> is listed twice}}
+    pe.loop #pe.reg<0> to 4 iter(#pe.reg<0> = 0 step 2) {
+    }
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.const @n = "x"
+  pe.task @t entry {
+    // expected-error @+1 {{over layers needs a positive integer count, got @n}}
+    pe.loop #pe.reg<0> to @n layers {
+    }
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 1: @nope is not a pe.const of the kernel}}
+    pe.loop #pe.reg<0> to @nope {
+    }
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{expected a comparison (eq, ne, lt, ge or in), got 'le'}}
+    pe.if #pe.reg<0> le 4 {
+    }
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{operand 3: @hi is not a pe.const of the kernel}}
+    pe.if #pe.reg<0> in [0, @hi) {
+    }
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{'in' needs an upper bound}}
+    "pe.if"() <{predicate = 4 : i32, lhs = 0 : i64, rhs = 1 : i64}> ({
+    ^bb0:
+    }, {
+    }) : () -> ()
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{@nowhere is not a pe.subroutine of this task}}
+    pe.call @nowhere(1)
+    pe.ret
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    // expected-error @+1 {{passes 1 values to @s, which takes 2}}
+    pe.call @s(1)
+    pe.ret
+    pe.subroutine @s(#pe.reg<0>, #pe.reg<1>) {
+    }
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    pe.call @s(1)
+    pe.ret
+    pe.subroutine @s(#pe.reg<0>) {
+      // expected-error @+1 {{inside a subroutine: the return id register holds one call site at a time, so subroutines do not call}}
+      pe.call @s(2)
+    }
+  }
+}
+
+// -----
+pe.kernel @k {
+  // expected-error @+1 {{has subroutines, so its code must end with pe.ret (it would run on into them)}}
+  pe.task @t entry {
+    pe.call @s(1)
+    pe.subroutine @s(#pe.reg<0>) {
+    }
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    pe.ret
+    pe.subroutine @s(#pe.reg<0>) {
+    }
+    // expected-error @+1 {{follows a pe.subroutine: a task's code comes before its subroutines}}
+    pe.mark 1
+  }
+}
+
+// -----
+pe.kernel @k {
+  pe.task @t entry {
+    pe.ret
+    // expected-error @+1 {{'pe.subroutine' op parameter #pe.reg<0> is listed twice}}
+    pe.subroutine @s(#pe.reg<0>, #pe.reg<0>) {
+    }
   }
 }
 
@@ -269,8 +409,8 @@ pe.kernel @k {
 
 // -----
 pe.kernel @k {
-  // expected-error @+1 {{holds only instructions and pe.label ops, found 'pe.place'}}
   pe.task @t entry {
+    // expected-error @+1 {{'pe.place' op is not code (an instruction, pe.loop, pe.if or pe.call)}}
     pe.place @k <x = 0, y = 0, width = 1, height = 1>
   }
 }

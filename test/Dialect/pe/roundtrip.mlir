@@ -37,36 +37,62 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
     pe.buffer @x [8] at 16 init 0.0
     // CHECK: pe.task @go entry {
     pe.task @go entry {
-      // CHECK: pe.label @top
-      pe.label @top
-      // CHECK: pe.fmac #pe.mem<@acc, 0, 8, 1>, #pe.in<@bcast, 8>, #pe.mem<@x, #pe.reg<1>, @n0, 0>
-      pe.fmac #pe.mem<@acc, 0, 8, 1>, #pe.in<@bcast, 8>, #pe.mem<@x, #pe.reg<1>, @n0, 0>
-      // CHECK: pe.fill #pe.amem<32, 4, 1>, 2.500000e+00
-      pe.fill #pe.amem<32, 4, 1>, 2.5
-      // CHECK: pe.ifill #pe.mem<@acc, 0, 1, 1>, @n1
-      pe.ifill #pe.mem<@acc, 0, 1, 1>, @n1
-      // Descriptor values accept an explicit ': i64' and print without it.
-      // CHECK: pe.copy #pe.out<3, 8>, #pe.mem<@acc, -1, 8, 1>
-      pe.copy #pe.out<3 : i64, 8>, #pe.mem<@acc, -1, 8 : i64, 1>
+      // CHECK: pe.loop #pe.reg<0> to @n0 iter(#pe.reg<1> = #pe.addr<@x> step 8, #pe.reg<2> = 0 step -1) {
+      pe.loop #pe.reg<0> to @n0 iter(#pe.reg<1> = #pe.addr<@x> step 8, #pe.reg<2> = 0 step -1) {
+        // CHECK: pe.fmac #pe.mem<@acc, 0, 8, 1>, #pe.in<@bcast, 8>, #pe.mem<@x, #pe.reg<1>, @n0, 0>
+        pe.fmac #pe.mem<@acc, 0, 8, 1>, #pe.in<@bcast, 8>, #pe.mem<@x, #pe.reg<1>, @n0, 0>
+        // CHECK: pe.if #pe.reg<0> eq 0 {
+        pe.if #pe.reg<0> eq 0 {
+          // CHECK: pe.fill #pe.amem<32, 4, 1>, 2.500000e+00
+          pe.fill #pe.amem<32, 4, 1>, 2.5
+        // CHECK: } else {
+        } else {
+          // CHECK: pe.ifill #pe.mem<@acc, 0, 1, 1>, @n1
+          pe.ifill #pe.mem<@acc, 0, 1, 1>, @n1
+        }
+      }
+      // CHECK: pe.loop #pe.reg<3> to 4 layers {
+      pe.loop #pe.reg<3> to 4 layers {
+        // CHECK: pe.if #pe.reg<3> in [@n0, @n1) {
+        pe.if #pe.reg<3> in [@n0, @n1) {
+          // CHECK: pe.call @sum(#pe.addr<@acc>, 8)
+          pe.call @sum(#pe.addr<@acc>, 8)
+        }
+        // CHECK: pe.if @n1 ne 0 {
+        pe.if @n1 ne 0 {
+          // Descriptor values accept an explicit ': i64' and print without it.
+          // CHECK: pe.copy #pe.out<3, 8>, #pe.mem<@acc, -1, 8, 1>
+          pe.copy #pe.out<3 : i64, 8>, #pe.mem<@acc, -1, 8 : i64, 1>
+        }
+        // CHECK: pe.if #pe.reg<3> lt 2 {
+        pe.if #pe.reg<3> lt 2 {
+        }
+        // CHECK: pe.if #pe.reg<3> ge 2 {
+        pe.if #pe.reg<3> ge 2 {
+        }
+      }
       // CHECK: pe.select #pe.out<@res, 8>, #pe.mem<@acc, 0, 8, 1>, #pe.mem<@x, 0, 8, 1>, #pe.in<#pe.reg<2>, 8>
       pe.select #pe.out<@res, 8>, #pe.mem<@acc, 0, 8, 1>, #pe.mem<@x, 0, 8, 1>, #pe.in<#pe.reg<2>, 8>
       // CHECK: pe.log #pe.mem<@acc, 0, 8, 1>, #pe.mem<@acc, 0, 8, 1>
       pe.log #pe.mem<@acc, 0, 8, 1>, #pe.mem<@acc, 0, 8, 1>
-      // CHECK: pe.mov #pe.reg<1>, #pe.addr<@x>
-      pe.mov #pe.reg<1>, #pe.addr<@x>
-      // CHECK: pe.iadd #pe.reg<1>, #pe.reg<1>, -4
-      pe.iadd #pe.reg<1>, #pe.reg<1>, -4
-      // CHECK: pe.blt #pe.reg<1>, 4, @top
-      pe.blt #pe.reg<1>, 4, @top
+      // Registers are virtual: any number.
+      // CHECK: pe.mov #pe.reg<100>, #pe.addr<@x>
+      pe.mov #pe.reg<100>, #pe.addr<@x>
+      // CHECK: pe.iadd #pe.reg<100>, #pe.reg<100>, -4
+      pe.iadd #pe.reg<100>, #pe.reg<100>, -4
       // CHECK: pe.activate @recv
       pe.activate @recv
       // CHECK: pe.ret
       pe.ret
+      // CHECK: pe.subroutine @sum(#pe.reg<7>, #pe.reg<8>) {
+      pe.subroutine @sum(#pe.reg<7>, #pe.reg<8>) {
+        // CHECK: pe.add #pe.amem<#pe.reg<7>, #pe.reg<8>, 1>, #pe.amem<#pe.reg<7>, #pe.reg<8>, 1>, #pe.in<@bcast, #pe.reg<8>>
+        pe.add #pe.amem<#pe.reg<7>, #pe.reg<8>, 1>, #pe.amem<#pe.reg<7>, #pe.reg<8>, 1>, #pe.in<@bcast, #pe.reg<8>>
+      }
     }
     // CHECK: pe.task @recv on color @bcast {
     pe.task @recv on color @bcast {
-      pe.br @end
-      pe.label @end
+      pe.mark 3
     }
     // CHECK: pe.task @again on color 5 {
     pe.task @again on color 5 {

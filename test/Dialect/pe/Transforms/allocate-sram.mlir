@@ -2,8 +2,6 @@
 // with disjoint live ranges share words unless reuse=false.
 // RUN: wse-opt %s --split-input-file --pe-allocate-sram | FileCheck %s
 // RUN: wse-opt %s --split-input-file --pe-allocate-sram=reuse=false | FileCheck %s --check-prefix=NOREUSE
-// The same return branch without its `return` mark is a loop: @r and @s overlap.
-// RUN: sed "s/ {return}//" %s | wse-opt --split-input-file --pe-allocate-sram | FileCheck %s --check-prefix=LOOP
 
 // @d has an init value and @e is used by a second task: both live for the
 // whole program and are placed first, after @fixed, which keeps its address.
@@ -47,9 +45,9 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
 }
 
 // -----
-// A loop around a reference extends the live range to the whole loop: @x is
-// used inside the loop [top, blt] and @y after the loop's first instruction
-// but inside it, so they overlap; @z after the loop reuses @x's words.
+// A loop around a reference extends the live range to the whole loop: @x
+// and @y are used at different instructions inside the loop, so they
+// overlap; @z after the loop reuses @x's words.
 // CHECK-LABEL: pe.kernel @loop
 // CHECK-DAG: pe.buffer @x[4] at 0
 // CHECK-DAG: pe.buffer @y[4] at 4
@@ -60,18 +58,17 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
     pe.buffer @y [4]
     pe.buffer @z [4]
     pe.task @t entry {
-      pe.label @top
-      pe.fill #pe.mem<@x, 0, 4, 1>, 0.0
-      pe.fill #pe.mem<@y, 0, 4, 1>, 0.0
-      pe.iadd #pe.reg<1>, #pe.reg<1>, 1
-      pe.blt #pe.reg<1>, 3, @top
+      pe.loop #pe.reg<1> to 3 {
+        pe.fill #pe.mem<@x, 0, 4, 1>, 0.0
+        pe.fill #pe.mem<@y, 0, 4, 1>, 0.0
+      }
       pe.fill #pe.mem<@z, 0, 4, 1>, 0.0
     }
   }
 }
 
 // -----
-// A back edge marked `layer_loop` repeats code that writes its buffers before
+// A loop over `layers` repeats code that writes its buffers before
 // reading them in each iteration: @a and @b, used only inside it at disjoint
 // places, share words; @c, written before the loop and read inside it, lives
 // across the whole loop, and so does @d, written inside and read after it.
@@ -88,12 +85,11 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
     pe.buffer @d [4]
     pe.task @t entry {
       pe.fill #pe.mem<@c, 0, 4, 1>, 0.0
-      pe.label @top
-      pe.fill #pe.mem<@d, 0, 4, 1>, 0.0
-      pe.copy #pe.mem<@a, 0, 4, 1>, #pe.mem<@c, 0, 4, 1>
-      pe.fill #pe.mem<@b, 0, 4, 1>, 0.0
-      pe.iadd #pe.reg<1>, #pe.reg<1>, 1
-      pe.blt #pe.reg<1>, 3, @top {layer_loop}
+      pe.loop #pe.reg<1> to 3 layers {
+        pe.fill #pe.mem<@d, 0, 4, 1>, 0.0
+        pe.copy #pe.mem<@a, 0, 4, 1>, #pe.mem<@c, 0, 4, 1>
+        pe.fill #pe.mem<@b, 0, 4, 1>, 0.0
+      }
       pe.copy #pe.mem<@c, 0, 4, 1>, #pe.mem<@d, 0, 4, 1>
     }
   }
@@ -102,8 +98,8 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
 // -----
 // Taking a buffer's address (#pe.addr) is a reference at that instruction:
 // @p (its address moved into a register, not used after) and @q share words.
-// A subroutine's return branch (marked `return`) is not a loop: @r, used
-// before it, and @s, used after, share words too.
+// A subroutine's return (a branch back to its call site, after the code) is
+// not a loop: @r, used before it, and @s, used after, share words too.
 // CHECK-LABEL: pe.kernel @addr
 // CHECK-DAG: pe.buffer @p[4] at 0
 // CHECK-DAG: pe.buffer @q[4] at 0
@@ -123,23 +119,18 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
 // CHECK-DAG: pe.buffer @r[4] at 0
 // CHECK-DAG: pe.buffer @s[4] at 0
 // NOREUSE-LABEL: pe.kernel @sub
-// LOOP-LABEL: pe.kernel @sub
-// LOOP-DAG: pe.buffer @r[4] at 0
-// LOOP-DAG: pe.buffer @s[4] at 4
 module attributes {mesh.target = #mesh.target<"8x8">} {
   pe.kernel @sub {
     pe.buffer @r [4]
     pe.buffer @s [4]
     pe.task @t entry {
       pe.fill #pe.mem<@r, 0, 4, 1>, 0.0
-      pe.mov #pe.reg<15>, 0
-      pe.br @f
-      pe.label @back
+      pe.call @f()
       pe.fill #pe.mem<@r, 0, 4, 1>, 1.0
       pe.fill #pe.mem<@s, 0, 4, 1>, 0.0
       pe.ret
-      pe.label @f
-      pe.beq #pe.reg<15>, 0, @back {return}
+      pe.subroutine @f() {
+      }
     }
   }
 }
