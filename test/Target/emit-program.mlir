@@ -70,7 +70,7 @@ module attributes {mesh.target = #mesh.target<"4x4">} {
   pe.channel @back
   pe.channel @yout
   pe.kernel @double {
-    pe.const @off = "rx * 4"
+    pe.const @off = rx * 4
     pe.buffer @scale [1]
     pe.buffer @v [8]
     pe.buffer @t [4]

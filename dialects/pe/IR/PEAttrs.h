@@ -5,6 +5,7 @@
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "wse/Emu/Program.h"
 
 #include "dialects/pe/IR/PEEnums.h.inc"
 

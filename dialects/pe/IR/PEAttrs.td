@@ -62,6 +62,38 @@ def PE_OutAttr : PE_Attr<"Out", "out"> {
   let assemblyFormat = "`<` $color `,` $length `>`";
 }
 
+def PE_ExprAttr : PE_Attr<"Expr", "expr"> {
+  let summary = "a per-PE integer expression, as a tree";
+  let description = [{
+    The emulator's constant-expression language (evaluated once per PE at
+    load) as a tree: `kind` is the node (an integer, a variable, a constant
+    or table of the kernel, an operation), `value` the integer or variable
+    number, `ref` the constant or table, `operands` the subtrees. Printed
+    infix with the emulator's precedence, `+ - * /` and `mod`, calls for
+    the comparisons and `min max select`, `@table[index]`, `@const` and the
+    variables `x y rx ry pw ph mw mh`:
+
+    ```mlir
+    pe.const @c = @rows[@n0 mod 3] + select(lt(x, 2), mw, mh)
+    ```
+  }];
+  let parameters = (ins "::wse::emu::ExprOpKind":$kind, "int64_t":$value,
+                        "::mlir::FlatSymbolRefAttr":$ref,
+                        ArrayRefParameter<"::mlir::Attribute">:$operands);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    static ExprAttr getInt(::mlir::MLIRContext *ctx, int64_t v);
+    static ExprAttr getVar(::mlir::MLIRContext *ctx, ::wse::emu::ExprVar v);
+    static ExprAttr getOp(::mlir::MLIRContext *ctx, ::wse::emu::ExprOpKind k,
+                          ::llvm::ArrayRef<::mlir::Attribute> operands);
+    /// The same tree printed bare (no #pe.expr<>), as ops print it.
+    void printBare(::mlir::AsmPrinter &printer) const;
+    /// Parses a bare tree.
+    static ::mlir::FailureOr<ExprAttr> parseBare(::mlir::AsmParser &parser);
+  }];
+}
+
 // Router directions, in the emulator's order (include/wse/Emu/Program.h).
 def PE_DirN : I32EnumAttrCase<"N", 0>;
 def PE_DirE : I32EnumAttrCase<"E", 1>;

@@ -10,7 +10,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/pe/IR/PEOps.h"
-#include "wse/Emu/TextFormat.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -241,6 +240,19 @@ static void printPESymbolAndList(OpAsmPrinter &printer, Operation *,
   printer << ")";
 }
 
+// Custom directive: a per-PE expression, printed bare.
+static ParseResult parsePEExpr(OpAsmParser &parser, ExprAttr &expr) {
+  FailureOr<ExprAttr> e = ExprAttr::parseBare(parser);
+  if (failed(e))
+    return failure();
+  expr = *e;
+  return success();
+}
+
+static void printPEExpr(OpAsmPrinter &printer, Operation *, ExprAttr expr) {
+  expr.printBare(printer);
+}
+
 #define GET_OP_CLASSES
 #include "dialects/pe/IR/PEInterfaces.cpp.inc"
 #include "dialects/pe/IR/PEOps.cpp.inc"
@@ -420,13 +432,6 @@ LogicalResult OutputOp::verify() {
   return checkTensorType(*this, getType(), true);
 }
 
-/// Parses the kernel's tables and constants with the emulator's assembler
-/// (the one expression parser), as a kernel of a text program. `kernel`
-/// receives them; errors name the constant.
-static LogicalResult
-parseConstants(KernelOp kernel, emu::Kernel &out,
-               function_ref<InFlightDiagnostic(Operation *)> emitErr);
-
 LogicalResult KernelOp::verify() {
   if (failed(checkName(*this, getSymName(), "kernel", false)))
     return failure();
@@ -449,9 +454,7 @@ LogicalResult KernelOp::verify() {
   if (tasks > emu::kMaxTasks)
     return emitOpError() << "has " << tasks << " tasks, at most "
                          << emu::kMaxTasks << " are allowed";
-  emu::Kernel parsed;
-  return parseConstants(*this, parsed,
-                        [](Operation *op) { return op->emitOpError(); });
+  return buildKernelConstants(*this, nullptr);
 }
 
 LogicalResult BufferOp::verify() {
@@ -842,82 +845,3 @@ PE_INSTR_VERIFY(Ret)
 PE_INSTR_VERIFY(Select)
 PE_INSTR_VERIFY(Log)
 PE_INSTR_VERIFY(Mark)
-
-//===----------------------------------------------------------------------===//
-// Constant expressions through the emulator's assembler.
-//===----------------------------------------------------------------------===//
-
-static LogicalResult
-parseConstants(KernelOp kernel, emu::Kernel &out,
-               function_ref<InFlightDiagnostic(Operation *)> emitErr) {
-  SmallVector<ConstOp> consts;
-  SmallVector<TableOp> tables;
-  for (Operation &op : kernel.getBody().front()) {
-    if (auto c = dyn_cast<ConstOp>(op))
-      consts.push_back(c);
-    else if (auto t = dyn_cast<TableOp>(op))
-      tables.push_back(t);
-  }
-  out.consts.clear();
-  out.tables.clear();
-  if (consts.empty() && tables.empty())
-    return success();
-  // A kernel of a text program: tables first (any constant may use them),
-  // then one constant per line, so an error's line names the constant.
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << "version 1\nkernel k {\n";
-  for (TableOp t : tables) {
-    os << "table " << t.getSymName() << " = [";
-    llvm::interleaveComma(t.getValues(), os);
-    os << "]\n";
-  }
-  unsigned firstLine = 3 + tables.size();
-  for (ConstOp c : consts) {
-    StringRef expr = c.getExpr();
-    if (expr.contains('\n') || expr.contains('#'))
-      return emitErr(c) << "expression '" << expr
-                        << "' must be one line without '#'";
-    os << "const " << c.getSymName() << " = " << expr << "\n";
-  }
-  os << "}\n";
-  llvm::Expected<emu::Program> prog = emu::parseProgramText(text, "<const>");
-  if (!prog) {
-    std::string msg = llvm::toString(prog.takeError());
-    // "<const>:LINE:COL: message", or "<const>: verifier message".
-    StringRef rest = StringRef(msg).drop_front(strlen("<const>"));
-    unsigned line = 0;
-    Operation *at = kernel;
-    unsigned col = 0;
-    if (rest.consume_front(":") && !rest.consumeInteger(10, line)) {
-      if (rest.consume_front(":") && !rest.consumeInteger(10, col) &&
-          col == 1 && line > 0)
-        --line; // the expression on the previous line ended too early
-      rest = rest.drop_until([](char c) { return c == ' '; }).ltrim();
-      if (line >= firstLine && line - firstLine < consts.size())
-        at = consts[line - firstLine];
-      else if (line >= 3 && line - 3 < tables.size())
-        at = tables[line - 3];
-    } else {
-      rest = StringRef(msg);
-    }
-    if (auto c = dyn_cast<ConstOp>(at))
-      return emitErr(at) << "expression '" << c.getExpr() << "': " << rest;
-    return emitErr(at) << rest;
-  }
-  if (prog->kernels.size() != 1 ||
-      prog->kernels[0].consts.size() != consts.size() ||
-      prog->kernels[0].tables.size() != tables.size() ||
-      !prog->kernels[0].buffers.empty() || !prog->kernels[0].tasks.empty() ||
-      !prog->placements.empty() || !prog->routes.empty())
-    return emitErr(kernel)
-           << "a constant expression contains more than one expression";
-  out.consts = std::move(prog->kernels[0].consts);
-  out.tables = std::move(prog->kernels[0].tables);
-  return success();
-}
-
-LogicalResult wse::pe::parseKernelConstants(KernelOp kernel, emu::Kernel &out) {
-  return parseConstants(kernel, out,
-                        [](Operation *op) { return op->emitOpError(); });
-}

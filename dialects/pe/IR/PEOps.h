@@ -43,9 +43,10 @@ mlir::LogicalResult verifyCodeOp(mlir::Operation *op);
 mlir::LogicalResult verifyValueSymbols(mlir::Operation *op,
                                        mlir::Attribute operand, unsigned index,
                                        mlir::SymbolTableCollection &tables);
-/// Parses the kernel's tables and constant expressions with the emulator's
-/// assembler (tables first, then constants in order); errors at the const.
-mlir::LogicalResult parseKernelConstants(KernelOp kernel, emu::Kernel &out);
+/// Checks the references of the kernel's constant expressions (earlier
+/// constants, existing tables, sizes) and, with `out`, writes its tables
+/// and constants in the emulator's form. Errors are on the pe.const.
+mlir::LogicalResult buildKernelConstants(KernelOp kernel, emu::Kernel *out);
 } // namespace wse::pe
 
 #endif

@@ -92,15 +92,17 @@ def PE_KernelOp : PE_Op<"kernel", [Symbol, SymbolTable, NoTerminator,
 def PE_ConstOp : PE_Op<"const", [Symbol, HasParent<"KernelOp">]> {
   let summary = "a per-PE constant, evaluated once per PE at load";
   let description = [{
-    `expr` uses the emulator's expression language: integers, `+ - * / %`,
-    comparisons, `min max select`, tables, earlier constants and the
+    `expr` is a tree of the emulator's expression language (#pe.expr):
+    integers, `+ - * /`, `mod`, comparisons `lt le gt ge eq ne`,
+    `min max select`, `@table[index]`, earlier constants `@c` and the
     variables `x y rx ry pw ph mw mh`.
     ```mlir
-    pe.const @row0 = "ry * 2"
+    pe.const @row0 = ry * 2
+    pe.const @inside = lt(rx, 4) * ge(@row0, 1)
     ```
   }];
-  let arguments = (ins SymbolNameAttr:$sym_name, StrAttr:$expr);
-  let assemblyFormat = "$sym_name `=` $expr attr-dict";
+  let arguments = (ins SymbolNameAttr:$sym_name, PE_ExprAttr:$expr);
+  let assemblyFormat = "$sym_name `=` custom<PEExpr>($expr) attr-dict";
 }
 
 def PE_TableOp : PE_Op<"table", [Symbol, HasParent<"KernelOp">]> {

@@ -30,6 +30,14 @@ FlatSymbolRefAttr Emitter::sym(StringRef name) {
   return FlatSymbolRefAttr::get(ctx, name);
 }
 
+static ExprAttr toExprAttr(MLIRContext *ctx, const PerPEExpr &e) {
+  const PerPEExpr::Node &n = e.tree();
+  SmallVector<Attribute> operands;
+  for (const PerPEExpr &o : n.operands)
+    operands.push_back(toExprAttr(ctx, o));
+  return ExprAttr::get(ctx, n.kind, n.value, nullptr, operands);
+}
+
 Attribute Emitter::val(const PerPEExpr &e) {
   if (e.isKnown())
     return imm(e.value());
@@ -37,7 +45,7 @@ Attribute Emitter::val(const PerPEExpr &e) {
   if (it != constsByText.end())
     return it->second;
   std::string name = uniqueName("c");
-  ConstOp::create(kernelBuilder, loc, name, e.str());
+  ConstOp::create(kernelBuilder, loc, name, toExprAttr(ctx, e));
   return constsByText[e.str()] = sym(name);
 }
 

@@ -181,9 +181,9 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
   bool usesX = llvm::is_contained(l.axes, wafer::MeshAxis::X);
   bool usesY = llvm::is_contained(l.axes, wafer::MeshAxis::Y);
   if (rows && !usesX)
-    contributes = contributes && (PerPEExpr::var("rx") == l.x0);
+    contributes = contributes && (PerPEExpr::var(emu::ExprVar::RX) == l.x0);
   if (columns && !usesY)
-    contributes = contributes && (PerPEExpr::var("ry") == l.y0);
+    contributes = contributes && (PerPEExpr::var(emu::ExprVar::RY) == l.y0);
   Attribute len = E.imm(words);
   if (keepColumnDim < 0 &&
       ArrayRef<int64_t>(l.block) == ArrayRef<int64_t>(l.shape)) {
@@ -317,7 +317,7 @@ void Lowering::emitAllReduce(bool columns, Attribute addr, Attribute len) {
   int64_t n = columns ? kernelRect.getHeight() : kernelRect.getWidth();
   if (n <= 1)
     return;
-  PerPEExpr i = PerPEExpr::var(columns ? "ry" : "rx");
+  PerPEExpr i = PerPEExpr::var(columns ? emu::ExprVar::RY : emu::ExprVar::RX);
   FlatSymbolRefAttr even = columns ? ch.colEven : ch.rowEven;
   FlatSymbolRefAttr odd = columns ? ch.colOdd : ch.rowOdd;
   FlatSymbolRefAttr back = columns ? ch.colBack : ch.rowBack;
@@ -473,9 +473,9 @@ LogicalResult Lowering::lowerOutputs(Operation *ret) {
                         DenseI64ArrayAttr());
     // The PE next to the port sends the tensor out.
     std::optional<machine::EdgePort> p = machine.portByName(port);
-    PerPEExpr atPort =
-        (PerPEExpr::var("rx") == 0) &&
-        (PerPEExpr::var("ry") == int64_t(p->row) - kernelRect.getY());
+    PerPEExpr atPort = (PerPEExpr::var(emu::ExprVar::RX) == 0) &&
+                       (PerPEExpr::var(emu::ExprVar::RY) ==
+                        int64_t(p->row) - kernelRect.getY());
     Emitter::Guard skip = guard(atPort);
     int64_t words = type.getNumElements();
     E.emit<CopyOp>(E.out(ch.outbound, E.imm(words)),

@@ -78,7 +78,8 @@ TensorLayout wse::pe::lowering::makeLayout(RankedTensorType type,
   l.width = rect.getWidth();
   l.height = rect.getHeight();
 
-  PerPEExpr bx = PerPEExpr::var("rx") - l.x0, by = PerPEExpr::var("ry") - l.y0;
+  PerPEExpr bx = PerPEExpr::var(emu::ExprVar::RX) - l.x0,
+            by = PerPEExpr::var(emu::ExprVar::RY) - l.y0;
   PerPEExpr inRect =
       (bx >= 0) && (bx < l.width) && (by >= 0) && (by < l.height);
   l.holds = inRect;

@@ -340,7 +340,7 @@ llvm::Error Translator::addKernel(KernelOp k) {
   emu::Kernel ek;
   ek.name = k.getSymName().str();
   kernelName = k.getSymName();
-  if (failed(parseKernelConstants(k, ek)))
+  if (failed(buildKernelConstants(k, &ek)))
     return err("kernel @" + ek.name + ": invalid constant expressions");
   constIndex.clear();
   for (auto [i, c] : llvm::enumerate(ek.consts))

@@ -28,7 +28,7 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "pipelined"} 
 
 // The kernel covers the bounding box; each op's code is guarded by a
 // per-PE test of its rectangle.
-// CHECK: pe.const @{{.*}} = "{{.*}}(rx < 2){{.*}}(ry < 2)
+// CHECK: pe.const @{{.*}} = {{.*}}lt(rx, 2){{.*}}lt(ry, 2)
 // CHECK: pe.place @model <x = 0, y = 0, width = 4, height = 4>
 
 // RUNOUT: max |diff| {{.*}} over 1 outputs: ok

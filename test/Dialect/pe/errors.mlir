@@ -59,16 +59,48 @@ pe.kernel @k {
 
 // -----
 pe.kernel @k {
-  // expected-error @+1 {{expression 'ry *': expected an expression, found '}'}}
-  pe.const @c = "ry *"
+  // The expression ends where the next line begins.
+  pe.const @c = ry *
+// expected-error @+1 {{expected an expression: an integer, a variable, @const, @table[...], (...) or a call}}
 }
 
 // -----
 pe.kernel @k {
-  pe.const @a = "1"
-  // expected-error @+1 {{expression 'a + later': unknown name 'later' in expression}}
-  pe.const @b = "a + later"
-  pe.const @later = "2"
+  // expected-error @+1 {{'foo' is neither a variable (x y rx ry pw ph mw mh) nor a function (lt le gt ge eq ne min max select)}}
+  pe.const @c = foo(1)
+}
+
+// -----
+pe.kernel @k {
+  // expected-error @+1 {{'select' takes 3 arguments, got 2}}
+  pe.const @c = select(1, 2)
+}
+
+// -----
+pe.kernel @k {
+  // expected-error @+1 {{integer out of the i64 range}}
+  pe.const @c = 9223372036854775808
+}
+
+// -----
+pe.kernel @k {
+  // expected-error @+1 {{expression indexes @t, which is not a pe.table of the kernel}}
+  pe.const @c = @t[1]
+}
+
+// -----
+pe.kernel @k {
+  // Nesting is bounded before the recursive parser can exhaust the stack.
+  // expected-error @+1 {{expression nested deeper than 256 levels}}
+  pe.const @c = ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))
+}
+
+// -----
+pe.kernel @k {
+  pe.const @a = 1
+  // expected-error @+1 {{expression refers to @later, which is not an earlier pe.const of the kernel}}
+  pe.const @b = @a + @later
+  pe.const @later = 2
 }
 
 // -----
@@ -215,7 +247,7 @@ pe.kernel @k {
 
 // -----
 pe.kernel @k {
-  pe.const @c = "1"
+  pe.const @c = 1
   pe.task @t entry {
     // expected-error @+1 {{operand 2: buffer @c is not a pe.buffer of this kernel}}
     pe.mov #pe.reg<0>, #pe.addr<@c>
@@ -290,7 +322,7 @@ pe.kernel @k {
 
 // -----
 pe.kernel @k {
-  pe.const @n = "x"
+  pe.const @n = x
   pe.task @t entry {
     // expected-error @+1 {{over layers needs a positive integer count, got @n}}
     pe.loop #pe.reg<0> to @n layers {

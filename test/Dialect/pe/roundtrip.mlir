@@ -27,10 +27,17 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
   pe.kernel @main {
     // CHECK: pe.table @rows = [3, 1, 2]
     pe.table @rows = [3, 1, 2]
-    // CHECK: pe.const @n0 = "ry * 2"
-    pe.const @n0 = "ry * 2"
-    // CHECK: pe.const @n1 = "rows[n0 % 3] + select(x < 2, mw, mh)"
-    pe.const @n1 = "rows[n0 % 3] + select(x < 2, mw, mh)"
+    // CHECK: pe.const @n0 = ry * 2
+    pe.const @n0 = ry * 2
+    // CHECK: pe.const @n1 = @rows[@n0 mod 3] + select(lt(x, 2), mw, mh)
+    pe.const @n1 = @rows[@n0 mod 3] + select(lt(x, 2), mw, mh)
+    // Minimal parentheses; negative literals; unary minus.
+    // CHECK: pe.const @n2 = (rx - (ry - 1)) * -3 - -(x / 2) + ph * (pw + 1) mod mh
+    pe.const @n2 = ((rx - (ry - 1)) * (-3)) - (-(x / 2)) + ((ph * (pw + 1)) mod mh)
+    // CHECK: pe.const @n3 = min(max(y, -9223372036854775808), 9223372036854775807)
+    pe.const @n3 = min(max(y, -9223372036854775808), 9223372036854775807)
+    // CHECK: pe.const @n4 = le(1, 2) + gt(1, 2) + eq(@n3, 0) + ne(ge(1, 2), 0)
+    pe.const @n4 = le(1, 2) + gt(1, 2) + eq(@n3, 0) + ne(ge(1, 2), 0)
     // CHECK: pe.buffer @acc[8]
     pe.buffer @acc [8]
     // CHECK: pe.buffer @x[8] at 16 init 0.000000e+00

@@ -9,7 +9,7 @@
 // CHECK-LABEL: module
 // CHECK-NOT: pe.channel
 // CHECK: pe.kernel @k {
-// CHECK-NEXT: pe.const @c = "5"
+// CHECK-NEXT: pe.const @c = 5
 // CHECK: pe.task @t on color 0 {
 // CHECK-NEXT: pe.copy #pe.out<1, 4>, #pe.in<0, 4>
 // CHECK-NEXT: pe.copy #pe.out<@c, 4>, #pe.in<2, 4>
@@ -25,7 +25,7 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
   pe.channel @c
   pe.channel @d
   pe.kernel @k {
-    pe.const @c = "5"
+    pe.const @c = 5
     pe.task @t on color @a {
       pe.copy #pe.out<@d, 4>, #pe.in<@a, 4>
       pe.copy #pe.out<@c, 4>, #pe.in<2, 4>
