@@ -23,21 +23,7 @@ using Kind = emu::ExprOpKind;
 // Construction and verification.
 //===----------------------------------------------------------------------===//
 
-static unsigned arity(Kind k) {
-  switch (k) {
-  case Kind::Int:
-  case Kind::Var:
-  case Kind::Const:
-    return 0;
-  case Kind::Table:
-  case Kind::Neg:
-    return 1;
-  case Kind::Select:
-    return 3;
-  default:
-    return 2;
-  }
-}
+static unsigned arity(Kind k) { return emu::exprOperandCount(k); }
 
 ExprAttr ExprAttr::getInt(MLIRContext *ctx, int64_t v) {
   return get(ctx, Kind::Int, v, nullptr, {});

@@ -22,6 +22,9 @@ struct ExprEnv {
   const std::vector<TableDef> *tables = nullptr;
 };
 
+/// The operands an operation pops (each pushes one value).
+unsigned exprOperandCount(ExprOpKind k);
+
 /// Evaluates an expression checked by verifyExpr. Division by zero and table
 /// indices out of range are errors (the caller names the PE).
 llvm::Expected<int64_t> evalExpr(const Expr &e, const ExprEnv &env);

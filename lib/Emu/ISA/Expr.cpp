@@ -12,25 +12,19 @@ static Error exprError(const Twine &msg) {
   return createStringError(inconvertibleErrorCode(), msg);
 }
 
-/// Operands popped and pushed, for stack-discipline checks.
-static void arity(ExprOpKind k, int &pops, int &pushes) {
-  pushes = 1;
+unsigned exprOperandCount(ExprOpKind k) {
   switch (k) {
   case ExprOpKind::Int:
   case ExprOpKind::Var:
   case ExprOpKind::Const:
-    pops = 0;
-    return;
+    return 0;
   case ExprOpKind::Table:
   case ExprOpKind::Neg:
-    pops = 1;
-    return;
+    return 1;
   case ExprOpKind::Select:
-    pops = 3;
-    return;
+    return 3;
   default:
-    pops = 2;
-    return;
+    return 2;
   }
 }
 
@@ -57,11 +51,10 @@ Error verifyExpr(const Expr &e, size_t numConsts, size_t numTables) {
       return exprError(formatv("expression refers to table #{0}, but the "
                                "kernel has {1} tables",
                                op.arg, numTables));
-    int pops, pushes;
-    arity(op.kind, pops, pushes);
+    int pops = int(exprOperandCount(op.kind));
     if (depth < pops)
       return exprError("malformed expression (stack underflow)");
-    depth += pushes - pops;
+    depth += 1 - pops;
   }
   if (depth != 1)
     return exprError("malformed expression (leaves more than one value)");
