@@ -107,9 +107,13 @@ private:
     Attribute counter = l.getCounter();
     push(emu::Opcode::Mov, {counter, imm(0)}, l);
     FlatSymbolRefAttr head = newLabel(l.getLayers() ? "layer" : "loop");
+    // A count known to be positive (always so over layers) is tested at the
+    // bottom: one branch per iteration instead of two.
+    std::optional<int64_t> n = getImmediate(l.getCount());
+    bool testAtBottom = n && *n > 0;
     FlatSymbolRefAttr done;
     place(head);
-    if (!l.getLayers()) {
+    if (!testAtBottom) {
       done = newLabel("done");
       push(emu::Opcode::Bge, {counter, l.getCount(), done}, l);
     }
@@ -117,13 +121,12 @@ private:
     push(emu::Opcode::IAdd, {counter, counter, imm(1)}, l);
     for (auto [reg, step] : llvm::zip(l.getIters(), l.getSteps()))
       push(emu::Opcode::IAdd, {reg, reg, imm(step)}, l);
-    if (l.getLayers()) {
-      // The count is positive (verified): test at the bottom.
-      push(emu::Opcode::Blt, {counter, l.getCount(), head}, l,
-           Role::LayerLoopBack);
+    Role back = l.getLayers() ? Role::LayerLoopBack : Role::LoopBack;
+    if (testAtBottom) {
+      push(emu::Opcode::Blt, {counter, l.getCount(), head}, l, back);
       return;
     }
-    push(emu::Opcode::Br, {head}, l, Role::LoopBack);
+    push(emu::Opcode::Br, {head}, l, back);
     place(done);
   }
 
