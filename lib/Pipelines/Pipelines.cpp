@@ -34,7 +34,7 @@ void wse::buildWSEPipeline(OpPassManager &pm,
   if (!options.costJson.empty())
     pm.addPass(wafer::createWaferCostReport({"", options.costJson}));
   if (options.lower) {
-    pm.addPass(createConvertWaferToPE());
+    pm.addPass(createConvertWaferToPE({options.marks}));
     pm.addPass(pe::createPERoute({options.explain}));
     pm.addPass(pe::createPEAssignColors({options.explain}));
     pm.addPass(pe::createPEAllocateSRAM({/*reuse=*/true, options.explain}));

@@ -139,9 +139,11 @@ def compile_model(a, model, work, given, quiet):
         run(cmd, quiet)  # reports the error and exits
     compiled, times["compile"] = run(
         [tool("wse-opt"), imported, "-o", paths["program_ir"],
-         "--wse-pipeline=target=%s mode=%s lower=true cost-json=%s%s" %
+         "--wse-pipeline=target=%s mode=%s lower=true cost-json=%s%s%s" %
          (a.target, a.mode, paths["cost"],
-          " explain=true" if a.explain else "")], quiet)
+          " explain=true" if a.explain else "",
+          " marks=false" if a.no_marks or a.generate is not None else "")],
+        quiet)
     if a.explain:
         remarks = [l for l in compiled.stderr.splitlines() if "remark:" in l]
         with open(os.path.join(work, "remarks.txt"), "w") as f:
@@ -246,6 +248,11 @@ def main():
                         "layer got its rectangle, each stream its window; "
                         "routes, colors, SRAM) go to WORK/remarks.txt and "
                         "the summaries are printed")
+    p.add_argument("--no-marks", action="store_true",
+                   help="compile without the profiling mark that begins "
+                        "each op's code (one instruction per op, left to "
+                        "data; per-op cycles are then not measured); "
+                        "--generate implies it")
     p.add_argument("--report", action="store_true",
                    help="write WORK/report.html (wse-report: floorplan, "
                         "layers, PE heatmaps; streams with a --trace)")

@@ -43,6 +43,11 @@ def ConvertWaferToPE : Pass<"convert-wafer-to-pe", "mlir::ModuleOp"> {
     docs/pe/lowering.md describes the kernels.
   }];
   let dependentDialects = ["::wse::pe::PEDialect"];
+  let options = [
+    Option<"marks", "marks", "bool", /*default=*/"true",
+           "begin each placed op's code with `mark N` (wse-emu's cycles per "
+           "op and layer); false leaves their code words to data">,
+  ];
 }
 
 #endif // WSE_CONVERSION_PASSES_TD

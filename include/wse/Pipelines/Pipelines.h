@@ -42,6 +42,11 @@ struct WSEPipelineOptions : mlir::PassPipelineOptions<WSEPipelineOptions> {
                      "pe-route, pe-assign-colors, pe-allocate-sram, "
                      "pe-verify-routes, pe-verify"),
       llvm::cl::init(false)};
+  Option<bool> marks{
+      *this, "marks",
+      llvm::cl::desc("with lower=true: begin each op's code with a profiling "
+                     "mark (convert-wafer-to-pe's marks option)"),
+      llvm::cl::init(true)};
   Option<bool> explain{
       *this, "explain",
       llvm::cl::desc("emit remarks that explain placement, stream windows, "

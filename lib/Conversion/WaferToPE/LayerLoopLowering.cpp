@@ -114,10 +114,12 @@ LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
     carries.push_back(carry);
   }
 
-  unsigned marks = E.allocReg();
   int64_t firstMark = markIndex;
-  E.emit<MovOp>(E.reg(marks), E.imm(markIndex));
-  markReg = marks;
+  if (marks) {
+    unsigned reg = E.allocReg();
+    E.emit<MovOp>(E.reg(reg), E.imm(markIndex));
+    markReg = reg;
+  }
   Operation *scheduleEnd = &module.getBody()->back();
 
   SmallVector<llvm::StringMap<std::string>> renames(loop.count);

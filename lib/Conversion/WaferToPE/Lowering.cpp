@@ -579,7 +579,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   // Profiling: `mark N` starts the code of the N-th placed op, numbered as
   // the cost report numbers its rows (constants excluded), so wse-emu's
   // per-mark times give emulated cycles per layer.
-  if (isa<wafer::PlacedOp>(op) && !isa<wafer::ConstantOp>(op)) {
+  if (marks && isa<wafer::PlacedOp>(op) && !isa<wafer::ConstantOp>(op)) {
     if (markReg) {
       E.emit<MarkOp>(E.reg(*markReg));
       E.emit<IAddOp>(E.reg(*markReg), E.reg(*markReg), E.imm(1));

@@ -69,6 +69,8 @@ public:
            mlir::OpBuilder &declBuilder, mlir::OpBuilder &streamBuilder);
 
   mlir::LogicalResult run();
+  /// Whether each placed op's code begins with `mark N`.
+  void setMarks(bool on) { marks = on; }
   /// The body of subroutine `name` (called from Emitter::finish).
   void emitSubroutine(llvm::StringRef name, llvm::ArrayRef<RegAttr> params);
 
@@ -153,6 +155,7 @@ private:
   /// Inside the layer loop: the register holding the next mark number
   /// (marks count on per iteration, so every layer keeps its own).
   std::optional<unsigned> markReg;
+  bool marks = true;
   /// Per-layer constants, lowered inside the loop instead of in place.
   llvm::DenseSet<mlir::Operation *> deferredConstants;
   static constexpr int64_t kReuseWindow = 4;

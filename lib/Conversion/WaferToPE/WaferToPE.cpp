@@ -27,6 +27,7 @@ namespace {
 
 struct ConvertWaferToPEPass
     : wse::impl::ConvertWaferToPEBase<ConvertWaferToPEPass> {
+  using ConvertWaferToPEBase::ConvertWaferToPEBase;
   void runOnOperation() override;
 };
 
@@ -167,6 +168,7 @@ void ConvertWaferToPEPass::runOnOperation() {
 
   Emitter emitter(kernel, task, loc);
   Lowering lowering(module, func, rect, m, emitter, ch, port, decls, tail);
+  lowering.setMarks(marks);
   if (failed(lowering.run()))
     return signalPassFailure();
   emitter.finish([&](StringRef name, ArrayRef<RegAttr> params) {

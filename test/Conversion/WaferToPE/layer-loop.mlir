@@ -10,6 +10,8 @@
 // RUN: wse-opt %t/marked.mlir --wafer-cost-report -o /dev/null 2>&1 | FileCheck %s --check-prefix=COST
 // RUN: wse-opt %t/marked.mlir --convert-wafer-to-pe -o %t/lowered.mlir
 // RUN: FileCheck %s < %t/lowered.mlir
+// Without profiling marks the loop has no mark register and no mark.
+// RUN: wse-opt %t/marked.mlir --convert-wafer-to-pe=marks=false | FileCheck %s --check-prefix=NOMARKS
 // RUN: wse-opt %t/lowered.mlir --pe-route --pe-assign-colors --pe-allocate-sram --pe-verify-routes --pe-verify -o %t/pe.mlir
 // RUN: wse-translate --emit-program --weights-dir %t %t/pe.mlir -o %t/p.wse
 // RUN: %python %S/Inputs/run_kernels.py %wse_obj_root/bin %t/marked.mlir %t/p.wse %t --weights %t | FileCheck %s --check-prefix=RUNOUT
@@ -113,6 +115,11 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK-NEXT: pe.stream_in @w1
 // CHECK-NEXT: pe.stream_in @[[B2]]
 // CHECK-NEXT: pe.stream_in @w2
+
+// NOMARKS-NOT: pe.mark
+// NOMARKS: pe.loop #pe.reg<{{[0-9]+}}> to 3 layers {
+// NOMARKS-NOT: pe.mark
+// NOMARKS: pe.stream_in @x
 
 // RUNOUT: max |diff|
 // RUNOUT-SAME: ok
