@@ -42,6 +42,12 @@ struct WSEPipelineOptions : mlir::PassPipelineOptions<WSEPipelineOptions> {
                      "pe-route, pe-assign-colors, pe-allocate-sram, "
                      "pe-verify-routes, pe-verify"),
       llvm::cl::init(false)};
+  Option<std::string> training{
+      *this, "training",
+      llvm::cl::desc("compile the training step instead of inference: "
+                     "wafer-training-step's options, e.g. {optimizer=sgd "
+                     "lr=0.05 momentum=0.9}, or 'defaults'"),
+      llvm::cl::init("")};
   Option<bool> explain{
       *this, "explain",
       llvm::cl::desc("emit remarks that explain placement, stream windows, "
