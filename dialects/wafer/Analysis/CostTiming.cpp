@@ -187,8 +187,8 @@ static double busiestPEFlops(Operation *op, const OpWork &work, RectAttr rect) {
   if (work.flops == 0 || op->getNumResults() == 0)
     return 0;
   // (The loss's work follows the logits, not its 0-d first result.)
-  Value workTensor = isa<ReduceOp, LossOp>(op) ? op->getOperand(0)
-                                               : op->getResult(0);
+  Value workTensor =
+      isa<ReduceOp, LossOp>(op) ? op->getOperand(0) : op->getResult(0);
   auto type = tensorOf(workTensor);
   DistAttr dist = getDist(type);
   if (!dist || type.getNumElements() == 0)

@@ -204,8 +204,8 @@ def WaferTrainingProjection
   let summary = "project the time of a training step from the forward "
                 "schedule's cost model";
   let description = [{
-    An analytic projection, not a compiled training step (issue 15 part 2
-    builds that): from every placed op's cost (wafer-cost-report's model) it
+    An analytic projection, not a compiled training step
+    (wafer-training-step compiles one): from every placed op's cost (wafer-cost-report's model) it
     projects a weight-streaming training step with activations checkpointed
     at layer inputs. Forward: as inference. Backward, in reverse: each
     streamed weight arrives again; compute is twice the forward's (input and

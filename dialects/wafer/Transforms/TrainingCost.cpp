@@ -91,8 +91,8 @@ wse::wafer::measureTrainingStep(ModuleOp module,
     cost.stepCycles += p.estimatedCycles;
   cost.stepCycles = std::max(cost.stepCycles, double(cost.lastEgressCycle));
   for (auto opt : module.getOps<StoreOptimizerOp>())
-    cost.optimizer = describe(opt, cost.trainedBytes, cost.optimizerStateBytes,
-                              module);
+    cost.optimizer =
+        describe(opt, cost.trainedBytes, cost.optimizerStateBytes, module);
   return cost;
 }
 
