@@ -309,15 +309,16 @@ FailureOr<std::optional<LayerLoop>> wafer::getLayerLoop(func::FuncOp func) {
   return std::optional<LayerLoop>(std::move(loop));
 }
 
-void wafer::hoistSharedConstants(func::FuncOp func) {
+void wafer::hoistSharedConstants(func::FuncOp func, bool keepWeights) {
   Block &body = func.getBody().front();
   llvm::DenseSet<Operation *> independent;
   Operation *firstDependent = nullptr;
   for (Operation &op : body.without_terminator()) {
-    bool indep = llvm::all_of(op.getOperands(), [&](Value v) {
-      Operation *def = v.getDefiningOp();
-      return def && independent.contains(def);
-    });
+    bool indep = !(keepWeights && isa<StreamOp>(op)) &&
+                 llvm::all_of(op.getOperands(), [&](Value v) {
+                   Operation *def = v.getDefiningOp();
+                   return def && independent.contains(def);
+                 });
     if (indep)
       independent.insert(&op);
     else if (!firstDependent)

@@ -71,7 +71,10 @@ struct LayerLoop {
 /// that do not depend on the arguments and feed, directly or through each
 /// other, a value read by two or more argument-dependent ops. A weight read
 /// by one layer stays where it is, next to its reader.
-void hoistSharedConstants(mlir::func::FuncOp func);
+/// With `keepWeights`, what is computed from a weight stream stays too (a
+/// training step streams each layer's own rotary table: computed where
+/// it is read, every layer reads its own alike).
+void hoistSharedConstants(mlir::func::FuncOp func, bool keepWeights = false);
 
 /// The loop that saves the most ops (ties: fewer carried values, then the
 /// earliest start), if some op sequence repeats at least twice.

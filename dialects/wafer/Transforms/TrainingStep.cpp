@@ -183,8 +183,7 @@ struct TrainingStepPass
     transposePerUse(state, params->size());
     streamForwardUses(state, *params);
     useWeightsOnArrival(state);
-    hoistSharedConstants(step);
-    labelLayers(state);
+    findLayers(state);
     if (failed(orderBackward(state)))
       return signalPassFailure();
     streamBackwardUses(state, *params);
@@ -199,6 +198,25 @@ struct TrainingStepPass
     for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
       if (other != step)
         other.erase();
+  }
+
+  /// Labels the layers, with what the layers share hoisted before them as
+  /// for inference; if that shows no repetition (each layer derives its
+  /// rotary table from a weight of its own), with weights' derivations left
+  /// in their layer.
+  void findLayers(StepState &state) {
+    Block &block = state.func.getBody().front();
+    SmallVector<Operation *> order;
+    for (Operation &op : block.without_terminator())
+      order.push_back(&op);
+    for (bool keepWeights : {false, true}) {
+      hoistSharedConstants(state.func, keepWeights);
+      labelLayers(state);
+      if (state.layers > 0)
+        return;
+      for (Operation *op : order)
+        op->moveBefore(block.getTerminator());
+    }
   }
 
   /// The first op of a backward layer (`key`: StepState::backwardKey).
