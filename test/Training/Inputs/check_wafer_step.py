@@ -15,6 +15,7 @@ researcher running them one by one would.
 Usage: check_wafer_step.py BIN REFDIR FAMILY WORKDIR
 """
 import os
+import re
 import sys
 
 import numpy as np
@@ -60,6 +61,9 @@ def main():
     failed = 0
     for recompute in (True, False):
         wstep = wafer_step(tools, step, work, recompute)
+        if recompute:
+            layers = set(re.findall(r"#wafer.step<recompute, layer (\d+)>", open(wstep).read()))
+            print("%s wafer step: %d layers recomputed" % (family, len(layers)))
         worst_loss = worst_grad = 0.0
         total = None
         for r in range(ids.shape[0]):
