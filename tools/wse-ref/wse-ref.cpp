@@ -140,12 +140,19 @@ int main(int argc, char **argv) {
     llvm::StringRef dir = llvm::sys::path::parent_path(inputFile);
     options.weightsDir = dir.empty() ? "." : dir.str();
   }
+  wse::ref::WaferInterpreter wafer(*module, options);
   auto results =
       wse::ref::holdsWaferOps(func)
-          ? wse::ref::WaferInterpreter(*module, options).run(func, args)
+          ? wafer.run(func, args)
           : wse::ref::ONNXInterpreter(*module, options).run(func, args);
   if (!results)
     return fail(llvm::toString(results.takeError()));
+  // A training step's gradients leave by wafer.stream_out: they are
+  // outputs too, named grad.PARAM as --onnx-training-step's results.
+  for (auto &[param, t] : wafer.gradients()) {
+    resultNames.push_back("grad." + param);
+    results->push_back(t);
+  }
 
   for (const std::string &binding : outputs) {
     llvm::StringRef name, file;

@@ -252,6 +252,31 @@ def layer_table(ops, emulated):
     return "<table>%s</table>" % "\n".join(rows)
 
 
+def training_section(t, clock_hz):
+    """The training step's figures (wafer-cost-report's "training")."""
+    ms = lambda cycles: cycles / clock_hz * 1e3 if clock_hz else 0.0
+    rows = ["<tr><th>phase</th><th>ops</th><th>estimated cycles</th>"
+            "<th>ms</th><th>bytes streamed in</th></tr>"]
+    for name in ("forward", "loss", "recompute", "backward"):
+        ph = t["phases"][name]
+        rows.append('<tr><td>%s</td><td class="n">%d</td><td class="n">%.4g'
+                    '</td><td class="n">%.3f</td><td class="n">%d</td></tr>'
+                    % (name, ph["ops"], ph["estimated_cycles"],
+                       ms(ph["estimated_cycles"]), ph["streamed_bytes"]))
+    keep = t["tokens_to_keep_pace"]
+    return ("<h2>Training step</h2><p>Forward, loss, then backward in "
+            "reverse layer order (recompute from checkpoints at layer "
+            "inputs); weight gradients stream out to the weight store, which "
+            "runs the optimizer (%s). Step %.4g cycles (%.3f ms); gradients "
+            "out: %d streams, %d bytes, the last leaving at cycle %d. Tokens "
+            "to keep pace with the streams: forward %.0f, backward %.0f "
+            "(the step has %d).</p><table>%s</table>"
+            % (esc(t["optimizer"]), t["step_cycles"], ms(t["step_cycles"]),
+               t["gradient_streams"], t["egress_bytes"],
+               t["last_egress_cycle"], keep["forward"], keep["backward"],
+               t["tokens"], "".join(rows)))
+
+
 def main():
     p = argparse.ArgumentParser(
         description="wse-report: an HTML page of a model's mapping and run")
@@ -325,6 +350,9 @@ def main():
         out.append("<p>No floorplan: the cost report has no placements "
                    "(an older one: pass --wafer with the placed wafer "
                    "IR).</p>")
+
+    if cost.get("training"):
+        out.append(training_section(cost["training"], cost.get("clock_hz")))
 
     out.append("<h2>Layers</h2>")
     out.append("<p>One row per placed op (row N = <code>mark N</code>). "

@@ -12,6 +12,7 @@
 #include "dialects/onnx/Training/GradientRules.h"
 #include "dialects/onnx/Training/Loss.h"
 #include "dialects/onnx/Training/Passes.h"
+#include "wse/Support/TrainingTags.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
@@ -152,7 +153,10 @@ struct TrainingStepPass
           continue;
         }
       }
-      ops.push_back(b.clone(op, map));
+      Operation *clone = b.clone(op, map);
+      clone->setAttr(wse::training::kForwardTag,
+                     b.getI64IntegerAttr(ops.size()));
+      ops.push_back(clone);
     }
     Value logits = map.lookup(fwdBody.getTerminator()->getOperand(0));
 
@@ -169,8 +173,10 @@ struct TrainingStepPass
           "the logits do not depend on any trainable parameter");
 
     GradientBuilder gb(b, forward.getLoc());
+    Operation *lastForward = &body->back();
     LossWithGradient loss =
         buildNextTokenLoss(logits, body->getArgument(1), gb);
+    tagSince(lastForward, wse::training::kLossTag, b.getUnitAttr());
     DenseMap<Value, Value> grads;
     grads[logits] = loss.logitsGrad;
     if (failed(backward(ops, active, grads, gb)))
@@ -189,7 +195,8 @@ struct TrainingStepPass
                          const DenseSet<Value> &active,
                          DenseMap<Value, Value> &grads, GradientBuilder &gb) {
     const GradientRuleTable &rules = gradientRules();
-    for (Operation *op : llvm::reverse(ops)) {
+    for (int64_t index = int64_t(ops.size()) - 1; index >= 0; --index) {
+      Operation *op = ops[index];
       SmallVector<Value> resultGrads;
       for (Value r : op->getResults())
         resultGrads.push_back(grads.lookup(r));
@@ -205,6 +212,7 @@ struct TrainingStepPass
         needed.push_back(active.contains(v));
       SmallVector<Value> operandGrads(op->getNumOperands());
       gb.setLocation(op->getLoc());
+      Operation *last = &op->getBlock()->back();
       if (failed(rule->second({op, resultGrads, needed}, operandGrads, gb)))
         return failure();
       for (auto [v, g, need] :
@@ -218,8 +226,17 @@ struct TrainingStepPass
         Value &acc = grads[v];
         acc = acc ? gb.add(acc, g) : g;
       }
+      tagSince(last, wse::training::kGradientOfTag,
+               gb.builder().getI64IntegerAttr(index));
     }
     return success();
+  }
+
+  /// Tags the ops appended to the block after `last` (wafer-training-step
+  /// reads the tags back after the lowering).
+  static void tagSince(Operation *last, StringRef tag, Attribute value) {
+    for (Operation *op = last->getNextNode(); op; op = op->getNextNode())
+      op->setAttr(tag, value);
   }
 };
 

@@ -79,6 +79,10 @@ OpWork wse::wafer::estimateWork(Operation *op) {
       .Case([&](LayerNormOp) { work.flops = 8.0 * double(outElements); })
       .Case([&](RMSNormOp) { work.flops = 5.0 * double(outElements); })
       .Case([&](SoftmaxOp) { work.flops = 5.0 * double(outElements); })
+      // Log-softmax of the logits, then their gradient: about 7 per logit.
+      .Case([&](LossOp loss) {
+        work.flops = 7.0 * double(tensorOf(loss.getLogits()).getNumElements());
+      })
       .Case([&](ReduceOp reduce) {
         work.flops = double(tensorOf(reduce.getInput()).getNumElements());
       })

@@ -155,6 +155,12 @@ static double fabricCycles(Operation *op, const OpWork &work, RectAttr rect,
           axis += type.getRank();
         return 2 * allReduce(extentOfDims(type, {axis}, rect));
       })
+      // Log-softmax over the vocabulary, then the mean over the positions.
+      .Case([&](LossOp loss) {
+        auto type = tensorOf(loss.getLogits());
+        return 2 * allReduce(extentOfDims(type, {2}, rect)) +
+               reduction(extentOfDims(type, {0, 1}, rect));
+      })
       .Case([&](ReduceOp reduce) {
         auto type = tensorOf(reduce.getInput());
         SmallVector<int64_t> dims;
@@ -180,7 +186,9 @@ static double flopsPerLaneCycle(Operation *op) {
 static double busiestPEFlops(Operation *op, const OpWork &work, RectAttr rect) {
   if (work.flops == 0 || op->getNumResults() == 0)
     return 0;
-  Value workTensor = isa<ReduceOp>(op) ? op->getOperand(0) : op->getResult(0);
+  // (The loss's work follows the logits, not its 0-d first result.)
+  Value workTensor =
+      isa<ReduceOp, LossOp>(op) ? op->getOperand(0) : op->getResult(0);
   auto type = tensorOf(workTensor);
   DistAttr dist = getDist(type);
   if (!dist || type.getNumElements() == 0)

@@ -5,7 +5,9 @@
 
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
 using namespace wse;
@@ -305,4 +307,43 @@ FailureOr<std::optional<LayerLoop>> wafer::getLayerLoop(func::FuncOp func) {
   if (!checkLayerLoop(func, *first, period, count, loop, why))
     return bad(why);
   return std::optional<LayerLoop>(std::move(loop));
+}
+
+void wafer::hoistSharedConstants(func::FuncOp func, bool keepWeights) {
+  Block &body = func.getBody().front();
+  llvm::DenseSet<Operation *> independent;
+  Operation *firstDependent = nullptr;
+  for (Operation &op : body.without_terminator()) {
+    bool indep = !(keepWeights && isa<StreamOp>(op)) &&
+                 llvm::all_of(op.getOperands(), [&](Value v) {
+                   Operation *def = v.getDefiningOp();
+                   return def && independent.contains(def);
+                 });
+    if (indep)
+      independent.insert(&op);
+    else if (!firstDependent)
+      firstDependent = &op;
+  }
+  if (!firstDependent)
+    return;
+  llvm::DenseSet<Operation *> shared;
+  SmallVector<Operation *> work;
+  for (Operation *op : independent) {
+    llvm::SmallPtrSet<Operation *, 4> readers;
+    for (Operation *user : op->getUsers())
+      if (!independent.contains(user))
+        readers.insert(user);
+    if (readers.size() >= 2)
+      work.push_back(op);
+  }
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    if (!shared.insert(op).second)
+      continue;
+    for (Value v : op->getOperands())
+      work.push_back(v.getDefiningOp());
+  }
+  for (Operation &op : llvm::make_early_inc_range(body.without_terminator()))
+    if (shared.contains(&op) && firstDependent->isBeforeInBlock(&op))
+      op.moveBefore(firstDependent);
 }

@@ -64,6 +64,18 @@ struct LayerLoop {
   unsigned end() const { return first + count * period; }
 };
 
+/// Moves the computations every layer shares (a causal mask streamed and
+/// sliced inside the first layer and read by all of them after CSE) before
+/// the first op that depends on the function's arguments: they then belong
+/// to no layer and are read by each alike. Such computations are the ops
+/// that do not depend on the arguments and feed, directly or through each
+/// other, a value read by two or more argument-dependent ops. A weight read
+/// by one layer stays where it is, next to its reader.
+/// With `keepWeights`, what is computed from a weight stream stays too (a
+/// training step streams each layer's own rotary table: computed where
+/// it is read, every layer reads its own alike).
+void hoistSharedConstants(mlir::func::FuncOp func, bool keepWeights = false);
+
 /// The loop that saves the most ops (ties: fewer carried values, then the
 /// earliest start), if some op sequence repeats at least twice.
 std::optional<LayerLoop> findLayerLoop(mlir::func::FuncOp func);

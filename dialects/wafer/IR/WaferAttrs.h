@@ -23,6 +23,10 @@ enum class MeshAxis : int8_t { None = -1, X = 0, Y = 1 };
 namespace wse::wafer {
 /// Name of the module attribute recording the placement mode.
 constexpr llvm::StringLiteral kModeAttrName = "wafer.mode";
+/// A training step's ops carry their phase and layer (#wafer.step) here.
+constexpr llvm::StringLiteral kStepAttrName = "wafer.step";
+/// The unit attribute marking a function as a training step.
+constexpr llvm::StringLiteral kTrainingStepAttrName = "wafer.training_step";
 
 /// The distribution encoding of a ranked tensor type, or null.
 DistAttr getDist(mlir::Type type);

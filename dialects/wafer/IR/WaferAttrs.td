@@ -45,4 +45,44 @@ def Wafer_DistAttr : Wafer_Attr<"Dist", "dist"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Training steps
+//===----------------------------------------------------------------------===//
+
+def Wafer_TrainingPhase : I32EnumAttr<"TrainingPhase",
+    "the part of a training step an op belongs to", [
+    I32EnumAttrCase<"forward", 0>, I32EnumAttrCase<"loss", 1>,
+    I32EnumAttrCase<"recompute", 2>, I32EnumAttrCase<"backward", 3>]> {
+  let cppNamespace = "::wse::wafer";
+  let genSpecializedAttr = 0;
+}
+
+def Wafer_StepAttr : Wafer_Attr<"Step", "step"> {
+  let summary = "where an op sits in a training step: phase and layer";
+  let description = [{
+    Set by wafer-training-step as the discardable attribute `wafer.step` on
+    every op of a training step function. `layer` is the op's iteration of
+    the repeated block (the transformer layer); ops of the prologue
+    (embeddings) and epilogue (final norm, LM head) have none.
+
+    ```mlir
+    #wafer.step<forward, layer 0>   // layer 0's forward
+    #wafer.step<loss>               // next-token cross-entropy
+    #wafer.step<recompute, layer 1> // layer 1's forward again, from its checkpoint
+    #wafer.step<backward, layer 1>  // layer 1's gradients
+    #wafer.step<backward>           // the LM head's or the embeddings' gradients
+    ```
+  }];
+  let parameters = (ins EnumParameter<Wafer_TrainingPhase>:$phase,
+                    OptionalParameter<"std::optional<int64_t>">:$layer);
+  let assemblyFormat = "`<` $phase (`,` `layer` $layer^)? `>`";
+}
+
+def Wafer_OptimizerKind : I32EnumAttr<"OptimizerKind",
+    "the weight store's update rule", [
+    I32EnumAttrCase<"sgd", 0>, I32EnumAttrCase<"adamw", 1>]> {
+  let cppNamespace = "::wse::wafer";
+  let genSpecializedAttr = 0;
+}
+
 #endif // WSE_DIALECT_WAFER_ATTRS_TD

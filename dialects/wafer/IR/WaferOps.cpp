@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/wafer/IR/WaferOps.h"
+#include "dialects/wafer/IR/OpVerifiers.h"
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
@@ -19,7 +20,7 @@ using namespace wse::wafer;
 #define GET_OP_CLASSES
 #include "dialects/wafer/IR/WaferOps.cpp.inc"
 
-static RankedTensorType tensorOf(Value value) {
+RankedTensorType wse::wafer::tensorOf(Value value) {
   return cast<RankedTensorType>(value.getType());
 }
 
@@ -33,7 +34,7 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
 
 /// Every tensor operand and result either has no encoding or a #wafer.dist of
 /// its rank.
-static LogicalResult verifyEncodings(Operation *op) {
+LogicalResult wse::wafer::verifyEncodings(Operation *op) {
   auto check = [&](Type type, StringRef what, unsigned index) -> LogicalResult {
     auto tensor = dyn_cast<RankedTensorType>(type);
     if (!tensor || !tensor.getEncoding())
@@ -116,13 +117,22 @@ LogicalResult ParameterOp::verify() {
   return success();
 }
 
+RankedTensorType wse::wafer::parameterType(Operation *op,
+                                           FlatSymbolRefAttr name,
+                                           SymbolTableCollection &symbols) {
+  auto param = symbols.lookupNearestSymbolFrom<ParameterOp>(op, name.getAttr());
+  if (!param) {
+    op->emitOpError() << "'" << name.getValue()
+                      << "' does not name a wafer.parameter";
+    return {};
+  }
+  return cast<RankedTensorType>(param.getType());
+}
+
 LogicalResult StreamOp::verifySymbolUses(SymbolTableCollection &symbols) {
-  auto param =
-      symbols.lookupNearestSymbolFrom<ParameterOp>(*this, getNameAttr());
-  if (!param)
-    return emitOpError() << "'" << getName()
-                         << "' does not name a wafer.parameter";
-  auto paramType = cast<RankedTensorType>(param.getType());
+  RankedTensorType paramType = parameterType(*this, getNameAttr(), symbols);
+  if (!paramType)
+    return failure();
   auto type = tensorOf(getOutput());
   if (paramType.getShape() != type.getShape() ||
       paramType.getElementType() != type.getElementType())

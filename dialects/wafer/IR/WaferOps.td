@@ -318,4 +318,6 @@ def Wafer_RelayoutOp : Wafer_PlacedOp<"relayout", (ins Wafer_Tensor:$input)> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
 
+include "dialects/wafer/IR/WaferTrainingOps.td"
+
 #endif // WSE_DIALECT_WAFER_OPS_TD

@@ -9,6 +9,7 @@
 #include "dialects/wafer/Analysis/CostModel.h"
 #include "dialects/wafer/Analysis/LayerLoop.h"
 #include "dialects/wafer/Transforms/Passes.h"
+#include "dialects/wafer/Transforms/TrainingCost.h"
 
 #include "llvm/Support/FileSystem.h"
 
@@ -59,6 +60,7 @@ struct Row {
   OpTiming t;
   std::string bound;
   int64_t layer = -1; ///< iteration of the layer loop, -1 outside it
+  StepAttr step;      ///< phase and layer in a training step
 };
 
 struct Totals {
@@ -191,6 +193,11 @@ static json::Value toJSON(const Row &r) {
       {"weight_bytes_per_pe", r.t.weightBytesPerPE},
       {"tokens_to_keep_pace", r.t.tokensToKeepPace},
       {"layer", r.layer >= 0 ? json::Value(r.layer) : json::Value(nullptr)},
+      {"phase", r.step ? json::Value(stringifyTrainingPhase(r.step.getPhase()))
+                       : json::Value(nullptr)},
+      {"step_layer", r.step && r.step.getLayer()
+                         ? json::Value(*r.step.getLayer())
+                         : json::Value(nullptr)},
   };
 }
 
@@ -221,7 +228,7 @@ void CostReportPass::runOnOperation() {
   auto modeAttr = module->getAttrOfType<StringAttr>(kModeAttrName);
   std::string mode = modeAttr ? modeAttr.getValue().str() : "stream";
 
-  SmallVector<Row> rows;
+  SmallVector<Row, 0> rows;
   Totals total;
   double paceStream = 0, paceComputePerToken = 0;
   module.walk([&](Operation *op) {
@@ -239,6 +246,7 @@ void CostReportPass::runOnOperation() {
     r.flops = estimateWork(op).flops;
     r.t = estimateTiming(op, machine);
     r.bound = boundOf(r.t);
+    r.step = op->getAttrOfType<StepAttr>(kStepAttrName);
     if (auto layer = op->getAttrOfType<IntegerAttr>(kLayerAttrName)) {
       r.layer = layer.getInt();
       total.layers = std::max(total.layers, r.layer + 1);
@@ -283,11 +291,14 @@ void CostReportPass::runOnOperation() {
   if (paceComputePerToken > 0)
     total.tokensToKeepPace = paceStream / paceComputePerToken;
 
-  if (!table.empty() && failed(writeTo(module, table, /*isTable=*/true,
-                                       [&](llvm::raw_ostream &os) {
-                                         printTable(os, rows, total, machine,
-                                                    mode);
-                                       })))
+  std::optional<TrainingCost> training = measureTrainingStep(module, machine);
+  if (!table.empty() &&
+      failed(
+          writeTo(module, table, /*isTable=*/true, [&](llvm::raw_ostream &os) {
+            printTable(os, rows, total, machine, mode);
+            if (training)
+              printTrainingCost(os, *training, machine);
+          })))
     return signalPassFailure();
   if (json.empty())
     return;
@@ -324,6 +335,8 @@ void CostReportPass::runOnOperation() {
                                     {"first_row", total.firstLayerRow}})
                               : json::Value(nullptr)},
        }},
+      {"training",
+       training ? toJSON(*training, machine) : json::Value(nullptr)},
   };
   if (failed(
           writeTo(module, json, /*isTable=*/false, [&](llvm::raw_ostream &os) {

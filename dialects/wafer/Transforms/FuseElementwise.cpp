@@ -89,8 +89,11 @@ static std::optional<std::pair<ElementwiseOp, unsigned>>
 fusibleProducer(ElementwiseOp consumer) {
   for (auto [i, input] : llvm::enumerate(consumer.getInputs())) {
     auto producer = input.getDefiningOp<ElementwiseOp>();
+    // Ops of different phases of a training step stay apart (a phase's
+    // work is counted where it runs).
     if (producer && producer->hasOneUse() &&
-        shapeOf(producer.getOutput()) == shapeOf(consumer.getOutput()))
+        shapeOf(producer.getOutput()) == shapeOf(consumer.getOutput()) &&
+        producer->getAttr(kStepAttrName) == consumer->getAttr(kStepAttrName))
       return std::make_pair(producer, unsigned(i));
   }
   return std::nullopt;

@@ -156,6 +156,15 @@ void FunctionLayout::insertRelayout(OpOperand &use, DistAttr dist) {
         rect = target.getWholeMesh();
     if (rect)
       relayout.setPlacementAttr(rect);
+    // In a training step the move runs in the phase of the op it follows
+    // (after the loss: in backward, with its consumer).
+    Operation *before = relayout->getPrevNode();
+    auto step =
+        before ? before->getAttrOfType<StepAttr>(kStepAttrName) : StepAttr();
+    if (!step || step.getPhase() == TrainingPhase::loss)
+      step = use.getOwner()->getAttrOfType<StepAttr>(kStepAttrName);
+    if (step)
+      relayout->setAttr(kStepAttrName, step);
     if (producer)
       lastInserted[value] = relayout;
     relaid = relayout.getOutput();

@@ -149,13 +149,63 @@ def WaferCostReport : Pass<"wafer-cost-report", "mlir::ModuleOp"> {
   let dependentDialects = ["::wse::wafer::WaferDialect"];
 }
 
+def WaferTrainingStep : Pass<"wafer-training-step", "mlir::ModuleOp"> {
+  let summary = "shape the lowered @train_step as a weight-streaming training "
+                "step: layers, loss, backward in reverse, gradients out";
+  let description = [{
+    Input: the module after `--onnx-training-step` and
+    `convert-onnx-to-wafer`. The `@train_step` function becomes the step the
+    wafer runs, `(input_ids, labels) -> loss`:
+
+    * forward: the layers in order, each weight streamed in per use;
+    * `wafer.loss`: next-token cross-entropy and the logits' gradient;
+    * backward: the layers in reverse order, the weights streamed in again
+      (one `wafer.stream` per use, as in forward; a product with a weight's
+      transpose becomes a `wafer.linear` consuming it on arrival); with
+      `recompute` each layer's inputs are `wafer.checkpoint`ed in forward
+      and its forward ops, weight streams included, run again from them at
+      the start of its backward;
+    * each weight gradient leaves as a `wafer.stream_out` to the weight
+      store, right after it is computed;
+    * the module gets a `wafer.store_optimizer` (the weight store's update,
+      off the wafer) with the optimizer and its hyper-parameters.
+
+    Every op carries `wafer.step = #wafer.step<phase, layer I>`; the
+    function carries `wafer.training_step`, whose verifier checks the
+    order of phases and layers, checkpoints and streams. Other functions
+    (the inference forward) are removed. Layers are the repetition
+    `wafer-find-layer-loops` finds in the forward ops.
+  }];
+  let options = [
+    Option<"recompute", "recompute", "bool", "true",
+           "checkpoint layer inputs and recompute each layer in backward "
+           "(false: keep every activation)">,
+    Option<"optimizer", "optimizer", "::wse::wafer::OptimizerKind",
+           "::wse::wafer::OptimizerKind::adamw", "the weight store's update",
+           [{::llvm::cl::values(
+             clEnumValN(::wse::wafer::OptimizerKind::sgd, "sgd",
+                        "SGD (momentum, dampening, nesterov, weight-decay)"),
+             clEnumValN(::wse::wafer::OptimizerKind::adamw, "adamw",
+                        "AdamW (betas, eps, decoupled weight-decay)"))}]>,
+    Option<"lr", "lr", "double", "1e-3", "learning rate">,
+    Option<"momentum", "momentum", "double", "0", "SGD momentum">,
+    Option<"dampening", "dampening", "double", "0", "SGD dampening">,
+    Option<"nesterov", "nesterov", "bool", "false", "SGD Nesterov momentum">,
+    ListOption<"betas", "betas", "double", "AdamW betas (default 0.9,0.999)">,
+    Option<"eps", "eps", "double", "1e-8", "AdamW epsilon">,
+    Option<"weightDecay", "weight-decay", "double", "-1",
+           "weight decay (default: 0 for SGD, 0.01 for AdamW, as torch)">,
+  ];
+  let dependentDialects = ["::wse::wafer::WaferDialect"];
+}
+
 def WaferTrainingProjection
     : Pass<"wafer-training-projection", "mlir::ModuleOp"> {
   let summary = "project the time of a training step from the forward "
                 "schedule's cost model";
   let description = [{
-    An analytic projection, not a compiled training step (issue 15 part 2
-    builds that): from every placed op's cost (wafer-cost-report's model) it
+    An analytic projection, not a compiled training step
+    (wafer-training-step compiles one): from every placed op's cost (wafer-cost-report's model) it
     projects a weight-streaming training step with activations checkpointed
     at layer inputs. Forward: as inference. Backward, in reverse: each
     streamed weight arrives again; compute is twice the forward's (input and

@@ -127,6 +127,14 @@ void PlacePass::runOnOperation() {
   FailureOr<RectAttr> area = parseArea(target);
   if (failed(area))
     return signalPassFailure();
+  if (mode == PlacementMode::pipelined)
+    for (auto func : module.getOps<func::FuncOp>())
+      if (func->hasAttr(kTrainingStepAttrName)) {
+        func.emitError("wafer-place: a training step streams its weights "
+                       "in for forward and again for backward: use "
+                       "mode=stream");
+        return signalPassFailure();
+      }
   module->setAttr(kModeAttrName,
                   StringAttr::get(ctx, stringifyPlacementMode(mode)));
 
@@ -153,6 +161,12 @@ void PlacePass::runOnOperation() {
     RectAttr region = consumerRegion(stream);
     stream.setRegionAttr(region ? region : *area);
     stream.setResident(resident);
+  });
+  // Gradients leave from where they are computed.
+  module.walk([&](StreamOutOp out) {
+    auto producer = out.getGradient().getDefiningOp<PlacedOp>();
+    RectAttr region = producer ? producer.getPlacementRect() : RectAttr();
+    out.setRegionAttr(region ? region : *area);
   });
 }
 

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/wafer/Analysis/CostModel.h"
+#include "dialects/wafer/Analysis/KeptActivations.h"
 #include "dialects/wafer/Transforms/Passes.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -56,9 +57,17 @@ struct ScheduleStreamsPass
   void runOnOperation() override;
 
 private:
+  LogicalResult scheduleEgress(ArrayRef<std::pair<StreamOutOp, int64_t>> egress,
+                               ArrayRef<double> opFinish,
+                               const MachineDescription &machine,
+                               TargetAttr target);
   LogicalResult sizeChunks(Operation *consumer,
                            MutableArrayRef<StreamUse *> uses,
                            const MachineDescription &machine);
+
+  /// Per op of a training step, the forward values kept for backward that
+  /// are live while it runs: not available to weight buffers.
+  llvm::DenseMap<Operation *, int64_t> kept;
 };
 } // namespace
 
@@ -84,8 +93,9 @@ ScheduleStreamsPass::sizeChunks(Operation *consumer,
   for (Value operand : consumer->getOperands())
     if (auto s = operand.getDefiningOp<StreamOp>(); s && s.getResident())
       resident += weightShareBytes(cast<RankedTensorType>(s.getType()), rect);
+  int64_t held = kept.lookup(consumer);
   int64_t left = int64_t(machine.sramBytes) - codeReserveBytes(machine) -
-                 timing.activationBytesPerPE - resident;
+                 timing.activationBytesPerPE - resident - held;
 
   SmallVector<StreamUse *> sorted(uses.begin(), uses.end());
   llvm::stable_sort(sorted, [&](StreamUse *a, StreamUse *b) {
@@ -108,11 +118,55 @@ ScheduleStreamsPass::sizeChunks(Operation *consumer,
            << timing.activationBytesPerPE;
       if (resident)
         diag << ", resident weights " << resident;
+      if (held)
+        diag << ", kept for backward " << held;
       diag << ", code " << codeReserveBytes(machine) << ")";
       return failure();
     }
     use->chunkBytes = chunk;
     left -= use->depth * chunk;
+  }
+  return success();
+}
+
+/// Gradients stream out to the weight store one after another, each once
+/// the op before it (its producer) has finished, on the edge links' other
+/// direction: full duplex, so they share no bandwidth with the weights
+/// coming in and never delay an op (docs/training.md).
+LogicalResult ScheduleStreamsPass::scheduleEgress(
+    ArrayRef<std::pair<StreamOutOp, int64_t>> egress, ArrayRef<double> opFinish,
+    const MachineDescription &machine, TargetAttr target) {
+  Builder builder(target.getContext());
+  double free = 0;
+  for (auto [i, entry] : llvm::enumerate(egress)) {
+    auto [out, before] = entry;
+    RectAttr region = out.getRegionAttr();
+    if (!region)
+      region = target.getWholeMesh();
+    auto type = cast<RankedTensorType>(out.getGradient().getType());
+    int64_t bytes = type.getNumElements() * elementBytes(type.getElementType());
+    double ready = before >= 0 ? opFinish[before] : 0;
+    bool waited = ready > free;
+    double start = std::ceil(std::max(free, ready));
+    double end =
+        start + std::ceil(double(bytes) / streamBytesPerCycle(machine, region));
+    if (!(end < 0x1p62))
+      return out.emitOpError("leaves after more than 2^62 cycles: the "
+                             "target's stream_bytes_per_cycle is too low");
+    free = end;
+    out.setRegionAttr(region);
+    out.setOrderAttr(builder.getI64IntegerAttr(i));
+    out.setChunkBytesAttr(builder.getI64IntegerAttr(
+        std::min(minimalChunkBytes(type, region),
+                 std::max<int64_t>(weightShareBytes(type, region), 1))));
+    out.setStartCycleAttr(builder.getI64IntegerAttr(int64_t(start)));
+    out.setEndCycleAttr(builder.getI64IntegerAttr(int64_t(end)));
+    if (explain)
+      out.emitRemark() << "wafer-schedule-streams: gradient of @"
+                       << out.getName() << " leaves in [" << int64_t(start)
+                       << ", " << int64_t(end) << "] cycles, "
+                       << (waited ? "once its producer has finished"
+                                  : "after the previous gradient");
   }
   return success();
 }
@@ -130,13 +184,20 @@ void ScheduleStreamsPass::runOnOperation() {
   const MachineDescription &machine = target.getMachine();
   auto mode = module->getAttrOfType<StringAttr>(kModeAttrName);
   bool pipelined = mode && mode.getValue() == "pipelined";
+  for (auto func : module.getOps<func::FuncOp>())
+    for (auto [op, bytes] : keptActivationBytesPerPE(func))
+      kept[op] = bytes;
 
   // Ops in program order; constants have no run of their own.
   SmallVector<Operation *> ops;
   llvm::DenseMap<Operation *, unsigned> indexOf;
   SmallVector<StreamUse> uses;
+  // Gradients leaving (training steps), with the last op before each.
+  SmallVector<std::pair<StreamOutOp, int64_t>> egress;
   module.walk([&](Operation *op) {
-    if (auto stream = dyn_cast<StreamOp>(op)) {
+    if (auto out = dyn_cast<StreamOutOp>(op)) {
+      egress.push_back({out, int64_t(ops.size()) - 1});
+    } else if (auto stream = dyn_cast<StreamOp>(op)) {
       StreamUse use;
       use.stream = stream;
       use.type = cast<RankedTensorType>(stream.getType());
@@ -312,6 +373,8 @@ void ScheduleStreamsPass::runOnOperation() {
         builder.getI64IntegerAttr(int64_t(use->start)));
     use->stream.setEndCycleAttr(builder.getI64IntegerAttr(int64_t(use->end)));
   }
+  if (::mlir::failed(scheduleEgress(egress, opFinish, machine, target)))
+    return signalPassFailure();
   if (explain) {
     for (StreamUse *use : order)
       use->stream.emitRemark()

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/wafer/Analysis/CostModel.h"
+#include "dialects/wafer/Analysis/KeptActivations.h"
 #include "dialects/wafer/Transforms/Passes.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -102,16 +103,27 @@ void VerifyPass::checkSRAM(ArrayRef<Operation *> ops, bool pipelined,
   int64_t code = codeReserveBytes(machine);
   int64_t sram = machine.sramBytes;
   if (!pipelined) {
-    // Layers run one at a time: each owns SRAM while it runs.
+    // Layers run one at a time: each owns SRAM while it runs, next to the
+    // activations a training step keeps from forward for backward.
+    llvm::DenseMap<Operation *, int64_t> kept;
+    if (!ops.empty())
+      for (auto func :
+           ops.front()->getParentOfType<ModuleOp>().getOps<func::FuncOp>())
+        for (auto [op, bytes] : keptActivationBytesPerPE(func))
+          kept[op] = bytes;
     for (Operation *op : ops) {
       OpTiming t = estimateTiming(op, machine);
-      if (t.sramBytesPerPE + code <= sram)
+      int64_t held = kept.lookup(op);
+      if (t.sramBytesPerPE + held + code <= sram)
         continue;
-      error(op) << "needs " << t.sramBytesPerPE + code << " bytes of SRAM on "
-                << peOf(cast<PlacedOp>(op).getPlacementRect())
-                << "; the target has " << sram << " (activations "
-                << t.activationBytesPerPE << ", weight buffers "
-                << t.weightBytesPerPE << ", code " << code << ")";
+      auto diag = error(op);
+      diag << "needs " << t.sramBytesPerPE + held + code << " bytes of SRAM on "
+           << peOf(cast<PlacedOp>(op).getPlacementRect()) << "; the target has "
+           << sram << " (activations " << t.activationBytesPerPE
+           << ", weight buffers " << t.weightBytesPerPE;
+      if (held)
+        diag << ", kept for backward " << held;
+      diag << ", code " << code << ")";
     }
     return;
   }

@@ -47,6 +47,12 @@ struct WSEPipelineOptions : mlir::PassPipelineOptions<WSEPipelineOptions> {
       llvm::cl::desc("with lower=true: begin each op's code with a profiling "
                      "mark (convert-wafer-to-pe's marks option)"),
       llvm::cl::init(true)};
+  Option<std::string> training{
+      *this, "training",
+      llvm::cl::desc("compile the training step instead of inference: "
+                     "wafer-training-step's options, e.g. {optimizer=sgd "
+                     "lr=0.05 momentum=0.9}, or 'defaults'"),
+      llvm::cl::init("")};
   Option<bool> explain{
       *this, "explain",
       llvm::cl::desc("emit remarks that explain placement, stream windows, "

@@ -9,6 +9,7 @@
 // op into a flat list of scalar instructions (WaferScalar.cpp) and run per
 // element, with the same fp32 std:: functions as the onnx elementwise kernels.
 //
+// A training step's wafer.stream_out gradients are collected (gradients()).
 // Placement attributes, stream schedules and #wafer.dist encodings are
 // ignored: none of them changes a value. onnx ops left in a wafer function
 // are evaluated by the onnx kernels, so a partially converted function runs.
@@ -41,6 +42,12 @@ public:
   /// parameter is read when a wafer.stream of it is evaluated).
   llvm::Expected<Tensor> loadParameter(llvm::StringRef name);
 
+  /// The gradients a training step streamed out (wafer.stream_out), by
+  /// parameter name, in the order they left.
+  const std::vector<std::pair<std::string, Tensor>> &gradients() const {
+    return egress;
+  }
+
 private:
   llvm::Expected<std::vector<Tensor>>
   evaluate(mlir::Operation *op, llvm::ArrayRef<const Tensor *> in);
@@ -49,6 +56,7 @@ private:
   InterpreterOptions options;
   /// For onnx ops (and onnx.param_ref) left in a wafer function.
   ONNXInterpreter onnx;
+  std::vector<std::pair<std::string, Tensor>> egress;
 };
 
 } // namespace wse::ref

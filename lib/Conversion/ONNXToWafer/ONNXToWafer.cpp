@@ -11,6 +11,7 @@
 #include "Lowering.h"
 
 #include "wse/Conversion/Passes.h"
+#include "wse/Support/TrainingTags.h"
 
 #include "dialects/wafer/IR/WaferDialect.h"
 
@@ -97,9 +98,25 @@ static LogicalResult noLowering(Operation *op) {
   return cannotLower(op, "no lowering exists for this op");
 }
 
+/// The training tags of `op` (wse/Support/TrainingTags.h) go to the ops its
+/// lowering made, which sit between `prev` and `op`.
+static void copyTrainingTags(Operation *op, Operation *prev) {
+  SmallVector<NamedAttribute> tags;
+  for (NamedAttribute attr : op->getDiscardableAttrs())
+    if (training::isTrainingTag(attr.getName()))
+      tags.push_back(attr);
+  if (tags.empty())
+    return;
+  Operation *made = prev ? prev->getNextNode() : &op->getBlock()->front();
+  for (; made != op; made = made->getNextNode())
+    for (NamedAttribute tag : tags)
+      made->setAttr(tag.getName(), tag.getValue());
+}
+
 static LogicalResult lowerOp(Operation *op) {
   if (failed(checkStatic(op)))
     return failure();
+  Operation *prev = op->getPrevNode();
   OpBuilder b(op);
   Lowered lowered;
   for (auto group :
@@ -121,6 +138,7 @@ static LogicalResult lowerOp(Operation *op) {
     if (old.getType() != value.getType())
       return op->emitOpError("internal error: lowering produced ")
              << value.getType() << " for a result of type " << old.getType();
+  copyTrainingTags(op, prev);
   op->replaceAllUsesWith(values);
   op->erase();
   return success();

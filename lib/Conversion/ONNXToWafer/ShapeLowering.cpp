@@ -148,6 +148,24 @@ static Lowered lowerConstantOfShape(onnxir::ConstantOfShapeOp op,
                   .getOutput());
 }
 
+/// An integer Range of constant bounds is a constant table (the gradient of
+/// an embedding compares ids with `range(vocab)`); other Ranges have no
+/// lowering.
+static Lowered lowerRange(onnxir::RangeOp op, OpBuilder &b) {
+  auto type = tensorType(op.getResult());
+  auto start = constantInts(op.getStart()), delta = constantInts(op.getDelta());
+  if (!isa<IntegerType>(type.getElementType()) || !start || !delta ||
+      start->size() != 1 || delta->size() != 1)
+    return std::nullopt;
+  SmallVector<APInt> values;
+  unsigned width = type.getElementTypeBitWidth();
+  for (int64_t i = 0; i < type.getNumElements(); ++i)
+    values.push_back(APInt(width, (*start)[0] + i * (*delta)[0], true));
+  auto table = DenseElementsAttr::get(type, values);
+  return done(wafer::ConstantOp::create(b, op.getLoc(), type, table, kNoRect)
+                  .getOutput());
+}
+
 Lowered onnxtowafer::lowerShapeOp(Operation *op, OpBuilder &b) {
   using namespace onnxir;
   Location loc = op->getLoc();
@@ -185,5 +203,6 @@ Lowered onnxtowafer::lowerShapeOp(Operation *op, OpBuilder &b) {
         return done(expandTo(b, loc, e.getInput(), tensorType(e.getOutput())));
       })
       .Case([&](TileOp t) { return lowerTile(t, b); })
+      .Case([&](RangeOp r) { return lowerRange(r, b); })
       .Default([](Operation *) -> Lowered { return std::nullopt; });
 }

@@ -12,6 +12,7 @@
 #include "wse/Reference/WaferInterpreter.h"
 
 #include "WaferScalar.h"
+#include "WaferTraining.h"
 #include "dialects/onnx/IR/ONNXDialect.h"
 #include "dialects/wafer/IR/WaferOps.h"
 #include "wse/Reference/Driver.h"
@@ -197,6 +198,15 @@ WaferInterpreter::evaluate(Operation *op, llvm::ArrayRef<const Tensor *> in) {
       })
       .Case([&](wafer::RelayoutOp) {
         return wrap(llvm::Expected<Tensor>(arg(0)));
+      })
+      // Training steps.
+      .Case([&](wafer::CheckpointOp) {
+        return wrap(llvm::Expected<Tensor>(arg(0)));
+      })
+      .Case([&](wafer::LossOp) { return wrap(nextTokenLoss(arg(0), arg(1))); })
+      .Case([&](wafer::StreamOutOp s) -> R {
+        egress.push_back({s.getName().str(), arg(0)});
+        return Results();
       })
       .Default([&](Operation *) -> R {
         return makeError("unsupported op (the reference interpreter knows "

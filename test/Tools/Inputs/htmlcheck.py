@@ -69,4 +69,7 @@ for svg in re.findall(r"<svg\b.*?</svg>", text, re.S):
     if cls:
         print("svg %s: %d rects" % (cls, len(list(rects))))
 for row in page.cells:
+    if len(row) == 5:  # the training step's phase table
+        print("phase %s ops %s" % (row[0], row[1]))
+        continue
     print("layer %s %s %s emulated %s" % (row[0], row[1], row[2], row[5]))

@@ -61,6 +61,7 @@ module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "stream"} {
 // JSON-NEXT: "location": "fc",
 // JSON-NEXT: "op": "wafer.linear",
 // JSON-NEXT: "overhead_cycles": 18,
+// JSON-NEXT: "phase": null,
 // JSON-NEXT: "placement": {
 // JSON-NEXT: "height": 8,
 // JSON-NEXT: "width": 8,
@@ -70,6 +71,7 @@ module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "stream"} {
 // JSON-NEXT: "rect": "8x8",
 // JSON-NEXT: "roofline_cycles": 2048,
 // JSON-NEXT: "sram_bytes_per_pe": 1664,
+// JSON-NEXT: "step_layer": null,
 // JSON-NEXT: "stream_cycles": 256,
 // JSON-NEXT: "streamed_bytes": 16384,
 // JSON-NEXT: "tokens_to_keep_pace": 8,
@@ -162,6 +164,7 @@ module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "pipelined"} 
 // JSON-NEXT: "fabric_cycles": 26,
 // JSON: "rect": "4x8",
 // JSON: "sram_bytes_per_pe": 3328,
+// JSON-NEXT: "step_layer": null,
 // JSON-NEXT: "stream_cycles": 0,
 // JSON-NEXT: "streamed_bytes": 0,
 // JSON-NEXT: "tokens_to_keep_pace": 0,
