@@ -64,6 +64,10 @@ void Band::stepCycle() {
     stepCore(cores[idx]);
 }
 
+void Band::pushRemote(uint32_t q, float v, uint64_t ready) {
+  outbox.push_back({q, v, ready});
+}
+
 void Band::receive(const RemotePush &p, uint64_t cycle) {
   RouterState &r = pes[queues[p.queue].ownerIndex].router;
   pushLocal(p.queue, p.value, p.ready);

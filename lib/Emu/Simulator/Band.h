@@ -15,6 +15,7 @@
 #include "SimImpl.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Compiler.h"
 
 #include <queue>
 
@@ -101,6 +102,9 @@ public:
   }
   void push(uint32_t q, float v, uint64_t ready);
   void pushLocal(uint32_t q, float v, uint64_t ready);
+  /// Out of line: only band edges use it, and the router's loop, which
+  /// inlines push, stays small.
+  LLVM_ATTRIBUTE_NOINLINE void pushRemote(uint32_t q, float v, uint64_t ready);
   float pop(uint32_t q);
   void addTrace(TraceEvent e);
 
@@ -168,10 +172,8 @@ inline void Band::wakeCore(CoreState &c, uint64_t at) {
 }
 
 inline void Band::push(uint32_t q, float v, uint64_t ready) {
-  if (queues[q].remote) {
-    outbox.push_back({q, v, ready});
-    return;
-  }
+  if (LLVM_UNLIKELY(queues[q].remote))
+    return pushRemote(q, v, ready);
   pushLocal(q, v, ready);
 }
 
