@@ -25,8 +25,16 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.wse_tools_dir, config.llvm_tools_dir]
+# `lit --param emu_threads=N` runs every wse-emu with --threads N: the tests'
+# exact cycles, outputs and messages then check the bands (test/emu/threads.test
+# does so for a few programs in every run).
+from lit.llvm.subst import ToolSubst
+emu_threads = lit_config.params.get("emu_threads")
 llvm_config.add_tool_substitutions(
-    ["wse-opt", "wse-translate", "wse-emu", "wse-ref", "wse-ort"], tool_dirs)
+    ["wse-opt", "wse-translate", "wse-ref", "wse-ort",
+     ToolSubst("wse-emu",
+               extra_args=["--threads", emu_threads] if emu_threads else [])],
+    tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.wse_tools_dir, append_path=True)
 # A headless browser for the report's rendering test (Debian's chromium).

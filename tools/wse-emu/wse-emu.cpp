@@ -97,6 +97,14 @@ static cl::opt<bool>
                  cl::cat(cat));
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the summary"),
                            cl::cat(cat));
+// Registered as "threads" in main(), like stats-json: an LLVM library
+// linked in already owns a -threads.
+static cl::opt<unsigned> threadsOpt(
+    "wse-emu-threads",
+    cl::desc("Simulate the mesh as N bands of rows, one thread each (1 to the "
+             "mesh's rows); cycles, outputs, statistics and trace are the "
+             "same for every N"),
+    cl::value_desc("N"), cl::init(1), cl::cat(cat));
 
 static int fail(const Twine &msg) {
   WithColor::error(errs(), "wse-emu") << msg << "\n";
@@ -112,10 +120,14 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(cat);
   auto &registered = cl::getRegisteredOptions();
-  auto it = registered.find("stats-json");
-  if (it != registered.end() && it->second != &statsJson)
-    it->second->removeArgument();
-  statsJson.setArgStr("stats-json");
+  for (auto [name, opt] :
+       {std::pair<StringRef, cl::Option *>{"stats-json", &statsJson},
+        {"threads", &threadsOpt}}) {
+    auto it = registered.find(name);
+    if (it != registered.end() && it->second != opt)
+      it->second->removeArgument();
+    opt->setArgStr(name);
+  }
   cl::ParseCommandLineOptions(argc, argv,
                               "wse-emu: wafer-scale engine emulator\n");
 
@@ -189,6 +201,7 @@ int main(int argc, char **argv) {
   opts.stopOnNaN = stopOnNaN;
   opts.stopOnInf = stopOnInf;
   opts.strictRoutes = strictRoutes;
+  opts.threads = threadsOpt;
   opts.trace = !traceOpt.empty();
   opts.progress = errs().is_displayed();
   opts.weightsPath = weightsOpt;

@@ -26,6 +26,9 @@ struct SimOptions {
   bool strictRoutes = false;
   bool trace = false;
   bool progress = false; ///< print progress to stderr (caller checks the tty)
+  /// Bands of rows simulated in parallel, one thread each (1 to the mesh's
+  /// rows). Cycles, outputs, statistics and trace do not depend on it.
+  unsigned threads = 1;
   std::string weightsPath;
   std::string programDir;
 };

@@ -25,6 +25,9 @@ struct TraceEvent {
   uint64_t start = 0; ///< cycle
   uint64_t cycles = 0;
   int64_t mark = 0; ///< kMarkPid events: the mark's number
+  /// The cycle the emulator recorded the event in: with the pid and tid, the
+  /// order of the events, whatever the number of threads.
+  uint64_t recorded = 0;
 };
 
 /// What a mark stands for: row N of the cost report (wafer-cost-report's

@@ -21,20 +21,40 @@ namespace wse::emu {
 
 class WeightStore {
 public:
+  /// Blocks cached by one reader (one per parameter it reads), with the
+  /// bytes it read and its first error. Every port reads through its own:
+  /// ports simulated by different threads share nothing mutable, and the
+  /// bytes read do not depend on how the reads of different ports interleave.
+  class Reader {
+  public:
+    uint64_t bytesRead() const { return totalRead; }
+    bool failed() const { return !error.empty(); }
+    llvm::Error takeError();
+
+  private:
+    friend class WeightStore;
+    struct Block {
+      uint64_t start = UINT64_MAX;
+      std::vector<char> data;
+    };
+    std::vector<Block> blocks; ///< by parameter
+    std::string error;
+    uint64_t totalRead = 0;
+  };
+
   /// Resolves each parameter's file: `weightsPath` may be a directory (files
   /// are relative to it) or one file used by every parameter; when empty,
   /// files are relative to `programDir`. Checks that every file exists and is
-  /// large enough, without reading data.
+  /// large enough and opens it, without reading data.
   static llvm::Expected<std::unique_ptr<WeightStore>>
   open(const std::vector<TensorDecl> &params, llvm::StringRef weightsPath,
        llvm::StringRef programDir);
   ~WeightStore();
 
-  /// Element `index` of parameter `param` converted to fp32. Read errors are
-  /// sticky and returned by takeError().
-  float get(uint32_t param, uint64_t index);
-  llvm::Error takeError();
-  uint64_t bytesRead() const { return totalRead; }
+  /// Element `index` of parameter `param` converted to fp32, read through
+  /// `r`. Read errors are sticky in `r`. Safe to call from several threads
+  /// with different readers (files are read with positional reads).
+  float get(Reader &r, uint32_t param, uint64_t index) const;
 
 private:
   struct File {
@@ -47,16 +67,12 @@ private:
     uint64_t offset;
     DType dtype;
     std::string name;
-    // One cached block per parameter: streams read mostly sequentially.
-    uint64_t blockStart = UINT64_MAX;
-    std::vector<char> block;
   };
   WeightStore() = default;
-  bool loadBlock(Param &p, uint64_t blockStart);
+  bool loadBlock(Reader &r, const Param &p, Reader::Block &b,
+                 uint64_t blockStart) const;
   std::vector<File> files;
   std::vector<Param> params;
-  std::string error;
-  uint64_t totalRead = 0;
 };
 
 } // namespace wse::emu

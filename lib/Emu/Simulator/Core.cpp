@@ -1,6 +1,6 @@
 //===- Core.cpp - PE core: tasks, scalar control, vector instructions -----===//
 
-#include "SimImpl.h"
+#include "Band.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -23,21 +23,25 @@ std::string SimulatorImpl::where(const CoreState &c) const {
   return s;
 }
 
-bool SimulatorImpl::fail(const CoreState &c, const Twine &msg) {
-  if (runError.empty())
-    runError = formatv("at cycle {0}: ", localTime).str() + where(c) + ": " +
-               msg.str();
+bool Band::fail(const CoreState &c, const Twine &msg) {
+  coreFailed = true;
+  uint64_t rank = &c - cores.data();
+  if (rank < errorRank) {
+    errorRank = rank;
+    error = formatv("at cycle {0}: ", localTime).str() + sim.where(c) + ": " +
+            msg.str();
+  }
   return false;
 }
 
-void SimulatorImpl::sleepCore(CoreState &c, uint64_t until) {
+void Band::sleepCore(CoreState &c, uint64_t until) {
   c.state = CoreState::Sleeping;
   c.sleepUntil = until;
   wakeHeap.push({until, uint32_t(&c - cores.data())});
 }
 
-void SimulatorImpl::block(CoreState &c, CoreState::State s, uint32_t q,
-                          bool wasBlocked, uint64_t blockedSince) {
+void Band::block(CoreState &c, CoreState::State s, uint32_t q, bool wasBlocked,
+                 uint64_t blockedSince) {
   c.state = s;
   c.waitQueue = q;
   c.blockStart = wasBlocked ? blockedSince : now;
@@ -50,19 +54,7 @@ void SimulatorImpl::block(CoreState &c, CoreState::State s, uint32_t q,
     wakeCore(c, now + 1);
 }
 
-void SimulatorImpl::startCores() {
-  for (CoreState &c : cores) {
-    const Kernel &k = prog.kernels[c.kernel];
-    c.taskQueue.assign(k.tasks.size(), kNone);
-    for (size_t t = 0; t < k.tasks.size(); ++t)
-      if (k.tasks[t].trigger == TriggerKind::Color)
-        c.taskQueue[t] = findRx(pes[c.slot], c.taskColor[t]);
-    if (c.activated)
-      sleepCore(c, 0);
-  }
-}
-
-int SimulatorImpl::pickTask(CoreState &c) {
+int Band::pickTask(CoreState &c) {
   const Kernel &k = prog.kernels[c.kernel];
   for (size_t t = 0; t < k.tasks.size(); ++t) {
     if (k.tasks[t].trigger != TriggerKind::Color) {
@@ -82,30 +74,30 @@ int SimulatorImpl::pickTask(CoreState &c) {
   return -1;
 }
 
-void SimulatorImpl::endTask(CoreState &c, uint64_t t) {
+void Band::endTask(CoreState &c, uint64_t t) {
   if (opts.trace) {
-    trace.add({prog.kernels[c.kernel].tasks[c.task].name, kTaskPid,
-               pes[c.slot].y * mach.width + pes[c.slot].x, c.taskStart,
-               t - c.taskStart});
+    addTrace({prog.kernels[c.kernel].tasks[c.task].name, kTaskPid,
+              pes[c.slot].y * mach.width + pes[c.slot].x, c.taskStart,
+              t - c.taskStart});
     c.lastTaskEnd = t;
   }
   c.task = -1;
   c.pc = 0;
 }
 
-void SimulatorImpl::closeMark(CoreState &c, uint64_t t) {
+void Band::closeMark(CoreState &c, uint64_t t) {
   if (!c.inMark)
     return;
   TraceEvent e{"mark " + std::to_string(c.markId), kMarkPid,
                pes[c.slot].y * mach.width + pes[c.slot].x, c.markStart,
                std::max(t, c.markStart) - c.markStart};
   e.mark = c.markId;
-  trace.add(std::move(e));
+  addTrace(std::move(e));
   c.inMark = false;
 }
 
-bool SimulatorImpl::resolve(CoreState &c, const Instr &in, uint64_t &n,
-                            bool &streaming) {
+bool Band::resolve(CoreState &c, const Instr &in, uint64_t &n,
+                   bool &streaming) {
   const Kernel &k = prog.kernels[c.kernel];
   const char *name = opcodeInfo(in.op).name;
   c.numDesc = 0;
@@ -214,8 +206,8 @@ bool SimulatorImpl::resolve(CoreState &c, const Instr &in, uint64_t &n,
   return true;
 }
 
-bool SimulatorImpl::checkWritten(CoreState &c, const Desc &d, uint64_t n,
-                                 unsigned operand) {
+bool Band::checkWritten(CoreState &c, const Desc &d, uint64_t n,
+                        unsigned operand) {
   if (!opts.checkUninitialized || d.kind != OperandKind::Mem)
     return true;
   for (uint64_t i = 0; i < n; ++i) {
@@ -235,8 +227,8 @@ bool SimulatorImpl::checkWritten(CoreState &c, const Desc &d, uint64_t n,
   return true;
 }
 
-bool SimulatorImpl::checkResult(const CoreState &c, float v, ArrayRef<float> in,
-                                uint64_t i) {
+bool Band::checkResult(const CoreState &c, float v, ArrayRef<float> in,
+                       uint64_t i) {
   bool nan = opts.stopOnNaN && std::isnan(v) &&
              llvm::none_of(in, [](float x) { return std::isnan(x); });
   bool inf = opts.stopOnInf && std::isinf(v) &&
@@ -256,9 +248,8 @@ bool SimulatorImpl::checkResult(const CoreState &c, float v, ArrayRef<float> in,
                          nan ? "nan" : "inf"));
 }
 
-bool SimulatorImpl::checkElement(const CoreState &c, Opcode op, const float *s,
-                                 unsigned numSrc, float old, float v,
-                                 uint64_t i) {
+bool Band::checkElement(const CoreState &c, Opcode op, const float *s,
+                        unsigned numSrc, float old, float v, uint64_t i) {
   float in[4] = {s[0], s[1], s[2], 0.0f};
   unsigned n = numSrc;
   if (op == Opcode::Fmac)
@@ -339,7 +330,7 @@ static float compute(Opcode op, const float *s, float d, float fimm) {
   }
 }
 
-void SimulatorImpl::execMemory(CoreState &c, const Instr &in, uint64_t n) {
+void Band::execMemory(CoreState &c, const Instr &in, uint64_t n) {
   unsigned numSrc = c.numDesc - 1;
   for (unsigned j = 1; j < c.numDesc; ++j)
     if (!checkWritten(c, c.desc[j], n, j))
@@ -439,8 +430,8 @@ void SimulatorImpl::execMemory(CoreState &c, const Instr &in, uint64_t n) {
       c.written[D.base + int64_t(i) * D.stride] = 1;
 }
 
-bool SimulatorImpl::streamElement(CoreState &c, const Instr &in,
-                                  bool &wasBlocked, uint64_t blockedSince) {
+bool Band::streamElement(CoreState &c, const Instr &in, bool &wasBlocked,
+                         uint64_t blockedSince) {
   bool reduction = isReduction(in.op);
   bool last = c.vecI + 1 == c.vecN;
   for (unsigned j = 1; j < c.numDesc; ++j) {
@@ -524,12 +515,13 @@ bool SimulatorImpl::streamElement(CoreState &c, const Instr &in,
   return true;
 }
 
-void SimulatorImpl::stepCore(CoreState &c) {
+void Band::stepCore(CoreState &c) {
   if (c.lastStep == now)
     return;
   if (c.state == CoreState::Sleeping && c.sleepUntil > now)
     return;
   c.lastStep = now;
+  coreFailed = false;
   bool wasBlocked =
       c.state == CoreState::BlockedRx || c.state == CoreState::BlockedTx;
   uint64_t blockedSince = c.blockStart;
@@ -539,7 +531,7 @@ void SimulatorImpl::stepCore(CoreState &c) {
   // Bounds the local run-ahead so that endless scalar loops still reach the
   // cycle limit check.
   const uint64_t horizon = now + 65536;
-  while (runError.empty()) {
+  while (!coreFailed) {
     localTime = t;
     if (c.pendingPush) {
       if (t > now)
@@ -593,7 +585,7 @@ void SimulatorImpl::stepCore(CoreState &c) {
         uint64_t issue = mach.instrIssueCycles;
         if (!streaming) {
           execMemory(c, in, n);
-          if (!runError.empty())
+          if (coreFailed)
             return;
           uint64_t cost =
               issue + (n + mach.simdF32Lanes - 1) / mach.simdF32Lanes;

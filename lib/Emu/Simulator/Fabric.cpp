@@ -1,6 +1,6 @@
 //===- Fabric.cpp - Queues, routers and off-wafer ports -------------------===//
 
-#include "SimImpl.h"
+#include "Band.h"
 
 #include <cmath>
 
@@ -19,13 +19,16 @@ static size_t nextSetBit(llvm::ArrayRef<uint64_t> words, size_t from,
   return end;
 }
 
-void SimulatorImpl::stepRouter(uint32_t slot) {
+void Band::stepRouter(uint32_t slot) {
   RouterState &r = pes[slot].router;
+  r.lastStep = now;
   size_t n = r.entries.size();
   uint8_t used = 0;
   // Entries in round-robin order from rr, visiting only non-empty queues
   // (an empty one has nothing to move, so skipping it changes nothing).
-  auto visit = [&](size_t idx) {
+  // Forced inline: GCC stopped inlining it when the bands' remote queues
+  // made it larger, and the call per entry cost GPT-2 5%.
+  auto visit = [&](size_t idx) __attribute__((always_inline)) {
     const RouteEntry &e = r.entries[idx];
     const Queue &Q = queues[e.queue];
     uint64_t ready = qslots[Q.base + Q.head].ready;
@@ -78,7 +81,7 @@ static std::string streamName(const Program &p, const StreamOp &s) {
   return (s.inbound ? "in " : "out ") + p.tensors(s.kind)[s.tensor].name;
 }
 
-void SimulatorImpl::stepPort(PortState &p) {
+void Band::stepPort(PortState &p) {
   const double rate = mach.streamBytesPerCycle;
   // Token bucket of one wavelet: bandwidth below 4 B/cycle spaces wavelets
   // out, above it the link's one wavelet per cycle is the limit.
@@ -95,11 +98,11 @@ void SimulatorImpl::stepPort(PortState &p) {
                            1, uint64_t(std::ceil((4.0 - cur.credit) / rate))));
   };
   auto finishOp = [&](StreamCursor &cur, uint32_t opIndex) {
-    streamSpans[opIndex] = {cur.opStart, now + 1};
+    sim.streamSpans[opIndex] = {cur.opStart, now + 1};
     if (opts.trace)
-      trace.add({streamName(prog, prog.streams[opIndex]), kStreamPid,
-                 uint32_t(&p - ports.data()), cur.opStart,
-                 now + 1 - cur.opStart});
+      addTrace({streamName(prog, prog.streams[opIndex]), kStreamPid,
+                uint32_t(&p - ports.data()), cur.opStart,
+                now + 1 - cur.opStart});
     ++cur.pos;
     cur.elem = 0;
     cur.opStart = UINT64_MAX;
@@ -116,8 +119,9 @@ void SimulatorImpl::stepPort(PortState &p) {
       waitCredit(p.in);
     } else if (canPush(q)) {
       uint64_t idx = sliceIndex(s.slice, p.in.elem);
-      float v = s.kind == TensorKind::Param ? weights->get(s.tensor, idx)
-                                            : inputs[s.tensor].data[idx];
+      float v = s.kind == TensorKind::Param
+                    ? weights.get(p.weights, s.tensor, idx)
+                    : sim.inputs[s.tensor].data[idx];
       push(q, v, now + mach.hopLatency);
       p.in.credit -= 4.0;
       ++p.inWavelets;
@@ -144,8 +148,8 @@ void SimulatorImpl::stepPort(PortState &p) {
         waitCredit(p.out);
       } else {
         uint64_t idx = sliceIndex(s.slice, p.out.elem);
-        outputs[s.tensor].data[idx] = pop(q);
-        outputWritten[s.tensor][idx] = 1;
+        sim.outputs[s.tensor].data[idx] = pop(q);
+        sim.outputWritten[s.tensor][idx] = 1;
         p.out.credit -= 4.0;
         ++p.outWavelets;
         progress = true;

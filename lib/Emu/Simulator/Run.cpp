@@ -1,6 +1,6 @@
 //===- Run.cpp - Main loop, completion and deadlock reports ---------------===//
 
-#include "SimImpl.h"
+#include "Band.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -46,85 +46,44 @@ static std::string dirsText(uint8_t mask) {
   return s;
 }
 
+uint64_t SimulatorImpl::queuedTotal() const {
+  uint64_t n = 0;
+  for (const std::unique_ptr<Band> &b : bands)
+    n += b->queuedTotal;
+  return n;
+}
+
+Trace SimulatorImpl::mergeTraces() {
+  Trace t;
+  for (std::unique_ptr<Band> &b : bands) {
+    t.truncated |= b->trace.truncated;
+    std::move(b->trace.events.begin(), b->trace.events.end(),
+              std::back_inserter(t.events));
+    b->trace.events.clear();
+  }
+  // One PE's or port's events are recorded by one band, in the same order
+  // with any number of bands; this order interleaves them the same way.
+  std::stable_sort(t.events.begin(), t.events.end(),
+                   [](const TraceEvent &a, const TraceEvent &b) {
+                     return std::tie(a.recorded, a.pid, a.tid) <
+                            std::tie(b.recorded, b.pid, b.tid);
+                   });
+  if (t.events.size() > Trace::kMaxEvents) {
+    t.events.resize(Trace::kMaxEvents);
+    t.truncated = true;
+  }
+  return t;
+}
+
 Expected<SimResult> SimulatorImpl::run() {
   for (const StreamOp &s : prog.streams)
     if (s.kind == TensorKind::Input && !inputSet[s.tensor])
       return err("input '" + prog.inputs[s.tensor].name +
                  "' is streamed but not given (use --input " +
                  prog.inputs[s.tensor].name + "=FILE.npy)");
-  startCores();
-  std::vector<PortState *> activePorts;
-  for (PortState &p : ports)
-    if (p.used && !portDone(p))
-      activePorts.push_back(&p);
-
-  using Clock = std::chrono::steady_clock;
-  Clock::time_point wallStart = Clock::now(), lastReport = wallStart;
-  bool printedProgress = false;
-  uint64_t iterations = 0;
-  now = 0;
-  while (true) {
-    progress = false;
-    nextEvent = UINT64_MAX;
-    activeCores.swap(nextActiveCores);
-    nextActiveCores.clear();
-    while (!wakeHeap.empty() && wakeHeap.top().first <= now) {
-      activeCores.push_back(wakeHeap.top().second);
-      wakeHeap.pop();
-    }
-    for (size_t i = 0; i < activeRouters.size(); ++i)
-      stepRouter(activeRouters[i]);
-    size_t keep = 0;
-    for (uint32_t slot : activeRouters) {
-      if (pes[slot].router.queued)
-        activeRouters[keep++] = slot;
-      else
-        pes[slot].router.active = false;
-    }
-    activeRouters.resize(keep);
-    keep = 0;
-    for (PortState *p : activePorts) {
-      stepPort(*p);
-      if (!portDone(*p))
-        activePorts[keep++] = p;
-    }
-    activePorts.resize(keep);
-    for (uint32_t idx : activeCores) {
-      stepCore(cores[idx]);
-      if (!runError.empty())
-        break;
-    }
-    if (!runError.empty())
-      return err(runError);
-    if (Error e = weights->takeError())
-      return std::move(e);
-    if (progress || !nextActiveCores.empty()) {
-      ++now;
-    } else {
-      uint64_t t = nextEvent;
-      if (!wakeHeap.empty())
-        t = std::min(t, wakeHeap.top().first);
-      if (t == UINT64_MAX)
-        break;
-      now = std::max(t, now + 1);
-    }
-    if (now > opts.maxCycles)
-      return err(formatv("exceeded the cycle limit of {0} (raise --max-cycles "
-                         "if the program is just long)",
-                         opts.maxCycles));
-    if (opts.progress && (++iterations & 0xffff) == 0) {
-      Clock::time_point t = Clock::now();
-      if (t - lastReport > std::chrono::milliseconds(500)) {
-        lastReport = t;
-        double secs = std::chrono::duration<double>(t - wallStart).count();
-        errs() << formatv("\rwse-emu: cycle {0} ({1:F1} Mcycles/s)   ", now,
-                          now / secs / 1e6);
-        printedProgress = true;
-      }
-    }
-  }
-  if (printedProgress)
-    errs() << "\r" << std::string(60, ' ') << "\r";
+  wallStart = lastReport = Clock::now();
+  if (Error e = simulate())
+    return std::move(e);
 
   // Quiescent: either finished or stuck.
   Lines blockedCores, queuesLeft, streamsLeft;
@@ -201,7 +160,7 @@ Expected<SimResult> SimulatorImpl::run() {
   if (queuesLeft.total)
     return err(StringRef(formatv("fabric not drained at cycle {0}: {1} "
                                  "wavelets were never consumed\n",
-                                 now, queuedTotal)
+                                 now, queuedTotal())
                              .str() +
                          "non-empty queues:\n" + queuesLeft.str())
                    .rtrim());
@@ -222,13 +181,25 @@ Expected<SimResult> SimulatorImpl::run() {
   st.cycles = now;
   st.wallSeconds =
       std::chrono::duration<double>(Clock::now() - wallStart).count();
-  st.routerBlockedEvents = routerBlocked;
+  for (const std::unique_ptr<Band> &b : bands)
+    st.routerBlockedEvents += b->routerBlocked;
   // Memory is the limit for whole wafers, so every run reports its peak.
   struct rusage usage;
   if (getrusage(RUSAGE_SELF, &usage) == 0)
     st.peakRssBytes = uint64_t(usage.ru_maxrss) * 1024; // KiB on Linux
 
-  st.weightBytesRead = weights->bytesRead();
+  for (const PortState &p : ports)
+    st.weightBytesRead += p.weights.bytesRead();
+  std::map<int64_t, MarkStats> marks;
+  for (const std::unique_ptr<Band> &b : bands)
+    for (const auto &[id, m] : b->marks) {
+      auto [it, inserted] = marks.try_emplace(id, m);
+      if (inserted)
+        continue;
+      it->second.first = std::min(it->second.first, m.first);
+      it->second.last = std::max(it->second.last, m.last);
+      it->second.count += m.count;
+    }
   for (const auto &[id, m] : marks)
     st.marks.push_back(m);
   for (const PortState &p : ports)
@@ -278,7 +249,8 @@ Expected<SimResult> SimulatorImpl::run() {
   if (opts.trace) {
     // A PE's last layer ends with its last task.
     for (CoreState &c : cores)
-      closeMark(c, c.lastTaskEnd);
+      bands[bandOfRow(pes[c.slot].y)]->closeMark(c, c.lastTaskEnd);
+    Trace trace = mergeTraces();
     for (const CoreState &c : cores)
       trace.peNames.push_back(
           {pes[c.slot].y * mach.width + pes[c.slot].x, peName(c.slot)});
@@ -290,6 +262,13 @@ Expected<SimResult> SimulatorImpl::run() {
   }
   return std::move(result);
 }
+
+SimulatorImpl::SimulatorImpl(const Program &p,
+                             const machine::MachineDescription &m,
+                             const SimOptions &o)
+    : prog(p), mach(m), opts(o) {}
+
+SimulatorImpl::~SimulatorImpl() = default;
 
 Expected<std::unique_ptr<Simulator>>
 Simulator::create(const Program &p, const machine::MachineDescription &m,

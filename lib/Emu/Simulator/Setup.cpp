@@ -50,21 +50,6 @@ uint32_t SimulatorImpl::ensureSlot(uint32_t x, uint32_t y) {
   return s;
 }
 
-uint32_t SimulatorImpl::findRx(const PEInfo &pe, uint32_t color) const {
-  for (const auto &[c, q] : pe.rx)
-    if (c == color)
-      return q;
-  return kNone;
-}
-
-uint32_t SimulatorImpl::findRouterIn(const PEInfo &pe, uint32_t color,
-                                     uint8_t dir) const {
-  for (const RouteEntry &e : pe.router.entries)
-    if (e.color == color && e.in == dir)
-      return e.queue;
-  return kNone;
-}
-
 void SimulatorImpl::groupQueuesByOwner() {
   // Queues were created route by route, so one router's queues lie far
   // apart; order them by PE (router inputs in entry order, then the core's
@@ -393,7 +378,7 @@ Error SimulatorImpl::setup() {
     outputs.push_back(std::move(h));
     outputWritten.emplace_back(t.numElements(), 0);
   }
-  return Error::success();
+  return makeBands();
 }
 
 Error SimulatorImpl::setInput(StringRef name, HostTensor t) {

@@ -1,4 +1,4 @@
-//===- SimImpl.h - Emulator state shared by Setup/Core/Fabric/Run ---------===//
+//===- SimImpl.h - The laid-out mesh shared by the bands ------------------===//
 //
 // Timing model (docs/emulator/fidelity.md): a global cycle clock; routers and
 // ports are stepped only while they hold or expect data, cores only when
@@ -6,6 +6,9 @@
 // (their effects are private to the PE), and synchronise with the global
 // clock only for fabric operations and task selection, so long compute runs
 // cost one event. Whole cycles with nothing to do are skipped.
+//
+// Setup.cpp lays the program out here (PEs, routers, queues, ports); the
+// bands of rows (Band.h) step disjoint parts of it, one thread each.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,9 +18,10 @@
 #include "wse/Emu/Simulator.h"
 #include "wse/Emu/WeightStore.h"
 #include "llvm/ADT/SmallVector.h"
-#include <map>
 
-#include <queue>
+#include <chrono>
+#include <map>
+#include <memory>
 
 namespace wse::emu {
 
@@ -33,12 +37,20 @@ struct Queue {
   uint32_t head = 0, count = 0;
   uint64_t popCycle = UINT64_MAX;
   uint32_t pops = 0;
-  enum Owner : uint8_t { RouterIn, CoreRx, PortRx } owner = RouterIn;
   uint32_t ownerIndex = 0; ///< PE slot or port index
   uint32_t entry = 0;      ///< RouterIn: index of its route entry
+  /// Fed by a router of another band (Bands.cpp): the sender sees the queue
+  /// through SimulatorImpl::remoteCount[remoteIndex] and pushes through its
+  /// band's outbox, never touching the queue while the owner steps it.
+  uint32_t remoteIndex = 0;
+  enum Owner : uint8_t { RouterIn, CoreRx, PortRx } owner = RouterIn;
   uint8_t dir = 0;
   uint16_t color = 0;
+  bool remote = false;
 };
+// Ordered so that the band fields (remote, remoteIndex) cost no size: a
+// larger queue was measurably slower on GPT-2.
+static_assert(sizeof(Queue) <= 48, "Queue grew");
 
 struct RouteEntry {
   uint16_t color;
@@ -58,6 +70,7 @@ struct RouterState {
   uint32_t rr = 0;     ///< round-robin start among entries
   uint32_t queued = 0; ///< wavelets in this router's input queues
   bool active = false;
+  uint64_t lastStep = UINT64_MAX; ///< cycle of the last step, for Band::receive
   std::array<uint64_t, kNumDirs> sent{};
 };
 
@@ -129,6 +142,7 @@ struct PortState {
   std::vector<std::pair<uint16_t, uint32_t>> rx; ///< color -> queue
   uint64_t inWavelets = 0, outWavelets = 0;
   bool used = false;
+  WeightStore::Reader weights; ///< this port's parameter reads
 };
 
 struct PEInfo {
@@ -138,11 +152,34 @@ struct PEInfo {
   std::vector<std::pair<uint16_t, uint32_t>> rx; ///< color -> core rx queue
 };
 
+/// A queued wavelet and the cycle it becomes visible, side by side: the
+/// router reads both for every hop.
+struct QSlot {
+  uint64_t ready;
+  float value;
+};
+
+inline uint32_t findRx(const PEInfo &pe, uint32_t color) {
+  for (const auto &[c, q] : pe.rx)
+    if (c == color)
+      return q;
+  return kNone;
+}
+
+inline uint32_t findRouterIn(const PEInfo &pe, uint32_t color, uint8_t dir) {
+  for (const RouteEntry &e : pe.router.entries)
+    if (e.color == color && e.in == dir)
+      return e.queue;
+  return kNone;
+}
+
+class Band;
+
 class SimulatorImpl {
 public:
   SimulatorImpl(const Program &p, const machine::MachineDescription &m,
-                const SimOptions &o)
-      : prog(p), mach(m), opts(o) {}
+                const SimOptions &o);
+  ~SimulatorImpl();
 
   // Setup.cpp
   llvm::Error setup();
@@ -162,188 +199,67 @@ public:
   std::vector<int64_t> constPool;
   std::vector<PortState> ports;
   std::vector<Queue> queues;
-  /// A queued wavelet and the cycle it becomes visible, side by side: the
-  /// router reads both for every hop.
-  struct QSlot {
-    uint64_t ready;
-    float value;
-  };
   std::vector<QSlot> qslots;
   std::unique_ptr<WeightStore> weights;
   std::vector<HostTensor> inputs; ///< by program input index
   std::vector<bool> inputSet;
   std::vector<HostTensor> outputs;
-  std::map<int64_t, MarkStats> marks;
   /// Per stream op: first and one-past-last cycle (UINT64_MAX: not done).
   std::vector<std::pair<uint64_t, uint64_t>> streamSpans;
   std::vector<std::vector<uint8_t>> outputWritten;
 
-  // Dynamic state.
-  uint64_t now = 0;
-  bool progress = false;
-  uint64_t nextEvent = UINT64_MAX;
-  uint64_t queuedTotal = 0;
-  uint64_t routerBlocked = 0;
-  std::vector<uint32_t> activeRouters;
-  std::vector<uint32_t> activeCores, nextActiveCores;
-  std::priority_queue<std::pair<uint64_t, uint32_t>,
-                      std::vector<std::pair<uint64_t, uint32_t>>,
-                      std::greater<>>
-      wakeHeap;
-  std::string runError;
-  uint64_t localTime = 0; ///< the stepped core's own clock, for messages
-  Trace trace;
+  // Bands (Bands.cpp): rows [bandRows[i], bandRows[i + 1]) are band i.
+  std::vector<uint32_t> bandRows;
+  std::vector<std::unique_ptr<Band>> bands;
+  /// Queues whose sender is in another band than their owner, by
+  /// Queue::remoteIndex, and each one's occupancy as its sender sees it: as
+  /// of the end of the previous simulated cycle (pops free a slot for the
+  /// next cycle, so that is all a sender may know).
+  struct RemoteLink {
+    uint32_t queue;
+    uint32_t owner; ///< band
+  };
+  std::vector<RemoteLink> links;
+  std::vector<uint32_t> remoteCount;
+  /// Cuts the mesh into opts.threads bands and marks the queues between them.
+  llvm::Error makeBands();
+  uint32_t bandOfRow(uint32_t y) const;
+  /// Runs the bands to the end: one thread each (the caller's is band 0),
+  /// all stepping the same cycle, then exchanging at a barrier.
+  llvm::Error simulate();
+  /// After every band stepped cycle `now`: picks the run's error, or the next
+  /// cycle to simulate (false: the run is over or failed).
+  bool advance();
+  /// Delivers the wavelets the bands sent across band edges this cycle and
+  /// tells senders the new occupancy of those queues.
+  void exchange();
 
-  uint32_t slotAt(uint32_t x, uint32_t y) const {
-    return slotOf[size_t(y) * mach.width + x];
-  }
+  uint64_t queuedTotal() const; ///< wavelets left in queues, all bands
+  /// The bands' traces as one, in a canonical order (Run.cpp).
+  Trace mergeTraces();
+
+  // Results of simulate().
+  uint64_t now = 0;
+  std::string runError;
+  // Progress on stderr (opts.progress).
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point wallStart, lastReport;
+  uint64_t iterations = 0;
+  bool printedProgress = false;
+
   std::string peName(uint32_t slot) const;
+  /// "PE (x,y) task 'name' instruction i (op)", for messages (Core.cpp).
+  std::string where(const CoreState &c) const;
   uint32_t newQueue(Queue::Owner owner, uint32_t ownerIndex, uint8_t dir,
                     uint16_t color);
   uint32_t ensureSlot(uint32_t x, uint32_t y);
-  uint32_t findRx(const PEInfo &pe, uint32_t color) const;
-  uint32_t findRouterIn(const PEInfo &pe, uint32_t color, uint8_t dir) const;
+  uint32_t slotAt(uint32_t x, uint32_t y) const {
+    return slotOf[size_t(y) * mach.width + x];
+  }
   /// Renumbers queues (and their slots) by owner, so that a router's input
   /// queues and its core's receive queues sit together in memory.
   void groupQueuesByOwner();
-  uint64_t headReadyCycle(uint32_t q) const {
-    return qslots[queues[q].base + queues[q].head].ready;
-  }
-
-  // Queue operations with the wake-ups they imply.
-  bool canPush(uint32_t q) const {
-    const Queue &Q = queues[q];
-    return Q.count + (Q.popCycle == now ? Q.pops : 0) < Q.cap;
-  }
-  bool headReady(uint32_t q) const {
-    const Queue &Q = queues[q];
-    return Q.count && qslots[Q.base + Q.head].ready <= now;
-  }
-  void push(uint32_t q, float v, uint64_t ready);
-  float pop(uint32_t q);
-
-  // Fabric.cpp
-  void stepRouter(uint32_t slot);
-  void stepPort(PortState &p);
-  bool portDone(const PortState &p) const {
-    return p.in.pos >= p.inOps.size() && p.out.pos >= p.outOps.size();
-  }
-
-  // Core.cpp
-  void startCores();
-  void stepCore(CoreState &c);
-  void wakeCore(CoreState &c, uint64_t at);
-  void sleepCore(CoreState &c, uint64_t until);
-  bool fail(const CoreState &c, const llvm::Twine &msg);
-  std::string where(const CoreState &c) const;
-  bool resolve(CoreState &c, const Instr &in, uint64_t &n, bool &streaming);
-  bool streamElement(CoreState &c, const Instr &in, bool &wasBlocked,
-                     uint64_t blockedSince);
-  void block(CoreState &c, CoreState::State s, uint32_t q, bool wasBlocked,
-             uint64_t blockedSince);
-  bool checkWritten(CoreState &c, const Desc &d, uint64_t n, unsigned operand);
-  /// With stopOnNaN/stopOnInf: false (and the run's error) when the current
-  /// instruction produces `v`, element `i` of its result, a NaN from
-  /// operands `in` none of which is NaN, or an infinity from finite
-  /// operands. Values it only passes on (a copy of a NaN input) are not
-  /// where they arise, so they do not stop the run.
-  bool checkResult(const CoreState &c, float v, llvm::ArrayRef<float> in,
-                   uint64_t i);
-  /// checkResult for element `i` of an elementwise instruction: its operands
-  /// are the `numSrc` sources `s`, and for fmac the destination's old value.
-  bool checkElement(const CoreState &c, Opcode op, const float *s,
-                    unsigned numSrc, float old, float v, uint64_t i);
-  /// checkResult for step `i` of a reduction, `next` from `acc` and `x`. The
-  /// first step starts from the identity (0 or -inf), not an operand.
-  bool checkReductionStep(const CoreState &c, float acc, float x, float next,
-                          uint64_t i) {
-    float in[2] = {acc, x};
-    return checkResult(c, next,
-                       i == 0 ? llvm::ArrayRef<float>(&in[1], 1)
-                              : llvm::ArrayRef<float>(in),
-                       i);
-  }
-  bool checkingResults() const { return opts.stopOnNaN || opts.stopOnInf; }
-  void execMemory(CoreState &c, const Instr &in, uint64_t n);
-  int pickTask(CoreState &c);
-  void endTask(CoreState &c, uint64_t t);
-  /// Trace only: ends the core's open mark interval at cycle t.
-  void closeMark(CoreState &c, uint64_t t);
-  int64_t val(const CoreState &c, const Value &v) const {
-    switch (v.kind) {
-    case Value::Imm:
-      return v.v;
-    case Value::Reg:
-      return c.regs[v.v];
-    default:
-      return c.consts[v.v];
-    }
-  }
 };
-
-// Every wavelet hop pushes and pops: inline so routers and cores (in other
-// files) do not pay a call per wavelet.
-inline void SimulatorImpl::wakeCore(CoreState &c, uint64_t at) {
-  wakeHeap.push({std::max(at, now), uint32_t(&c - cores.data())});
-}
-
-inline void SimulatorImpl::push(uint32_t q, float v, uint64_t ready) {
-  Queue &Q = queues[q];
-  uint32_t idx = Q.head + Q.count;
-  if (idx >= Q.cap)
-    idx -= Q.cap;
-  qslots[Q.base + idx] = {ready, v};
-  ++Q.count;
-  ++queuedTotal;
-  switch (Q.owner) {
-  case Queue::RouterIn: {
-    RouterState &r = pes[Q.ownerIndex].router;
-    ++r.queued;
-    r.nonEmpty[Q.entry / 64] |= uint64_t(1) << (Q.entry % 64);
-    if (!r.active) {
-      r.active = true;
-      activeRouters.push_back(Q.ownerIndex);
-    }
-    break;
-  }
-  case Queue::CoreRx: {
-    CoreState &c = cores[pes[Q.ownerIndex].core];
-    if (c.state == CoreState::Idle ||
-        (c.state == CoreState::BlockedRx && c.waitQueue == q))
-      wakeCore(c, ready);
-    break;
-  }
-  case Queue::PortRx:
-    break;
-  }
-}
-
-inline float SimulatorImpl::pop(uint32_t q) {
-  Queue &Q = queues[q];
-  float v = qslots[Q.base + Q.head].value;
-  if (++Q.head == Q.cap)
-    Q.head = 0;
-  --Q.count;
-  --queuedTotal;
-  if (Q.popCycle == now) {
-    ++Q.pops;
-  } else {
-    Q.popCycle = now;
-    Q.pops = 1;
-  }
-  if (Q.owner == Queue::RouterIn) {
-    PEInfo &pe = pes[Q.ownerIndex];
-    --pe.router.queued;
-    if (!Q.count)
-      pe.router.nonEmpty[Q.entry / 64] &= ~(uint64_t(1) << (Q.entry % 64));
-    if (Q.dir == Ramp && pe.core >= 0) {
-      CoreState &c = cores[pe.core];
-      if (c.state == CoreState::BlockedTx && c.waitQueue == q)
-        wakeCore(c, now + 1);
-    }
-  }
-  return v;
-}
 
 } // namespace wse::emu
 

@@ -54,8 +54,17 @@ WeightStore::open(const std::vector<TensorDecl> &decls, StringRef weightsPath,
     for (size_t i = 0; i < ws->files.size(); ++i)
       if (ws->files[i].path == path)
         fileIndex = i;
-    if (fileIndex == ws->files.size())
-      ws->files.push_back({path.str().str(), {}, false});
+    if (fileIndex == ws->files.size()) {
+      // Opened here, before any thread reads: reads are positional, so the
+      // ports' threads then share the descriptor without locking.
+      Expected<sys::fs::file_t> fd = sys::fs::openNativeFileForRead(path);
+      if (!fd)
+        return createStringError(inconvertibleErrorCode(),
+                                 "param '" + d.name +
+                                     "': cannot open weight file '" + path +
+                                     "': " + toString(fd.takeError()));
+      ws->files.push_back({path.str().str(), *fd, true});
+    }
     Param p;
     p.file = fileIndex;
     p.offset = d.offset;
@@ -72,48 +81,43 @@ WeightStore::~WeightStore() {
       sys::fs::closeFile(f.fd);
 }
 
-bool WeightStore::loadBlock(Param &p, uint64_t blockStart) {
-  File &f = files[p.file];
-  if (!f.open) {
-    Expected<sys::fs::file_t> fd = sys::fs::openNativeFileForRead(f.path);
-    if (!fd) {
-      error = "cannot open weight file '" + f.path +
-              "': " + toString(fd.takeError());
-      return false;
-    }
-    f.fd = *fd;
-    f.open = true;
-  }
+bool WeightStore::loadBlock(Reader &r, const Param &p, Reader::Block &b,
+                            uint64_t blockStart) const {
+  const File &f = files[p.file];
   unsigned size = dtypeSize(p.dtype);
-  p.block.resize(kBlockElements * size);
+  b.data.resize(kBlockElements * size);
   // The file size was checked at open, but a short read near the end is
   // normal: the block may extend past the parameter.
   uint64_t at = p.offset + blockStart * size;
   size_t got = 0;
-  while (got < p.block.size()) {
+  while (got < b.data.size()) {
     Expected<size_t> n = sys::fs::readNativeFileSlice(
-        f.fd, MutableArrayRef<char>(p.block.data() + got, p.block.size() - got),
+        f.fd, MutableArrayRef<char>(b.data.data() + got, b.data.size() - got),
         at + got);
     if (!n) {
-      error = "reading weight file '" + f.path +
-              "' failed: " + toString(n.takeError());
+      if (r.error.empty())
+        r.error = "reading weight file '" + f.path +
+                  "' failed: " + toString(n.takeError());
       return false;
     }
     if (*n == 0)
       break;
     got += *n;
   }
-  totalRead += got;
-  p.blockStart = blockStart;
+  r.totalRead += got;
+  b.start = blockStart;
   return true;
 }
 
-float WeightStore::get(uint32_t param, uint64_t index) {
-  Param &p = params[param];
+float WeightStore::get(Reader &r, uint32_t param, uint64_t index) const {
+  const Param &p = params[param];
+  if (r.blocks.size() <= param)
+    r.blocks.resize(params.size());
+  Reader::Block &b = r.blocks[param];
   uint64_t blockStart = index - index % kBlockElements;
-  if (p.blockStart != blockStart && !loadBlock(p, blockStart))
+  if (b.start != blockStart && !loadBlock(r, p, b, blockStart))
     return 0;
-  const char *at = p.block.data() + (index - blockStart) * dtypeSize(p.dtype);
+  const char *at = b.data.data() + (index - blockStart) * dtypeSize(p.dtype);
   switch (p.dtype) {
   case DType::F32: {
     float f;
@@ -142,7 +146,7 @@ float WeightStore::get(uint32_t param, uint64_t index) {
   return 0;
 }
 
-Error WeightStore::takeError() {
+Error WeightStore::Reader::takeError() {
   if (error.empty())
     return Error::success();
   return createStringError(inconvertibleErrorCode(), error);

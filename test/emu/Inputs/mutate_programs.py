@@ -1,7 +1,10 @@
 """Runs byte-corrupted binary forms of the test programs: each must run or be
 refused with exit code 1 and a message, never crash or abort.
 
-Usage: mutate_programs.py WSE_EMU INPUTS_DIR WORKDIR [PER_PROGRAM]
+Usage: mutate_programs.py WSE_EMU [OPTION...] INPUTS_DIR WORKDIR PER_PROGRAM
+
+The options go to every wse-emu run (lit --param emu_threads=N adds
+--threads N).
 """
 import glob
 import os
@@ -9,14 +12,14 @@ import random
 import subprocess
 import sys
 
-tool, inputs, work = sys.argv[1:4]
-per_program = int(sys.argv[4]) if len(sys.argv) > 4 else 30
+*tool, inputs, work, per_program = sys.argv[1:]
+per_program = int(per_program)
 os.makedirs(work, exist_ok=True)
 rng = random.Random(2026)
 total = crashed = 0
 for program in sorted(glob.glob(os.path.join(inputs, "*.wse"))):
     binary = os.path.join(work, "program.bin")
-    if subprocess.run([tool, program, "--assemble", binary],
+    if subprocess.run([*tool, program, "--assemble", binary],
                       capture_output=True).returncode:
         continue
     data = open(binary, "rb").read()
@@ -27,7 +30,7 @@ for program in sorted(glob.glob(os.path.join(inputs, "*.wse"))):
         path = os.path.join(work, "mutant.bin")
         with open(path, "wb") as f:
             f.write(mutated)
-        proc = subprocess.run([tool, path, "--max-cycles", "20000", "--quiet"],
+        proc = subprocess.run([*tool, path, "--max-cycles", "20000", "--quiet"],
                               capture_output=True, text=True, errors="replace")
         total += 1
         if proc.returncode not in (0, 1) or "Stack dump" in proc.stderr:
