@@ -14,6 +14,10 @@
 
 namespace wse::emu {
 
+/// The most memory a program's emulator state may take (docs/limits.md):
+/// checked before setup allocates anything.
+constexpr uint64_t kMaxEmulatorStateBytes = uint64_t(4) << 30;
+
 struct SimOptions {
   uint64_t maxCycles = 1000000000ull;
   bool checkUninitialized = false;

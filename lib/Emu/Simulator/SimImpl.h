@@ -138,6 +138,12 @@ struct PEInfo {
   std::vector<std::pair<uint16_t, uint32_t>> rx; ///< color -> core rx queue
 };
 
+/// Refuses a program whose emulator state would exceed
+/// kMaxEmulatorStateBytes (Budget.cpp); setup calls it before allocating.
+llvm::Error checkStateBudget(const Program &prog,
+                             const machine::MachineDescription &mach,
+                             bool checkUninitialized);
+
 class SimulatorImpl {
 public:
   SimulatorImpl(const Program &p, const machine::MachineDescription &m,
