@@ -200,6 +200,8 @@ private:
     for (const Label &l : t.labels) {
       if (l.name.empty() || !labels.insert(l.name).second)
         return bad(where + ": label '" + l.name + "' is empty or duplicated");
+      if (!isIdentifier(l.name))
+        return bad(where + ": " + notIdentifier("label", l.name));
       if (l.pc > t.code.size())
         return bad(where + ": label '" + l.name + "' is past the end");
     }
