@@ -29,6 +29,8 @@ struct SimOptions {
   /// (one rx set, one tx set) does; by default routes are per input.
   bool strictRoutes = false;
   bool trace = false;
+  /// The emulator state a program may need (checked before setup).
+  uint64_t maxStateBytes = kMaxEmulatorStateBytes;
   bool progress = false; ///< print progress to stderr (caller checks the tty)
   std::string weightsPath;
   std::string programDir;

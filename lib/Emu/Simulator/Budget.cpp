@@ -47,7 +47,7 @@ constexpr uint64_t kQueueSlotBytes = 16, kPerEntryBytes = 96,
 
 Error checkStateBudget(const Program &prog,
                        const machine::MachineDescription &mach,
-                       bool checkUninitialized) {
+                       bool checkUninitialized, uint64_t maxBytes) {
   uint64_t total = mul(mach.numPEs(), 4); // the mesh's slot index
   for (const Placement &pl : prog.placements) {
     const Kernel &k = prog.kernels[pl.kernel];
@@ -65,7 +65,7 @@ Error checkStateBudget(const Program &prog,
   for (const auto *decls : {&prog.inputs, &prog.outputs})
     for (const TensorDecl &t : *decls)
       total = add(total, mul(t.numElements(), 4));
-  if (total > kMaxEmulatorStateBytes)
+  if (total > maxBytes)
     return createStringError(
         inconvertibleErrorCode(),
         formatv("the program needs {0} bytes of emulator state (SRAM in use "
@@ -74,7 +74,7 @@ Error checkStateBudget(const Program &prog,
                 "{2} allowed",
                 total == UINT64_MAX ? std::string("more than 2^64")
                                     : std::to_string(total),
-                mach.name, kMaxEmulatorStateBytes));
+                mach.name, maxBytes));
   return Error::success();
 }
 

@@ -138,11 +138,11 @@ struct PEInfo {
   std::vector<std::pair<uint16_t, uint32_t>> rx; ///< color -> core rx queue
 };
 
-/// Refuses a program whose emulator state would exceed
-/// kMaxEmulatorStateBytes (Budget.cpp); setup calls it before allocating.
+/// Refuses a program whose emulator state would exceed `maxBytes`
+/// (Budget.cpp); setup calls it before allocating.
 llvm::Error checkStateBudget(const Program &prog,
                              const machine::MachineDescription &mach,
-                             bool checkUninitialized);
+                             bool checkUninitialized, uint64_t maxBytes);
 
 class SimulatorImpl {
 public:
