@@ -87,7 +87,39 @@ size_t jsonNestingDepth(StringRef text) {
   return deepest;
 }
 
-Error checkCommandLineFiles(int argc, char **argv) {
+size_t mlirNestingDepth(StringRef text) {
+  size_t depth = 0, deepest = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\')
+          ++i;
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      i = std::min(text.find('\n', i), text.size());
+    } else if (c == '(' || c == '[' || c == '{' || c == '<') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ')' || c == ']' || c == '}' ||
+                (c == '>' && (i == 0 || text[i - 1] != '-'))) &&
+               depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+Error checkMLIRNesting(StringRef text, StringRef name) {
+  size_t depth = mlirNestingDepth(text);
+  if (depth <= kMaxMLIRNesting)
+    return Error::success();
+  return createStringError(
+      inconvertibleErrorCode(),
+      formatv("input '{0}' nests {1} levels of brackets, more than the {2} "
+              "allowed",
+              name, depth, kMaxMLIRNesting));
+}
+
+Error checkCommandLineFiles(int argc, char **argv, bool mlirText) {
   for (int i = 1; i < argc; ++i) {
     StringRef arg = argv[i];
     if (arg == "-o") {
@@ -105,6 +137,14 @@ Error checkCommandLineFiles(int argc, char **argv) {
                                "input '" + arg + "' is not a regular file");
     if (status.getSize() > kMaxInputFileBytes)
       return tooBig("input", arg, status.getSize(), kMaxInputFileBytes);
+    if (!mlirText)
+      continue;
+    Expected<std::unique_ptr<MemoryBuffer>> buf =
+        readInputFile(arg, kMaxInputFileBytes, "input");
+    if (!buf)
+      return buf.takeError();
+    if (Error err = checkMLIRNesting((*buf)->getBuffer(), arg))
+      return err;
   }
   return Error::success();
 }

@@ -26,8 +26,10 @@ int main(int argc, char **argv) {
   wse::setBoolDefault("mlir-print-op-on-diagnostic", false);
   auto [inputFile, outputFile] = mlir::parseCLIOptions(argc, argv, helpHeader);
   // MLIR's driver reads any file to its end (/dev/zero: until memory runs
-  // out); the input must be a regular file of bounded size.
-  if (llvm::Error err = wse::checkCommandLineFiles(argc, argv)) {
+  // out) and its parser recurses per bracket: the input must be a regular
+  // file of bounded size and nesting.
+  if (llvm::Error err = wse::checkCommandLineFiles(argc, argv,
+                                                   /*mlirText=*/true)) {
     llvm::errs() << "wse-opt: error: " << llvm::toString(std::move(err))
                  << "\n";
     return 1;

@@ -94,6 +94,10 @@ int main(int argc, char **argv) {
       wse::readInputFile(inputFile, wse::kMaxInputFileBytes, "input");
   if (!buffer)
     return fail(llvm::toString(buffer.takeError()));
+  // MLIR's parser recurses per bracket (30,000 levels overflowed it).
+  if (llvm::Error err =
+          wse::checkMLIRNesting((*buffer)->getBuffer(), inputFile))
+    return fail(llvm::toString(std::move(err)));
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);

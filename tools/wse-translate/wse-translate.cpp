@@ -138,8 +138,12 @@ static LogicalResult emitProgram(ModuleOp module, raw_ostream &os,
 
 int main(int argc, char **argv) {
   // MLIR's driver reads any file to its end (/dev/zero: until memory runs
-  // out); inputs must be regular files of bounded size.
-  if (llvm::Error err = wse::checkCommandLineFiles(argc, argv)) {
+  // out); inputs must be regular files of bounded size, and MLIR inputs
+  // (program emission) of bounded nesting: MLIR's parser recurses per level.
+  bool mlirInput = llvm::any_of(llvm::ArrayRef(argv, argc), [](char *arg) {
+    return llvm::StringRef(arg).contains("emit-program");
+  });
+  if (llvm::Error err = wse::checkCommandLineFiles(argc, argv, mlirInput)) {
     llvm::errs() << "wse-translate: error: " << llvm::toString(std::move(err))
                  << "\n";
     return 1;

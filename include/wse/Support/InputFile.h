@@ -33,10 +33,20 @@ readInputFile(llvm::StringRef path, uint64_t maxBytes, llvm::StringRef what);
 /// before parsing text they did not write.
 size_t jsonNestingDepth(llvm::StringRef text);
 
+/// The deepest nesting of brackets ((, [, {, <) in MLIR text, outside
+/// strings and comments. MLIR's parser recurses once per level: 30,000
+/// nested array attributes overflowed its stack.
+size_t mlirNestingDepth(llvm::StringRef text);
+constexpr size_t kMaxMLIRNesting = 512;
+
 /// For tools whose input is read by MLIR's drivers (wse-opt, wse-translate):
 /// every operand of the command line that names an existing file, other than
-/// `-o`'s, must be a regular file of at most kMaxInputFileBytes.
-llvm::Error checkCommandLineFiles(int argc, char **argv);
+/// `-o`'s, must be a regular file of at most kMaxInputFileBytes; with
+/// `mlirText`, one nested at most kMaxMLIRNesting levels.
+llvm::Error checkCommandLineFiles(int argc, char **argv, bool mlirText);
+
+/// The nesting check alone, for text already read; `name` names it.
+llvm::Error checkMLIRNesting(llvm::StringRef text, llvm::StringRef name);
 
 } // namespace wse
 
