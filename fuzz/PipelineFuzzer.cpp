@@ -11,6 +11,7 @@
 #include "wse/Emu/Verify.h"
 #include "wse/InitAll.h"
 #include "wse/Pipelines/Pipelines.h"
+#include "wse/Support/InputFile.h"
 #include "wse/Target/PEToProgram.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -32,6 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   mlir::ScopedDiagnosticHandler quiet(
       &context, [](mlir::Diagnostic &) { return mlir::success(); });
   llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  // The tools refuse deeper nesting before MLIR's recursive parser sees it.
+  if (llvm::Error err = wse::checkMLIRNesting(text, "fuzz")) {
+    llvm::consumeError(std::move(err));
+    return 0;
+  }
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(text, &context);
   if (!module)
