@@ -248,10 +248,8 @@ FailureOr<Value> GraphImporter::makeParameter(const onnx::TensorProto &tensor,
   if (!element)
     return emitError(loc) << "tensor '" << key << "' has unsupported element "
                           << "type " << onnxTypeName(tensor.data_type());
+  // importTensor checked the dimensions (shapeProblem).
   SmallVector<int64_t> dims(tensor.dims().begin(), tensor.dims().end());
-  std::string problem = shapeProblem(dims, /*allowDynamic=*/false);
-  if (!problem.empty())
-    return emitError(loc) << "tensor '" << key << "' " << problem;
   auto type = RankedTensorType::get(dims, element);
   int64_t bytesNeeded =
       type.getNumElements() * ((element.getIntOrFloatBitWidth() + 7) / 8);
@@ -293,14 +291,16 @@ FailureOr<Value> GraphImporter::makeParameter(const onnx::TensorProto &tensor,
 
 Value GraphImporter::importTensor(const onnx::TensorProto &tensor,
                                   StringRef key, Location loc) {
-  int64_t count = 1;
-  for (int64_t d : tensor.dims()) {
-    if (d < 0) {
-      emitError(loc) << "tensor '" << key << "' has negative dimension " << d;
-      return {};
-    }
-    count *= d;
+  // Checked before multiplying: [16384, 2^50+1] overflowed int64 here.
+  SmallVector<int64_t> dims(tensor.dims().begin(), tensor.dims().end());
+  std::string problem = shapeProblem(dims, /*allowDynamic=*/false);
+  if (!problem.empty()) {
+    emitError(loc) << "tensor '" << key << "' " << problem;
+    return {};
   }
+  int64_t count = 1;
+  for (int64_t d : dims)
+    count *= d;
   // Text models (tests) have no byte ranges: their tensors stay inline.
   // External data is weight data by definition: it is never read here.
   bool external = tensor.data_location() == onnx::TensorProto::EXTERNAL;

@@ -1,6 +1,7 @@
 //===- MachineJSON.cpp - JSON form of machine descriptions ----------------===//
 
 #include "wse/Machine/MachineDescription.h"
+#include "wse/Support/InputFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -216,37 +217,14 @@ Expected<MachineDescription> fromJSON(const json::Value &value) {
   return m;
 }
 
-/// The deepest nesting of arrays and objects in `text` (outside strings).
-/// llvm::json's parser recurses once per level, so a hostile file nested
-/// 100,000 deep would overflow the stack before any key is checked.
-static size_t nestingDepth(StringRef text) {
-  size_t depth = 0, deepest = 0;
-  bool inString = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (inString) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        inString = false;
-    } else if (c == '"') {
-      inString = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 Expected<MachineDescription> parseMachineJSON(StringRef text) {
   if (text.size() > kMaxMachineFileBytes)
     return createStringError(
         inconvertibleErrorCode(),
         formatv("machine description is {0} bytes, more than the {1} allowed",
                 text.size(), kMaxMachineFileBytes));
-  if (size_t depth = nestingDepth(text); depth > kMaxMachineJSONDepth)
+  // llvm::json recurses once per level: 100,000 levels overflowed the stack.
+  if (size_t depth = wse::jsonNestingDepth(text); depth > kMaxMachineJSONDepth)
     return createStringError(
         inconvertibleErrorCode(),
         formatv("machine description nests {0} levels of arrays and objects, "
@@ -263,25 +241,10 @@ Expected<MachineDescription> parseMachineJSON(StringRef text) {
 Expected<MachineDescription> loadMachineFile(StringRef path) {
   // Only regular files of bounded size: /dev/zero or a pipe would otherwise
   // be read until memory runs out.
-  sys::fs::file_status status;
-  if (std::error_code ec = sys::fs::status(path, status))
-    return createStringError(ec, "cannot read machine file '" + path +
-                                     "': " + ec.message());
-  if (status.type() != sys::fs::file_type::regular_file)
-    return createStringError(inconvertibleErrorCode(),
-                             "machine file '" + path +
-                                 "' is not a regular file");
-  if (status.getSize() > kMaxMachineFileBytes)
-    return createStringError(
-        inconvertibleErrorCode(),
-        formatv("machine file '{0}' is {1} bytes, more than the {2} allowed",
-                path, status.getSize(), kMaxMachineFileBytes));
-  ErrorOr<std::unique_ptr<MemoryBuffer>> buf =
-      MemoryBuffer::getFile(path, /*IsText=*/true);
+  Expected<std::unique_ptr<MemoryBuffer>> buf =
+      wse::readInputFile(path, kMaxMachineFileBytes, "machine file");
   if (!buf)
-    return createStringError(buf.getError(),
-                             "cannot read machine file '" + path +
-                                 "': " + buf.getError().message());
+    return buf.takeError();
   Expected<MachineDescription> m = parseMachineJSON((*buf)->getBuffer());
   if (!m)
     return createStringError(inconvertibleErrorCode(),

@@ -2,6 +2,7 @@
 
 #include "wse/Support/Npy.h"
 #include "wse/Support/HalfFloat.h"
+#include "wse/Support/InputFile.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -131,11 +132,10 @@ Expected<HostTensor> parseNpy(StringRef bytes, StringRef name) {
 }
 
 Expected<HostTensor> readNpy(StringRef path) {
-  ErrorOr<std::unique_ptr<MemoryBuffer>> buf =
-      MemoryBuffer::getFile(path, /*IsText=*/false);
+  Expected<std::unique_ptr<MemoryBuffer>> buf =
+      readInputFile(path, kMaxInputFileBytes, ".npy file");
   if (!buf)
-    return createStringError(buf.getError(), "cannot read '" + path + "': " +
-                                                 buf.getError().message());
+    return buf.takeError();
   return parseNpy((*buf)->getBuffer(), path);
 }
 

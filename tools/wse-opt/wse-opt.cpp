@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "wse/InitAll.h"
+#include "wse/Support/InputFile.h"
 #include "wse/Support/ToolOptions.h"
 
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -24,6 +25,15 @@ int main(int argc, char **argv) {
   wse::hideOptions(llvmOptions);
   wse::setBoolDefault("mlir-print-op-on-diagnostic", false);
   auto [inputFile, outputFile] = mlir::parseCLIOptions(argc, argv, helpHeader);
+  // MLIR's driver reads any file to its end (/dev/zero: until memory runs
+  // out) and its parser recurses per bracket: the input must be a regular
+  // file of bounded size and nesting.
+  if (llvm::Error err = wse::checkCommandLineFiles(argc, argv,
+                                                   /*mlirText=*/true)) {
+    llvm::errs() << "wse-opt: error: " << llvm::toString(std::move(err))
+                 << "\n";
+    return 1;
+  }
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, inputFile, outputFile, registry));
 }

@@ -13,6 +13,7 @@
 
 #include "wse/Reference/ONNXInterpreter.h"
 #include "wse/Reference/WaferInterpreter.h"
+#include "wse/Support/InputFile.h"
 #include "wse/Support/Npy.h"
 
 #include "wse/InitAll.h"
@@ -88,9 +89,18 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
+  // Bounded: /dev/zero was read until memory ran out.
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      wse::readInputFile(inputFile, wse::kMaxInputFileBytes, "input");
+  if (!buffer)
+    return fail(llvm::toString(buffer.takeError()));
+  // MLIR's parser recurses per bracket (30,000 levels overflowed it).
+  if (llvm::Error err =
+          wse::checkMLIRNesting((*buffer)->getBuffer(), inputFile))
+    return fail(llvm::toString(std::move(err)));
   llvm::SourceMgr sourceMgr;
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(inputFile, sourceMgr, &context);
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return fail("cannot parse '" + inputFile + "'");
 

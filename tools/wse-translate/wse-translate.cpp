@@ -17,6 +17,7 @@
 #include "wse/Target/PEToProgram.h"
 
 #include "wse/InitAll.h"
+#include "wse/Support/InputFile.h"
 #include "wse/Support/ToolOptions.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -136,6 +137,17 @@ static LogicalResult emitProgram(ModuleOp module, raw_ostream &os,
 }
 
 int main(int argc, char **argv) {
+  // MLIR's driver reads any file to its end (/dev/zero: until memory runs
+  // out); inputs must be regular files of bounded size, and MLIR inputs
+  // (program emission) of bounded nesting: MLIR's parser recurses per level.
+  bool mlirInput = llvm::any_of(llvm::ArrayRef(argv, argc), [](char *arg) {
+    return llvm::StringRef(arg).contains("emit-program");
+  });
+  if (llvm::Error err = wse::checkCommandLineFiles(argc, argv, mlirInput)) {
+    llvm::errs() << "wse-translate: error: " << llvm::toString(std::move(err))
+                 << "\n";
+    return 1;
+  }
   // LLVM's static options are registered by now; MLIR's and the
   // translation list are registered by mlirTranslateMain.
   wse::hideOptions(wse::registeredOptions(), {&toolCategory});

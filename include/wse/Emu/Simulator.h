@@ -14,6 +14,10 @@
 
 namespace wse::emu {
 
+/// The most memory a program's emulator state may take (docs/limits.md):
+/// checked before setup allocates anything.
+constexpr uint64_t kMaxEmulatorStateBytes = uint64_t(4) << 30;
+
 struct SimOptions {
   uint64_t maxCycles = 1000000000ull;
   bool checkUninitialized = false;
@@ -25,6 +29,8 @@ struct SimOptions {
   /// (one rx set, one tx set) does; by default routes are per input.
   bool strictRoutes = false;
   bool trace = false;
+  /// The emulator state a program may need (checked before setup).
+  uint64_t maxStateBytes = kMaxEmulatorStateBytes;
   bool progress = false; ///< print progress to stderr (caller checks the tty)
   /// Bands of rows simulated in parallel, one thread each (1 to the mesh's
   /// rows). Cycles, outputs, statistics and trace do not depend on it.

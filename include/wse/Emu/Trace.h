@@ -39,6 +39,11 @@ struct MarkName {
 };
 using MarkNames = std::map<int64_t, MarkName>;
 
+/// Mark-name files: the largest file and the deepest JSON nesting accepted
+/// (a cost report nests 3 levels).
+constexpr uint64_t kMaxMarkNamesBytes = uint64_t(256) << 20;
+constexpr size_t kMaxMarkNamesDepth = 16;
+
 /// Reads mark names from a cost report JSON file (`ops[i]` with `index`,
 /// `op`, `location` and optionally `layer`); errors name the file and the
 /// row at fault.

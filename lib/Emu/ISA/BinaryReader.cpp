@@ -3,6 +3,7 @@
 #include "wse/Emu/BinaryFormat.h"
 #include "wse/Emu/TextFormat.h"
 #include "wse/Emu/Verify.h"
+#include "wse/Support/InputFile.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -306,12 +307,11 @@ Expected<Program> readProgramBinary(StringRef bytes, StringRef name) {
 }
 
 Expected<Program> loadProgramFile(StringRef path) {
-  ErrorOr<std::unique_ptr<MemoryBuffer>> buf =
-      MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false);
+  // Bounded: /dev/zero was read until memory ran out.
+  Expected<std::unique_ptr<MemoryBuffer>> buf =
+      readInputFile(path, kMaxInputFileBytes, "program");
   if (!buf)
-    return createStringError(buf.getError(),
-                             "cannot read program '" + path +
-                                 "': " + buf.getError().message());
+    return buf.takeError();
   StringRef bytes = (*buf)->getBuffer();
   if (hasBinaryMagic(bytes))
     return readProgramBinary(bytes, path);

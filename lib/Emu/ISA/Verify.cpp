@@ -3,6 +3,8 @@
 #include "wse/Emu/Verify.h"
 #include "wse/Emu/Expr.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -38,6 +40,23 @@ static Error checkShape(const std::vector<uint64_t> &shape, const Twine &what) {
 // error, not an allocation failure.
 static constexpr uint64_t kMaxHostElements = 1ull << 31;
 
+/// Names must read back from the text form (the lexer's identifiers): a
+/// binary program naming a const "\xff" verified, printed, and did not
+/// assemble (found by wse-fuzz-program).
+static bool isIdentifier(StringRef name) {
+  if (name.empty() || !(isAlpha(name[0]) || name[0] == '_'))
+    return false;
+  return llvm::all_of(
+      name, [](char c) { return isAlnum(c) || c == '_' || c == '.'; });
+}
+
+static std::string notIdentifier(StringRef what, StringRef name) {
+  return (what + " '" + name +
+          "' is not an identifier (letters, digits, '_' and '.', starting "
+          "with a letter or '_')")
+      .str();
+}
+
 static Error verifyTensors(const Program &p) {
   StringSet<> names;
   uint64_t hostElements = 0;
@@ -45,6 +64,8 @@ static Error verifyTensors(const Program &p) {
     for (const TensorDecl &t : ts) {
       if (t.name.empty())
         return err(kind + " with an empty name");
+      if (!isIdentifier(t.name))
+        return err(notIdentifier(kind, t.name));
       if (!names.insert(t.name).second)
         return err("tensor name '" + t.name + "' is declared twice");
       if (unsigned(t.dtype) > unsigned(DType::Bool))
@@ -92,10 +113,14 @@ public:
   Error run() {
     if (k.name.empty())
       return err("kernel with an empty name");
+    if (!isIdentifier(k.name))
+      return err(notIdentifier("kernel", k.name));
     StringSet<> names;
     auto unique = [&](const std::string &n, StringRef what) -> Error {
       if (n.empty())
         return bad(what + " with an empty name");
+      if (!isIdentifier(n))
+        return bad(notIdentifier(what, n));
       if (n.size() >= 2 && n[0] == 'r' && isdigit(n[1]))
         return bad(what + " '" + n + "' looks like a register name");
       if (!names.insert(n).second)
@@ -175,6 +200,8 @@ private:
     for (const Label &l : t.labels) {
       if (l.name.empty() || !labels.insert(l.name).second)
         return bad(where + ": label '" + l.name + "' is empty or duplicated");
+      if (!isIdentifier(l.name))
+        return bad(where + ": " + notIdentifier("label", l.name));
       if (l.pc > t.code.size())
         return bad(where + ": label '" + l.name + "' is past the end");
     }

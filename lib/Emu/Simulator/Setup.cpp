@@ -104,6 +104,9 @@ void SimulatorImpl::groupQueuesByOwner() {
 Error SimulatorImpl::setup() {
   if (Error e = mach.validate())
     return e;
+  if (Error e = checkStateBudget(prog, mach, opts.checkUninitialized,
+                                 opts.maxStateBytes))
+    return e;
   slotOf.assign(mach.numPEs(), kNone);
   std::string meshName = formatv("{0}x{1}", mach.width, mach.height).str();
   auto insideMesh = [&](const Rect &r) {

@@ -174,6 +174,11 @@ inline uint32_t findRouterIn(const PEInfo &pe, uint32_t color, uint8_t dir) {
 }
 
 class Band;
+/// Refuses a program whose emulator state would exceed `maxBytes`
+/// (Budget.cpp); setup calls it before allocating.
+llvm::Error checkStateBudget(const Program &prog,
+                             const machine::MachineDescription &mach,
+                             bool checkUninitialized, uint64_t maxBytes);
 
 class SimulatorImpl {
 public:

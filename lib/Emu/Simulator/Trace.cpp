@@ -1,6 +1,7 @@
 //===- Trace.cpp - Chrome trace-event JSON --------------------------------===//
 
 #include "wse/Emu/Trace.h"
+#include "wse/Support/InputFile.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -18,9 +19,16 @@ Expected<MarkNames> readMarkNames(StringRef path) {
     return createStringError(inconvertibleErrorCode(),
                              "mark names '" + path + "': " + msg);
   };
-  ErrorOr<std::unique_ptr<MemoryBuffer>> buf = MemoryBuffer::getFile(path);
+  Expected<std::unique_ptr<MemoryBuffer>> buf =
+      readInputFile(path, kMaxMarkNamesBytes, "file");
   if (!buf)
-    return fail("cannot read: " + buf.getError().message());
+    return fail(toString(buf.takeError()));
+  // llvm::json recurses once per level: 200,000 levels overflowed the stack.
+  if (size_t depth = jsonNestingDepth((*buf)->getBuffer());
+      depth > kMaxMarkNamesDepth)
+    return fail(formatv("nests {0} levels of arrays and objects, more than "
+                        "the {1} allowed",
+                        depth, kMaxMarkNamesDepth));
   Expected<json::Value> root = json::parse((*buf)->getBuffer());
   if (!root)
     return fail("not JSON: " + toString(root.takeError()));

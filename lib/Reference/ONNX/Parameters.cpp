@@ -103,12 +103,17 @@ llvm::Expected<Tensor> wse::ref::readParameter(llvm::StringRef weightsDir,
   auto dtype = dtypeOf(type.getElementType());
   if (!dtype)
     return dtype.takeError();
-  Tensor t(*dtype, type.getShape());
+  // The byte count, checked, before anything is allocated: the type and the
+  // file are the input's, so the file must hold the bytes first.
   int64_t elemBytes = std::max<int64_t>(1, bitWidth(*dtype) / 8);
-  if (length != t.numElements() * elemBytes)
+  int64_t needed = elemBytes;
+  for (int64_t d : type.getShape())
+    if (d < 0 || __builtin_mul_overflow(needed, d, &needed))
+      return makeError("parameter @" + name + " has a type too large to read");
+  if (length != needed)
     return makeError("parameter @" + name + " has length " +
                      llvm::Twine(length) + " but its type needs " +
-                     llvm::Twine(t.numElements() * elemBytes) + " bytes");
+                     llvm::Twine(needed) + " bytes");
   if (offset < 0)
     return makeError("parameter @" + name + " has a negative offset");
   llvm::SmallString<256> path(weightsDir);
@@ -131,6 +136,7 @@ llvm::Expected<Tensor> wse::ref::readParameter(llvm::StringRef weightsDir,
   if (static_cast<int64_t>((*buffer)->getBufferSize()) != length)
     return makeError("parameter @" + name + ": '" + path +
                      "' ends before offset + length");
+  Tensor t(*dtype, type.getShape());
   const char *bytes = (*buffer)->getBufferStart();
   for (int64_t k = 0, n = t.numElements(); k < n; ++k)
     decode(t, bytes, k);
