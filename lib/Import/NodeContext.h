@@ -93,6 +93,14 @@ struct NodeContext {
               << ") must be a constant";
       return mlir::failure();
     }
+    // Reading another element type as integers is undefined (a float
+    // `axes` read as APInt walked off its buffer: found by wse-fuzz-import).
+    if (!data->getElementType().isSignlessInteger() ||
+        data->getElementType().getIntOrFloatBitWidth() > 64) {
+      error() << "input '" << what << "' (" << node.input(i)
+              << ") must hold integers, not " << data->getElementType();
+      return mlir::failure();
+    }
     SmallVector<int64_t> out;
     for (const APInt &v : data->getValues<APInt>())
       out.push_back(v.getSExtValue());
