@@ -54,7 +54,14 @@ for h in "${HARNESSES[@]}"; do
   result=ok
   if [ $rc -ne 0 ]; then
     result="FOUND (exit $rc): $(ls -t "$artifacts" | head -1 || true), log $log"
-    status=1
+    # In CI (FUZZ_REPORT_ONLY=1) a new finding is reported, not fatal: a
+    # short exploratory run must not decide whether a commit lands; known
+    # crashes stay fatal through fuzz/regressions and their lit tests.
+    if [ "${FUZZ_REPORT_ONLY:-0}" = 1 ]; then
+      result="$result (reported; not fatal in CI)"
+    else
+      status=1
+    fi
   fi
   printf '%-10s %10s %8s %8s %8s %s\n' "$h" "${execs:-?}" "${rate:-?}" \
     "${cov:-?}" "${ft:-?}" "$result"

@@ -50,6 +50,7 @@ case "$MODE" in
       ln -s "$ROOT/build/test/models" "$BUILD/test/models"
     fi
     "$LIT" -sv "$BUILD/test" --filter "$(cat "$ROOT/fuzz/untrusted-tests.txt")"
-    FUZZ_BUILD="$BUILD" FUZZ_SEED="${FUZZ_SEED:-1}" "$ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-10}"
+    FUZZ_BUILD="$BUILD" FUZZ_SEED="${FUZZ_SEED:-1}" FUZZ_REPORT_ONLY=1 \
+      "$ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-10}"
     ;;
 esac
