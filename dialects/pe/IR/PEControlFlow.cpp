@@ -15,7 +15,7 @@
 using namespace mlir;
 using namespace wse::pe;
 
-static LogicalResult verifyCode(Operation *parent, Block &block) {
+static LogicalResult verifyCode(Block &block) {
   for (Operation &op : block)
     if (failed(verifyCodeOp(&op)))
       return failure();
@@ -75,7 +75,7 @@ LogicalResult LoopOp::verify() {
   });
   if (r.wasInterrupted())
     return failure();
-  return verifyCode(*this, getBody().front());
+  return verifyCode(getBody().front());
 }
 
 LogicalResult LoopOp::verifySymbolUses(SymbolTableCollection &tables) {
@@ -92,10 +92,10 @@ LogicalResult IfOp::verify() {
   if (range != bool(getUpperAttr()))
     return emitOpError(range ? "'in' needs an upper bound"
                              : "only 'in' has an upper bound");
-  if (failed(verifyCode(*this, getThenBlock())))
+  if (failed(verifyCode(getThenBlock())))
     return failure();
   if (hasElse())
-    return verifyCode(*this, getElseRegion().front());
+    return verifyCode(getElseRegion().front());
   return success();
 }
 
@@ -118,7 +118,7 @@ LogicalResult SubroutineOp::verify() {
   });
   if (r.wasInterrupted())
     return failure();
-  return verifyCode(*this, getBody().front());
+  return verifyCode(getBody().front());
 }
 
 LogicalResult CallOp::verify() {
