@@ -90,9 +90,13 @@ DistAttr layout::requiredOperandDist(Operation *op, unsigned index) {
       .Case([&](MatmulOp matmul) -> DistAttr {
         if (index == 0)
           return canonical();
-        // rhs [..., K, N]: K over rows, N whole, broadcast along x.
+        // rhs [..., K, N], broadcast along x: K over rows and N whole when
+        // partial sums are reduced down the columns, else N over rows like
+        // the result and K whole.
         int64_t rank = rankOf(operand);
-        return oneAxis(ctx, rank, rank - 2, MeshAxis::Y);
+        return oneAxis(ctx, rank,
+                       matmulReducesColumns(matmul) ? rank - 2 : rank - 1,
+                       MeshAxis::Y);
       })
       .Case([&](ElementwiseOp ew) {
         return alignedCanonical(operand, ew.getOutput());
@@ -118,10 +122,76 @@ DistAttr layout::requiredOperandDist(Operation *op, unsigned index) {
       .Default([](Operation *) { return DistAttr(); });
 }
 
+bool layout::matmulReducesColumns(MatmulOp matmul) {
+  auto rect = cast<PlacedOp>(matmul.getOperation()).getPlacementRect();
+  ArrayRef<int64_t> a = shapeOf(matmul.getLhs()), b = shapeOf(matmul.getRhs()),
+                    c = shapeOf(matmul.getResult());
+  int64_t w = rect ? rect.getWidth() : 1, h = rect ? rect.getHeight() : 1;
+  auto ceilDiv = [](int64_t n, int64_t d) { return (n + d - 1) / d; };
+  int64_t batch = 1, batchB = 1;
+  for (int64_t d : c.drop_back(2))
+    batch *= d;
+  for (int64_t d : b.drop_back(2))
+    batchB *= d;
+  int64_t m = c[c.size() - 2], n = c.back(), k = a.back();
+  // Words per PE: the lhs rows of the PE's column and the rhs columns of
+  // its row, or the partial result rows of its column and the rhs rows of
+  // its row.
+  int64_t outputStationary =
+      batch * ceilDiv(m, w) * k + batchB * k * ceilDiv(n, h);
+  int64_t partialSums = batch * ceilDiv(m, w) * n + batchB * ceilDiv(k, h) * n;
+  return partialSums < outputStationary;
+}
+
+/// The distribution `dist` of a value seen through a reshape to `to` from
+/// `from`: the dimensions up to and including the one on x keep their
+/// sizes, so its blocks stay where they are; y moves to the last
+/// dimension after it that is larger than one (a head split [T, H * hd] ->
+/// [T, H, hd] keeps head_dim over rows, so the transposed [H, T, hd] is
+/// canonical).
+static DistAttr reshapedDist(DistAttr dist, ArrayRef<int64_t> from,
+                             ArrayRef<int64_t> to) {
+  ArrayRef<MeshAxis> axes = dist.getAxes();
+  auto x = llvm::find(axes, MeshAxis::X);
+  if (x == axes.end())
+    return {};
+  size_t dx = x - axes.begin();
+  if (to.size() <= dx || from.take_front(dx + 1) != to.take_front(dx + 1))
+    return {};
+  for (size_t d = 0; d < dx; ++d)
+    if (axes[d] != MeshAxis::None)
+      return {};
+  SmallVector<MeshAxis> result(to.size(), MeshAxis::None);
+  result[dx] = MeshAxis::X;
+  for (size_t d = to.size(); d-- > dx + 1;)
+    if (to[d] > 1) {
+      result[d] = MeshAxis::Y;
+      break;
+    }
+  return DistAttr::get(dist.getContext(), result);
+}
+
 DistAttr layout::resultDist(Operation *op, unsigned index) {
   Value result = op->getResult(index);
   if (isa<RelayoutOp>(op))
     if (DistAttr existing = getDist(result.getType()))
       return existing;
+  // Data movement keeps the blocks where they are when it can, so that
+  // tokens stay over the columns through head splits and merges: a
+  // transpose permutes its operand's distribution (a local copy), and a
+  // reshape that keeps the dimensions up to the token one keeps them there.
+  if (DistAttr in = op->getNumOperands() ? getDist(op->getOperand(0).getType())
+                                         : DistAttr()) {
+    if (auto transpose = dyn_cast<TransposeOp>(op)) {
+      SmallVector<MeshAxis> axes;
+      for (int64_t p : transpose.getPerm())
+        axes.push_back(in.getAxes()[p]);
+      return DistAttr::get(op->getContext(), axes);
+    }
+    if (isa<ReshapeOp>(op))
+      if (DistAttr kept =
+              reshapedDist(in, shapeOf(op->getOperand(0)), shapeOf(result)))
+        return kept;
+  }
   return canonicalDist(op->getContext(), rankOf(result));
 }

@@ -10,6 +10,7 @@
 #define WSE_DIALECT_WAFER_TRANSFORMS_LAYOUTRULES_H
 
 #include "dialects/wafer/IR/WaferAttrs.h"
+#include "dialects/wafer/IR/WaferOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Operation.h"
@@ -41,8 +42,17 @@ DistAttr requiredOperandDist(mlir::Operation *op, unsigned index);
 
 /// The distribution of result #`index` of `op` (not a stream or constant:
 /// those take their consumer's). A relayout keeps a result distribution it
-/// already has; every other result is canonical.
+/// already has; a transpose permutes its operand's; a reshape that keeps
+/// the dimensions up to its operand's x dimension keeps x there (y on the
+/// last dimension larger than one); every other result is canonical.
 DistAttr resultDist(mlir::Operation *op, unsigned index);
+
+/// Whether `matmul` reduces partial sums down the columns (each PE
+/// multiplies its lhs block by the rhs rows of its K block: rhs
+/// [..., y, *]) rather than keeping its output block (whole lhs rows of its
+/// column times the rhs columns of its row: rhs [..., *, y]): whichever
+/// needs fewer words per PE on its rectangle.
+bool matmulReducesColumns(MatmulOp matmul);
 
 /// Runs wafer-layout on one function: gives every tensor its distribution
 /// and inserts the relayouts (wafer-place runs it on a scratch copy to see

@@ -10,6 +10,8 @@
 
 #include "Lowering.h"
 
+#include <limits>
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -464,6 +466,85 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
 // Matmul between activations.
 //===----------------------------------------------------------------------===//
 
+/// Strides of a block (or view) of an operand of rank `rank` per result
+/// dimension [0, r - 2): batch dimensions right-aligned, broadcast ones 0.
+static SmallVector<int64_t>
+batchStridesOf(ArrayRef<int64_t> shape, ArrayRef<int64_t> strides, int64_t r) {
+  SmallVector<int64_t> st(r - 1, 0);
+  int64_t shift = r - int64_t(shape.size());
+  for (int64_t d = 0; d < r - 2; ++d) {
+    int64_t s = d - shift;
+    if (s >= 0 && shape[s] != 1)
+      st[d] = strides[s];
+  }
+  return st;
+}
+
+/// rhs [..., K, N] with K over rows: each PE multiplies its lhs block
+/// (rows of its column, K of its row) by the rhs rows of its K block into
+/// partial rows [..., m, N], summed down the column; the PE keeps its N
+/// block. Bounded by the partial rows instead of whole lhs rows.
+static LogicalResult lowerMatmulPartialSums(Lowering &L, wafer::MatmulOp op) {
+  Emitter &E = L.E;
+  Value res = op.getResult();
+  TensorLayout lo = L.layoutOf(res);
+  int64_t r = lo.rank();
+  TensorLayout al = L.layoutOf(op.getLhs()), bl = L.layoutOf(op.getRhs());
+  int64_t ar = al.rank(), br = bl.rank();
+  FlatSymbolRefAttr af = L.needBlock(op.getLhs(), al);
+  FlatSymbolRefAttr bf = L.needBlock(op.getRhs(), bl);
+  int64_t N = lo.shape.back();
+  SmallVector<int64_t> pShape(lo.shape.begin(), lo.shape.end());
+  pShape[r - 2] = lo.block[r - 2];
+  SmallVector<int64_t> ps = denseStrides(pShape);
+  int64_t words = product(pShape);
+  FlatSymbolRefAttr part = L.zeroedBuffer("partial", words);
+
+  SmallVector<int64_t> as = batchStridesOf(al.shape, al.blockStrides(), r),
+                       bs = batchStridesOf(bl.shape, bl.blockStrides(), r);
+  as[r - 2] = al.blockStrides()[ar - 2];
+  int64_t aK = al.blockStrides()[ar - 1];
+  int64_t bK = bl.blockStrides()[br - 2];
+  SmallVector<PerPEExpr> ext;
+  for (int64_t d = 0; d < r - 2; ++d)
+    ext.push_back(lo.shape[d]);
+  ext.push_back(al.extent[ar - 2]);
+  Emitter::Guard skip = L.guard(al.holds && bl.holds);
+  E.nest(
+      ext,
+      {Pointer{E.imm(0), take<int64_t>(ps, r - 1)}, Pointer{E.imm(0), as},
+       Pointer{E.imm(0), bs}},
+      [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+        unsigned ra = E.allocReg(), rb = E.allocReg();
+        E.emit<MovOp>(E.reg(ra), off[1]);
+        E.emit<MovOp>(E.reg(rb), off[2]);
+        E.loop(E.val(al.extent[ar - 1]), [&](unsigned) {
+          E.emit<FmacOp>(E.mem(part, off[0], E.imm(N), E.imm(1)),
+                         E.mem(bf, E.reg(rb), E.imm(N), E.imm(1)),
+                         E.mem(af, E.reg(ra), E.imm(N), E.imm(0)));
+          E.emit<IAddOp>(E.reg(ra), E.reg(ra), E.imm(aK));
+          E.emit<IAddOp>(E.reg(rb), E.reg(rb), E.imm(bK));
+        });
+      },
+      /*vectorInner=*/false);
+  E.end(skip);
+  L.callAllReduce(/*columns=*/true, /*rows=*/false, E.addr(part), E.imm(words));
+
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  SmallVector<PerPEExpr> pOff(r, PerPEExpr(0));
+  pOff[r - 1] = lo.offset[r - 1];
+  Emitter::Guard keep = L.guard(lo.holds);
+  E.nest(lo.extent,
+         {Pointer{E.imm(0), lo.blockStrides()},
+          Pointer{E.val(dotOffsets(pOff, ps)), ps}},
+         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+           E.emit<CopyOp>(E.mem(out, off[0], len, E.imm(st[0])),
+                          E.mem(part, off[1], len, E.imm(st[1])));
+         });
+  E.end(keep);
+  return success();
+}
+
 LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
   Emitter &E = L.E;
   Value res = op.getResult();
@@ -473,7 +554,18 @@ LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
   int64_t r = lo.rank();
   if (r < 2 || aType.getRank() < 2 || bType.getRank() < 2)
     return L.emitError(op) << "operands must have rank >= 2";
-  int64_t K = aType.getShape().back(), N = lo.shape.back();
+  int64_t K = aType.getShape().back();
+  {
+    const TensorLayout &bl = L.layoutOf(op.getRhs());
+    const TensorLayout &al = L.layoutOf(op.getLhs());
+    if (bl.axes[bl.rank() - 2] == wafer::MeshAxis::Y &&
+        al.axes[al.rank() - 2] == wafer::MeshAxis::X &&
+        al.axes[al.rank() - 1] == wafer::MeshAxis::Y &&
+        lo.axes[r - 2] == wafer::MeshAxis::X && al.sameRectAs(lo) &&
+        bl.sameRectAs(lo) && L.hasBlockIn(op.getLhs(), al) &&
+        L.hasBlockIn(op.getRhs(), bl))
+      return lowerMatmulPartialSums(L, op);
+  }
 
   // Operand dimension -> result dimension (batch dims right-aligned).
   auto mapOf = [&](RankedTensorType t, bool isLhs) {
@@ -496,18 +588,8 @@ LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
 
   // Walk (batch..., m) of the result; per dimension the strides of A and B
   // (batch dimensions broadcast, B ignores m).
-  auto batchStrides = [&](RankedTensorType t, const View &v) {
-    SmallVector<int64_t> st(r - 1, 0);
-    int64_t shift = r - t.getRank();
-    for (int64_t d = 0; d < r - 2; ++d) {
-      int64_t s = d - shift;
-      if (s >= 0 && t.getShape()[s] != 1)
-        st[d] = v.strides[s];
-    }
-    return st;
-  };
-  SmallVector<int64_t> as = batchStrides(aType, av),
-                       bsr = batchStrides(bType, bv);
+  SmallVector<int64_t> as = batchStridesOf(aType.getShape(), av.strides, r),
+                       bsr = batchStridesOf(bType.getShape(), bv.strides, r);
   as[r - 2] = av.strides[aType.getRank() - 2];
   int64_t aK = av.strides[aType.getRank() - 1];
   int64_t bK = bv.strides[bType.getRank() - 2];
@@ -639,6 +721,72 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
   return success();
 }
 
+/// Softmax along a distributed dimension: each PE reduces its segment of
+/// every row, and the row statistics (max, then sum of exponentials) are
+/// all-reduced across the PEs that share the row; no PE holds a whole row.
+static LogicalResult lowerDistributedSoftmax(Lowering &L, wafer::SoftmaxOp op,
+                                             int64_t axis) {
+  Emitter &E = L.E;
+  Value res = op.getResult();
+  TensorLayout lo = L.layoutOf(res);
+  bool overRows = lo.axes[axis] == wafer::MeshAxis::Y;
+  FlatSymbolRefAttr x = L.needBlock(op.getInput(), lo);
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  SmallVector<int64_t> statShape(lo.block.begin(), lo.block.end());
+  statShape[axis] = 1;
+  SmallVector<int64_t> ss = denseStrides(statShape), bs = lo.blockStrides();
+  int64_t words = 1;
+  for (int64_t d : statShape)
+    words *= d;
+  FlatSymbolRefAttr mx = E.buffer("rowmax", words),
+                    sum = E.buffer("rowsum", words);
+  Attribute all = E.imm(words);
+  E.emit<FillOp>(E.mem(mx, 0, all), E.f32(-std::numeric_limits<float>::max()));
+  E.emit<FillOp>(E.mem(sum, 0, all), E.f32(0.0f));
+  SmallVector<PerPEExpr> ext = lo.extent;
+  ext[axis] = 1;
+  Attribute ea = E.val(lo.extent[axis]);
+  Attribute step = E.imm(bs[axis]);
+  // Runs `body(stat offset, block offset)` once per row of the block.
+  auto perRow = [&](function_ref<void(Attribute, Attribute)> body) {
+    Emitter::Guard skip = L.guard(lo.holds);
+    E.nest(
+        ext, {Pointer{E.imm(0), ss}, Pointer{E.imm(0), bs}},
+        [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
+          body(o[0], o[1]);
+        },
+        /*vectorInner=*/false);
+    E.end(skip);
+  };
+  auto row = [&](FlatSymbolRefAttr buf, Attribute at) {
+    return E.mem(buf, at, ea, step);
+  };
+  auto stat = [&](FlatSymbolRefAttr buf, Attribute at) {
+    return E.mem(buf, at, ea, E.imm(0));
+  };
+  perRow([&](Attribute s, Attribute b) {
+    E.emit<RMaxOp>(E.mem(mx, s, E.imm(1), E.imm(1)), row(x, b));
+  });
+  L.callAllReduce(overRows, !overRows, E.addr(mx), all, /*max=*/true);
+  perRow([&](Attribute s, Attribute b) {
+    E.emit<SubOp>(row(out, b), row(x, b), stat(mx, s));
+    E.emit<ExpOp>(row(out, b), row(out, b));
+    E.emit<RSumOp>(E.mem(sum, s, E.imm(1), E.imm(1)), row(out, b));
+  });
+  L.callAllReduce(overRows, !overRows, E.addr(sum), all);
+  if (op.getLog())
+    E.emit<LogOp>(E.mem(sum, 0, all), E.mem(sum, 0, all));
+  perRow([&](Attribute s, Attribute b) {
+    if (op.getLog()) {
+      E.emit<SubOp>(row(out, b), row(x, b), stat(mx, s));
+      E.emit<SubOp>(row(out, b), row(out, b), stat(sum, s));
+    } else {
+      E.emit<DivOp>(row(out, b), row(out, b), stat(sum, s));
+    }
+  });
+  return success();
+}
+
 LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L,
                                               wafer::SoftmaxOp op) {
   Emitter &E = L.E;
@@ -649,6 +797,8 @@ LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L,
     axis += r;
   if (axis < 0 || axis >= r)
     return L.emitError(op) << "axis out of range";
+  if (lo.axes[axis] != wafer::MeshAxis::None && L.hasBlockIn(op.getInput(), lo))
+    return lowerDistributedSoftmax(L, op, axis);
   int64_t n = lo.shape[axis];
   SmallVector<int64_t> xMap;
   for (int64_t d = 0; d < r; ++d)

@@ -241,10 +241,18 @@ void Emitter::call(StringRef name, ArrayRef<Attribute> args) {
 void Emitter::finish(
     function_ref<void(StringRef, ArrayRef<RegAttr>)> emitBody) {
   emit<RetOp>();
+  // Every subroutine takes its parameters in the same registers: calls run
+  // one at a time, and in the flat code a parameter is live from the first
+  // call to the subroutine's body at the end, so each register of its own
+  // would hold a physical register across the whole program.
+  size_t maxArity = 0;
+  for (auto &[name, arity] : called)
+    maxArity = std::max(maxArity, arity);
+  SmallVector<RegAttr> shared;
+  for (size_t i = 0; i < maxArity; ++i)
+    shared.push_back(reg(allocReg()));
   for (auto &[name, arity] : called) {
-    SmallVector<RegAttr> params;
-    for (size_t i = 0; i < arity; ++i)
-      params.push_back(reg(allocReg()));
+    ArrayRef<RegAttr> params = ArrayRef<RegAttr>(shared).take_front(arity);
     auto sub =
         SubroutineOp::create(taskBuilder, loc, name,
                              taskBuilder.getArrayAttr(SmallVector<Attribute>(

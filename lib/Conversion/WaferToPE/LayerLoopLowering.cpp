@@ -110,6 +110,7 @@ LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
     s.block = carry;
     s.full.reset();
     s.column.reset();
+    s.row.reset();
     s.fullShared = false;
     carries.push_back(carry);
   }

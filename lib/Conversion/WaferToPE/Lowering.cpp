@@ -5,6 +5,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <functional>
+
 using namespace mlir;
 using namespace wse;
 using namespace wse::pe;
@@ -67,6 +69,66 @@ View Lowering::streamIntoFull(FlatSymbolRefAttr tensor, ArrayRef<int64_t> shape,
   FlatSymbolRefAttr full = E.buffer(("full_" + hint).str(), words);
   receive(E.mem(full, 0, E.imm(words)), E.imm(words));
   return View{full, denseStrides(shape), 0};
+}
+
+FlatSymbolRefAttr Lowering::zeroedBuffer(StringRef hint, int64_t words) {
+  FlatSymbolRefAttr buf = E.buffer(hint, words);
+  E.emit<FillOp>(E.mem(buf, 0, E.imm(words)), E.f32(0.0f));
+  return buf;
+}
+
+bool Lowering::streamsIntoBlock(const TensorLayout &l) const {
+  bool distributed = llvm::any_of(
+      l.axes, [](wafer::MeshAxis a) { return a != wafer::MeshAxis::None; });
+  return distributed && l.numElements() > int64_t(machine.sramWords() / 8);
+}
+
+FlatSymbolRefAttr Lowering::streamIntoBlock(FlatSymbolRefAttr tensor,
+                                            const TensorLayout &l,
+                                            StringRef hint) {
+  scheduleStream(tensor);
+  return receiveIntoBlock(l, hint);
+}
+
+FlatSymbolRefAttr Lowering::receiveIntoBlock(const TensorLayout &l,
+                                             StringRef hint) {
+  FlatSymbolRefAttr blk = E.buffer(("blk_" + hint).str(), l.blockWords());
+  SmallVector<int64_t> bs = l.blockStrides();
+  int64_t r = l.rank();
+  // Every word passes every PE in row-major order: a PE keeps the rows of
+  // its box (the part of each row inside its block) and drains the rest.
+  std::function<void(int64_t, Attribute)> level = [&](int64_t d, Attribute at) {
+    if (d == r - 1) {
+      int64_t n = l.shape[d];
+      PerPEExpr skip = min(max(l.offset[d], PerPEExpr(0)), PerPEExpr(n));
+      PerPEExpr keep = max(PerPEExpr(0), min(l.extent[d], PerPEExpr(n) - skip));
+      drain(E.val(skip));
+      receive(E.mem(blk, at, E.val(keep), E.imm(1)), E.val(keep));
+      drain(E.val(PerPEExpr(n) - skip - keep));
+      return;
+    }
+    int64_t rowWords = 1;
+    for (int64_t e = d + 1; e < r; ++e)
+      rowWords *= l.shape[e];
+    if (l.shape[d] == 1) {
+      level(d + 1, at);
+      return;
+    }
+    unsigned p = E.allocReg();
+    E.emit<MovOp>(E.reg(p), at);
+    E.loop(E.imm(l.shape[d]), [&](unsigned i) {
+      E.ifElse(
+          Predicate::in, E.reg(i), E.val(l.offset[d]),
+          E.val(l.offset[d] + l.extent[d]),
+          [&] {
+            level(d + 1, E.reg(p));
+            E.emit<IAddOp>(E.reg(p), E.reg(p), E.imm(bs[d]));
+          },
+          [&] { drain(E.imm(rowWords)); });
+    });
+  };
+  level(0, E.imm(0));
+  return blk;
 }
 
 PerPEExpr View::at(ArrayRef<PerPEExpr> offsets) const {
@@ -164,14 +226,14 @@ wafer::StreamOp Lowering::takeStream(Value v) {
   return s;
 }
 
-View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
+View Lowering::gather(Value v, bool columns, bool rows, int64_t keepDim) {
   TensorState &s = tensors[v];
   const TensorLayout &l = s.layout;
   SmallVector<int64_t> shape = l.shape;
   SmallVector<PerPEExpr> at = l.offset;
-  if (keepColumnDim >= 0) {
-    shape[keepColumnDim] = l.block[keepColumnDim];
-    at[keepColumnDim] = 0;
+  if (keepDim >= 0) {
+    shape[keepDim] = l.block[keepDim];
+    at[keepDim] = 0;
   }
   SmallVector<int64_t> strides = denseStrides(shape);
   int64_t words = 1;
@@ -185,8 +247,7 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
   if (columns && !usesY)
     contributes = contributes && (PerPEExpr::var(emu::ExprVar::RY) == l.y0);
   Attribute len = E.imm(words);
-  if (keepColumnDim < 0 &&
-      ArrayRef<int64_t>(l.block) == ArrayRef<int64_t>(l.shape)) {
+  if (keepDim < 0 && ArrayRef<int64_t>(l.block) == ArrayRef<int64_t>(l.shape)) {
     // Every holder has the whole tensor: gather in place (the others zero
     // their block buffer, which becomes the full copy everywhere).
     if (!(contributes.isKnown() && contributes.value()))
@@ -197,16 +258,17 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
   }
   // Owners write their blocks into a zeroed copy; one copy of each block
   // along every gathered axis the distribution replicates it on.
-  FlatSymbolRefAttr buf =
-      E.buffer(keepColumnDim >= 0 ? "colfull" : "full", words);
+  FlatSymbolRefAttr buf = E.buffer(keepDim < 0 ? "full"
+                                   : columns   ? "colfull"
+                                               : "rowfull",
+                                   words);
   E.emit<FillOp>(E.mem(buf, 0, E.imm(words)), E.f32(0.0f));
   Emitter::Guard skip = guard(contributes);
   FlatSymbolRefAttr block = s.block;
   E.nest(l.extent,
          {Pointer{E.val(fullOffset(l, strides) -
-                        (keepColumnDim >= 0
-                             ? l.offset[keepColumnDim] * strides[keepColumnDim]
-                             : PerPEExpr(0))),
+                        (keepDim >= 0 ? l.offset[keepDim] * strides[keepDim]
+                                      : PerPEExpr(0))),
                   strides},
           Pointer{E.imm(0), l.blockStrides()}},
          [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
@@ -216,8 +278,8 @@ View Lowering::gather(Value v, bool columns, bool rows, int64_t keepColumnDim) {
   E.end(skip);
   callAllReduce(columns, rows, E.addr(buf), E.imm(words));
   PerPEExpr base = 0;
-  if (keepColumnDim >= 0)
-    base = PerPEExpr(0) - l.offset[keepColumnDim] * strides[keepColumnDim];
+  if (keepDim >= 0)
+    base = PerPEExpr(0) - l.offset[keepDim] * strides[keepDim];
   return View{buf, strides, base};
 }
 
@@ -254,6 +316,24 @@ View Lowering::needFull(Value v) {
   return full;
 }
 
+/// The dimension of `l` distributed over `axis`, or -1.
+static int64_t dimOnAxis(const TensorLayout &l, wafer::MeshAxis axis) {
+  auto it = llvm::find(l.axes, axis);
+  return it == l.axes.end() ? -1 : it - l.axes.begin();
+}
+
+/// Whether a consumer reading dimension `d` of `l` as its dimension `cd`
+/// has the same blocks along the axis `d` is distributed over.
+static bool alignedOn(const TensorLayout &l, int64_t d,
+                      const TensorLayout &consumer, int64_t cd) {
+  if (d < 0 || cd < 0 || consumer.axes[cd] != l.axes[d] ||
+      consumer.shape[cd] != l.shape[d] || consumer.block[cd] != l.block[d])
+    return false;
+  return l.axes[d] == wafer::MeshAxis::X
+             ? consumer.x0 == l.x0 && consumer.width == l.width
+             : consumer.y0 == l.y0 && consumer.height == l.height;
+}
+
 View Lowering::readView(Value v, const TensorLayout &consumer,
                         ArrayRef<int64_t> dimMap) {
   const TensorLayout &l = layoutOf(v);
@@ -262,29 +342,99 @@ View Lowering::readView(Value v, const TensorLayout &consumer,
     s.full.reset();
   if (s.column && opIndex - s.columnUse > kReuseWindow)
     s.column.reset();
+  if (s.row && opIndex - s.rowUse > kReuseWindow)
+    s.row.reset();
   if (s.full || s.pendingStream || !s.block)
     return needFull(v);
+  auto mapped = [&](int64_t d) {
+    return d >= 0 && d < int64_t(dimMap.size()) ? dimMap[d] : -1;
+  };
+  int64_t dx = dimOnAxis(l, wafer::MeshAxis::X);
+  int64_t dy = dimOnAxis(l, wafer::MeshAxis::Y);
+  bool alignedX = alignedOn(l, dx, consumer, mapped(dx));
+  bool alignedY = alignedOn(l, dy, consumer, mapped(dy));
+  bool sameRect = consumer.sameRectAs(l);
+  // Every element a PE reads is in its own block: no data moves.
+  if (sameRect && (dx < 0 || alignedX) && (dy < 0 || alignedY))
+    return View{s.block, l.blockStrides(),
+                PerPEExpr(0) - dotOffsets(l.offset, l.blockStrides())};
   // v's column dimension lines up with the consumer's: every PE reads only
   // elements of its own column block, gathered down the column.
-  auto it = llvm::find(l.axes, wafer::MeshAxis::X);
-  if (it != l.axes.end()) {
-    int64_t dx = it - l.axes.begin();
-    int64_t cdx = dx < int64_t(dimMap.size()) ? dimMap[dx] : -1;
-    if (cdx >= 0 && consumer.axes[cdx] == wafer::MeshAxis::X &&
-        consumer.x0 == l.x0 && consumer.width == l.width &&
-        consumer.shape[cdx] == l.shape[dx] &&
-        consumer.block[cdx] == l.block[dx]) {
-      if (s.column) {
-        s.columnUse = opIndex;
-        return *s.column;
-      }
-      View col = gather(v, /*columns=*/true, /*rows=*/false, dx);
-      tensors[v].column = col;
-      tensors[v].columnUse = opIndex;
-      return col;
-    }
+  if (alignedX) {
+    if (!s.column)
+      s.column = gather(v, /*columns=*/true, /*rows=*/false, dx);
+    s.columnUse = opIndex;
+    return *s.column;
   }
+  // The same along rows.
+  if (alignedY) {
+    if (!s.row)
+      s.row = gather(v, /*columns=*/false, /*rows=*/true, dy);
+    s.rowUse = opIndex;
+    return *s.row;
+  }
+  // v's column dimension is the consumer's row dimension (tokens over
+  // columns becoming tokens over rows): each row gathers only its range.
+  int64_t cd = mapped(dx);
+  if (dx >= 0 && cd >= 0 && consumer.axes[cd] == wafer::MeshAxis::Y &&
+      consumer.shape[cd] == l.shape[dx] && sameRect && l.x0 == 0 && l.y0 == 0 &&
+      l.width == kernelRect.getWidth() && l.height == kernelRect.getHeight())
+    return gatherTransposed(v, dx, consumer, cd);
   return needFull(v);
+}
+
+std::optional<View> Lowering::columnSlab(Value v) {
+  const TensorLayout &l = layoutOf(v);
+  TensorState &s = tensors[v];
+  int64_t dx = dimOnAxis(l, wafer::MeshAxis::X);
+  if (dx < 0)
+    return std::nullopt;
+  if (s.full || s.pendingStream || !s.block)
+    return needFull(v);
+  if (!llvm::is_contained(l.axes, wafer::MeshAxis::Y))
+    return View{s.block, l.blockStrides(),
+                PerPEExpr(0) - dotOffsets(l.offset, l.blockStrides())};
+  if (s.column && opIndex - s.columnUse > kReuseWindow)
+    s.column.reset();
+  if (!s.column)
+    s.column = gather(v, /*columns=*/true, /*rows=*/false, dx);
+  s.columnUse = opIndex;
+  return *s.column;
+}
+
+View Lowering::gatherTransposed(Value v, int64_t dx,
+                                const TensorLayout &consumer, int64_t cd) {
+  const TensorLayout &l = layoutOf(v);
+  // 1. Every PE gets its column's slab.
+  View slab = *columnSlab(v);
+  // 2. Along each row, the PEs write the part of their slab inside the
+  //    row's block of cd into a zeroed buffer and sum it over the row: each
+  //    element comes from the one column whose block holds it.
+  SmallVector<int64_t> shape = l.shape;
+  shape[dx] = consumer.block[cd];
+  SmallVector<int64_t> strides = denseStrides(shape);
+  int64_t words = product(shape);
+  FlatSymbolRefAttr buf = zeroedBuffer("rowcut", words);
+  PerPEExpr from = max(l.offset[dx], consumer.offset[cd]);
+  PerPEExpr to = min(l.offset[dx] + l.extent[dx],
+                     consumer.offset[cd] + consumer.extent[cd]);
+  SmallVector<PerPEExpr> extents;
+  for (int64_t d : l.shape)
+    extents.push_back(d);
+  extents[dx] = max(PerPEExpr(0), to - from);
+  SmallVector<PerPEExpr> at(l.rank(), PerPEExpr(0));
+  at[dx] = from;
+  // Not guarded by v's `holds`: a PE past v's row blocks still has its
+  // column's slab; outside v's column blocks the extent is empty.
+  E.nest(extents,
+         {Pointer{E.val((from - consumer.offset[cd]) * strides[dx]), strides},
+          Pointer{E.val(slab.at(at)), slab.strides}},
+         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+           E.emit<CopyOp>(E.mem(buf, off[0], len, E.imm(st[0])),
+                          E.mem(slab.buffer, off[1], len, E.imm(st[1])));
+         });
+  callAllReduce(/*columns=*/false, /*rows=*/true, E.addr(buf), E.imm(words));
+  return View{buf, strides, PerPEExpr(0) - consumer.offset[cd] * strides[dx]};
 }
 
 FlatSymbolRefAttr Lowering::needBlock(Value v, const TensorLayout &layout) {
@@ -313,7 +463,8 @@ FlatSymbolRefAttr Lowering::needBlock(Value v, const TensorLayout &layout) {
 // The all-reduce subroutine: its parameters are the address and the length.
 //===----------------------------------------------------------------------===//
 
-void Lowering::emitAllReduce(bool columns, Attribute addr, Attribute len) {
+void Lowering::emitAllReduce(bool columns, Attribute addr, Attribute len,
+                             bool max) {
   int64_t n = columns ? kernelRect.getHeight() : kernelRect.getWidth();
   if (n <= 1)
     return;
@@ -347,14 +498,20 @@ void Lowering::emitAllReduce(bool columns, Attribute addr, Attribute len) {
               // PE before it, whose parity is known) and sends the total
               // back.
               FlatSymbolRefAttr from = (n - 1) % 2 ? even : odd;
-              E.emit<AddOp>(buf, E.in(from, len), buf);
+              if (max)
+                E.emit<MaxOp>(buf, E.in(from, len), buf);
+              else
+                E.emit<AddOp>(buf, E.in(from, len), buf);
               E.emit<CopyOp>(E.out(back, len), buf);
             },
             [&] {
               // A PE in the middle receives on one chain and sends on the
               // other, adding its own words as they pass.
               fromChain([&](FlatSymbolRefAttr from, FlatSymbolRefAttr to) {
-                E.emit<AddOp>(E.out(to, len), E.in(from, len), buf);
+                if (max)
+                  E.emit<MaxOp>(E.out(to, len), E.in(from, len), buf);
+                else
+                  E.emit<AddOp>(E.out(to, len), E.in(from, len), buf);
               });
             });
       });
@@ -363,19 +520,22 @@ void Lowering::emitAllReduce(bool columns, Attribute addr, Attribute len) {
 }
 
 void Lowering::callAllReduce(bool columns, bool rows, Attribute addr,
-                             Attribute len) {
-  StringRef name = columns && rows ? "allreduce"
-                   : columns       ? "allreduce_columns"
-                                   : "allreduce_rows";
+                             Attribute len, bool max) {
+  std::string name = columns && rows ? "allreduce"
+                     : columns       ? "allreduce_columns"
+                                     : "allreduce_rows";
+  if (max)
+    name += "_max";
   if (columns || rows)
     E.call(name, {addr, len});
 }
 
 void Lowering::emitSubroutine(StringRef name, ArrayRef<RegAttr> params) {
+  bool max = name.consume_back("_max");
   if (name != "allreduce_rows")
-    emitAllReduce(/*columns=*/true, params[0], params[1]);
+    emitAllReduce(/*columns=*/true, params[0], params[1], max);
   if (name != "allreduce_columns")
-    emitAllReduce(/*columns=*/false, params[0], params[1]);
+    emitAllReduce(/*columns=*/false, params[0], params[1], max);
 }
 
 //===----------------------------------------------------------------------===//
@@ -441,10 +601,72 @@ LogicalResult Lowering::lowerInputs() {
       range = moduleBuilder.getDenseI64ArrayAttr({-*rows, *rows});
     InputOp::create(moduleBuilder, func.getLoc(), name,
                     RankedTensorType::get(type.getShape(), declared), range);
-    layoutOf(arg);
-    tensors[arg].full = streamIntoFull(E.sym(name), type.getShape(), name);
+    const TensorLayout &layout = layoutOf(arg);
+    if (streamsIntoBlock(layout))
+      tensors[arg].block = streamIntoBlock(E.sym(name), layout, name);
+    else
+      tensors[arg].full = streamIntoFull(E.sym(name), type.getShape(), name);
   }
   return success();
+}
+
+PerPEExpr Lowering::atPort() const {
+  std::optional<machine::EdgePort> p = machine.portByName(port);
+  return (PerPEExpr::var(emu::ExprVar::RX) == 0) &&
+         (PerPEExpr::var(emu::ExprVar::RY) ==
+          int64_t(p->row) - kernelRect.getY());
+}
+
+bool Lowering::streamOutBlocks(Value v, FlatSymbolRefAttr name) {
+  const TensorLayout &l = layoutOf(v);
+  TensorState &s = tensors[v];
+  int64_t r = l.rank();
+  if (r < 2 || !s.block || s.full || l.x0 != 0 || l.y0 != 0 ||
+      l.width != kernelRect.getWidth() || l.height != kernelRect.getHeight() ||
+      l.axes[r - 2] != wafer::MeshAxis::X ||
+      l.axes[r - 1] != wafer::MeshAxis::Y ||
+      l.numElements() <= int64_t(machine.sramWords() / 8))
+    return false;
+  for (int64_t d = 0; d < r - 2; ++d)
+    if (l.shape[d] != 1)
+      return false;
+  int64_t T = l.shape[r - 2], V = l.shape[r - 1];
+  int64_t bt = l.block[r - 2], bv = l.block[r - 1];
+  if (T % bt != 0 || V % bv != 0)
+    return false;
+  // Block by block (column-major over the mesh), each summed over the
+  // rectangle from its one holder and sent by the PE at the port: no PE
+  // holds more than one block of the output. The port writes the blocks of
+  // one column of PEs as [row, token, vocab] into the [token, vocab] output.
+  int64_t cols = T / bt, rows = V / bv, words = bt * bv;
+  MLIRContext *ctx = streamBuilder.getContext();
+  for (int64_t c = 0; c < cols; ++c)
+    StreamOutOp::create(streamBuilder, v.getLoc(), name,
+                        getPortByName(ctx, port), ch.outbound,
+                        streamBuilder.getI64IntegerAttr(c * bt * V),
+                        streamBuilder.getDenseI64ArrayAttr({rows, bt, bv}),
+                        streamBuilder.getDenseI64ArrayAttr({bv, V, 1}));
+  FlatSymbolRefAttr chunk = E.buffer("outblock", words);
+  Attribute len = E.imm(words);
+  E.loop(E.imm(cols), [&](unsigned c) {
+    E.loop(E.imm(rows), [&](unsigned rr) {
+      E.emit<FillOp>(E.mem(chunk, 0, len), E.f32(0.0f));
+      E.ifElse(Predicate::eq, E.reg(c), E.val(PerPEExpr::var(emu::ExprVar::RX)),
+               nullptr, [&] {
+                 E.ifElse(Predicate::eq, E.reg(rr),
+                          E.val(PerPEExpr::var(emu::ExprVar::RY)), nullptr,
+                          [&] {
+                            E.emit<CopyOp>(E.mem(chunk, 0, len),
+                                           E.mem(s.block, 0, len));
+                          });
+               });
+      callAllReduce(/*columns=*/true, /*rows=*/true, E.addr(chunk), len);
+      Emitter::Guard send = guard(atPort());
+      E.emit<CopyOp>(E.out(ch.outbound, len), E.mem(chunk, 0, len));
+      E.end(send);
+    });
+  });
+  return true;
 }
 
 LogicalResult Lowering::lowerOutputs(Operation *ret) {
@@ -466,17 +688,15 @@ LogicalResult Lowering::lowerOutputs(Operation *ret) {
     OutputOp::create(moduleBuilder, ret->getLoc(), name,
                      RankedTensorType::get(type.getShape(),
                                            Float32Type::get(et.getContext())));
+    if (streamOutBlocks(v, E.sym(name)))
+      continue;
     View full = needFull(v);
     StreamOutOp::create(streamBuilder, ret->getLoc(), E.sym(name),
                         getPortByName(streamBuilder.getContext(), port),
                         ch.outbound, IntegerAttr(), DenseI64ArrayAttr(),
                         DenseI64ArrayAttr());
     // The PE next to the port sends the tensor out.
-    std::optional<machine::EdgePort> p = machine.portByName(port);
-    PerPEExpr atPort = (PerPEExpr::var(emu::ExprVar::RX) == 0) &&
-                       (PerPEExpr::var(emu::ExprVar::RY) ==
-                        int64_t(p->row) - kernelRect.getY());
-    Emitter::Guard skip = guard(atPort);
+    Emitter::Guard skip = guard(atPort());
     int64_t words = type.getNumElements();
     E.emit<CopyOp>(E.out(ch.outbound, E.imm(words)),
                    E.mem(full.buffer, 0, E.imm(words)));
@@ -518,9 +738,13 @@ LogicalResult Lowering::lowerStream(wafer::StreamOp op) {
                          streamBuilder.getDenseI64ArrayAttr(outType.getShape()),
                          streamBuilder.getDenseI64ArrayAttr(strides));
       int64_t words = outType.getNumElements();
+      const TensorLayout &sliced = layoutOf(slice.getResult());
+      if (streamsIntoBlock(sliced)) {
+        tensors[slice.getResult()].block = receiveIntoBlock(sliced, "slice");
+        return success();
+      }
       FlatSymbolRefAttr buf = E.buffer("full_slice", words);
       receive(E.mem(buf, 0, E.imm(words)), E.imm(words));
-      layoutOf(slice.getResult());
       tensors[slice.getResult()].full =
           View{buf, denseStrides(outType.getShape()), 0};
       return success();
@@ -531,8 +755,13 @@ LogicalResult Lowering::lowerStream(wafer::StreamOp op) {
     if (auto emb = dyn_cast<wafer::EmbeddingOp>(user))
       direct = emb.getTable() == r && emb.getIndices() != r;
   }
-  if (!direct)
+  if (!direct && streamsIntoBlock(tensors[r].layout)) {
+    tensors[r].pendingStream = nullptr;
+    tensors[r].block = streamIntoBlock(E.sym(paramSym.getValue()),
+                                       tensors[r].layout, tensorName("w"));
+  } else if (!direct) {
     needFull(r);
+  }
   return success();
 }
 
@@ -569,7 +798,10 @@ LogicalResult Lowering::lowerConstant(wafer::ConstantOp op) {
   ParamOp::create(moduleBuilder, op.getLoc(), name,
                   RankedTensorType::get(type.getShape(), type.getElementType()),
                   StringAttr(), IntegerAttr(), value);
-  s.full = streamIntoFull(E.sym(name), type.getShape(), name);
+  if (streamsIntoBlock(s.layout))
+    s.block = streamIntoBlock(E.sym(name), s.layout, name);
+  else
+    s.full = streamIntoFull(E.sym(name), type.getShape(), name);
   return success();
 }
 

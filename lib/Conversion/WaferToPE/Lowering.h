@@ -45,10 +45,12 @@ struct TensorState {
   std::optional<View> full;      ///< the whole tensor on every PE, if made
   /// All elements of the PE's column block (gathered down the column).
   std::optional<View> column;
+  /// All elements of the PE's row block (gathered along the row).
+  std::optional<View> row;
   /// `full` is also another value's full copy (a reshape alias).
   bool fullShared = false;
   /// The op (program position) that last read `full` / `column`.
-  int64_t fullUse = 0, columnUse = 0;
+  int64_t fullUse = 0, columnUse = 0, rowUse = 0;
   /// A weight stream not read yet: its consumer reads it on arrival.
   wafer::StreamOp pendingStream;
 };
@@ -92,11 +94,18 @@ public:
   View needFull(mlir::Value v);
   /// A view of `v` covering what a PE of `consumer` reads: `dimMap[d]` is
   /// the consumer dimension indexed like v's dimension d, or -1 where the
-  /// consumer reads the whole dimension. When v's column dimension lines up
-  /// with the consumer's, a gather down the columns is enough; else the
-  /// whole tensor.
+  /// consumer reads the whole dimension. The cheapest of: v's own block
+  /// (every distributed dimension lines up), a gather down the columns (the
+  /// column dimension lines up) or along the rows (the row dimension does),
+  /// a transposed gather (v's column dimension is the consumer's row
+  /// dimension), else the whole tensor.
   View readView(mlir::Value v, const TensorLayout &consumer,
                 llvm::ArrayRef<int64_t> dimMap);
+  /// The elements of v whose column dimension lies in the PE's column
+  /// block, every other dimension whole (v's own block when it is whole
+  /// along the columns; the full copy when there is one); none when v has
+  /// no column dimension.
+  std::optional<View> columnSlab(mlir::Value v);
   /// v's elements in `layout`'s blocks (v's own block when the layouts
   /// agree, else cut from the full copy).
   mlir::FlatSymbolRefAttr needBlock(mlir::Value v, const TensorLayout &layout);
@@ -132,6 +141,12 @@ public:
   mlir::InFlightDiagnostic emitError(mlir::Operation *op);
 
   mlir::FlatSymbolRefAttr sink();
+  /// A fresh buffer of `words` words, zeroed by every PE.
+  mlir::FlatSymbolRefAttr zeroedBuffer(llvm::StringRef hint, int64_t words);
+  /// Sum (or max) all-reduce of `len` words at `addr` down the columns
+  /// and/or along the rows of the kernel rectangle (one subroutine call).
+  void callAllReduce(bool columns, bool rows, mlir::Attribute addr,
+                     mlir::Attribute len, bool max = false);
 
   Channels ch;
 
@@ -163,13 +178,35 @@ private:
   std::string tensorName(llvm::StringRef hint);
   View streamIntoFull(mlir::FlatSymbolRefAttr tensor,
                       llvm::ArrayRef<int64_t> shape, llvm::StringRef hint);
+  /// Whether a tensor entering the wafer in `layout` is kept as blocks
+  /// (distributed and larger than an eighth of SRAM) instead of whole on
+  /// every PE.
+  bool streamsIntoBlock(const TensorLayout &layout) const;
+  /// Schedules `tensor` on the port and keeps each PE's block of it.
+  mlir::FlatSymbolRefAttr streamIntoBlock(mlir::FlatSymbolRefAttr tensor,
+                                          const TensorLayout &layout,
+                                          llvm::StringRef hint);
+  /// Reads a tensor arriving in row-major order, keeping the PE's block.
+  mlir::FlatSymbolRefAttr receiveIntoBlock(const TensorLayout &layout,
+                                           llvm::StringRef hint);
   /// Gathers v's blocks: down the columns, along the rows, or both; with
-  /// `keepColumnDim`, only the PE's block along that (x) dimension.
-  View gather(mlir::Value v, bool columns, bool rows, int64_t keepColumnDim);
+  /// `keepDim`, only the PE's block along that dimension (distributed over
+  /// the axis not gathered).
+  View gather(mlir::Value v, bool columns, bool rows, int64_t keepDim);
+  /// v's column dimension `dx` read as the consumer's row dimension `cd`:
+  /// the column's slab gathered down the column, then along each row the
+  /// part in the row's block of `cd`.
+  View gatherTransposed(mlir::Value v, int64_t dx, const TensorLayout &consumer,
+                        int64_t cd);
   void scheduleStream(mlir::FlatSymbolRefAttr tensor);
   mlir::LogicalResult declareParameters();
   mlir::LogicalResult lowerInputs();
   mlir::LogicalResult lowerOutputs(mlir::Operation *ret);
+  /// The PE next to the port that outputs leave through.
+  PerPEExpr atPort() const;
+  /// Streams an output too large to gather out block by block, if its
+  /// layout allows; returns whether it did.
+  bool streamOutBlocks(mlir::Value v, mlir::FlatSymbolRefAttr name);
   mlir::LogicalResult lowerOp(mlir::Operation *op);
   mlir::LogicalResult lowerStream(wafer::StreamOp op);
   mlir::LogicalResult lowerConstant(wafer::ConstantOp op);
@@ -181,11 +218,8 @@ private:
   mlir::LogicalResult lowerLayerConstant(
       const wafer::LayerLoop &loop, unsigned op, unsigned operand,
       llvm::MutableArrayRef<llvm::StringMap<std::string>> renames);
-  void emitAllReduce(bool columns, mlir::Attribute addr, mlir::Attribute len);
-  /// Sum all-reduce of `len` words at `addr` down the columns and/or along
-  /// the rows of the kernel rectangle (one subroutine call).
-  void callAllReduce(bool columns, bool rows, mlir::Attribute addr,
-                     mlir::Attribute len);
+  void emitAllReduce(bool columns, mlir::Attribute addr, mlir::Attribute len,
+                     bool max);
 };
 
 /// The element type a program declares for `t`, or null if it has none.

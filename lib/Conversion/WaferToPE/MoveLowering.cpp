@@ -33,17 +33,95 @@ static void copyBox(Lowering &L, FlatSymbolRefAttr out, const TensorLayout &lo,
          });
 }
 
-/// The result's block read from `in`'s full copy with per-result-dimension
-/// strides and a constant start.
-static LogicalResult gatherStrided(Lowering &L, Value res, Value in,
-                                   ArrayRef<int64_t> strides, int64_t start) {
+/// Result element j reads input element g with g[src[i]] = offs[src[i]] +
+/// j[i] * steps[i] (src[i] = -1: a broadcast dimension) and g[d] = offs[d]
+/// for input dimensions no result dimension walks.
+struct AffineRead {
+  SmallVector<int64_t> src, steps, offs;
+};
+
+/// The result's block read through a view of `in` covering what the PE
+/// needs (its own block, a gather along one axis, or the full copy).
+static LogicalResult copyAffine(Lowering &L, Value res, Value in,
+                                const AffineRead &map) {
   TensorLayout lo = L.layoutOf(res);
-  // The same distribution and an identity map need no copy at all.
+  int64_t inRank = map.offs.size();
+  SmallVector<int64_t> dimMap(inRank, -1);
+  for (auto [i, d] : llvm::enumerate(map.src))
+    if (d >= 0 && map.steps[i] == 1 && map.offs[d] == 0)
+      dimMap[d] = i;
+  View v = L.readView(in, lo, dimMap);
+  SmallVector<int64_t> strides;
+  for (auto [d, step] : llvm::zip(map.src, map.steps))
+    strides.push_back(d >= 0 ? step * v.strides[d] : 0);
+  PerPEExpr start = v.base;
+  for (int64_t d = 0; d < inRank; ++d)
+    start = start + map.offs[d] * v.strides[d];
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  Emitter::Guard skip = L.guard(lo.holds);
+  copyBox(L, out, lo, v.buffer, start + dotOffsets(lo.offset, strides), strides,
+          lo.extent, 0);
+  L.E.end(skip);
+  return success();
+}
+
+/// The identity map of a rank-`rank` tensor.
+static AffineRead identityRead(int64_t rank) {
+  AffineRead m;
+  for (int64_t d = 0; d < rank; ++d) {
+    m.src.push_back(d);
+    m.steps.push_back(1);
+    m.offs.push_back(0);
+  }
+  return m;
+}
+
+/// A reshape that keeps the token (column) dimension and only regroups the
+/// dimensions after it (leading unit dimensions may come and go): the
+/// result's block is read from the column's slab, whose trailing
+/// dimensions are whole and dense like the result's.
+static bool copyReshapeFromColumn(Lowering &L, Value res, Value in) {
+  const TensorLayout &il = L.layoutOf(in);
+  TensorLayout lo = L.layoutOf(res);
+  auto x = llvm::find(il.axes, wafer::MeshAxis::X);
+  auto rx = llvm::find(lo.axes, wafer::MeshAxis::X);
+  if (x == il.axes.end() || rx == lo.axes.end())
+    return false;
+  int64_t dx = x - il.axes.begin(), rdx = rx - lo.axes.begin();
+  if (!lo.sameRectAs(il) || lo.shape[rdx] != il.shape[dx] ||
+      lo.block[rdx] != il.block[dx])
+    return false;
+  for (int64_t d = 0; d < dx; ++d)
+    if (il.shape[d] != 1)
+      return false;
+  for (int64_t d = 0; d < rdx; ++d)
+    if (lo.shape[d] != 1)
+      return false;
+  std::optional<View> slab = L.columnSlab(in);
+  if (!slab)
+    return false;
+  SmallVector<int64_t> strides = denseStrides(lo.shape);
+  for (int64_t d = 0; d < rdx; ++d)
+    strides[d] = 0;
+  strides[rdx] = slab->strides[dx];
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  Emitter::Guard skip = L.guard(lo.holds);
+  copyBox(L, out, lo, slab->buffer, slab->base + dotOffsets(lo.offset, strides),
+          strides, lo.extent, 0);
+  L.E.end(skip);
+  return true;
+}
+
+/// The result's block read from `in`'s full copy with per-result-dimension
+/// strides.
+static LogicalResult copyFromFull(Lowering &L, Value res, Value in,
+                                  ArrayRef<int64_t> strides) {
+  TensorLayout lo = L.layoutOf(res);
   FlatSymbolRefAttr src = L.needFull(in).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
   Emitter::Guard skip = L.guard(lo.holds);
-  copyBox(L, out, lo, src, dotOffsets(lo.offset, strides) + start, strides,
-          lo.extent, 0);
+  copyBox(L, out, lo, src, dotOffsets(lo.offset, strides), strides, lo.extent,
+          0);
   L.E.end(skip);
   return success();
 }
@@ -59,52 +137,60 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
         Value res = o->getResult(0), in = o->getOperand(0);
         if (L.aliasReshape(res, in))
           return success();
+        if (isa<wafer::RelayoutOp>(o))
+          return copyAffine(L, res, in, identityRead(shapeOf(in).size()));
+        if (copyReshapeFromColumn(L, res, in))
+          return success();
         // Gathered, the row-major copy is the result's full copy as well.
         L.needFull(in);
         if (L.aliasReshape(res, in))
           return success();
         // Row-major order is unchanged: read the full copy as the result's
         // shape.
-        return gatherStrided(L, res, in, denseStrides(shapeOf(res)), 0);
+        return copyFromFull(L, res, in, denseStrides(shapeOf(res)));
       })
       .Case([&](wafer::BroadcastOp o) {
         SmallVector<int64_t> inShape = shapeOf(o.getInput()),
                              outShape = shapeOf(o.getResult());
-        SmallVector<int64_t> full = denseStrides(inShape),
-                             st(outShape.size(), 0);
         int64_t shift = int64_t(outShape.size()) - int64_t(inShape.size());
-        for (int64_t d = 0; d < int64_t(outShape.size()); ++d)
-          if (d - shift >= 0 && inShape[d - shift] != 1)
-            st[d] = full[d - shift];
-        return gatherStrided(L, o.getResult(), o.getInput(), st, 0);
+        AffineRead m;
+        m.offs.assign(inShape.size(), 0);
+        for (int64_t d = 0; d < int64_t(outShape.size()); ++d) {
+          bool walks = d - shift >= 0 && inShape[d - shift] != 1;
+          m.src.push_back(walks ? d - shift : -1);
+          m.steps.push_back(1);
+        }
+        return copyAffine(L, o.getResult(), o.getInput(), m);
       })
       .Case([&](wafer::TransposeOp o) {
-        SmallVector<int64_t> full = denseStrides(shapeOf(o.getInput())), st;
-        for (int64_t p : o.getPerm())
-          st.push_back(full[p]);
-        return gatherStrided(L, o.getResult(), o.getInput(), st, 0);
+        AffineRead m;
+        m.offs.assign(shapeOf(o.getInput()).size(), 0);
+        for (int64_t p : o.getPerm()) {
+          m.src.push_back(p);
+          m.steps.push_back(1);
+        }
+        return copyAffine(L, o.getResult(), o.getInput(), m);
       })
       .Case([&](wafer::SliceOp o) {
         // Already streamed as a slice of its parameter (Lowering::lowerStream).
         if (L.hasData(o.getResult()))
           return success();
-        SmallVector<int64_t> full = denseStrides(shapeOf(o.getInput())), st;
-        int64_t start = 0;
+        AffineRead m = identityRead(shapeOf(o.getInput()).size());
         for (auto [d, off, step] :
              llvm::enumerate(o.getOffsets(), o.getStrides())) {
-          st.push_back(full[d] * step);
-          start += off * full[d];
+          m.steps[d] = step;
+          m.offs[d] = off;
         }
-        return gatherStrided(L, o.getResult(), o.getInput(), st, start);
+        return copyAffine(L, o.getResult(), o.getInput(), m);
       })
       .Case([&](wafer::SplitOp o) {
         int64_t rank = shapeOf(o.getInput()).size();
         int64_t axis = o.getAxis() < 0 ? o.getAxis() + rank : o.getAxis();
-        SmallVector<int64_t> full = denseStrides(shapeOf(o.getInput()));
         int64_t begin = 0;
         for (Value res : o.getOutputs()) {
-          if (failed(gatherStrided(L, res, o.getInput(), full,
-                                   begin * full[axis])))
+          AffineRead m = identityRead(rank);
+          m.offs[axis] = begin;
+          if (failed(copyAffine(L, res, o.getInput(), m)))
             return failure();
           begin += shapeOf(res)[axis];
         }

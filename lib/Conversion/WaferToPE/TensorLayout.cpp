@@ -21,19 +21,16 @@ PerPEExpr wse::pe::lowering::dotOffsets(ArrayRef<PerPEExpr> offsets,
   return r;
 }
 
-int64_t TensorLayout::numElements() const {
+int64_t wse::pe::lowering::product(ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape)
     n *= d;
   return n;
 }
 
-int64_t TensorLayout::blockWords() const {
-  int64_t n = 1;
-  for (int64_t d : block)
-    n *= d;
-  return n;
-}
+int64_t TensorLayout::numElements() const { return product(shape); }
+
+int64_t TensorLayout::blockWords() const { return product(block); }
 
 SmallVector<int64_t> TensorLayout::blockStrides() const {
   return denseStrides(block);

@@ -35,6 +35,11 @@ struct TensorLayout {
   int64_t blockWords() const;
   llvm::SmallVector<int64_t> blockStrides() const;
   bool sameAs(const TensorLayout &other) const;
+  /// On the same rectangle.
+  bool sameRectAs(const TensorLayout &other) const {
+    return x0 == other.x0 && y0 == other.y0 && width == other.width &&
+           height == other.height;
+  }
   /// Same blocks on the same PEs once unit dimensions are dropped (unit
   /// dimensions undistributed): a block buffer of one is one of the other.
   bool sameBlocksAs(const TensorLayout &other) const;
@@ -43,6 +48,9 @@ struct TensorLayout {
 /// sum_d offsets[d] * strides[d].
 PerPEExpr dotOffsets(llvm::ArrayRef<PerPEExpr> offsets,
                      llvm::ArrayRef<int64_t> strides);
+
+/// The number of elements of `shape`.
+int64_t product(llvm::ArrayRef<int64_t> shape);
 
 /// Row-major strides of `shape`.
 llvm::SmallVector<int64_t> denseStrides(llvm::ArrayRef<int64_t> shape);

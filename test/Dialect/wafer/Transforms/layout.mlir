@@ -55,12 +55,14 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
     %y = wafer.linear %s, %w, %b {placement = #mesh} : (tensor<1x16x64xf32>, tensor<64x128xf32>, tensor<128xf32>) -> tensor<1x16x128xf32>
     %wt = wafer.stream @wt {region = #mesh} : tensor<64x128xf32>
     %z = wafer.linear %y, %wt {transpose_weight, placement = #mesh} : (tensor<1x16x128xf32>, tensor<64x128xf32>) -> tensor<1x16x64xf32>
-    // Data movement results are canonical. A matmul's rhs needs K over rows
-    // and N whole: one relayout, right after the producer, shared by both
-    // matmuls.
-    // CHECK: wafer.reshape {{.*}} -> tensor<1x16x4x16xf32, #wafer.dist<[*, *, x, y]>>
+    // A head split keeps tokens over columns and head_dim over rows; the
+    // transpose permutes that, which lands canonical. A matmul's rhs here
+    // needs N over rows and K whole (each PE keeps its output block: fewer
+    // words per PE than partial sums at this size): one relayout, right
+    // after the producer, shared by both matmuls.
+    // CHECK: wafer.reshape {{.*}} -> tensor<1x16x4x16xf32, #wafer.dist<[*, x, *, y]>>
     // CHECK: %[[QT:.*]] = wafer.transpose {{.*}} -> tensor<1x4x16x16xf32, #wafer.dist<[*, *, x, y]>>
-    // CHECK-NEXT: %[[QR:.*]] = wafer.relayout %[[QT]] {{.*}} : tensor<1x4x16x16xf32, #wafer.dist<[*, *, x, y]>> -> tensor<1x4x16x16xf32, #wafer.dist<[*, *, y, *]>>
+    // CHECK-NEXT: %[[QR:.*]] = wafer.relayout %[[QT]] {{.*}} : tensor<1x4x16x16xf32, #wafer.dist<[*, *, x, y]>> -> tensor<1x4x16x16xf32, #wafer.dist<[*, *, *, y]>>
     // CHECK-NEXT: %[[S1:.*]] = wafer.matmul %[[QT]], %[[QR]]
     // CHECK-NEXT: %[[S2:.*]] = wafer.matmul %[[S1]], %[[QR]] {{.*}} -> tensor<1x4x16x16xf32, #wafer.dist<[*, *, x, y]>>
     // CHECK-NOT: wafer.relayout
@@ -92,7 +94,7 @@ module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "pipelined"} 
     // CHECK: %[[N:.*]] = wafer.layer_norm %[[X]], %[[SC]]
     // CHECK: %[[T:.*]] = wafer.transpose %[[N]]
     // CHECK-SAME: placement = #mesh.rect<x = 0, y = 0, width = 4, height = 8>
-    // CHECK-NEXT: %[[TR:.*]] = wafer.relayout %[[T]] {placement = #mesh.rect<x = 4, y = 0, width = 4, height = 8>} : tensor<1x64x16xf32, #wafer.dist<[*, x, y]>> -> tensor<1x64x16xf32, #wafer.dist<[*, y, *]>>
+    // CHECK-NEXT: %[[TR:.*]] = wafer.relayout %[[T]] {placement = #mesh.rect<x = 4, y = 0, width = 4, height = 8>} : tensor<1x64x16xf32, #wafer.dist<[*, y, x]>> -> tensor<1x64x16xf32, #wafer.dist<[*, y, *]>>
     // CHECK: %[[C:.*]] = wafer.constant {{.*}} -> tensor<f32, #wafer.dist<[]>>
     // CHECK: wafer.elementwise ins(%[[N]], %[[C]] : tensor<1x16x64xf32, #wafer.dist<[*, x, y]>>, tensor<f32, #wafer.dist<[]>>)
     // CHECK: wafer.matmul %{{.*}}, %[[TR]] {placement = #mesh.rect<x = 4, y = 0, width = 4, height = 8>}
@@ -147,14 +149,14 @@ module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "pipelined"} 
 
 // An input needed in two distributions: it arrives as its first consumer
 // needs it ([x, y] for the elementwise) and is relaid out for the second (a
-// matmul's right operand, [y, *]) just before that consumer.
+// matmul's right operand, [*, y]) just before that consumer.
 #m = #mesh.rect<x = 0, y = 0, width = 8, height = 8>
 module attributes {mesh.target = #mesh.target<"8x8">} {
   // CHECK-LABEL: func.func @two_needs(
   // CHECK-SAME: %[[A:.*]]: tensor<16x16xf32, #wafer.dist<[x, y]>>, %[[V:.*]]: tensor<16x16xf32, #wafer.dist<[x, y]>>)
   func.func @two_needs(%a: tensor<16x16xf32>, %v: tensor<16x16xf32>) -> tensor<16x16xf32> {
     // CHECK: %[[E:.*]] = wafer.elementwise ins(%[[V]] : tensor<16x16xf32, #wafer.dist<[x, y]>>)
-    // CHECK: %[[VR:.*]] = wafer.relayout %[[V]] {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : tensor<16x16xf32, #wafer.dist<[x, y]>> -> tensor<16x16xf32, #wafer.dist<[y, *]>>
+    // CHECK: %[[VR:.*]] = wafer.relayout %[[V]] {placement = #mesh.rect<x = 0, y = 0, width = 8, height = 8>} : tensor<16x16xf32, #wafer.dist<[x, y]>> -> tensor<16x16xf32, #wafer.dist<[*, y]>>
     // CHECK-NEXT: wafer.matmul %[[E]], %[[VR]]
     %e = wafer.elementwise ins(%v : tensor<16x16xf32>) -> tensor<16x16xf32> attributes {placement = #m} {
     ^bb0(%x: f32):

@@ -1,0 +1,87 @@
+// Distributed kernels (docs/pe/lowering.md, "Where a tensor lives"): moves
+// between distributions that gather only what a PE reads (its own block, a
+// column or row slab, a transposed gather), matmul by partial sums reduced
+// down the columns, softmax with row statistics all-reduced across PEs, a
+// large weight and a large mask kept as blocks on arrival, and an output too
+// large to gather streamed out block by block; compiled, run on the emulator
+// and checked against wse-ref.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python -c "import numpy as np; g = np.random.default_rng(3); g.standard_normal(32 * 64).astype('f4').tofile('%t/big.bin'); (g.random(64 * 64) < 0.7).astype('f4').tofile('%t/mask.bin')"
+// RUN: wse-opt %s --convert-wafer-to-pe -o %t/lowered.mlir
+// RUN: FileCheck %s < %t/lowered.mlir
+// RUN: wse-opt %t/lowered.mlir --pe-route --pe-assign-colors --pe-allocate-sram --pe-verify-routes --pe-verify -o %t/pe.mlir
+// RUN: wse-translate --emit-program --weights-dir %t %t/pe.mlir -o %t/p.wse
+// RUN: %python %S/Inputs/run_kernels.py %wse_obj_root/bin %s %t/p.wse %t --weights %t | FileCheck %s --check-prefix=RUNOUT
+
+#r = #mesh.rect<x = 0, y = 0, width = 4, height = 4>
+#d3 = #wafer.dist<[*, x, y]>
+module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
+  wafer.parameter @big : tensor<1x32x64xf32> file "big.bin" offset 0 length 8192
+  wafer.parameter @mask : tensor<64x64xf32> file "mask.bin" offset 0 length 16384
+  func.func @main(%x0: tensor<1x8x8xf32, #d3> {onnx.name = "x"},
+                  %w0: tensor<1x8x16xf32, #d3> {onnx.name = "w"},
+                  %y: tensor<1x32x64xf32, #d3> {onnx.name = "y"})
+      -> (tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x8xf32, #wafer.dist<[*, *, y]>>,
+          tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x16xf32, #d3>,
+          tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>,
+          tensor<1x32x64xf32, #d3>, tensor<48x48xf32, #wafer.dist<[x, y]>>) {
+    // Host inputs arrive whole on every PE: computed blocks first.
+    %x = wafer.elementwise ins(%x0 : tensor<1x8x8xf32, #d3>) -> tensor<1x8x8xf32, #d3> attributes {placement = #r} {
+    ^bb0(%a: f32):
+      %s = arith.addf %a, %a : f32
+      wafer.yield %s : f32
+    }
+    %w = wafer.elementwise ins(%w0 : tensor<1x8x16xf32, #d3>) -> tensor<1x8x16xf32, #d3> attributes {placement = #r} {
+    ^bb0(%a: f32):
+      %s = arith.addf %a, %a : f32
+      wafer.yield %s : f32
+    }
+    // x over columns becoming x over rows: a column gather, then each row
+    // sums only its own range (rowcut).
+    %xt = wafer.relayout %x {placement = #r} : tensor<1x8x8xf32, #d3> -> tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>
+    // Rows line up: a gather along the rows only (rowfull).
+    %xr = wafer.relayout %x {placement = #r} : tensor<1x8x8xf32, #d3> -> tensor<1x8x8xf32, #wafer.dist<[*, *, y]>>
+    // A transpose whose result permutes the distribution: local copies.
+    %tr = wafer.transpose %x, [0, 2, 1] {placement = #r} : (tensor<1x8x8xf32, #d3>) -> tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>
+    // rhs with K over rows: partial sums reduced down the columns.
+    %wk = wafer.relayout %w {placement = #r} : tensor<1x8x16xf32, #d3> -> tensor<1x8x16xf32, #wafer.dist<[*, y, *]>>
+    %ps = wafer.matmul %x, %wk {placement = #r} : (tensor<1x8x8xf32, #d3>, tensor<1x8x16xf32, #wafer.dist<[*, y, *]>>) -> tensor<1x8x16xf32, #d3>
+    // rhs with N over rows, like the result: output stationary.
+    %os = wafer.matmul %x, %xr {placement = #r} : (tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #wafer.dist<[*, *, y]>>) -> tensor<1x8x8xf32, #d3>
+    // Softmax along rows (statistics down the columns), along columns
+    // (along the rows), and log softmax.
+    %sm = wafer.softmax %os {axis = -1 : i64, placement = #r} : tensor<1x8x8xf32, #d3>
+    %sc = wafer.softmax %x {axis = 1 : i64, placement = #r} : tensor<1x8x8xf32, #d3>
+    %ls = wafer.softmax %os {axis = 2 : i64, log, placement = #r} : tensor<1x8x8xf32, #d3>
+    // A weight larger than an eighth of SRAM read by an elementwise op: kept
+    // as blocks on arrival; the sum leaves block by block.
+    %b = wafer.stream @big {region = #r} : tensor<1x32x64xf32, #d3>
+    %sum = wafer.elementwise ins(%y, %b : tensor<1x32x64xf32, #d3>, tensor<1x32x64xf32, #d3>) -> tensor<1x32x64xf32, #d3> attributes {placement = #r} {
+    ^bb0(%a: f32, %c: f32):
+      %s = arith.addf %a, %c : f32
+      wafer.yield %s : f32
+    }
+    // A mask read only through a slice: the slice streams into blocks.
+    %m = wafer.stream @mask {region = #r} : tensor<64x64xf32, #wafer.dist<[x, y]>>
+    %ms = wafer.slice %m {offsets = array<i64: 16, 8>, strides = array<i64: 1, 1>, placement = #r} : (tensor<64x64xf32, #wafer.dist<[x, y]>>) -> tensor<48x48xf32, #wafer.dist<[x, y]>>
+    return %xt, %xr, %tr, %ps, %sm, %sc, %ls, %sum, %ms : tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x8xf32, #wafer.dist<[*, *, y]>>, tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x16xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x32x64xf32, #d3>, tensor<48x48xf32, #wafer.dist<[x, y]>>
+  }
+}
+
+// CHECK-DAG: pe.buffer @rowcut
+// CHECK-DAG: pe.buffer @rowfull
+// CHECK-DAG: pe.buffer @partial
+// CHECK-DAG: pe.buffer @rowmax
+// CHECK-DAG: pe.buffer @rowsum
+// CHECK-DAG: pe.buffer @blk_w
+// CHECK-DAG: pe.buffer @blk_y
+// CHECK-DAG: pe.buffer @blk_slice
+// CHECK-DAG: pe.buffer @outblock
+// CHECK-NOT: pe.buffer @full_
+// The output blocks of each column of PEs, as [row, token, feature].
+// CHECK-DAG: pe.stream_out @output7 port W0 color @outbound offset 0 shape [4, 8, 16] strides [16, 64, 1]
+// CHECK-DAG: pe.stream_out @output7 port W0 color @outbound offset 1536 shape [4, 8, 16] strides [16, 64, 1]
+// CHECK-DAG: pe.subroutine @allreduce_columns_max
+// CHECK-DAG: pe.subroutine @allreduce_rows_max
+
+// RUNOUT: max |diff| {{.*}} over 9 outputs: ok
