@@ -178,7 +178,7 @@ DistAttr layout::resultDist(Operation *op, unsigned index) {
       return existing;
   // Data movement keeps the blocks where they are when it can, so that
   // tokens stay over the columns through head splits and merges: a
-  // transpose permutes its operand's distribution (a local copy), and a
+  // transpose permutes its operand's distribution (a local copy), a
   // reshape that keeps the dimensions up to the token one keeps them there.
   if (DistAttr in = op->getNumOperands() ? getDist(op->getOperand(0).getType())
                                          : DistAttr()) {
@@ -192,6 +192,12 @@ DistAttr layout::resultDist(Operation *op, unsigned index) {
       if (DistAttr kept =
               reshapedDist(in, shapeOf(op->getOperand(0)), shapeOf(result)))
         return kept;
+    // Slices, splits and concatenations keep their (first) operand's
+    // distribution: tokens stay over columns through a fused QKV split or
+    // a rotary half.
+    if (isa<SliceOp, SplitOp, ConcatOp>(op) &&
+        in.getAxes().size() == size_t(rankOf(result)))
+      return in;
   }
   return canonicalDist(op->getContext(), rankOf(result));
 }

@@ -44,7 +44,8 @@ DistAttr requiredOperandDist(mlir::Operation *op, unsigned index);
 /// those take their consumer's). A relayout keeps a result distribution it
 /// already has; a transpose permutes its operand's; a reshape that keeps
 /// the dimensions up to its operand's x dimension keeps x there (y on the
-/// last dimension larger than one); every other result is canonical.
+/// last dimension larger than one); slices, splits and concatenations keep
+/// their first operand's; every other result is canonical.
 DistAttr resultDist(mlir::Operation *op, unsigned index);
 
 /// Whether `matmul` reduces partial sums down the columns (each PE

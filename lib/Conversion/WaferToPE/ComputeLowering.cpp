@@ -45,19 +45,73 @@ template <typename T> static SmallVector<T> take(ArrayRef<T> v, size_t n) {
 // Elementwise bodies.
 //===----------------------------------------------------------------------===//
 
-/// Appends one instruction: operands are the destination, then the sources.
-using InstrBuilder = void (*)(Emitter &, ArrayRef<Attribute>);
+/// Appends the instructions of one body op: operands are the destination,
+/// then the sources, all vectors of length `len`.
+using InstrBuilder = void (*)(Emitter &, ArrayRef<Attribute>, Attribute len);
 template <typename InstrOp>
-static void unary(Emitter &E, ArrayRef<Attribute> o) {
+static void unary(Emitter &E, ArrayRef<Attribute> o, Attribute) {
   E.emit<InstrOp>(o[0], o[1]);
 }
 template <typename InstrOp>
-static void binary(Emitter &E, ArrayRef<Attribute> o) {
+static void binary(Emitter &E, ArrayRef<Attribute> o, Attribute) {
   E.emit<InstrOp>(o[0], o[1], o[2]);
 }
 template <typename InstrOp>
-static void ternary(Emitter &E, ArrayRef<Attribute> o) {
+static void ternary(Emitter &E, ArrayRef<Attribute> o, Attribute) {
   E.emit<InstrOp>(o[0], o[1], o[2], o[3]);
+}
+
+/// Integer comparisons as exact f32 arithmetic on integer values (|v| <
+/// 2^24, as the wafer holds integers): the difference d of two integers is
+/// an integer, so min(1, max(0, d)) is 1 exactly when d >= 1.
+static Attribute splat(Emitter &E, float v, Attribute len) {
+  return E.mem(E.scalarConstant(v), E.imm(0), len, E.imm(0));
+}
+/// dst = min(1, max(0, dst)).
+static void clampUnit(Emitter &E, Attribute dst, Attribute len) {
+  E.emit<MaxOp>(dst, dst, splat(E, 0.0f, len));
+  E.emit<MinOp>(dst, dst, splat(E, 1.0f, len));
+}
+/// a < b: clamp(b - a); a <= b: clamp(b - a + 1).
+template <bool orEqual, bool swap>
+static void lessThan(Emitter &E, ArrayRef<Attribute> o, Attribute len) {
+  Attribute a = swap ? o[2] : o[1], b = swap ? o[1] : o[2];
+  E.emit<SubOp>(o[0], b, a);
+  if (orEqual)
+    E.emit<AddOp>(o[0], o[0], splat(E, 1.0f, len));
+  clampUnit(E, o[0], len);
+}
+/// a == b: max(0, 1 - |a - b|); a != b: min(1, |a - b|).
+template <bool equal>
+static void equalTo(Emitter &E, ArrayRef<Attribute> o, Attribute len) {
+  E.emit<SubOp>(o[0], o[1], o[2]);
+  E.emit<AbsOp>(o[0], o[0]);
+  if (equal) {
+    E.emit<SubOp>(o[0], splat(E, 1.0f, len), o[0]);
+    E.emit<MaxOp>(o[0], o[0], splat(E, 0.0f, len));
+  } else {
+    E.emit<MinOp>(o[0], o[0], splat(E, 1.0f, len));
+  }
+}
+
+static InstrBuilder comparisonFor(arith::CmpIPredicate p) {
+  using P = arith::CmpIPredicate;
+  switch (p) {
+  case P::eq:
+    return equalTo<true>;
+  case P::ne:
+    return equalTo<false>;
+  case P::slt:
+    return lessThan<false, false>;
+  case P::sle:
+    return lessThan<true, false>;
+  case P::sgt:
+    return lessThan<false, true>;
+  case P::sge:
+    return lessThan<true, true>;
+  default: // unsigned: values are held as signed f32
+    return nullptr;
+  }
 }
 
 /// The instruction computing an op of an elementwise body, or null.
@@ -81,6 +135,7 @@ static InstrBuilder instructionFor(Operation *op) {
       .Case([](math::AbsFOp) { return unary<AbsOp>; })
       .Case([](math::LogOp) { return unary<LogOp>; })
       .Case([](math::FmaOp) { return ternary<FmaOp>; })
+      .Case([](arith::CmpIOp c) { return comparisonFor(c.getPredicate()); })
       // Integer-valued floats convert exactly; the wafer computes in f32.
       .Case<arith::SIToFPOp, arith::UIToFPOp, arith::ExtFOp>(
           [](Operation *) { return unary<CopyOp>; })
@@ -94,11 +149,17 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
   for (Operation &b : body.without_terminator()) {
     if (isa<arith::ConstantOp>(b))
       continue;
+    if (auto c = dyn_cast<arith::CmpIOp>(b);
+        c && !comparisonFor(c.getPredicate()))
+      return L.emitError(op) << "body op 'arith.cmpi' compares unsigned ("
+                             << arith::stringifyCmpIPredicate(c.getPredicate())
+                             << "); the wafer holds integers as signed f32";
     if (!instructionFor(&b))
       return L.emitError(op)
              << "body op '" << b.getName() << "' has no pe instruction";
     if (!b.getResult(0).getType().isIntOrFloat() ||
-        (!isa<FloatType>(b.getResult(0).getType()) && !isa<arith::SelectOp>(b)))
+        (!isa<FloatType>(b.getResult(0).getType()) &&
+         !isa<arith::SelectOp, arith::CmpIOp>(b)))
       return L.emitError(op) << "body op '" << b.getName()
                              << "' computes integers; the wafer computes f32";
   }
@@ -218,7 +279,7 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
                                                        : desc(b.getResult(0)));
           for (Value v : b.getOperands())
             operands.push_back(desc(v));
-          instructionFor (&b)(E, operands);
+          instructionFor (&b)(E, operands, len);
         }
         if (!writeDirect)
           E.emit<CopyOp>(outDesc, desc(yielded));

@@ -625,29 +625,68 @@ bool Lowering::streamOutBlocks(Value v, FlatSymbolRefAttr name) {
       l.width != kernelRect.getWidth() || l.height != kernelRect.getHeight() ||
       l.axes[r - 2] != wafer::MeshAxis::X ||
       l.axes[r - 1] != wafer::MeshAxis::Y ||
-      l.numElements() <= int64_t(machine.sramWords() / 8))
+      l.numElements() <= int64_t(machine.sramWords() / 2))
     return false;
   for (int64_t d = 0; d < r - 2; ++d)
     if (l.shape[d] != 1)
       return false;
   int64_t T = l.shape[r - 2], V = l.shape[r - 1];
   int64_t bt = l.block[r - 2], bv = l.block[r - 1];
-  if (T % bt != 0 || V % bv != 0)
-    return false;
   // Block by block (column-major over the mesh), each summed over the
   // rectangle from its one holder and sent by the PE at the port: no PE
   // holds more than one block of the output. The port writes the blocks of
-  // one column of PEs as [row, token, vocab] into the [token, vocab] output.
-  int64_t cols = T / bt, rows = V / bv, words = bt * bv;
+  // one column of PEs as [row, token, vocab] into the [token, vocab] output;
+  // the last column and row of blocks may be shorter.
+  int64_t cols = (T + bt - 1) / bt, rows = (V + bv - 1) / bv;
+  int64_t lastT = T - (cols - 1) * bt, lastV = V - (rows - 1) * bv;
   MLIRContext *ctx = streamBuilder.getContext();
-  for (int64_t c = 0; c < cols; ++c)
+  auto schedule = [&](int64_t offset, int64_t n, int64_t tokens,
+                      int64_t width) {
     StreamOutOp::create(streamBuilder, v.getLoc(), name,
                         getPortByName(ctx, port), ch.outbound,
-                        streamBuilder.getI64IntegerAttr(c * bt * V),
-                        streamBuilder.getDenseI64ArrayAttr({rows, bt, bv}),
+                        streamBuilder.getI64IntegerAttr(offset),
+                        streamBuilder.getDenseI64ArrayAttr({n, tokens, width}),
                         streamBuilder.getDenseI64ArrayAttr({bv, V, 1}));
+  };
+  for (int64_t c = 0; c < cols; ++c) {
+    int64_t tokens = c == cols - 1 ? lastT : bt;
+    if (lastV == bv) {
+      schedule(c * bt * V, rows, tokens, bv);
+      continue;
+    }
+    if (rows > 1)
+      schedule(c * bt * V, rows - 1, tokens, bv);
+    schedule(c * bt * V + (rows - 1) * bv, 1, tokens, lastV);
+  }
+  int64_t words = bt * bv;
   FlatSymbolRefAttr chunk = E.buffer("outblock", words);
   Attribute len = E.imm(words);
+  // The port sends the valid part of a block: `tokens` rows of `width`.
+  auto send = [&](int64_t tokens, int64_t width) {
+    if (width == bv) {
+      E.emit<CopyOp>(E.out(ch.outbound, E.imm(tokens * bv)),
+                     E.mem(chunk, 0, E.imm(tokens * bv)));
+      return;
+    }
+    E.loop(E.imm(tokens), [&](unsigned t) {
+      unsigned at = E.allocReg();
+      E.emit<IMulOp>(E.reg(at), E.reg(t), E.imm(bv));
+      E.emit<CopyOp>(E.out(ch.outbound, E.imm(width)),
+                     E.mem(chunk, E.reg(at), E.imm(width), E.imm(1)));
+    });
+  };
+  // Runs `body(short)` in two variants: on the last `count`-th iteration
+  // of `counter` (short = true) and on the others.
+  auto lastOr = [&](unsigned counter, int64_t count, bool ragged,
+                    function_ref<void(bool)> body) {
+    if (!ragged) {
+      body(false);
+      return;
+    }
+    E.ifElse(
+        Predicate::eq, E.reg(counter), E.imm(count - 1), nullptr,
+        [&] { body(true); }, [&] { body(false); });
+  };
   E.loop(E.imm(cols), [&](unsigned c) {
     E.loop(E.imm(rows), [&](unsigned rr) {
       E.emit<FillOp>(E.mem(chunk, 0, len), E.f32(0.0f));
@@ -661,9 +700,13 @@ bool Lowering::streamOutBlocks(Value v, FlatSymbolRefAttr name) {
                           });
                });
       callAllReduce(/*columns=*/true, /*rows=*/true, E.addr(chunk), len);
-      Emitter::Guard send = guard(atPort());
-      E.emit<CopyOp>(E.out(ch.outbound, len), E.mem(chunk, 0, len));
-      E.end(send);
+      Emitter::Guard port = guard(atPort());
+      lastOr(c, cols, lastT != bt, [&](bool lastColumn) {
+        lastOr(rr, rows, lastV != bv, [&](bool lastRow) {
+          send(lastColumn ? lastT : bt, lastRow ? lastV : bv);
+        });
+      });
+      E.end(port);
     });
   });
   return true;

@@ -204,8 +204,9 @@ private:
   mlir::LogicalResult lowerOutputs(mlir::Operation *ret);
   /// The PE next to the port that outputs leave through.
   PerPEExpr atPort() const;
-  /// Streams an output too large to gather out block by block, if its
-  /// layout allows; returns whether it did.
+  /// Streams an output too large to gather (over half of SRAM) out block
+  /// by block, if its layout allows; returns whether it did. Each block
+  /// costs a rectangle-wide all-reduce, so smaller outputs are gathered.
   bool streamOutBlocks(mlir::Value v, mlir::FlatSymbolRefAttr name);
   mlir::LogicalResult lowerOp(mlir::Operation *op);
   mlir::LogicalResult lowerStream(wafer::StreamOp op);

@@ -201,9 +201,14 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
         TensorLayout lo = L.layoutOf(res);
         int64_t rank = lo.rank();
         int64_t axis = o.getAxis() < 0 ? o.getAxis() + rank : o.getAxis();
-        SmallVector<FlatSymbolRefAttr> srcs;
+        // Each input read through the cheapest view covering the PE's block
+        // (every dimension but the axis lines up with the result's).
+        SmallVector<int64_t> dimMap;
+        for (int64_t d = 0; d < rank; ++d)
+          dimMap.push_back(d == axis ? -1 : d);
+        SmallVector<View> srcs;
         for (Value in : o.getInputs())
-          srcs.push_back(L.needFull(in).buffer);
+          srcs.push_back(L.readView(in, lo, dimMap));
         FlatSymbolRefAttr out = L.defineBlock(res);
         Emitter::Guard skip = L.guard(lo.holds);
         SmallVector<int64_t> bs = lo.blockStrides();
@@ -218,10 +223,9 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
                     to = min(hi0, PerPEExpr(begin + len));
           SmallVector<PerPEExpr> ext = lo.extent;
           ext[axis] = max(PerPEExpr(0), to - from);
-          SmallVector<int64_t> st = denseStrides(inShape);
           SmallVector<PerPEExpr> srcOff = lo.offset;
           srcOff[axis] = from - begin;
-          copyBox(L, out, lo, src, dotOffsets(srcOff, st), st, ext,
+          copyBox(L, out, lo, src.buffer, src.at(srcOff), src.strides, ext,
                   (from - lo0) * bs[axis]);
           begin += len;
         }

@@ -40,6 +40,21 @@ module attributes {mesh.target = #mesh.target<"4x4">} {
 
 #r = #mesh.rect<x = 0, y = 0, width = 4, height = 4>
 module attributes {mesh.target = #mesh.target<"4x4">} {
+  func.func @main(%x: tensor<4xi64>, %y: tensor<4xi64>) -> tensor<4xi1> {
+    // expected-error @+1 {{body op 'arith.cmpi' compares unsigned (ult); the wafer holds integers as signed f32}}
+    %r = wafer.elementwise ins(%x, %y : tensor<4xi64>, tensor<4xi64>) -> tensor<4xi1> attributes {placement = #r} {
+    ^bb0(%a: i64, %b: i64):
+      %c = arith.cmpi ult, %a, %b : i64
+      wafer.yield %c : i1
+    }
+    return %r : tensor<4xi1>
+  }
+}
+
+// -----
+
+#r = #mesh.rect<x = 0, y = 0, width = 4, height = 4>
+module attributes {mesh.target = #mesh.target<"4x4">} {
   func.func @main(%x: tensor<6x4xf32>, %i: tensor<2xi64>) -> tensor<2x4xf32> {
     // expected-error @+1 {{gather indices must be constant on the wafer (the ISA has no indirect load)}}
     %r = wafer.gather %x, %i {axis = 0 : i64, placement = #r} : (tensor<6x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
