@@ -688,6 +688,9 @@ LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {
 // Normalizations, softmax and reductions over full rows.
 //===----------------------------------------------------------------------===//
 
+static LogicalResult lowerDistributedNorm(Lowering &L, Operation *op,
+                                          float eps);
+
 LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
   Emitter &E = L.E;
   auto layer = dyn_cast<wafer::LayerNormOp>(op);
@@ -703,6 +706,9 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
     axis += r;
   if (axis < 0 || axis >= r)
     return L.emitError(op) << "axis out of range";
+  if (axis == r - 1 && lo.axes[axis] != wafer::MeshAxis::None &&
+      L.hasBlockIn(x, lo))
+    return lowerDistributedNorm(L, op, eps);
   SmallVector<int64_t> tailShape(lo.shape.begin() + axis, lo.shape.end());
   int64_t n = 1;
   for (int64_t d : tailShape)
@@ -782,34 +788,33 @@ LogicalResult wse::pe::lowering::lowerNorm(Lowering &L, Operation *op) {
   return success();
 }
 
-/// Softmax along a distributed dimension: each PE reduces its segment of
-/// every row, and the row statistics (max, then sum of exponentials) are
-/// all-reduced across the PEs that share the row; no PE holds a whole row.
-static LogicalResult lowerDistributedSoftmax(Lowering &L, wafer::SoftmaxOp op,
-                                             int64_t axis) {
-  Emitter &E = L.E;
-  Value res = op.getResult();
-  TensorLayout lo = L.layoutOf(res);
-  bool overRows = lo.axes[axis] == wafer::MeshAxis::Y;
-  FlatSymbolRefAttr x = L.needBlock(op.getInput(), lo);
-  FlatSymbolRefAttr out = L.defineBlock(res);
-  SmallVector<int64_t> statShape(lo.block.begin(), lo.block.end());
-  statShape[axis] = 1;
-  SmallVector<int64_t> ss = denseStrides(statShape), bs = lo.blockStrides();
-  int64_t words = 1;
-  for (int64_t d : statShape)
-    words *= d;
-  FlatSymbolRefAttr mx = E.buffer("rowmax", words),
-                    sum = E.buffer("rowsum", words);
-  Attribute all = E.imm(words);
-  E.emit<FillOp>(E.mem(mx, 0, all), E.f32(-std::numeric_limits<float>::max()));
-  E.emit<FillOp>(E.mem(sum, 0, all), E.f32(0.0f));
-  SmallVector<PerPEExpr> ext = lo.extent;
-  ext[axis] = 1;
-  Attribute ea = E.val(lo.extent[axis]);
-  Attribute step = E.imm(bs[axis]);
-  // Runs `body(stat offset, block offset)` once per row of the block.
-  auto perRow = [&](function_ref<void(Attribute, Attribute)> body) {
+namespace {
+/// The rows of a block along a distributed dimension `axis`: each PE holds
+/// a segment of every row, and per-row statistics (one word per row) are
+/// all-reduced across the PEs that share the row, so no PE holds a whole
+/// row.
+struct RowSegments {
+  RowSegments(Lowering &L, const TensorLayout &lo, int64_t axis)
+      : L(L), E(L.E), lo(lo), overRows(lo.axes[axis] == wafer::MeshAxis::Y) {
+    SmallVector<int64_t> statShape(lo.block.begin(), lo.block.end());
+    statShape[axis] = 1;
+    ss = denseStrides(statShape);
+    bs = lo.blockStrides();
+    words = product(statShape);
+    ext = lo.extent;
+    ext[axis] = 1;
+    ea = E.val(lo.extent[axis]);
+    step = E.imm(bs[axis]);
+    n = lo.shape[axis];
+  }
+  /// A buffer of one statistic per row, filled with `init` on every PE.
+  FlatSymbolRefAttr stats(StringRef hint, float init) {
+    FlatSymbolRefAttr buf = E.buffer(hint, words);
+    E.emit<FillOp>(E.mem(buf, 0, E.imm(words)), E.f32(init));
+    return buf;
+  }
+  /// Runs `body(stat offset, block offset)` once per row of the block.
+  void each(function_ref<void(Attribute, Attribute)> body) {
     Emitter::Guard skip = L.guard(lo.holds);
     E.nest(
         ext, {Pointer{E.imm(0), ss}, Pointer{E.imm(0), bs}},
@@ -818,32 +823,150 @@ static LogicalResult lowerDistributedSoftmax(Lowering &L, wafer::SoftmaxOp op,
         },
         /*vectorInner=*/false);
     E.end(skip);
-  };
-  auto row = [&](FlatSymbolRefAttr buf, Attribute at) {
+  }
+  /// The PE's segment of a row of `buf` (a block in `lo`'s layout).
+  Attribute row(FlatSymbolRefAttr buf, Attribute at) {
     return E.mem(buf, at, ea, step);
-  };
-  auto stat = [&](FlatSymbolRefAttr buf, Attribute at) {
+  }
+  /// A row's statistic, repeated along the segment.
+  Attribute stat(FlatSymbolRefAttr buf, Attribute at) {
     return E.mem(buf, at, ea, E.imm(0));
-  };
-  perRow([&](Attribute s, Attribute b) {
-    E.emit<RMaxOp>(E.mem(mx, s, E.imm(1), E.imm(1)), row(x, b));
+  }
+  /// The statistic's word itself.
+  Attribute word(FlatSymbolRefAttr buf, Attribute at) {
+    return E.mem(buf, at, E.imm(1), E.imm(1));
+  }
+  /// Combines the statistics of the PEs sharing each row.
+  void allReduce(FlatSymbolRefAttr buf, bool max = false) {
+    L.callAllReduce(overRows, !overRows, E.addr(buf), E.imm(words), max);
+  }
+  /// Applies `Instr(stat, stat, f)` to every statistic.
+  template <typename Instr> void apply(FlatSymbolRefAttr buf, float f) {
+    Attribute all = E.mem(buf, 0, E.imm(words));
+    E.emit<Instr>(all, all,
+                  E.mem(E.scalarConstant(f), E.imm(0), E.imm(words), E.imm(0)));
+  }
+
+  Lowering &L;
+  Emitter &E;
+  const TensorLayout &lo;
+  bool overRows;
+  SmallVector<int64_t> ss, bs;
+  SmallVector<PerPEExpr> ext;
+  int64_t words, n;
+  Attribute ea, step;
+};
+} // namespace
+
+/// Softmax along a distributed dimension: the row max, then the sum of
+/// exponentials, all-reduced across the PEs sharing each row.
+static LogicalResult lowerDistributedSoftmax(Lowering &L, wafer::SoftmaxOp op,
+                                             int64_t axis) {
+  Emitter &E = L.E;
+  Value res = op.getResult();
+  TensorLayout lo = L.layoutOf(res);
+  FlatSymbolRefAttr x = L.needBlock(op.getInput(), lo);
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  RowSegments rows(L, lo, axis);
+  FlatSymbolRefAttr mx =
+      rows.stats("rowmax", -std::numeric_limits<float>::max());
+  FlatSymbolRefAttr sum = rows.stats("rowsum", 0.0f);
+  rows.each([&](Attribute s, Attribute b) {
+    E.emit<RMaxOp>(rows.word(mx, s), rows.row(x, b));
   });
-  L.callAllReduce(overRows, !overRows, E.addr(mx), all, /*max=*/true);
-  perRow([&](Attribute s, Attribute b) {
-    E.emit<SubOp>(row(out, b), row(x, b), stat(mx, s));
-    E.emit<ExpOp>(row(out, b), row(out, b));
-    E.emit<RSumOp>(E.mem(sum, s, E.imm(1), E.imm(1)), row(out, b));
+  rows.allReduce(mx, /*max=*/true);
+  rows.each([&](Attribute s, Attribute b) {
+    E.emit<SubOp>(rows.row(out, b), rows.row(x, b), rows.stat(mx, s));
+    E.emit<ExpOp>(rows.row(out, b), rows.row(out, b));
+    E.emit<RSumOp>(rows.word(sum, s), rows.row(out, b));
   });
-  L.callAllReduce(overRows, !overRows, E.addr(sum), all);
+  rows.allReduce(sum);
+  Attribute all = E.imm(rows.words);
   if (op.getLog())
     E.emit<LogOp>(E.mem(sum, 0, all), E.mem(sum, 0, all));
-  perRow([&](Attribute s, Attribute b) {
+  rows.each([&](Attribute s, Attribute b) {
     if (op.getLog()) {
-      E.emit<SubOp>(row(out, b), row(x, b), stat(mx, s));
-      E.emit<SubOp>(row(out, b), row(out, b), stat(sum, s));
+      E.emit<SubOp>(rows.row(out, b), rows.row(x, b), rows.stat(mx, s));
+      E.emit<SubOp>(rows.row(out, b), rows.row(out, b), rows.stat(sum, s));
     } else {
-      E.emit<DivOp>(row(out, b), row(out, b), stat(sum, s));
+      E.emit<DivOp>(rows.row(out, b), rows.row(out, b), rows.stat(sum, s));
     }
+  });
+  return success();
+}
+
+/// Layer or RMS norm over a distributed last dimension: the row sums (of
+/// the values, then of the centered squares) all-reduced across the PEs
+/// sharing each row, in the reference's order of operations; the scale and
+/// bias read where they line up with the PE's segment.
+static LogicalResult lowerDistributedNorm(Lowering &L, Operation *op,
+                                          float eps) {
+  Emitter &E = L.E;
+  bool layer = isa<wafer::LayerNormOp>(op);
+  Value res = op->getResult(0), scale = op->getOperand(1);
+  Value bias = layer ? cast<wafer::LayerNormOp>(op).getBias() : Value();
+  TensorLayout lo = L.layoutOf(res);
+  int64_t r = lo.rank();
+  FlatSymbolRefAttr x = L.needBlock(op->getOperand(0), lo);
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  RowSegments rows(L, lo, r - 1);
+  // A vector along the last dimension, read at the PE's segment.
+  auto segmentOf = [&](Value v) {
+    auto t = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> dimMap(t.getRank(), -1);
+    for (int64_t d = 0; d < t.getRank(); ++d)
+      if (t.getShape()[d] == lo.shape[d + r - t.getRank()])
+        dimMap[d] = d + r - t.getRank();
+    View view = L.readView(v, lo, dimMap);
+    SmallVector<PerPEExpr> at(t.getRank(), PerPEExpr(0));
+    at.back() = lo.offset[r - 1];
+    return std::make_pair(view, view.at(at));
+  };
+  auto [sv, s0] = segmentOf(scale);
+  std::optional<std::pair<View, PerPEExpr>> bv;
+  if (bias)
+    bv = segmentOf(bias);
+  FlatSymbolRefAttr mean = layer ? rows.stats("rowmean", 0.0f) : nullptr;
+  FlatSymbolRefAttr var = rows.stats("rowvar", 0.0f);
+  if (layer) {
+    rows.each([&](Attribute s, Attribute b) {
+      E.emit<RSumOp>(rows.word(mean, s), rows.row(x, b));
+    });
+    rows.allReduce(mean);
+    rows.apply<DivOp>(mean, float(rows.n));
+  }
+  rows.each([&](Attribute s, Attribute b) {
+    if (layer)
+      E.emit<SubOp>(rows.row(out, b), rows.row(x, b), rows.stat(mean, s));
+    else
+      E.emit<CopyOp>(rows.row(out, b), rows.row(x, b));
+  });
+  FlatSymbolRefAttr sq = E.buffer("sq", lo.block[r - 1]);
+  rows.each([&](Attribute s, Attribute b) {
+    Attribute seg = E.mem(sq, E.imm(0), rows.ea, E.imm(1));
+    E.emit<MulOp>(seg, rows.row(out, b), rows.row(out, b));
+    E.emit<RSumOp>(rows.word(var, s), seg);
+  });
+  rows.allReduce(var);
+  // rstd = 1 / sqrt(sum / n + eps), as the reference computes it.
+  rows.apply<DivOp>(var, float(rows.n));
+  rows.apply<AddOp>(var, eps);
+  Attribute vars = E.mem(var, 0, E.imm(rows.words));
+  E.emit<SqrtOp>(vars, vars);
+  E.emit<RecipOp>(vars, vars);
+  Attribute sStart = E.val(s0);
+  std::optional<Attribute> bStart;
+  if (bv)
+    bStart = E.val(bv->second);
+  int64_t sStride = sv.strides.back();
+  rows.each([&](Attribute s, Attribute b) {
+    E.emit<MulOp>(rows.row(out, b), rows.row(out, b), rows.stat(var, s));
+    E.emit<MulOp>(rows.row(out, b), rows.row(out, b),
+                  E.mem(sv.buffer, sStart, rows.ea, E.imm(sStride)));
+    if (bv)
+      E.emit<AddOp>(rows.row(out, b), rows.row(out, b),
+                    E.mem(bv->first.buffer, *bStart, rows.ea,
+                          E.imm(bv->first.strides.back())));
   });
   return success();
 }

@@ -1,8 +1,8 @@
 // Distributed kernels (docs/pe/lowering.md, "Where a tensor lives"): moves
 // between distributions that gather only what a PE reads (its own block, a
 // column or row slab, a transposed gather), matmul by partial sums reduced
-// down the columns, softmax with row statistics all-reduced across PEs, a
-// large weight and a large mask kept as blocks on arrival, and an output too
+// down the columns, softmax and layer/RMS norm with row statistics
+// all-reduced across PEs, a large weight and a large mask kept as blocks on arrival, and an output too
 // large to gather streamed out block by block; compiled, run on the emulator
 // and checked against wse-ref.
 // RUN: rm -rf %t && mkdir -p %t
@@ -27,7 +27,7 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
           tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x16xf32, #d3>,
           tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>,
           tensor<1x64x128xf32, #d3>, tensor<48x48xf32, #wafer.dist<[x, y]>>,
-          tensor<1x62x126xf32, #d3>) {
+          tensor<1x62x126xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>) {
     // Host inputs arrive whole on every PE: computed blocks first.
     %x = wafer.elementwise ins(%x0 : tensor<1x8x8xf32, #d3>) -> tensor<1x8x8xf32, #d3> attributes {placement = #r} {
     ^bb0(%a: f32):
@@ -75,7 +75,13 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
       %s = arith.mulf %a, %a : f32
       wafer.yield %s : f32
     }
-    return %xt, %xr, %tr, %ps, %sm, %sc, %ls, %sum, %ms, %zz : tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x8xf32, #wafer.dist<[*, *, y]>>, tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x16xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x64x128xf32, #d3>, tensor<48x48xf32, #wafer.dist<[x, y]>>, tensor<1x62x126xf32, #d3>
+    // Norms over a dimension spread over rows: row sums all-reduced down
+    // the columns; scale and bias read from their own blocks.
+    %g = wafer.constant dense<[1.0, 2.0, 0.5, 1.5, 1.0, 0.25, 1.0, 3.0]> : tensor<8xf32> {placement = #r} -> tensor<8xf32, #wafer.dist<[y]>>
+    %beta = wafer.constant dense<[0.5, -1.0, 0.0, 2.0, 0.25, 1.0, -0.5, 0.0]> : tensor<8xf32> {placement = #r} -> tensor<8xf32, #wafer.dist<[y]>>
+    %ln = wafer.layer_norm %x, %g, %beta {axis = -1 : i64, epsilon = 1.0e-5 : f32, placement = #r} : (tensor<1x8x8xf32, #d3>, tensor<8xf32, #wafer.dist<[y]>>, tensor<8xf32, #wafer.dist<[y]>>) -> tensor<1x8x8xf32, #d3>
+    %rms = wafer.rms_norm %x, %g {axis = -1 : i64, epsilon = 1.0e-6 : f32, placement = #r} : (tensor<1x8x8xf32, #d3>, tensor<8xf32, #wafer.dist<[y]>>) -> tensor<1x8x8xf32, #d3>
+    return %xt, %xr, %tr, %ps, %sm, %sc, %ls, %sum, %ms, %zz, %ln, %rms : tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x8xf32, #wafer.dist<[*, *, y]>>, tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x16xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x64x128xf32, #d3>, tensor<48x48xf32, #wafer.dist<[x, y]>>, tensor<1x62x126xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>
   }
 }
 
@@ -84,6 +90,8 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK-DAG: pe.buffer @partial
 // CHECK-DAG: pe.buffer @rowmax
 // CHECK-DAG: pe.buffer @rowsum
+// CHECK-DAG: pe.buffer @rowmean
+// CHECK-DAG: pe.buffer @rowvar
 // CHECK-DAG: pe.buffer @blk_w
 // CHECK-DAG: pe.buffer @blk_y
 // CHECK-DAG: pe.buffer @blk_z
@@ -104,4 +112,4 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // output only: it is below half of SRAM).
 // NOWHOLE-NOT: pe.buffer @{{[a-z_0-9]+}}[{{8192|7812|4096}}]
 
-// RUNOUT: max |diff| {{.*}} over 10 outputs: ok
+// RUNOUT: max |diff| {{.*}} over 12 outputs: ok
