@@ -312,10 +312,22 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
   int64_t K = xType.getShape().back(), N = lo.shape.back();
   bool transposed = op.getTransposeWeight();
 
+  // Input rows whose column slab (T/width rows x K) is larger than the
+  // budget are gathered in chunks of K as the weight rows arrive.
+  const TensorLayout &il = L.layoutOf(op.getInput());
+  int64_t slabWords =
+      il.rank() >= 2 && il.axes[r - 2] == wafer::MeshAxis::X
+          ? product(il.shape) / il.shape[r - 2] * il.block[r - 2]
+          : 0;
+  bool chunked = !transposed && slabWords > L.slabBudget() &&
+                 L.hasBlockIn(op.getInput(), il) && il.sameRectAs(lo) &&
+                 lo.axes[r - 2] == wafer::MeshAxis::X &&
+                 lo.block[r - 2] == il.block[r - 2] &&
+                 il.axes[r - 1] != wafer::MeshAxis::X;
   SmallVector<int64_t> xMap;
   for (int64_t d = 0; d < r; ++d)
     xMap.push_back(d < r - 1 ? d : -1);
-  View xv = L.readView(op.getInput(), lo, xMap);
+  View xv = chunked ? View{} : L.readView(op.getInput(), lo, xMap);
   FlatSymbolRefAttr xf = xv.buffer;
   std::optional<View> bv;
   if (op.getBias())
@@ -326,14 +338,20 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
   FlatSymbolRefAttr out = L.defineBlock(res);
 
   SmallVector<int64_t> bs = lo.blockStrides();
-  SmallVector<int64_t> xs = xv.strides;
   SmallVector<PerPEExpr> leadExt = take<PerPEExpr>(lo.extent, r - 1);
-  SmallVector<int64_t> bsLead = take<int64_t>(bs, r - 1),
-                       xsLead = take<int64_t>(xs, r - 1);
+  SmallVector<int64_t> bsLead = take<int64_t>(bs, r - 1);
   PerPEExpr n0 = lo.offset[r - 1], en = lo.extent[r - 1];
   Attribute n0v = E.val(n0), env = E.val(en);
-  Attribute xbase =
-      E.val(xv.base + dotOffsets(take<PerPEExpr>(lo.offset, r - 1), xsLead));
+  // Where x[lead..., k0] is in view `v` for the PE's first lead element.
+  auto baseOf = [&](const View &v, int64_t k0) {
+    return E.val(v.base +
+                 dotOffsets(take<PerPEExpr>(lo.offset, r - 1),
+                            take<int64_t>(v.strides, r - 1)) +
+                 PerPEExpr(k0) * v.strides[r - 1]);
+  };
+  SmallVector<int64_t> xsLead =
+      chunked ? SmallVector<int64_t>() : take<int64_t>(xv.strides, r - 1);
+  Attribute xbase = chunked ? Attribute() : baseOf(xv, 0);
 
   // Start from the bias (or zero).
   Emitter::Guard skip = L.guard(lo.holds);
@@ -354,26 +372,47 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
     // weight[k, :] arrives row by row: out[row, :] += x[row, k] * w[k, n0:].
     FlatSymbolRefAttr wrow =
         streamed ? E.buffer("wrow", lo.block[r - 1]) : nullptr;
-    E.loop(E.imm(K), [&](unsigned k) {
-      unsigned wreg = 0;
-      if (streamed)
-        L.receiveRowSegment(wrow, n0, en, N);
-      else
-        wreg = rowOffset(E, k, N, n0v);
-      Emitter::Guard skipK = L.guard(lo.holds);
-      unsigned xr = E.allocReg();
-      E.emit<IAddOp>(E.reg(xr), E.reg(k), xbase);
-      E.nest(
-          leadExt, {Pointer{E.imm(0), bsLead}, Pointer{E.reg(xr), xsLead}},
-          [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
-            Attribute w = streamed ? E.mem(wrow, E.imm(0), env, E.imm(1))
-                                   : E.mem(wf, E.reg(wreg), env, E.imm(1));
-            E.emit<FmacOp>(E.mem(out, off[0], env, E.imm(1)), w,
-                           E.mem(xf, off[1], env, E.imm(0)));
-          },
-          /*vectorInner=*/false);
-      E.end(skipK);
-    });
+    // Rows [k0, k0 + count) of the weight against x read from `x` at
+    // `base` + k - k0 (x's k stride is 1 in every view taken here).
+    auto rowsOf = [&](int64_t k0, int64_t count, FlatSymbolRefAttr x,
+                      Attribute base, ArrayRef<int64_t> lead) {
+      E.loop(E.imm(count), [&](unsigned k) {
+        unsigned wreg = 0;
+        if (streamed) {
+          L.receiveRowSegment(wrow, n0, en, N);
+        } else {
+          unsigned kk = E.allocReg();
+          E.emit<IAddOp>(E.reg(kk), E.reg(k), E.imm(k0));
+          wreg = rowOffset(E, kk, N, n0v);
+        }
+        Emitter::Guard skipK = L.guard(lo.holds);
+        unsigned xr = E.allocReg();
+        E.emit<IAddOp>(E.reg(xr), E.reg(k), base);
+        E.nest(
+            leadExt,
+            {Pointer{E.imm(0), bsLead},
+             Pointer{E.reg(xr), SmallVector<int64_t>(lead)}},
+            [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
+              Attribute w = streamed ? E.mem(wrow, E.imm(0), env, E.imm(1))
+                                     : E.mem(wf, E.reg(wreg), env, E.imm(1));
+              E.emit<FmacOp>(E.mem(out, off[0], env, E.imm(1)), w,
+                             E.mem(x, off[1], env, E.imm(0)));
+            },
+            /*vectorInner=*/false);
+        E.end(skipK);
+      });
+    };
+    if (!chunked) {
+      rowsOf(0, K, xf, xbase, xsLead);
+      return success();
+    }
+    int64_t chunk = std::max<int64_t>(1, L.slabBudget() / (slabWords / K));
+    for (int64_t k0 = 0; k0 < K; k0 += chunk) {
+      int64_t k1 = std::min(K, k0 + chunk);
+      View cv = L.columnChunk(op.getInput(), r - 1, k0, k1);
+      rowsOf(k0, k1 - k0, cv.buffer, baseOf(cv, k0),
+             take<int64_t>(cv.strides, r - 1));
+    }
     return success();
   }
 

@@ -402,6 +402,44 @@ std::optional<View> Lowering::columnSlab(Value v) {
   return *s.column;
 }
 
+View Lowering::columnChunk(Value v, int64_t d, int64_t lo, int64_t hi) {
+  const TensorLayout &l = layoutOf(v);
+  int64_t dx = dimOnAxis(l, wafer::MeshAxis::X);
+  assert(dx >= 0 && dx != d && "a chunk of another dimension than x");
+  SmallVector<int64_t> shape = l.shape;
+  shape[dx] = l.block[dx];
+  shape[d] = hi - lo;
+  SmallVector<int64_t> strides = denseStrides(shape);
+  int64_t words = product(shape);
+  FlatSymbolRefAttr buf = zeroedBuffer("colchunk", words);
+  // Each holder writes the part of its block inside [lo, hi) (one copy
+  // along y when the blocks are replicated there), summed down the column.
+  PerPEExpr contributes = l.holds;
+  if (!llvm::is_contained(l.axes, wafer::MeshAxis::Y))
+    contributes = contributes && (PerPEExpr::var(emu::ExprVar::RY) == l.y0);
+  PerPEExpr from = max(l.offset[d], PerPEExpr(lo));
+  PerPEExpr to = min(l.offset[d] + l.extent[d], PerPEExpr(hi));
+  SmallVector<PerPEExpr> extents = l.extent;
+  extents[d] = max(PerPEExpr(0), to - from);
+  SmallVector<PerPEExpr> at = l.offset, src(l.rank(), PerPEExpr(0));
+  at[dx] = 0;
+  at[d] = from - lo;
+  src[d] = from - l.offset[d];
+  Emitter::Guard skip = guard(contributes);
+  E.nest(extents,
+         {Pointer{E.val(dotOffsets(at, strides)), strides},
+          Pointer{E.val(dotOffsets(src, l.blockStrides())), l.blockStrides()}},
+         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+           E.emit<CopyOp>(E.mem(buf, off[0], len, E.imm(st[0])),
+                          E.mem(tensors[v].block, off[1], len, E.imm(st[1])));
+         });
+  E.end(skip);
+  callAllReduce(/*columns=*/true, /*rows=*/false, E.addr(buf), E.imm(words));
+  return View{buf, strides,
+              PerPEExpr(0) - l.offset[dx] * strides[dx] -
+                  PerPEExpr(lo) * strides[d]};
+}
+
 View Lowering::gatherTransposed(Value v, int64_t dx,
                                 const TensorLayout &consumer, int64_t cd) {
   const TensorLayout &l = layoutOf(v);

@@ -106,6 +106,13 @@ public:
   /// along the columns; the full copy when there is one); none when v has
   /// no column dimension.
   std::optional<View> columnSlab(mlir::Value v);
+  /// The part of v's column slab whose dimension `d` lies in [lo, hi),
+  /// gathered down the column (v must have its blocks and a column
+  /// dimension other than `d`): a bounded piece of a slab too large to
+  /// hold.
+  View columnChunk(mlir::Value v, int64_t d, int64_t lo, int64_t hi);
+  /// Words of a column slab above which readers take it in chunks.
+  int64_t slabBudget() const { return machine.sramWords() / 8; }
   /// v's elements in `layout`'s blocks (v's own block when the layouts
   /// agree, else cut from the full copy).
   mlir::FlatSymbolRefAttr needBlock(mlir::Value v, const TensorLayout &layout);

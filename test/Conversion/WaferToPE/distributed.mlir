@@ -2,11 +2,12 @@
 // between distributions that gather only what a PE reads (its own block, a
 // column or row slab, a transposed gather), matmul by partial sums reduced
 // down the columns, softmax and layer/RMS norm with row statistics
-// all-reduced across PEs, a large weight and a large mask kept as blocks on arrival, and an output too
-// large to gather streamed out block by block; compiled, run on the emulator
-// and checked against wse-ref.
+// all-reduced across PEs, a linear whose input rows are gathered in chunks
+// of K, a large weight and a large mask kept as blocks on arrival, and
+// outputs too large to gather streamed out block by block; compiled, run on
+// the emulator and checked against wse-ref.
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: %python -c "import numpy as np; g = np.random.default_rng(3); g.standard_normal(64 * 128).astype('f4').tofile('%t/big.bin'); (g.random(64 * 64) < 0.7).astype('f4').tofile('%t/mask.bin')"
+// RUN: %python -c "import numpy as np; g = np.random.default_rng(3); g.standard_normal(64 * 128).astype('f4').tofile('%t/big.bin'); (g.random(64 * 64) < 0.7).astype('f4').tofile('%t/mask.bin'); g.standard_normal(512 * 8).astype('f4').tofile('%t/wl.bin')"
 // RUN: wse-opt %s --convert-wafer-to-pe -o %t/lowered.mlir
 // RUN: FileCheck %s < %t/lowered.mlir
 // RUN: FileCheck %s --check-prefix=NOWHOLE < %t/lowered.mlir
@@ -19,15 +20,18 @@
 module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
   wafer.parameter @big : tensor<1x64x128xf32> file "big.bin" offset 0 length 32768
   wafer.parameter @mask : tensor<64x64xf32> file "mask.bin" offset 0 length 16384
+  wafer.parameter @wl : tensor<512x8xf32> file "wl.bin" offset 0 length 16384
   func.func @main(%x0: tensor<1x8x8xf32, #d3> {onnx.name = "x"},
                   %w0: tensor<1x8x16xf32, #d3> {onnx.name = "w"},
                   %y: tensor<1x64x128xf32, #d3> {onnx.name = "y"},
-                  %z: tensor<1x62x126xf32, #d3> {onnx.name = "z"})
+                  %z: tensor<1x62x126xf32, #d3> {onnx.name = "z"},
+                  %u0: tensor<1x16x512xf32, #d3> {onnx.name = "u"})
       -> (tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x8xf32, #wafer.dist<[*, *, y]>>,
           tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x16xf32, #d3>,
           tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>,
           tensor<1x64x128xf32, #d3>, tensor<48x48xf32, #wafer.dist<[x, y]>>,
-          tensor<1x62x126xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>) {
+          tensor<1x62x126xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>,
+          tensor<1x16x8xf32, #d3>) {
     // Host inputs arrive whole on every PE: computed blocks first.
     %x = wafer.elementwise ins(%x0 : tensor<1x8x8xf32, #d3>) -> tensor<1x8x8xf32, #d3> attributes {placement = #r} {
     ^bb0(%a: f32):
@@ -81,7 +85,16 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
     %beta = wafer.constant dense<[0.5, -1.0, 0.0, 2.0, 0.25, 1.0, -0.5, 0.0]> : tensor<8xf32> {placement = #r} -> tensor<8xf32, #wafer.dist<[y]>>
     %ln = wafer.layer_norm %x, %g, %beta {axis = -1 : i64, epsilon = 1.0e-5 : f32, placement = #r} : (tensor<1x8x8xf32, #d3>, tensor<8xf32, #wafer.dist<[y]>>, tensor<8xf32, #wafer.dist<[y]>>) -> tensor<1x8x8xf32, #d3>
     %rms = wafer.rms_norm %x, %g {axis = -1 : i64, epsilon = 1.0e-6 : f32, placement = #r} : (tensor<1x8x8xf32, #d3>, tensor<8xf32, #wafer.dist<[y]>>) -> tensor<1x8x8xf32, #d3>
-    return %xt, %xr, %tr, %ps, %sm, %sc, %ls, %sum, %ms, %zz, %ln, %rms : tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x8xf32, #wafer.dist<[*, *, y]>>, tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x16xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x64x128xf32, #d3>, tensor<48x48xf32, #wafer.dist<[x, y]>>, tensor<1x62x126xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>
+    // A linear whose input rows (4 tokens x 512 per column) exceed the slab
+    // budget: the input is gathered in chunks of K as weight rows arrive.
+    %u = wafer.elementwise ins(%u0 : tensor<1x16x512xf32, #d3>) -> tensor<1x16x512xf32, #d3> attributes {placement = #r} {
+    ^bb0(%a: f32):
+      %s = arith.addf %a, %a : f32
+      wafer.yield %s : f32
+    }
+    %wl = wafer.stream @wl {region = #r} : tensor<512x8xf32, #wafer.dist<[y, *]>>
+    %lin = wafer.linear %u, %wl {placement = #r} : (tensor<1x16x512xf32, #d3>, tensor<512x8xf32, #wafer.dist<[y, *]>>) -> tensor<1x16x8xf32, #d3>
+    return %xt, %xr, %tr, %ps, %sm, %sc, %ls, %sum, %ms, %zz, %ln, %rms, %lin : tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x8xf32, #wafer.dist<[*, *, y]>>, tensor<1x8x8xf32, #wafer.dist<[*, y, x]>>, tensor<1x8x16xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x64x128xf32, #d3>, tensor<48x48xf32, #wafer.dist<[x, y]>>, tensor<1x62x126xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x8x8xf32, #d3>, tensor<1x16x8xf32, #d3>
   }
 }
 
@@ -92,6 +105,7 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK-DAG: pe.buffer @rowsum
 // CHECK-DAG: pe.buffer @rowmean
 // CHECK-DAG: pe.buffer @rowvar
+// CHECK-DAG: pe.buffer @colchunk
 // CHECK-DAG: pe.buffer @blk_w
 // CHECK-DAG: pe.buffer @blk_y
 // CHECK-DAG: pe.buffer @blk_z
@@ -112,4 +126,4 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // output only: it is below half of SRAM).
 // NOWHOLE-NOT: pe.buffer @{{[a-z_0-9]+}}[{{8192|7812|4096}}]
 
-// RUNOUT: max |diff| {{.*}} over 12 outputs: ok
+// RUNOUT: max |diff| {{.*}} over 13 outputs: ok
