@@ -37,6 +37,13 @@ llvm_config.add_tool_substitutions(
     tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.wse_tools_dir, append_path=True)
+# Distributed wse-emu (mpirun -np N): test/emu/ranks.test. Root (CI
+# containers) needs --allow-run-as-root; --oversubscribe lets 2 ranks run on
+# fewer cores.
+if config.wse_have_mpi and config.mpiexec:
+    config.available_features.add("mpi")
+    config.substitutions.append(
+        ("%mpirun", config.mpiexec + " --allow-run-as-root --oversubscribe"))
 # A headless browser for the report's rendering test (Debian's chromium).
 import shutil
 if shutil.which("chromium"):
