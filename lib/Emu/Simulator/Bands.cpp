@@ -118,7 +118,7 @@ void SimulatorImpl::exchange() {
     remoteCount[i] = queues[links[i].queue].count;
 }
 
-bool SimulatorImpl::advance() {
+SimulatorImpl::Vote SimulatorImpl::localVote() const {
   // With ranks, the other ranks' bands are idle here: their votes are theirs.
   Vote v{1, UINT64_MAX, UINT64_MAX};
   for (const std::unique_ptr<Band> &b : bands) {
@@ -127,8 +127,10 @@ bool SimulatorImpl::advance() {
       v.idle = 0;
     v.due = std::min(v.due, b->nextDue());
   }
-  if (opts.ranks)
-    voteRanks(v);
+  return v;
+}
+
+bool SimulatorImpl::advance(Vote v) {
   if (v.errorRank != UINT64_MAX) {
     runError = errorOfRank(v.errorRank);
     return false;
@@ -221,16 +223,15 @@ Error SimulatorImpl::simulate() {
   if (opts.ranks) {
     Band &b = *bands[opts.ranks->rank()];
     b.start();
-    do {
+    do
       b.stepCycle();
-      exchangeRanks();
-    } while (advance());
+    while (advance(exchangeRanks()));
   } else if (bands.size() == 1) {
     bands[0]->start();
     Band &b = *bands[0];
     do
       b.stepCycle();
-    while (advance());
+    while (advance(localVote()));
   } else {
     for (std::unique_ptr<Band> &b : bands)
       b->start();
@@ -241,7 +242,7 @@ Error SimulatorImpl::simulate() {
         b.stepCycle();
         barrier.wait([&] {
           exchange();
-          more = advance();
+          more = advance(localVote());
         });
       } while (more);
     };

@@ -38,15 +38,19 @@ std::string SimulatorImpl::errorOfRank(uint64_t errorRank) {
   return std::string(msg.begin(), msg.end());
 }
 
-void SimulatorImpl::voteRanks(Vote &v) {
-  uint64_t values[3] = {v.idle, v.due, v.errorRank};
-  opts.ranks->minAll(values);
-  v = {values[0], values[1], values[2]};
+static void lower(SimulatorImpl::Vote &a, const SimulatorImpl::Vote &b) {
+  a.idle = std::min(a.idle, b.idle);
+  a.due = std::min(a.due, b.due);
+  a.errorRank = std::min(a.errorRank, b.errorRank);
 }
 
-void SimulatorImpl::exchangeRanks() {
+SimulatorImpl::Vote SimulatorImpl::exchangeRanks() {
   unsigned me = opts.ranks->rank();
   Band &band = *bands[me];
+  // Taken before the neighbours' wavelets arrive: delivering them changes
+  // only the receiver's next due cycle, and a band that sent any was busy,
+  // so the vote is the one after the exchange.
+  Vote vote = localVote(), neighbours = vote;
   if (rankPeers.empty()) {
     for (unsigned peer : {me - 1, me + 1}) {
       if (peer >= bands.size()) // me - 1 wraps for rank 0
@@ -82,6 +86,7 @@ void SimulatorImpl::exchangeRanks() {
     Archive ar(p.out, false);
     ar.io(p.pushes);
     ar.io(p.counts);
+    ar.io(vote);
     peers.push_back(p.rank);
     out.push_back(std::move(p.out));
     in.push_back(std::move(p.in));
@@ -100,10 +105,20 @@ void SimulatorImpl::exchangeRanks() {
       uint32_t l = p.fedByMe[j];
       remoteCount[l] = p.counts[j] + pushedThisCycle[l];
     }
+    Vote theirs;
+    ar.io(theirs);
+    lower(neighbours, theirs);
   }
   for (const RemotePush &push : band.outbox)
     pushedThisCycle[queues[push.queue].remoteIndex] = 0;
   band.outbox.clear();
+  // With two ranks the neighbour's vote is the other one; with more, every
+  // rank (ranks 1 to N-2 have two neighbours, the others one) reduces.
+  if (opts.ranks->size() == 2)
+    return neighbours;
+  uint64_t values[3] = {vote.idle, vote.due, vote.errorRank};
+  opts.ranks->minAll(values);
+  return {values[0], values[1], values[2]};
 }
 
 void SimulatorImpl::transferBand(unsigned b, Archive &ar) {

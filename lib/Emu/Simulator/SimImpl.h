@@ -245,9 +245,18 @@ public:
   /// Runs the bands to the end: one thread each (the caller's is band 0),
   /// all stepping the same cycle, then exchanging at a barrier.
   llvm::Error simulate();
-  /// After every band stepped cycle `now`: picks the run's error, or the next
-  /// cycle to simulate (false: the run is over or failed).
-  bool advance();
+  /// What the bands say after cycle `now`: the minimum over bands of
+  /// (idle, next due cycle, error rank).
+  struct Vote {
+    uint64_t idle; ///< 0: some band has work in the next cycle for sure
+    uint64_t due;
+    uint64_t errorRank;
+  };
+  Vote localVote() const;
+  /// After every band stepped cycle `now` and the exchange: from the vote of
+  /// all bands, picks the run's error, or the next cycle to simulate (false:
+  /// the run is over or failed).
+  bool advance(Vote v);
   /// Delivers the wavelets the bands sent across band edges this cycle and
   /// tells senders the new occupancy of those queues.
   void exchange();
@@ -260,16 +269,10 @@ public:
     return !opts.ranks || bandOfRow(y) == opts.ranks->rank();
   }
   /// After this rank's band stepped cycle `now`: sends the neighbouring
-  /// ranks its wavelets for their queues and the occupancy of its queues they
-  /// feed, and takes theirs (one message each way per neighbour and cycle).
-  void exchangeRanks();
-  /// The decision of advance() over all ranks; false when the run is over.
-  struct Vote {
-    uint64_t idle; ///< 0: some band has work in the next cycle for sure
-    uint64_t due;
-    uint64_t errorRank;
-  };
-  void voteRanks(Vote &v);
+  /// ranks its wavelets for their queues, the occupancy of its queues they
+  /// feed and its vote, and takes theirs (one message each way per
+  /// neighbour and cycle). Returns the vote of all ranks.
+  Vote exchangeRanks();
   /// The message of the error ranked `errorRank`, from the rank whose band
   /// holds that core or port, on every rank.
   std::string errorOfRank(uint64_t errorRank);

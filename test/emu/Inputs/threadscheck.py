@@ -27,6 +27,7 @@ HOST = ("wall_seconds", "pe_cycles_per_second", "peak_rss_bytes")
 
 # mpirun's own notes on a failed process (framed by lines of dashes) name
 # its job and process ids: not part of wse-emu's message.
+TIMEOUT = 600
 MPIRUN_NOTE = re.compile(r"^-{20,}\n.*?^-{20,}\n", re.M | re.S)
 
 
@@ -49,7 +50,13 @@ def run(emu, work, count, program, args, mpirun):
             outputs.append(path)
         else:
             cmd.append(a)
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        # A rank that stopped exchanging would leave the others waiting.
+        p = subprocess.run(cmd, capture_output=True, text=True,
+                           timeout=TIMEOUT if mpirun else None)
+    except subprocess.TimeoutExpired:
+        print("%s: timed out after %d s" % (" ".join(cmd), TIMEOUT))
+        sys.exit(1)
     stderr = MPIRUN_NOTE.sub("", p.stderr) if mpirun else p.stderr
     result = {"rc": p.returncode, "stderr": stderr, "outputs": outputs}
     if p.returncode == 0:
