@@ -226,6 +226,9 @@ int main(int argc, char **argv) {
                           "built without MPI (install libopenmpi-dev and "
                           "reconfigure: docs/emulator/README.md#ranks)",
                           launched));
+    // What does not simulate is rank 0's alone.
+    if (silentRank() && (disassemble || !assembleOut.empty() || printMachine))
+      return 0;
   }
 
   // --print-machine needs no program: --print-machine --machine M, or

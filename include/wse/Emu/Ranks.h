@@ -29,7 +29,8 @@ public:
   virtual unsigned rank() const = 0;
   virtual unsigned size() const = 0;
   /// Sends out[i] to peers[i] and receives in[i], the one message peers[i]
-  /// sends this rank in the same call.
+  /// sends this rank in the same call. in[i] comes sized to the longest
+  /// message peers[i] may send, and leaves sized to the one it sent.
   virtual void exchange(llvm::ArrayRef<unsigned> peers,
                         llvm::ArrayRef<Bytes> out,
                         llvm::MutableArrayRef<Bytes> in) = 0;

@@ -41,20 +41,23 @@ public:
 
   void exchange(llvm::ArrayRef<unsigned> peers, llvm::ArrayRef<Bytes> out,
                 llvm::MutableArrayRef<Bytes> in) override {
-    requests.resize(peers.size());
-    for (size_t i = 0; i < peers.size(); ++i)
+    // Receives posted first, into buffers of the size the caller allows,
+    // then one wait for everything: a single blocking call per exchange.
+    size_t n = peers.size();
+    requests.resize(2 * n);
+    statuses.resize(2 * n);
+    for (size_t i = 0; i < n; ++i)
+      MPI_Irecv(in[i].data(), int(in[i].size()), MPI_BYTE, int(peers[i]), kTag,
+                MPI_COMM_WORLD, &requests[i]);
+    for (size_t i = 0; i < n; ++i)
       MPI_Isend(out[i].data(), int(out[i].size()), MPI_BYTE, int(peers[i]),
-                kTag, MPI_COMM_WORLD, &requests[i]);
-    for (size_t i = 0; i < peers.size(); ++i) {
-      MPI_Status st;
-      MPI_Probe(int(peers[i]), kTag, MPI_COMM_WORLD, &st);
-      int n = 0;
-      MPI_Get_count(&st, MPI_BYTE, &n);
-      in[i].resize(n);
-      MPI_Recv(in[i].data(), n, MPI_BYTE, int(peers[i]), kTag, MPI_COMM_WORLD,
-               MPI_STATUS_IGNORE);
+                kTag, MPI_COMM_WORLD, &requests[n + i]);
+    MPI_Waitall(int(2 * n), requests.data(), statuses.data());
+    for (size_t i = 0; i < n; ++i) {
+      int got = 0;
+      MPI_Get_count(&statuses[i], MPI_BYTE, &got);
+      in[i].resize(got);
     }
-    MPI_Waitall(int(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
   }
 
   void minAll(llvm::MutableArrayRef<uint64_t> v) override {
@@ -114,6 +117,7 @@ private:
 
   unsigned me = 0, count = 1;
   std::vector<MPI_Request> requests;
+  std::vector<MPI_Status> statuses;
 };
 } // namespace
 

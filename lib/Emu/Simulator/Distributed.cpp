@@ -89,6 +89,10 @@ SimulatorImpl::Vote SimulatorImpl::exchangeRanks() {
     ar.io(vote);
     peers.push_back(p.rank);
     out.push_back(std::move(p.out));
+    // The neighbour's message: at most one wavelet per queue and cycle (a
+    // router output moves one per cycle), a count per queue it owns, a vote.
+    p.in.resize(2 * sizeof(uint64_t) + p.fedByPeer.size() * sizeof(RemotePush) +
+                p.fedByMe.size() * sizeof(uint32_t) + sizeof(Vote));
     in.push_back(std::move(p.in));
   }
   opts.ranks->exchange(peers, out, in);
