@@ -30,10 +30,13 @@ public:
   virtual unsigned size() const = 0;
   /// Sends out[i] to peers[i] and receives in[i], the one message peers[i]
   /// sends this rank in the same call. in[i] comes sized to the longest
-  /// message peers[i] may send, and leaves sized to the one it sent.
+  /// message peers[i] may send, and leaves sized to the one it sent. With
+  /// `min` not empty, every rank's `min` becomes the element-wise minimum
+  /// over all ranks, as with minAll, while the messages travel.
   virtual void exchange(llvm::ArrayRef<unsigned> peers,
                         llvm::ArrayRef<Bytes> out,
-                        llvm::MutableArrayRef<Bytes> in) = 0;
+                        llvm::MutableArrayRef<Bytes> in,
+                        llvm::MutableArrayRef<uint64_t> min = {}) = 0;
   /// Element-wise minimum over all ranks, in place.
   virtual void minAll(llvm::MutableArrayRef<uint64_t> v) = 0;
   /// `bytes` of rank `root`, on every rank.

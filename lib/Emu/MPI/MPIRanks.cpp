@@ -40,19 +40,23 @@ public:
   unsigned size() const override { return count; }
 
   void exchange(llvm::ArrayRef<unsigned> peers, llvm::ArrayRef<Bytes> out,
-                llvm::MutableArrayRef<Bytes> in) override {
+                llvm::MutableArrayRef<Bytes> in,
+                llvm::MutableArrayRef<uint64_t> min) override {
     // Receives posted first, into buffers of the size the caller allows,
     // then one wait for everything: a single blocking call per exchange.
-    size_t n = peers.size();
-    requests.resize(2 * n);
-    statuses.resize(2 * n);
+    size_t n = peers.size(), waits = 2 * n + !min.empty();
+    requests.resize(waits);
+    statuses.resize(waits);
     for (size_t i = 0; i < n; ++i)
       MPI_Irecv(in[i].data(), int(in[i].size()), MPI_BYTE, int(peers[i]), kTag,
                 MPI_COMM_WORLD, &requests[i]);
     for (size_t i = 0; i < n; ++i)
       MPI_Isend(out[i].data(), int(out[i].size()), MPI_BYTE, int(peers[i]),
                 kTag, MPI_COMM_WORLD, &requests[n + i]);
-    MPI_Waitall(int(2 * n), requests.data(), statuses.data());
+    if (!min.empty())
+      MPI_Iallreduce(MPI_IN_PLACE, min.data(), int(min.size()), MPI_UINT64_T,
+                     MPI_MIN, MPI_COMM_WORLD, &requests[2 * n]);
+    MPI_Waitall(int(waits), requests.data(), statuses.data());
     for (size_t i = 0; i < n; ++i) {
       int got = 0;
       MPI_Get_count(&statuses[i], MPI_BYTE, &got);

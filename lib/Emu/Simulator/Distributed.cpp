@@ -95,7 +95,14 @@ SimulatorImpl::Vote SimulatorImpl::exchangeRanks() {
                 p.fedByMe.size() * sizeof(uint32_t) + sizeof(Vote));
     in.push_back(std::move(p.in));
   }
-  opts.ranks->exchange(peers, out, in);
+  // With two ranks the neighbour's vote is the other one; with more, every
+  // rank (ranks 1 to N-2 have two neighbours, the others one) also reduces
+  // the votes over all ranks while the messages travel.
+  bool reduce = opts.ranks->size() > 2;
+  uint64_t all[3] = {vote.idle, vote.due, vote.errorRank};
+  opts.ranks->exchange(peers, out, in,
+                       reduce ? llvm::MutableArrayRef<uint64_t>(all)
+                              : llvm::MutableArrayRef<uint64_t>());
   for (size_t i = 0; i < rankPeers.size(); ++i) {
     RankPeer &p = rankPeers[i];
     p.out = std::move(out[i]);
@@ -116,13 +123,9 @@ SimulatorImpl::Vote SimulatorImpl::exchangeRanks() {
   for (const RemotePush &push : band.outbox)
     pushedThisCycle[queues[push.queue].remoteIndex] = 0;
   band.outbox.clear();
-  // With two ranks the neighbour's vote is the other one; with more, every
-  // rank (ranks 1 to N-2 have two neighbours, the others one) reduces.
-  if (opts.ranks->size() == 2)
+  if (!reduce)
     return neighbours;
-  uint64_t values[3] = {vote.idle, vote.due, vote.errorRank};
-  opts.ranks->minAll(values);
-  return {values[0], values[1], values[2]};
+  return {all[0], all[1], all[2]};
 }
 
 void SimulatorImpl::transferBand(unsigned b, Archive &ar) {

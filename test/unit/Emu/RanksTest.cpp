@@ -54,7 +54,8 @@ public:
   unsigned rank() const override { return me; }
   unsigned size() const override { return m.n; }
   void exchange(llvm::ArrayRef<unsigned> peers, llvm::ArrayRef<Bytes> out,
-                llvm::MutableArrayRef<Bytes> in) override {
+                llvm::MutableArrayRef<Bytes> in,
+                llvm::MutableArrayRef<uint64_t> min) override {
     for (size_t i = 0; i < peers.size(); ++i)
       m.send(me, peers[i], out[i]);
     for (size_t i = 0; i < peers.size(); ++i) {
@@ -63,6 +64,8 @@ public:
       EXPECT_LE(b.size(), in[i].size());
       in[i] = std::move(b);
     }
+    if (!min.empty())
+      minAll(min);
   }
   void minAll(llvm::MutableArrayRef<uint64_t> v) override {
     Bytes mine(reinterpret_cast<char *>(v.data()),
