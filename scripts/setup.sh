@@ -10,6 +10,8 @@ PACKAGES=(
   python3-onnx python3-torch python3-numpy
   libonnx-testdata
   libgtest-dev libgmock-dev libbenchmark-dev
+  # wse-emu's MPI ranks (mpirun -np N wse-emu; test/emu/ranks.test)
+  libopenmpi-dev openmpi-bin
   # the sanitized build and libFuzzer (scripts/sanitize.sh, scripts/fuzz.sh)
   clang-22 libclang-rt-22-dev
   zlib1g-dev libzstd-dev libedit-dev libcurl4-openssl-dev libxml2-dev

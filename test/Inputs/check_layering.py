@@ -63,7 +63,8 @@ allowed_pe = {"WSEMeshDialect", "WSEMachine", "WSEEmuISA", "WSESupport"}
 for m in need("WSEPEDialect"):
     if m.startswith("WSE") and m not in allowed_pe:
         bad.append(f"WSEPEDialect links {m}")
-for lib in ["WSEEmuISA", "WSEEmuSimulator", "WSEMachine", "WSESupport"]:
+for lib in ["WSEEmuISA", "WSEEmuSimulator", "WSEEmuMPI", "WSEMachine",
+            "WSESupport"]:
     for m in need(lib):
         if m.startswith("MLIR"):
             bad.append(f"{lib} links {m}")

@@ -1,6 +1,7 @@
 //===- wse-emu.cpp - Run wafer-scale engine programs ----------------------===//
 
 #include "wse/Emu/BinaryFormat.h"
+#include "wse/Emu/Ranks.h"
 #include "wse/Emu/Simulator.h"
 #include "wse/Emu/TextFormat.h"
 #include "wse/Machine/MachineDescription.h"
@@ -106,14 +107,102 @@ static cl::opt<unsigned> threadsOpt(
              "same for every N"),
     cl::value_desc("N"), cl::init(1), cl::cat(cat));
 
+static cl::opt<bool> mpiOpt(
+    "mpi",
+    cl::desc("Run as MPI ranks, one band of rows each (implied when started "
+             "by mpirun with more than one process)"),
+    cl::cat(cat));
+static cl::opt<uint64_t> maxStateGiB(
+    "max-state-gib",
+    cl::desc("Refuse programs whose emulator state (SRAM in use, queues, host "
+             "buffers) would pass N GiB (default 4; a whole wse2 using 10 KiB "
+             "per PE needs 8)"),
+    cl::value_desc("N"), cl::init(emu::kMaxEmulatorStateBytes >> 30),
+    cl::cat(cat));
+
+// The ranks of a distributed run: errors and results come from rank 0 only
+// (every rank sees the same program, so setup errors are the same).
+static std::unique_ptr<emu::Ranks> ranks;
+static bool silentRank() { return ranks && ranks->rank() != 0; }
+
 static int fail(const Twine &msg) {
-  WithColor::error(errs(), "wse-emu") << msg << "\n";
+  if (!silentRank())
+    WithColor::error(errs(), "wse-emu") << msg << "\n";
   return 1;
 }
 
 static bool splitAssignment(StringRef s, StringRef &name, StringRef &file) {
   std::tie(name, file) = s.split('=');
   return !name.empty() && !file.empty();
+}
+
+/// Whether every rank got this far without an error. A rank that failed
+/// alone (a weight file missing on its host) must not leave the others
+/// waiting for it: it prints its error, the others exit too.
+static bool allRanksOk(bool ok, const Twine &msg) {
+  if (!ranks)
+    return ok;
+  // Minimum over ranks of (ok, rank 0's ok).
+  uint64_t v[2] = {ok, silentRank() ? 1 : uint64_t(ok)};
+  ranks->minAll(v);
+  if (!ok && silentRank() && v[1])
+    WithColor::error(errs(), "wse-emu")
+        << "rank " << ranks->rank() << ": " << msg << "\n";
+  else if (ok && !v[0] && !silentRank())
+    WithColor::error(errs(), "wse-emu")
+        << "another MPI rank failed (its message says why)\n";
+  return v[0];
+}
+
+/// Inputs are read by rank 0 alone (host I/O lives there) and sent to every
+/// rank: (name, tensor) pairs, or the error.
+static Expected<std::vector<std::pair<std::string, HostTensor>>> readInputs() {
+  std::vector<std::pair<std::string, HostTensor>> all;
+  std::string error;
+  if (!silentRank())
+    for (const std::string &in : inputOpts) {
+      StringRef name, file;
+      if (!splitAssignment(in, name, file)) {
+        error = "--input expects NAME=FILE.npy, got '" + in + "'";
+        break;
+      }
+      Expected<HostTensor> t = readNpy(file);
+      if (!t) {
+        error = toString(t.takeError());
+        break;
+      }
+      all.push_back({name.str(), std::move(*t)});
+    }
+  if (ranks) {
+    emu::Bytes bytes;
+    emu::Archive out(bytes, silentRank());
+    if (!silentRank()) {
+      out.io(error);
+      uint64_t n = all.size();
+      out.io(n);
+      for (auto &[name, t] : all) {
+        out.io(name);
+        out.io(t.shape);
+        out.io(t.data);
+      }
+    }
+    ranks->broadcast(bytes, 0);
+    if (silentRank()) {
+      emu::Archive in(bytes, true);
+      in.io(error);
+      uint64_t n = 0;
+      in.io(n);
+      all.resize(n);
+      for (auto &[name, t] : all) {
+        in.io(name);
+        in.io(t.shape);
+        in.io(t.data);
+      }
+    }
+  }
+  if (!error.empty())
+    return createStringError(inconvertibleErrorCode(), error);
+  return std::move(all);
 }
 
 int main(int argc, char **argv) {
@@ -130,6 +219,17 @@ int main(int argc, char **argv) {
   }
   cl::ParseCommandLineOptions(argc, argv,
                               "wse-emu: wafer-scale engine emulator\n");
+  if (unsigned launched = emu::launchedRanks(); mpiOpt || launched > 1) {
+    ranks = emu::createMPIRanks();
+    if (!ranks)
+      return fail(formatv("started as {0} MPI processes, but this wse-emu was "
+                          "built without MPI (install libopenmpi-dev and "
+                          "reconfigure: docs/emulator/README.md#ranks)",
+                          launched));
+    // What does not simulate is rank 0's alone.
+    if (silentRank() && (disassemble || !assembleOut.empty() || printMachine))
+      return 0;
+  }
 
   // --print-machine needs no program: --print-machine --machine M, or
   // --print-machine M when M is not a program.
@@ -202,8 +302,11 @@ int main(int argc, char **argv) {
   opts.stopOnInf = stopOnInf;
   opts.strictRoutes = strictRoutes;
   opts.threads = threadsOpt;
+  opts.maxStateBytes = maxStateGiB << 30;
+  if (ranks && ranks->size() > 1)
+    opts.ranks = ranks.get();
   opts.trace = !traceOpt.empty();
-  opts.progress = errs().is_displayed();
+  opts.progress = errs().is_displayed() && !silentRank();
   opts.weightsPath = weightsOpt;
   SmallString<256> dir(programPath);
   sys::path::remove_filename(dir);
@@ -211,18 +314,16 @@ int main(int argc, char **argv) {
 
   Expected<std::unique_ptr<emu::Simulator>> sim =
       emu::Simulator::create(*prog, *mach, opts);
-  if (!sim)
-    return fail(programPath + ": " + toString(sim.takeError()));
-  for (const std::string &in : inputOpts) {
-    StringRef name, file;
-    if (!splitAssignment(in, name, file))
-      return fail("--input expects NAME=FILE.npy, got '" + in + "'");
-    Expected<HostTensor> t = readNpy(file);
-    if (!t)
-      return fail(toString(t.takeError()));
-    if (Error e = (*sim)->setInput(name, std::move(*t)))
+  std::string setupError =
+      sim ? "" : programPath + ": " + toString(sim.takeError());
+  if (!allRanksOk(setupError.empty(), setupError))
+    return fail(setupError);
+  Expected<std::vector<std::pair<std::string, HostTensor>>> ins = readInputs();
+  if (!ins)
+    return fail(toString(ins.takeError()));
+  for (auto &[name, t] : *ins)
+    if (Error e = (*sim)->setInput(name, std::move(t)))
       return fail(toString(std::move(e)));
-  }
   std::vector<std::pair<std::string, std::string>> outputs;
   for (const std::string &out : outputOpts) {
     StringRef name, file;
@@ -239,6 +340,8 @@ int main(int argc, char **argv) {
   Expected<emu::SimResult> res = (*sim)->run();
   if (!res)
     return fail(programPath + ": " + toString(res.takeError()));
+  if (silentRank())
+    return 0; // rank 0 reports and writes the files
 
   for (const auto &[name, file] : outputs)
     if (Error e = writeNpy(file, res->outputs[name]))

@@ -14,6 +14,8 @@
 
 namespace wse::emu {
 
+class Ranks;
+
 /// The most memory a program's emulator state may take (docs/limits.md):
 /// checked before setup allocates anything.
 constexpr uint64_t kMaxEmulatorStateBytes = uint64_t(4) << 30;
@@ -35,6 +37,10 @@ struct SimOptions {
   /// Bands of rows simulated in parallel, one thread each (1 to the mesh's
   /// rows). Cycles, outputs, statistics and trace do not depend on it.
   unsigned threads = 1;
+  /// A distributed run (mpirun -np N): this process simulates the band of
+  /// rows of its rank; the others are other processes. Null: all of it here.
+  /// Only rank 0's run() returns the results.
+  Ranks *ranks = nullptr;
   std::string weightsPath;
   std::string programDir;
 };

@@ -28,6 +28,9 @@ public:
   class Reader {
   public:
     uint64_t bytesRead() const { return totalRead; }
+    /// Bytes another process read for this reader's port (a distributed
+    /// run gathers them into one report).
+    void addBytesRead(uint64_t n) { totalRead += n; }
     bool failed() const { return !error.empty(); }
     llvm::Error takeError();
 

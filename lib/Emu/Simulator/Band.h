@@ -56,11 +56,6 @@ public:
   Trace trace;
   std::map<int64_t, MarkStats> marks;
   /// Wavelets for queues of other bands, delivered after the cycle.
-  struct RemotePush {
-    uint32_t queue;
-    float value;
-    uint64_t ready;
-  };
   std::vector<RemotePush> outbox;
 
   /// The first error of the cycle it happened in. Every core of that cycle

@@ -68,11 +68,25 @@ Error SimulatorImpl::makeBands() {
         formatv("--threads {0}: expected 1 to {1}, the rows of the {2}x{1} "
                 "mesh (a thread simulates a band of whole rows)",
                 opts.threads, mach.height, mach.width));
+  unsigned count = opts.threads;
+  if (opts.ranks) {
+    count = opts.ranks->size();
+    if (opts.threads != 1)
+      return createStringError(inconvertibleErrorCode(),
+                               "--threads with MPI ranks: each rank simulates "
+                               "one band in one thread (pass --threads 1)");
+    if (count > mach.height)
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("{0} MPI ranks: expected 1 to {1}, the rows of the {2}x{1} "
+                  "mesh (a rank simulates a band of whole rows)",
+                  count, mach.height, mach.width));
+  }
   // A row costs about what its routers and cores cost.
   std::vector<uint64_t> weight(mach.height, 0);
   for (const PEInfo &pe : pes)
     weight[pe.y] += 1 + (pe.core >= 0);
-  bandRows = partitionRows(weight, opts.threads);
+  bandRows = partitionRows(weight, count);
   for (uint32_t q = 0; q < queues.size(); ++q) {
     Queue &Q = queues[q];
     if (Q.owner != Queue::RouterIn || (Q.dir != North && Q.dir != South))
@@ -85,7 +99,7 @@ Error SimulatorImpl::makeBands() {
       continue;
     Q.remote = true;
     Q.remoteIndex = links.size();
-    links.push_back({q, bandOfRow(y)});
+    links.push_back({q, bandOfRow(y), bandOfRow(from)});
   }
   remoteCount.assign(links.size(), 0);
   for (size_t b = 0; b + 1 < bandRows.size(); ++b)
@@ -96,7 +110,7 @@ Error SimulatorImpl::makeBands() {
 
 void SimulatorImpl::exchange() {
   for (std::unique_ptr<Band> &b : bands) {
-    for (const Band::RemotePush &p : b->outbox)
+    for (const RemotePush &p : b->outbox)
       bands[links[queues[p.queue].remoteIndex].owner]->receive(p, now);
     b->outbox.clear();
   }
@@ -104,27 +118,29 @@ void SimulatorImpl::exchange() {
     remoteCount[i] = queues[links[i].queue].count;
 }
 
-bool SimulatorImpl::advance() {
-  const Band *failed = nullptr;
-  bool busy = false;
-  uint64_t due = UINT64_MAX;
+SimulatorImpl::Vote SimulatorImpl::localVote() const {
+  // With ranks, the other ranks' bands are idle here: their votes are theirs.
+  Vote v{1, UINT64_MAX, UINT64_MAX};
   for (const std::unique_ptr<Band> &b : bands) {
-    if (b->errorRank != UINT64_MAX &&
-        (!failed || b->errorRank < failed->errorRank))
-      failed = b.get();
-    busy |= b->busy();
-    due = std::min(due, b->nextDue());
+    v.errorRank = std::min(v.errorRank, b->errorRank);
+    if (b->busy())
+      v.idle = 0;
+    v.due = std::min(v.due, b->nextDue());
   }
-  if (failed) {
-    runError = failed->error;
+  return v;
+}
+
+bool SimulatorImpl::advance(Vote v) {
+  if (v.errorRank != UINT64_MAX) {
+    runError = errorOfRank(v.errorRank);
     return false;
   }
-  if (busy) {
+  if (!v.idle) {
     ++now;
   } else {
-    if (due == UINT64_MAX)
+    if (v.due == UINT64_MAX)
       return false;
-    now = std::max(due, now + 1);
+    now = std::max(v.due, now + 1);
   }
   if (now > opts.maxCycles) {
     runError = formatv("exceeded the cycle limit of {0} (raise --max-cycles "
@@ -203,15 +219,22 @@ private:
 } // namespace
 
 Error SimulatorImpl::simulate() {
-  for (std::unique_ptr<Band> &b : bands)
-    b->start();
   now = 0;
-  if (bands.size() == 1) {
+  if (opts.ranks) {
+    Band &b = *bands[opts.ranks->rank()];
+    b.start();
+    do
+      b.stepCycle();
+    while (advance(exchangeRanks()));
+  } else if (bands.size() == 1) {
+    bands[0]->start();
     Band &b = *bands[0];
     do
       b.stepCycle();
-    while (advance());
+    while (advance(localVote()));
   } else {
+    for (std::unique_ptr<Band> &b : bands)
+      b->start();
     CycleBarrier barrier(bands.size());
     bool more = true;
     auto loop = [&](Band &b) {
@@ -219,7 +242,7 @@ Error SimulatorImpl::simulate() {
         b.stepCycle();
         barrier.wait([&] {
           exchange();
-          more = advance();
+          more = advance(localVote());
         });
       } while (more);
     };

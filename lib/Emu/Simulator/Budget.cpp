@@ -71,7 +71,7 @@ Error checkStateBudget(const Program &prog,
         formatv("the program needs {0} bytes of emulator state (SRAM in use "
                 "and constants of every placed PE, a queue per PE and route, "
                 "host inputs and outputs) on machine '{1}', more than the "
-                "{2} allowed",
+                "{2} allowed (wse-emu --max-state-gib N raises the limit)",
                 total == UINT64_MAX ? std::string("more than 2^64")
                                     : std::to_string(total),
                 mach.name, maxBytes));

@@ -53,6 +53,13 @@ uint64_t SimulatorImpl::queuedTotal() const {
   return n;
 }
 
+uint64_t peakRssBytes() {
+  struct rusage usage;
+  if (getrusage(RUSAGE_SELF, &usage) != 0)
+    return 0;
+  return uint64_t(usage.ru_maxrss) * 1024; // KiB on Linux
+}
+
 Trace SimulatorImpl::mergeTraces() {
   Trace t;
   for (std::unique_ptr<Band> &b : bands) {
@@ -84,6 +91,11 @@ Expected<SimResult> SimulatorImpl::run() {
   wallStart = lastReport = Clock::now();
   if (Error e = simulate())
     return std::move(e);
+  if (opts.ranks) {
+    gatherRanks();
+    if (opts.ranks->rank() != 0)
+      return SimResult();
+  }
 
   // Quiescent: either finished or stuck.
   Lines blockedCores, queuesLeft, streamsLeft;
@@ -184,9 +196,7 @@ Expected<SimResult> SimulatorImpl::run() {
   for (const std::unique_ptr<Band> &b : bands)
     st.routerBlockedEvents += b->routerBlocked;
   // Memory is the limit for whole wafers, so every run reports its peak.
-  struct rusage usage;
-  if (getrusage(RUSAGE_SELF, &usage) == 0)
-    st.peakRssBytes = uint64_t(usage.ru_maxrss) * 1024; // KiB on Linux
+  st.peakRssBytes = opts.ranks ? ranksPeakRss : peakRssBytes();
 
   for (const PortState &p : ports)
     st.weightBytesRead += p.weights.bytesRead();

@@ -134,9 +134,6 @@ Error SimulatorImpl::setup() {
             "({8} instructions x {9} bytes)",
             r.x, r.y, k.name, b.name, b.address, b.address + b.size, freeWords,
             mach.sramBytes, k.numInstructions(), mach.codeBytesPerInstr));
-    uint64_t extent = 1;
-    for (const Buffer &b : k.buffers)
-      extent = std::max(extent, b.address + b.size);
     for (uint32_t y = r.y; y < r.y + r.h; ++y)
       for (uint32_t x = r.x; x < r.x + r.w; ++x) {
         uint32_t slot = ensureSlot(x, y);
@@ -182,17 +179,6 @@ Error SimulatorImpl::setup() {
           if (t.trigger == TriggerKind::Entry)
             c.activated |= 1ull << (c.taskColor.size() - 1);
         }
-        c.mem.assign(extent, 0.0f);
-        if (opts.checkUninitialized)
-          c.written.assign(extent, 0);
-        for (const Buffer &b : k.buffers)
-          if (b.hasInit) {
-            std::fill(c.mem.begin() + b.address,
-                      c.mem.begin() + b.address + b.size, b.init);
-            if (opts.checkUninitialized)
-              std::fill(c.written.begin() + b.address,
-                        c.written.begin() + b.address + b.size, 1);
-          }
         cores.push_back(std::move(c));
       }
   }
@@ -381,7 +367,33 @@ Error SimulatorImpl::setup() {
     outputs.push_back(std::move(h));
     outputWritten.emplace_back(t.numElements(), 0);
   }
-  return makeBands();
+  if (Error e = makeBands())
+    return e;
+  allocateSram();
+  return Error::success();
+}
+
+void SimulatorImpl::allocateSram() {
+  for (CoreState &c : cores) {
+    // A rank holds only its own rows' SRAM (the rest of the layout is small).
+    if (!ownsRow(pes[c.slot].y))
+      continue;
+    const Kernel &k = prog.kernels[c.kernel];
+    uint64_t extent = 1;
+    for (const Buffer &b : k.buffers)
+      extent = std::max(extent, b.address + b.size);
+    c.mem.assign(extent, 0.0f);
+    if (opts.checkUninitialized)
+      c.written.assign(extent, 0);
+    for (const Buffer &b : k.buffers)
+      if (b.hasInit) {
+        std::fill(c.mem.begin() + b.address, c.mem.begin() + b.address + b.size,
+                  b.init);
+        if (opts.checkUninitialized)
+          std::fill(c.written.begin() + b.address,
+                    c.written.begin() + b.address + b.size, 1);
+      }
+  }
 }
 
 Error SimulatorImpl::setInput(StringRef name, HostTensor t) {

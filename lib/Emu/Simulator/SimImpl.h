@@ -15,6 +15,7 @@
 #ifndef WSE_EMU_LIB_SIMIMPL_H
 #define WSE_EMU_LIB_SIMIMPL_H
 
+#include "wse/Emu/Ranks.h"
 #include "wse/Emu/Simulator.h"
 #include "wse/Emu/WeightStore.h"
 #include "llvm/ADT/SmallVector.h"
@@ -174,6 +175,17 @@ inline uint32_t findRouterIn(const PEInfo &pe, uint32_t color, uint8_t dir) {
 }
 
 class Band;
+/// A wavelet a band's router pushed into a queue of another band, delivered
+/// between cycles (Bands.cpp, Distributed.cpp).
+struct RemotePush {
+  uint32_t queue;
+  float value;
+  uint64_t ready;
+};
+
+/// This process's peak resident memory (Run.cpp).
+uint64_t peakRssBytes();
+
 /// Refuses a program whose emulator state would exceed `maxBytes`
 /// (Budget.cpp); setup calls it before allocating.
 llvm::Error checkStateBudget(const Program &prog,
@@ -222,7 +234,8 @@ public:
   /// next cycle, so that is all a sender may know).
   struct RemoteLink {
     uint32_t queue;
-    uint32_t owner; ///< band
+    uint32_t owner;  ///< band
+    uint32_t sender; ///< band
   };
   std::vector<RemoteLink> links;
   std::vector<uint32_t> remoteCount;
@@ -232,12 +245,56 @@ public:
   /// Runs the bands to the end: one thread each (the caller's is band 0),
   /// all stepping the same cycle, then exchanging at a barrier.
   llvm::Error simulate();
-  /// After every band stepped cycle `now`: picks the run's error, or the next
-  /// cycle to simulate (false: the run is over or failed).
-  bool advance();
+  /// What the bands say after cycle `now`: the minimum over bands of
+  /// (idle, next due cycle, error rank).
+  struct Vote {
+    uint64_t idle; ///< 0: some band has work in the next cycle for sure
+    uint64_t due;
+    uint64_t errorRank;
+  };
+  Vote localVote() const;
+  /// After every band stepped cycle `now` and the exchange: from the vote of
+  /// all bands, picks the run's error, or the next cycle to simulate (false:
+  /// the run is over or failed).
+  bool advance(Vote v);
   /// Delivers the wavelets the bands sent across band edges this cycle and
   /// tells senders the new occupancy of those queues.
   void exchange();
+
+  // Ranks (Distributed.cpp): with opts.ranks, this process steps only band
+  // ranks->rank(); the other bands' objects stay idle until the end, when
+  // rank 0 gathers into them (and into the cores, queues, routers and ports
+  // of their rows) what their ranks simulated.
+  bool ownsRow(uint32_t y) const {
+    return !opts.ranks || bandOfRow(y) == opts.ranks->rank();
+  }
+  /// After this rank's band stepped cycle `now`: sends the neighbouring
+  /// ranks its wavelets for their queues, the occupancy of its queues they
+  /// feed and its vote, and takes theirs (one message each way per
+  /// neighbour and cycle). Returns the vote of all ranks.
+  Vote exchangeRanks();
+  /// The message of the error ranked `errorRank`, from the rank whose band
+  /// holds that core or port, on every rank.
+  std::string errorOfRank(uint64_t errorRank);
+  /// Band `b`'s results and the state of its rows, written into `ar` or read
+  /// from it (what run() reports from).
+  void transferBand(unsigned b, Archive &ar);
+  /// Rank 0 gathers every band's transferBand.
+  void gatherRanks();
+  /// Sum of the ranks' peak memory (Run.cpp reports it).
+  uint64_t ranksPeakRss = 0;
+  /// A neighbouring rank and the band-edge links between it and this one
+  /// (indices into links, in increasing order on both sides).
+  struct RankPeer {
+    unsigned rank;
+    std::vector<uint32_t> fedByPeer; ///< this rank's queues the peer feeds
+    std::vector<uint32_t> fedByMe;   ///< the peer's queues this rank feeds
+    std::vector<RemotePush> pushes;  ///< this cycle's, for the peer
+    std::vector<uint32_t> counts;
+    Bytes out, in;
+  };
+  std::vector<RankPeer> rankPeers;
+  std::vector<uint32_t> pushedThisCycle; ///< by link
 
   uint64_t queuedTotal() const; ///< wavelets left in queues, all bands
   /// The bands' traces as one, in a canonical order (Run.cpp).
@@ -264,6 +321,9 @@ public:
   /// Renumbers queues (and their slots) by owner, so that a router's input
   /// queues and its core's receive queues sit together in memory.
   void groupQueuesByOwner();
+  /// SRAM of the placed PEs this process simulates, up to the highest buffer
+  /// of each one's kernel, with the buffers' initial values.
+  void allocateSram();
 };
 
 } // namespace wse::emu

@@ -1,6 +1,7 @@
 //===- BandsTest.cpp - Cutting the mesh into bands of rows ----------------===//
 
 #include "wse/Emu/Bands.h"
+#include "ColumnProgram.h"
 #include "wse/Emu/Simulator.h"
 #include "wse/Emu/TextFormat.h"
 
@@ -56,29 +57,6 @@ TEST(Bands, BandsAreContiguousAndCover) {
         EXPECT_LT(s[b], s[b + 1]) << rows << " rows, " << bands << " bands";
     }
 }
-
-// Through the library: a column multicast whose receivers are busy first,
-// so the sender is held back across every band edge.
-static const char *kColumn = R"(version 1
-kernel src {
-  task main entry {
-    fill out(1, 64), 0.5
-  }
-}
-kernel dst {
-  buffer a[64] at 0
-  buffer b[512] at 64 init 1.0
-  task main entry {
-    add mem(b, 512), mem(b, 512), mem(b, 512)
-    copy mem(a, 64), in(1, 64)
-  }
-}
-place src rect(0, 0, 1, 1)
-place dst rect(0, 1, 1, 3)
-route rect(0, 0, 1, 1) color 1 : R -> S
-route rect(0, 1, 1, 2) color 1 : N -> S, R
-route rect(0, 3, 1, 1) color 1 : N -> R
-)";
 
 static llvm::Expected<SimResult> runColumn(unsigned threads) {
   llvm::Expected<Program> p = parseProgramText(kColumn, "column");
