@@ -37,6 +37,11 @@ llvm_config.add_tool_substitutions(
     tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.wse_tools_dir, append_path=True)
+# The libFuzzer harnesses (fuzz/), built with -DWSE_FUZZ=ON.
+if config.wse_fuzz.upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("fuzzers")
+    config.substitutions.append(
+        ("%fuzzers", os.path.join(config.wse_obj_root, "fuzz", "bin")))
 # A headless browser for the report's rendering test (Debian's chromium).
 import shutil
 if shutil.which("chromium"):
