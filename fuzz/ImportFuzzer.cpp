@@ -18,10 +18,11 @@
 // Every input forks a child for libonnx's shape inference
 // (IsolatedShapeInference.cpp), and a fork copies the page tables of all
 // the memory the process has touched: with ASan's default 256 MB
-// quarantine of freed memory, copying them took half the run time and the
-// harness ran at about 150 executions/s; with 16 MB, about 370/s (peak RSS
-// 515 MB -> 155 MB). 16 MB still holds many inputs' worth of frees for
-// use-after-free reports. ASAN_OPTIONS given at run time still win.
+// quarantine of freed memory, that copy took half the run time. With 16 MB
+// the harness runs about twice as fast (docs/hardening.md: 100 -> 200
+// executions/s at load 7, peak RSS 514 -> 157 MB), and the quarantine still
+// holds many inputs' worth of frees for use-after-free reports. ASAN_OPTIONS
+// given at run time still win.
 extern "C" const char *__asan_default_options() {
   return "quarantine_size_mb=16";
 }
