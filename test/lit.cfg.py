@@ -51,6 +51,11 @@ if config.wse_have_mpi and config.mpiexec:
     config.available_features.add("mpi")
     config.substitutions.append(
         ("%mpirun", config.mpiexec + " --allow-run-as-root --oversubscribe"))
+# The libFuzzer harnesses (fuzz/), built with -DWSE_FUZZ=ON.
+if config.wse_fuzz.upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("fuzzers")
+    config.substitutions.append(
+        ("%fuzzers", os.path.join(config.wse_obj_root, "fuzz", "bin")))
 # A headless browser for the report's rendering test (Debian's chromium).
 import shutil
 if shutil.which("chromium"):

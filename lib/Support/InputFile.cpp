@@ -6,6 +6,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <unistd.h>
 
 using namespace llvm;
@@ -119,19 +120,61 @@ Error checkMLIRNesting(StringRef text, StringRef name) {
               name, depth, kMaxMLIRNesting));
 }
 
+/// Reads standard input within the bounds of a named input and puts the
+/// checked bytes back as standard input (an unlinked temporary file), where
+/// MLIR's driver reads them.
+static Error boundStandardInput(bool mlirText) {
+  Expected<std::unique_ptr<MemoryBuffer>> buf =
+      readStdin(kMaxInputFileBytes, "input");
+  if (!buf)
+    return buf.takeError();
+  StringRef text = (*buf)->getBuffer();
+  if (mlirText)
+    if (Error err = checkMLIRNesting(text, "<stdin>"))
+      return err;
+  std::FILE *copy = std::tmpfile();
+  if (!copy || std::fwrite(text.data(), 1, text.size(), copy) != text.size() ||
+      std::fflush(copy) != 0 || ::dup2(fileno(copy), 0) < 0 ||
+      ::lseek(0, 0, SEEK_SET) != 0) {
+    std::error_code ec(errno, std::generic_category());
+    if (copy)
+      std::fclose(copy);
+    return createStringError(ec, "cannot keep standard input: " + ec.message());
+  }
+  std::fclose(copy); // standard input holds the file open
+  return Error::success();
+}
+
 Error checkCommandLineFiles(int argc, char **argv, bool mlirText) {
+  // MLIR's drivers read standard input when no operand names an input, or
+  // one is "-"; it is then read here, within the same bounds. A terminal is
+  // left alone: the user types it (and --help does not wait for it).
+  bool stdinInput = !::isatty(0), namedFile = false, dash = false;
   for (int i = 1; i < argc; ++i) {
     StringRef arg = argv[i];
     if (arg == "-o") {
       ++i; // the output may be /dev/null or a pipe
       continue;
     }
-    if (arg.starts_with("-"))
+    if (arg == "-") {
+      dash = true;
       continue;
+    }
+    if (arg.starts_with("-")) {
+      // Options that print something and exit, without reading an input.
+      if (arg.contains("help") || arg.ends_with("-version") ||
+          arg.ends_with("-show-dialects") || arg.ends_with("-list-passes"))
+        stdinInput = false;
+      continue;
+    }
     sys::fs::file_status status;
-    if (sys::fs::status(arg, status) ||
-        status.type() == sys::fs::file_type::directory_file)
-      continue; // not a file: an option's value, or an error MLIR reports
+    if (sys::fs::status(arg, status)) {
+      namedFile = true; // an error MLIR reports (or a separate option value)
+      continue;
+    }
+    if (status.type() == sys::fs::file_type::directory_file)
+      continue; // an option's value
+    namedFile = true;
     if (status.type() != sys::fs::file_type::regular_file)
       return createStringError(inconvertibleErrorCode(),
                                "input '" + arg + "' is not a regular file");
@@ -146,6 +189,8 @@ Error checkCommandLineFiles(int argc, char **argv, bool mlirText) {
     if (Error err = checkMLIRNesting((*buf)->getBuffer(), arg))
       return err;
   }
+  if (stdinInput && (dash || !namedFile))
+    return boundStandardInput(mlirText);
   return Error::success();
 }
 

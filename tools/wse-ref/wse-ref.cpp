@@ -95,8 +95,9 @@ int main(int argc, char **argv) {
   if (!buffer)
     return fail(llvm::toString(buffer.takeError()));
   // MLIR's parser recurses per bracket (30,000 levels overflowed it).
-  if (llvm::Error err =
-          wse::checkMLIRNesting((*buffer)->getBuffer(), inputFile))
+  // (Named as MLIR names it: the path, or <stdin> for "-".)
+  if (llvm::Error err = wse::checkMLIRNesting((*buffer)->getBuffer(),
+                                              (*buffer)->getBufferIdentifier()))
     return fail(llvm::toString(std::move(err)));
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());

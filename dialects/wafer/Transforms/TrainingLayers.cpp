@@ -100,7 +100,7 @@ void training::labelLayers(StepState &state) {
     if (&op == state.loss.getOperation())
       break;
     if (op.hasAttr(wse::training::kForwardTag) && !op.use_empty())
-      state.place[&op] = state.place[*op.user_begin()];
+      state.copyPlace(&op, *op.user_begin());
   }
 }
 
@@ -128,7 +128,7 @@ LogicalResult training::orderBackward(StepState &state) {
       if (def && inMoved.contains(def) &&
           state.backwardKey(state.place[def]) >
               state.backwardKey(state.place[op]))
-        state.place[op] = state.place[def];
+        state.copyPlace(op, def);
     }
   llvm::stable_sort(moved, [&](Operation *a, Operation *b) {
     return state.backwardKey(state.place[a]) <

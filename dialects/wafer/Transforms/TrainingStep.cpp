@@ -283,7 +283,7 @@ struct TrainingStepPass
         auto e = EmbeddingOp::create(b, g.getLoc(), g.getType(), s.getOutput(),
                                      g.getIndices(), wse::mesh::RectAttr());
         e->setDiscardableAttrs(g->getDiscardableAttrDictionary());
-        state.place[e] = state.place[g];
+        state.copyPlace(e, g);
         g.replaceAllUsesWith(e.getOutput());
         g.erase();
       }
@@ -295,7 +295,7 @@ struct TrainingStepPass
             b, mm.getLoc(), mm.getType(), mm.getLhs(), s.getOutput(), Value(),
             transposed ? b.getUnitAttr() : UnitAttr(), wse::mesh::RectAttr());
         linear->setDiscardableAttrs(mm->getDiscardableAttrDictionary());
-        state.place[linear] = state.place[mm];
+        state.copyPlace(linear, mm);
         mm.replaceAllUsesWith(linear.getOutput());
         mm.erase();
       }

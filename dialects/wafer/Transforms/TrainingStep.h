@@ -35,6 +35,14 @@ struct StepState {
   /// The number of repeated layers (0: none found).
   int64_t layers = 0;
 
+  /// Gives `to` the place of `from`. (`place[to] = place[from]` passed
+  /// operator= a reference into the map that inserting `to` could free:
+  /// a heap use-after-free under ASan.)
+  void copyPlace(mlir::Operation *to, mlir::Operation *from) {
+    Place p = place[from];
+    place[to] = p;
+  }
+
   /// Order key of a backward place: epilogue, layers L-1..0, prologue.
   int64_t backwardKey(const Place &p) const {
     if (p.layer)

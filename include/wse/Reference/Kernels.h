@@ -27,8 +27,15 @@ llvm::Expected<std::vector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
 /// shape `in` broadcast to `out` (in's rank <= out's rank, dims 1 or equal).
 std::vector<int64_t> broadcastIndices(llvm::ArrayRef<int64_t> in,
                                       llvm::ArrayRef<int64_t> out);
-/// Refuses shapes computed at run time (ConstantOfShape, Expand, Tile, Range)
-/// that are negative or too large to allocate, instead of aborting in new.
+/// The most elements a result the interpreter computes may have: 2^28, 1 GiB
+/// of fp32 (integers are held as int64: 2 GiB). Shapes that come from values
+/// (Range, ConstantOfShape, Expand, Tile) or grow from the operands' shapes
+/// (broadcasting, MatMul, Gemm, Gather, Concat) are checked against it before
+/// anything is allocated (docs/limits.md).
+constexpr int64_t kMaxComputedElements = int64_t(1) << 28;
+/// Refuses a result shape that has a negative dimension or more than
+/// kMaxComputedElements elements (counted without overflow), instead of
+/// allocating it.
 llvm::Error checkAllocatable(llvm::ArrayRef<int64_t> shape);
 /// Normalizes a possibly negative axis against `rank`; error if out of range.
 llvm::Expected<int64_t> normalizeAxis(int64_t axis, int64_t rank,

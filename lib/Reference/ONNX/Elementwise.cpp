@@ -37,6 +37,9 @@ wse::ref::broadcastShapes(llvm::ArrayRef<int64_t> a,
                        " do not broadcast");
     out[k] = da == 1 ? db : da;
   }
+  // [n, 1] and [1, n] broadcast to n^2 elements.
+  if (auto err = checkAllocatable(out))
+    return std::move(err);
   return out;
 }
 

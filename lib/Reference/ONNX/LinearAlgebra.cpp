@@ -42,6 +42,8 @@ llvm::Expected<Tensor> wse::ref::matmul(const Tensor &a, const Tensor &b) {
     outShape.push_back(m);
   if (!bVec)
     outShape.push_back(n);
+  if (auto err = checkAllocatable(outShape))
+    return std::move(err);
   Tensor r(a.dtype, outShape);
   int64_t batches = numElements(*batch);
   for (int64_t p = 0; p < batches; ++p) {
@@ -83,6 +85,8 @@ llvm::Expected<Tensor> wse::ref::gemm(const Tensor &a, const Tensor &b,
                      llvm::Twine(m) + "x" + llvm::Twine(k) + ", op(B) is " +
                      llvm::Twine(kb) + "x" + llvm::Twine(n));
   std::vector<int64_t> outShape = {m, n};
+  if (auto err = checkAllocatable(outShape))
+    return std::move(err);
   std::vector<int64_t> ic;
   if (c) {
     // C broadcasts unidirectionally to (M, N).

@@ -10,21 +10,27 @@
 #include "wse/Reference/Kernels.h"
 
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
 
 using namespace wse::ref;
 
+/// `what` (a result shape, a range) has more elements than results may.
+static llvm::Error overLimit(const llvm::Twine &what) {
+  return makeError(what + " has more than the " +
+                   llvm::Twine(kMaxComputedElements) +
+                   " elements (2^28) the reference interpreter computes");
+}
+
 llvm::Error wse::ref::checkAllocatable(llvm::ArrayRef<int64_t> shape) {
-  // 2^32 elements (16 GiB of fp32) is far beyond any tensor the interpreter
-  // is meant for; beyond it a bad shape computation is the likely cause.
-  const int64_t kMax = int64_t(1) << 32;
   int64_t n = 1;
-  for (int64_t d : shape) {
+  for (int64_t d : shape)
     if (d < 0)
       return makeError("negative dimension in " + shapeString(shape));
-    if (d && n > kMax / d)
-      return makeError("shape " + shapeString(shape) + " is too large");
+  for (int64_t d : shape) {
+    if (d && n > kMaxComputedElements / d)
+      return overLimit("result shape " + shapeString(shape));
     n *= d;
   }
   return llvm::Error::success();
@@ -199,6 +205,8 @@ llvm::Expected<Tensor> wse::ref::concat(llvm::ArrayRef<const Tensor *> xs,
                          llvm::Twine(*ax));
     out[*ax] += t->shape[*ax];
   }
+  if (auto err = checkAllocatable(out))
+    return std::move(err);
   Tensor r(first.dtype, out);
   // Outer = product of dims before the axis; each input contributes a
   // contiguous block of shape[axis] * inner elements per outer index.
@@ -330,6 +338,8 @@ llvm::Expected<Tensor> wse::ref::gather(const Tensor &x, const Tensor &indices,
   int64_t outer = numElements(llvm::ArrayRef(x.shape).take_front(*ax));
   int64_t inner = numElements(llvm::ArrayRef(x.shape).drop_front(*ax + 1));
   int64_t count = indices.numElements();
+  if (auto err = checkAllocatable(out))
+    return std::move(err);
   Tensor r(x.dtype, out);
   int64_t dst = 0;
   for (int64_t o = 0; o < outer; ++o)
@@ -374,7 +384,12 @@ llvm::Expected<Tensor> wse::ref::tile(const Tensor &x, const Tensor &repeats) {
   for (size_t k = 0; k < out.size(); ++k) {
     if ((*reps)[k] < 0)
       return makeError("negative repeat");
-    out[k] *= (*reps)[k];
+    // (The product overflowed int64 before it was checked.)
+    if (llvm::MulOverflow(out[k], (*reps)[k], out[k]) ||
+        out[k] > kMaxComputedElements)
+      return overLimit("dimension " + llvm::Twine(k) + " of the result (" +
+                       llvm::Twine(x.shape[k]) + " repeated " +
+                       llvm::Twine((*reps)[k]) + " times)");
   }
   if (auto err = checkAllocatable(out))
     return std::move(err);
@@ -421,8 +436,14 @@ llvm::Expected<Tensor> wse::ref::range(const Tensor &start, const Tensor &limit,
     // with the static type the onnx passes infer).
     double count = std::max(
         std::ceil((static_cast<double>(l) - s) / static_cast<double>(d)), 0.0);
-    if (!(count < 4294967296.0))
-      return makeError("range has too many elements");
+    if (std::isnan(count))
+      return makeError("start, limit or delta is NaN");
+    if (count > static_cast<double>(kMaxComputedElements))
+      return overLimit("the range of " +
+                       (count < 0x1p63
+                            ? std::to_string(static_cast<int64_t>(count))
+                            : std::string("2^63 or more")) +
+                       " values");
     auto n = static_cast<int64_t>(count);
     Tensor r(start.dtype, {n});
     for (int64_t k = 0; k < n; ++k)
@@ -441,11 +462,9 @@ llvm::Expected<Tensor> wse::ref::range(const Tensor &start, const Tensor &limit,
     count = (ul - us - 1) / ud + 1;
   else if (d < 0 && s > l)
     count = (us - ul - 1) / (0 - ud) + 1;
-  if (count > (uint64_t(1) << 32))
-    return makeError("range has too many elements");
+  if (count > static_cast<uint64_t>(kMaxComputedElements))
+    return overLimit("the range of " + llvm::Twine(count) + " values");
   auto n = static_cast<int64_t>(count);
-  if (auto err = checkAllocatable({n}))
-    return std::move(err);
   Tensor r(start.dtype, {n});
   for (int64_t k = 0; k < n; ++k)
     r.i[k] = wrapInt(static_cast<int64_t>(us + static_cast<uint64_t>(k) * ud),
