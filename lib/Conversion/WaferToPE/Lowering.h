@@ -3,14 +3,16 @@
 // The whole function becomes one SPMD kernel on the bounding rectangle of
 // every placement, with one entry task that runs the layers in program
 // order. A tensor lives on a PE as its block (the box its #wafer.dist gives
-// that PE on the op's rectangle) and, when a consumer needs elements other
-// PEs hold, as a full copy on every PE, made by an all-gather: the owners
-// write their blocks into a zeroed buffer and a sum all-reduce runs down the
-// columns and then along the rows (relay chains on two alternating colors,
-// then a broadcast back). Weights, constants and host inputs arrive on one
-// multicast color from an edge port, in the order the code consumes them;
-// linear layers and embeddings consume their weight on arrival.
-// docs/pe/lowering.md explains the algorithms.
+// that PE on the op's rectangle). A consumer reads what it needs through
+// the cheapest view (readView): its own block, a slab gathered down the
+// column or along the row, a transposed gather (columns to rows), chunks of
+// a slab, or, where nothing lines up, a full copy on every PE made by an
+// all-gather (owners write their blocks into a zeroed buffer and a sum
+// all-reduce runs down the columns and then along the rows: relay chains on
+// two alternating colors, then a broadcast back). Weights, constants and
+// host inputs arrive on one multicast color from an edge port, in the
+// order the code consumes them; linear layers and embeddings consume their
+// weight on arrival. docs/pe/lowering.md explains the algorithms.
 //
 //===----------------------------------------------------------------------===//
 

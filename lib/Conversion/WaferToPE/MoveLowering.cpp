@@ -1,9 +1,10 @@
 //===- MoveLowering.cpp - Data movement of wafer -> pe --------------------===//
 //
 // Reshape, transpose, slice, concat, split, broadcast, relayout and gather
-// with constant indices: every PE cuts its block of the result out of the
-// operand's full copy with strided copies, so any change of distribution is
-// an all-gather followed by local copies.
+// with constant indices: every PE copies its block of the result out of a
+// view of the operand that covers it (its own block, a slab or a transposed
+// gather: Lowering::readView), with strided copies; only where no axis
+// lines up (and for gathers) is the operand gathered whole.
 //
 //===----------------------------------------------------------------------===//
 
