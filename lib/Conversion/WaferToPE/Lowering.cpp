@@ -360,12 +360,8 @@ View Lowering::readView(Value v, const TensorLayout &consumer,
                 PerPEExpr(0) - dotOffsets(l.offset, l.blockStrides())};
   // v's column dimension lines up with the consumer's: every PE reads only
   // elements of its own column block, gathered down the column.
-  if (alignedX) {
-    if (!s.column)
-      s.column = gather(v, /*columns=*/true, /*rows=*/false, dx);
-    s.columnUse = opIndex;
-    return *s.column;
-  }
+  if (alignedX)
+    return columnGather(v, dx);
   // The same along rows.
   if (alignedY) {
     if (!s.row)
@@ -394,6 +390,11 @@ std::optional<View> Lowering::columnSlab(Value v) {
   if (!llvm::is_contained(l.axes, wafer::MeshAxis::Y))
     return View{s.block, l.blockStrides(),
                 PerPEExpr(0) - dotOffsets(l.offset, l.blockStrides())};
+  return columnGather(v, dx);
+}
+
+View Lowering::columnGather(Value v, int64_t dx) {
+  TensorState &s = tensors[v];
   if (s.column && opIndex - s.columnUse > kReuseWindow)
     s.column.reset();
   if (!s.column)

@@ -202,6 +202,9 @@ private:
   /// `keepDim`, only the PE's block along that dimension (distributed over
   /// the axis not gathered).
   View gather(mlir::Value v, bool columns, bool rows, int64_t keepDim);
+  /// v's column slab gathered down the columns (keeping x dimension `dx`),
+  /// reused while it is recent.
+  View columnGather(mlir::Value v, int64_t dx);
   /// v's column dimension `dx` read as the consumer's row dimension `cd`:
   /// the column's slab gathered down the column, then along each row the
   /// part in the row's block of `cd`.

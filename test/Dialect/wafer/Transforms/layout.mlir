@@ -166,3 +166,26 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
     return %p : tensor<16x16xf32>
   }
 }
+
+// -----
+
+// Data movement keeps tokens over columns: a fused QKV split after a head
+// split keeps its operand's [*, x, *, y] (canonical would put heads on x),
+// a slice and a concat too, and a transpose permutes it.
+#s = #mesh.rect<x = 0, y = 0, width = 8, height = 8>
+module attributes {mesh.target = #mesh.target<"8x8">} {
+  // CHECK-LABEL: func.func @moves_keep_tokens(
+  func.func @moves_keep_tokens(%x: tensor<1x16x192xf32>) -> tensor<1x4x16x16xf32> {
+    // CHECK: wafer.reshape {{.*}} -> tensor<1x16x4x48xf32, #wafer.dist<[*, x, *, y]>>
+    // CHECK: wafer.split {{.*}} -> (tensor<1x16x4x16xf32, #wafer.dist<[*, x, *, y]>>, tensor<1x16x4x32xf32, #wafer.dist<[*, x, *, y]>>)
+    // CHECK: wafer.slice {{.*}} -> tensor<1x16x4x8xf32, #wafer.dist<[*, x, *, y]>>
+    // CHECK: wafer.concat {{.*}} -> tensor<1x16x4x16xf32, #wafer.dist<[*, x, *, y]>>
+    // CHECK: wafer.transpose {{.*}} -> tensor<1x4x16x16xf32, #wafer.dist<[*, *, x, y]>>
+    %h = wafer.reshape %x {placement = #s} : (tensor<1x16x192xf32>) -> tensor<1x16x4x48xf32>
+    %q, %kv = wafer.split %h {axis = 3 : i64, placement = #s} : (tensor<1x16x4x48xf32>) -> (tensor<1x16x4x16xf32>, tensor<1x16x4x32xf32>)
+    %a = wafer.slice %kv {offsets = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1, 1, 1>, placement = #s} : (tensor<1x16x4x32xf32>) -> tensor<1x16x4x8xf32>
+    %c = wafer.concat %a, %a {axis = 3 : i64, placement = #s} : (tensor<1x16x4x8xf32>, tensor<1x16x4x8xf32>) -> tensor<1x16x4x16xf32>
+    %t = wafer.transpose %c, [0, 2, 1, 3] {placement = #s} : (tensor<1x16x4x16xf32>) -> tensor<1x4x16x16xf32>
+    return %t : tensor<1x4x16x16xf32>
+  }
+}
