@@ -40,6 +40,12 @@ inline void registerAllDialects(mlir::DialectRegistry &registry) {
                   mlir::arith::ArithDialect, mlir::math::MathDialect>();
 }
 
+/// Interfaces the dialects' users implement: the SRAM plan wafer-verify and
+/// wafer-cost-report ask the wafer -> pe lowering for.
+inline void registerAllExtensions(mlir::DialectRegistry &registry) {
+  registerSRAMPlanner(registry);
+}
+
 /// Every pass of the project, the named pipelines, and the upstream passes
 /// the pipelines use (so each step can be run alone).
 inline void registerAllPasses() {

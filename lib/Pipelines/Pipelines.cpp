@@ -71,7 +71,7 @@ void wse::buildWSEPipeline(OpPassManager &pm,
   pm.addPass(wafer::createWaferFindLayerLoops({options.layerLoops}));
   pm.addPass(
       wafer::createWaferScheduleStreams({options.depth, options.explain}));
-  pm.addPass(wafer::createWaferVerify());
+  pm.addPass(wafer::createWaferVerify({options.planSRAM}));
   if (!options.costJson.empty())
     pm.addPass(wafer::createWaferCostReport({"", options.costJson}));
   if (options.lower && training) {

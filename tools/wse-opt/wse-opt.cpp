@@ -19,6 +19,7 @@ int main(int argc, char **argv) {
   wse::OptionSet llvmOptions = wse::registeredOptions();
   mlir::DialectRegistry registry;
   wse::registerAllDialects(registry);
+  wse::registerAllExtensions(registry);
   wse::registerAllPasses();
   std::string helpHeader = mlir::registerCLIOptions(
       "wse-opt: the wafer-scale engine compiler's optimizer\n", registry);

@@ -8,6 +8,7 @@
 
 #include "dialects/wafer/Analysis/CostModel.h"
 #include "dialects/wafer/Analysis/LayerLoop.h"
+#include "dialects/wafer/Analysis/SRAMPlan.h"
 #include "dialects/wafer/Transforms/Passes.h"
 #include "dialects/wafer/Transforms/TrainingCost.h"
 
@@ -54,6 +55,7 @@ static std::string locationName(Location loc) {
 namespace {
 struct Row {
   unsigned index;
+  Operation *operation = nullptr;
   std::string op, location, rect;
   RectAttr placement;
   double flops;
@@ -77,6 +79,13 @@ struct Totals {
   int64_t rowsPerLayer = 0, layers = 0, firstLayerRow = -1;
 };
 
+/// The SRAM plan (SRAMPlan.h), or why there is none.
+struct PlannedSRAM {
+  std::optional<SRAMPlan> plan;
+  std::string why;
+  int64_t busiestRow = -1; ///< row of the op at the busiest point
+};
+
 struct CostReportPass : wse::wafer::impl::WaferCostReportBase<CostReportPass> {
   using WaferCostReportBase::WaferCostReportBase;
   void runOnOperation() override;
@@ -91,10 +100,79 @@ static std::string boundOf(const OpTiming &t) {
   return t.streamCycles > t.computeCycles ? "stream" : "compute";
 }
 
+static PlannedSRAM planSRAM(ModuleOp module, ArrayRef<Row> rows) {
+  PlannedSRAM p;
+  const SRAMPlanner *planner = getSRAMPlanner(module.getContext());
+  if (!planner) {
+    p.why = "no planner registered";
+    return p;
+  }
+  FailureOr<SRAMPlan> plan = planner->plan(module, p.why);
+  if (failed(plan))
+    return p;
+  p.plan = *plan;
+  for (const Row &r : rows)
+    if (r.operation == plan->peakOp)
+      p.busiestRow = r.index;
+  return p;
+}
+
+static void printPlan(llvm::raw_ostream &os, const PlannedSRAM &p) {
+  if (!p.plan) {
+    os << "SRAM plan: none (" << p.why << ")\n";
+    return;
+  }
+  const SRAMPlan &plan = *p.plan;
+  os << llvm::format("SRAM plan per PE: code %lld words (%lld instructions) "
+                     "+ data %lld words = %lld of %lld words (%lld bytes)",
+                     (long long)plan.codeWords, (long long)plan.instructions,
+                     (long long)plan.dataWords, (long long)plan.neededWords(),
+                     (long long)plan.sramWords,
+                     (long long)plan.neededWords() * 4);
+  if (plan.fits)
+    os << ", " << plan.sramWords - plan.neededWords() << " left";
+  else
+    os << ", short by " << plan.shortfallWords() << " words";
+  if (p.busiestRow >= 0) {
+    os << "; busiest at #" << p.busiestRow;
+    std::string layer = layerOf(plan.peakOp);
+    if (!layer.empty())
+      os << " (" << layer << ")";
+  }
+  if (!plan.peakBuffers.empty()) {
+    os << ":";
+    for (auto [name, words] : plan.peakBuffers)
+      os << " " << name << "[" << words << "]";
+  }
+  os << "\n";
+}
+
+static json::Value toJSON(const PlannedSRAM &p) {
+  if (!p.plan)
+    return json::Object{{"unavailable", p.why}};
+  const SRAMPlan &plan = *p.plan;
+  json::Array largest;
+  for (auto [name, words] : plan.peakBuffers)
+    largest.push_back(json::Object{{"buffer", name}, {"words", words}});
+  return json::Object{{"sram_words", plan.sramWords},
+                      {"instructions", plan.instructions},
+                      {"code_words", plan.codeWords},
+                      {"data_words", plan.dataWords},
+                      {"peak_live_words", plan.peakLiveWords},
+                      {"needed_words", plan.neededWords()},
+                      {"fits", plan.fits},
+                      {"shortfall_words", plan.shortfallWords()},
+                      {"busiest_op", p.busiestRow >= 0
+                                         ? json::Value(p.busiestRow)
+                                         : json::Value(nullptr)},
+                      {"busiest_layer", layerOf(plan.peakOp)},
+                      {"largest_buffers", std::move(largest)}};
+}
+
 static void printTable(llvm::raw_ostream &os, ArrayRef<Row> rows,
                        const Totals &total,
                        const wse::machine::MachineDescription &machine,
-                       StringRef mode) {
+                       StringRef mode, const PlannedSRAM &planned) {
   os << "wafer cost report: target " << machine.name << " (" << machine.width
      << "x" << machine.height << "), mode " << mode << ", clock "
      << llvm::format("%.3g", machine.clockHz / 1e9) << " GHz, code reserve "
@@ -131,6 +209,7 @@ static void printTable(llvm::raw_ostream &os, ArrayRef<Row> rows,
                      "tokens to keep pace %.0f\n",
                      total.timeMs, machine.clockHz / 1e9,
                      100.0 * total.peakFraction, total.tokensToKeepPace);
+  printPlan(os, planned);
   if (total.layers > 0)
     os << llvm::format("layer loop: %lld layers of %lld rows from row %lld "
                        "run as one loop (one layer's code per PE)\n",
@@ -236,6 +315,7 @@ void CostReportPass::runOnOperation() {
       return;
     Row r;
     r.index = rows.size();
+    r.operation = op;
     r.op = op->getName().getStringRef().str();
     r.location = locationName(op->getLoc());
     RectAttr rect = cast<PlacedOp>(op).getPlacementRect();
@@ -292,10 +372,11 @@ void CostReportPass::runOnOperation() {
     total.tokensToKeepPace = paceStream / paceComputePerToken;
 
   std::optional<TrainingCost> training = measureTrainingStep(module, machine);
+  PlannedSRAM planned = planSRAM(module, rows);
   if (!table.empty() &&
       failed(
           writeTo(module, table, /*isTable=*/true, [&](llvm::raw_ostream &os) {
-            printTable(os, rows, total, machine, mode);
+            printTable(os, rows, total, machine, mode, planned);
             if (training)
               printTrainingCost(os, *training, machine);
           })))
@@ -324,6 +405,7 @@ void CostReportPass::runOnOperation() {
            {"estimated_cycles", total.estimated},
            {"max_sram_bytes_per_pe", total.maxSRAM},
            {"code_reserve_bytes", codeReserveBytes(machine)},
+           {"sram_plan", toJSON(planned)},
            {"time_ms", total.timeMs},
            {"peak_fraction", total.peakFraction},
            {"tokens_to_keep_pace", total.tokensToKeepPace},

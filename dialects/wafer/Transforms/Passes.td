@@ -95,12 +95,27 @@ def WaferScheduleStreams : Pass<"wafer-schedule-streams", "mlir::ModuleOp"> {
 def WaferVerify : Pass<"wafer-verify", "mlir::ModuleOp"> {
   let summary = "check placed, scheduled IR against the target's limits";
   let description = [{
-    Checks SRAM per PE (activations, buffered or resident weights, code
-    reserve), routing colors per op, placements inside the mesh and
-    non-overlapping in pipelined mode, distributions on every tensor, and
-    that concurrently active streams do not exceed the edge-port bandwidth.
-    Each message names the op and the PE.
+    Checks SRAM per PE, routing colors per op, placements inside the mesh
+    and non-overlapping in pipelined mode, distributions on every tensor,
+    and that concurrently active streams do not exceed the edge-port
+    bandwidth. Each message names the op and the PE.
+
+    SRAM is checked against the SRAM plan (dialects/wafer/Analysis/SRAMPlan.h):
+    the code and data words per PE the program will have, found by lowering
+    a copy of the module and allocating its buffers as pe-allocate-sram
+    does. A model that does not fit is refused at the op running at the
+    busiest point, with its layer, the words needed (code and data) and the
+    shortfall. Where there is no plan (the tool registered no planner, the
+    lowering does not support the module, e.g. a training step, or
+    `plan-sram=false`), each op's activations and weight buffers plus a
+    fixed code reserve are checked instead (in pipelined mode, per
+    rectangle with every resident weight).
   }];
+  let options = [
+    Option<"planSRAM", "plan-sram", "bool", /*default=*/"true",
+           "check SRAM against the plan made by lowering a copy (else the "
+           "per-op estimate)">,
+  ];
   let dependentDialects = ["::wse::wafer::WaferDialect"];
 }
 

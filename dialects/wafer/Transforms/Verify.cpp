@@ -9,6 +9,7 @@
 
 #include "dialects/wafer/Analysis/CostModel.h"
 #include "dialects/wafer/Analysis/KeptActivations.h"
+#include "dialects/wafer/Analysis/SRAMPlan.h"
 #include "dialects/wafer/Transforms/Passes.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -83,6 +84,12 @@ private:
                     const MachineDescription &machine);
   void checkSRAM(ArrayRef<Operation *> ops, bool pipelined,
                  const MachineDescription &machine);
+  /// Pipelined layers need rectangles of their own.
+  void checkOverlaps(ArrayRef<Operation *> ops,
+                     const MachineDescription &machine);
+  /// Checks code and data per PE against the SRAM plan; false when there is
+  /// no plan (no planner registered, or the module cannot be lowered).
+  bool checkPlannedSRAM(ModuleOp module);
 };
 } // namespace
 
@@ -131,13 +138,8 @@ void VerifyPass::checkSRAM(ArrayRef<Operation *> ops, bool pipelined,
   // so a PE holds the resident weights of every op on its rectangle plus
   // the activations of the op running (pipelinedSRAMByRect, the figure
   // wafer-place sizes rectangles for). Distinct rectangles do not overlap
-  // (checked separately), so grouping by rectangle covers every PE.
-  SmallVector<RectSRAM> groups = pipelinedSRAMByRect(ops, machine);
-  SmallVector<RectAttr> rects;
-  llvm::DenseMap<RectAttr, Operation *> worstOf;
-  for (const RectSRAM &g : groups) {
-    rects.push_back(g.rect);
-    worstOf[g.rect] = g.worst;
+  // (checkOverlaps), so grouping by rectangle covers every PE.
+  for (const RectSRAM &g : pipelinedSRAMByRect(ops, machine)) {
     int64_t need = g.bytesPerPE() + code;
     if (need <= sram)
       continue;
@@ -146,6 +148,16 @@ void VerifyPass::checkSRAM(ArrayRef<Operation *> ops, bool pipelined,
                    << g.worstActivations << ", resident weights " << g.resident
                    << " of " << g.ops << (g.ops == 1 ? " op" : " ops")
                    << ", code " << code << ")";
+  }
+}
+
+void VerifyPass::checkOverlaps(ArrayRef<Operation *> ops,
+                               const MachineDescription &machine) {
+  SmallVector<RectAttr> rects;
+  llvm::DenseMap<RectAttr, Operation *> worstOf;
+  for (const RectSRAM &g : pipelinedSRAMByRect(ops, machine)) {
+    rects.push_back(g.rect);
+    worstOf[g.rect] = g.worst;
   }
   // Overlap of distinct rectangles: sweep by left edge.
   llvm::stable_sort(rects,
@@ -250,6 +262,43 @@ void VerifyPass::checkStreams(ArrayRef<StreamOp> streams,
   }
 }
 
+bool VerifyPass::checkPlannedSRAM(ModuleOp module) {
+  const SRAMPlanner *planner = getSRAMPlanner(module.getContext());
+  if (!planner)
+    return false;
+  std::string why;
+  FailureOr<SRAMPlan> plan = planner->plan(module, why);
+  if (mlir::failed(plan))
+    return false;
+  if (plan->fits)
+    return true;
+  Operation *at = plan->peakOp ? plan->peakOp : plan->failedOp;
+  if (!at)
+    at = module;
+  failed = true;
+  InFlightDiagnostic diag = at->emitError();
+  diag << "the program needs " << plan->neededWords()
+       << " words of SRAM per PE (code " << plan->codeWords << " words for "
+       << plan->instructions << " instructions, data " << plan->dataWords
+       << " words live at once); the target has " << plan->sramWords
+       << " words: short by " << plan->shortfallWords() << " words ("
+       << 4 * plan->shortfallWords() << " bytes)";
+  if (plan->peakOp) {
+    std::string layer = layerOf(plan->peakOp);
+    diag << "; the busiest point is this "
+         << plan->peakOp->getName().getStringRef();
+    if (!layer.empty())
+      diag << " of " << layer;
+  }
+  if (!plan->peakBuffers.empty()) {
+    diag << " (largest buffers";
+    for (auto [name, words] : plan->peakBuffers)
+      diag << " " << name << "[" << words << "]";
+    diag << ")";
+  }
+  return true;
+}
+
 void VerifyPass::runOnOperation() {
   ModuleOp module = getOperation();
   TargetAttr target = requireTarget(module, "wafer-verify");
@@ -293,7 +342,12 @@ void VerifyPass::runOnOperation() {
                 << "; the target has " << machine.colors;
     placed.push_back(op);
   });
-  checkSRAM(placed, pipelined, machine);
+  // The plan is the lowering's own figure: where there is one, the per-op
+  // estimates below are not needed (they ignore code and liveness).
+  if (pipelined)
+    checkOverlaps(placed, machine);
+  if (failed || !planSRAM || !checkPlannedSRAM(module))
+    checkSRAM(placed, pipelined, machine);
   checkStreams(streams, machine);
   if (failed)
     signalPassFailure();

@@ -16,6 +16,13 @@ namespace wse {
 
 #define GEN_PASS_REGISTRATION
 #include "wse/Conversion/Passes.h.inc"
+
+/// What convert-wafer-to-pe does to `module` (`marks`: its option).
+mlir::LogicalResult lowerWaferToPE(mlir::ModuleOp module, bool marks);
+
+/// Registers, on the wafer dialect, the SRAM planner that lowers a copy of
+/// the module (dialects/wafer/Analysis/SRAMPlan.h).
+void registerSRAMPlanner(mlir::DialectRegistry &registry);
 } // namespace wse
 
 #endif

@@ -36,6 +36,13 @@ struct WSEPipelineOptions : mlir::PassPipelineOptions<WSEPipelineOptions> {
       *this, "cost-json",
       llvm::cl::desc("also write the cost report as JSON to this file"),
       llvm::cl::init("")};
+  Option<bool> planSRAM{
+      *this, "plan-sram",
+      llvm::cl::desc("wafer-verify checks SRAM against the plan made by "
+                     "lowering a copy of the model (false: the per-op "
+                     "estimate, e.g. for placement studies of models the "
+                     "lowering cannot fit yet)"),
+      llvm::cl::init(true)};
   Option<bool> lower{
       *this, "lower",
       llvm::cl::desc("continue to a per-PE program: convert-wafer-to-pe, "

@@ -87,23 +87,27 @@ kernelRectangle(ModuleOp module, func::FuncOp func,
 }
 
 void ConvertWaferToPEPass::runOnOperation() {
-  ModuleOp module = getOperation();
+  if (failed(lowerWaferToPE(getOperation(), marks)))
+    signalPassFailure();
+}
+
+LogicalResult wse::lowerWaferToPE(ModuleOp module, bool marks) {
   mesh::TargetAttr target = mesh::requireTarget(module, "convert-wafer-to-pe");
   if (!target)
-    return signalPassFailure();
+    return failure();
   const machine::MachineDescription &m = target.getMachine();
   SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
   if (funcs.size() != 1) {
     emitError(module.getLoc())
         << "convert-wafer-to-pe: expected one function (the model), found "
         << funcs.size();
-    return signalPassFailure();
+    return failure();
   }
   func::FuncOp func = funcs.front();
   FailureOr<std::pair<mesh::RectAttr, std::string>> rectAndPort =
       kernelRectangle(module, func, m);
   if (failed(rectAndPort))
-    return signalPassFailure();
+    return failure();
   auto [rect, port] = *rectAndPort;
   MLIRContext *ctx = module.getContext();
   Location loc = func.getLoc();
@@ -170,7 +174,7 @@ void ConvertWaferToPEPass::runOnOperation() {
   Lowering lowering(module, func, rect, m, emitter, ch, port, decls, tail);
   lowering.setMarks(marks);
   if (failed(lowering.run()))
-    return signalPassFailure();
+    return failure();
   emitter.finish([&](StringRef name, ArrayRef<RegAttr> params) {
     lowering.emitSubroutine(name, params);
   });
@@ -179,4 +183,5 @@ void ConvertWaferToPEPass::runOnOperation() {
   for (auto param :
        llvm::make_early_inc_range(module.getOps<wafer::ParameterOp>()))
     param.erase();
+  return success();
 }

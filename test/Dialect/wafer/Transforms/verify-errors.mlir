@@ -1,4 +1,6 @@
-// RUN: wse-opt %s -split-input-file -wafer-verify -verify-diagnostics
+// The per-op SRAM estimate (plan-sram=false; the SRAM plan's own errors are
+// in Models/sram-plan.test).
+// RUN: wse-opt %s -split-input-file -wafer-verify=plan-sram=false -verify-diagnostics
 
 // expected-error @+1 {{wafer-verify needs the module attribute 'mesh.target': run wafer-target first}}
 module {
