@@ -85,7 +85,8 @@ def PEAllocateSRAM : Pass<"pe-allocate-sram", "mlir::ModuleOp"> {
     Option<"reuse", "reuse", "bool", "true",
            "let buffers with disjoint live ranges share words">,
     Option<"explain", "explain", "bool", "false",
-           "emit a remark per kernel: code, buffers and words used">,
+           "emit a remark per kernel: code, buffers and words used, and the "
+           "busiest instruction with its largest live buffers">,
   ];
   let dependentDialects = ["::wse::pe::PEDialect"];
 }

@@ -379,6 +379,29 @@ View Lowering::readView(Value v, const TensorLayout &consumer,
   return needFull(v);
 }
 
+std::optional<int64_t> Lowering::chunkedColumnRead(Value v,
+                                                   const TensorLayout &consumer,
+                                                   ArrayRef<int64_t> dimMap) {
+  const TensorLayout &l = layoutOf(v);
+  TensorState &s = tensors[v];
+  if (s.full || s.pendingStream || !s.block ||
+      (s.column && opIndex - s.columnUse <= kReuseWindow))
+    return std::nullopt;
+  auto mapped = [&](int64_t d) {
+    return d >= 0 && d < int64_t(dimMap.size()) ? dimMap[d] : -1;
+  };
+  int64_t dx = dimOnAxis(l, wafer::MeshAxis::X);
+  int64_t dy = dimOnAxis(l, wafer::MeshAxis::Y);
+  if (dx < 0 || dy < 0 || !alignedOn(l, dx, consumer, mapped(dx)) ||
+      alignedOn(l, dy, consumer, mapped(dy)))
+    return std::nullopt;
+  SmallVector<int64_t> slab = l.shape;
+  slab[dx] = l.block[dx];
+  if (product(slab) <= slabBudget())
+    return std::nullopt;
+  return dy;
+}
+
 std::optional<View> Lowering::columnSlab(Value v) {
   const TensorLayout &l = layoutOf(v);
   TensorState &s = tensors[v];

@@ -115,6 +115,13 @@ public:
   View columnChunk(mlir::Value v, int64_t d, int64_t lo, int64_t hi);
   /// Words of a column slab above which readers take it in chunks.
   int64_t slabBudget() const { return machine.sramWords() / 8; }
+  /// Where readView(v, consumer, dimMap) would gather v's column slab and
+  /// the slab is larger than slabBudget(): v's dimension on y, along which
+  /// a reader can take the slab in chunks (columnChunk) instead. None when
+  /// the view is cheaper, already made, or v has no blocks.
+  std::optional<int64_t> chunkedColumnRead(mlir::Value v,
+                                           const TensorLayout &consumer,
+                                           llvm::ArrayRef<int64_t> dimMap);
   /// v's elements in `layout`'s blocks (v's own block when the layouts
   /// agree, else cut from the full copy).
   mlir::FlatSymbolRefAttr needBlock(mlir::Value v, const TensorLayout &layout);

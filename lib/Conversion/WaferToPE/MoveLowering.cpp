@@ -41,8 +41,59 @@ struct AffineRead {
   SmallVector<int64_t> src, steps, offs;
 };
 
+/// copyAffine where `in`'s column slab is too large to hold (a split or
+/// slice along the dimension `in` has on y, e.g. the 20B graph's QKV split:
+/// 64 heads x 288 words per token): the slab is gathered in chunks of
+/// input dimension `d` (columnChunk), and each PE copies from every chunk
+/// the part of its block the chunk holds. Result dimension `i` walks `d`
+/// with step 1.
+static LogicalResult copyAffineInChunks(Lowering &L, Value res, Value in,
+                                        const AffineRead &map, int64_t d,
+                                        int64_t i) {
+  TensorLayout lo = L.layoutOf(res);
+  const TensorLayout &il = L.layoutOf(in);
+  int64_t dx = -1;
+  for (auto [k, axis] : llvm::enumerate(il.axes))
+    if (axis == wafer::MeshAxis::X)
+      dx = k;
+  SmallVector<int64_t> slab = il.shape;
+  slab[dx] = il.block[dx];
+  int64_t wordsPerIndex = 1;
+  for (auto [k, n] : llvm::enumerate(slab))
+    if (int64_t(k) != d)
+      wordsPerIndex *= n;
+  int64_t len = std::max<int64_t>(1, L.slabBudget() / wordsPerIndex);
+  int64_t first = map.offs[d],
+          last = first + cast<RankedTensorType>(res.getType()).getDimSize(i);
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  SmallVector<int64_t> bs = lo.blockStrides();
+  for (int64_t c0 = first; c0 < last; c0 += len) {
+    int64_t c1 = std::min(c0 + len, last);
+    // Every PE of the column takes part in the gather.
+    View chunk = L.columnChunk(in, d, c0, c1);
+    SmallVector<int64_t> strides;
+    for (auto [src, step] : llvm::zip(map.src, map.steps))
+      strides.push_back(src >= 0 ? step * chunk.strides[src] : 0);
+    // The PE's result indices along i whose input index lies in [c0, c1).
+    PerPEExpr from = max(lo.offset[i] + first, PerPEExpr(c0));
+    PerPEExpr to = min(lo.offset[i] + lo.extent[i] + first, PerPEExpr(c1));
+    SmallVector<PerPEExpr> extents = lo.extent, at = lo.offset;
+    extents[i] = max(PerPEExpr(0), to - from);
+    at[i] = from - first;
+    PerPEExpr start = chunk.base;
+    for (auto [k, off] : llvm::enumerate(map.offs))
+      start = start + off * chunk.strides[k];
+    Emitter::Guard skip = L.guard(lo.holds);
+    copyBox(L, out, lo, chunk.buffer, start + dotOffsets(at, strides), strides,
+            extents, (at[i] - lo.offset[i]) * bs[i]);
+    L.E.end(skip);
+  }
+  return success();
+}
+
 /// The result's block read through a view of `in` covering what the PE
-/// needs (its own block, a gather along one axis, or the full copy).
+/// needs (its own block, a gather along one axis, chunks of a column slab
+/// too large to hold, or the full copy).
 static LogicalResult copyAffine(Lowering &L, Value res, Value in,
                                 const AffineRead &map) {
   TensorLayout lo = L.layoutOf(res);
@@ -51,6 +102,10 @@ static LogicalResult copyAffine(Lowering &L, Value res, Value in,
   for (auto [i, d] : llvm::enumerate(map.src))
     if (d >= 0 && map.steps[i] == 1 && map.offs[d] == 0)
       dimMap[d] = i;
+  if (std::optional<int64_t> d = L.chunkedColumnRead(in, lo, dimMap))
+    for (auto [i, src] : llvm::enumerate(map.src))
+      if (src == *d && map.steps[i] == 1)
+        return copyAffineInChunks(L, res, in, map, *d, i);
   View v = L.readView(in, lo, dimMap);
   SmallVector<int64_t> strides;
   for (auto [d, step] : llvm::zip(map.src, map.steps))
