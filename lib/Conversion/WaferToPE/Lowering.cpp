@@ -397,7 +397,7 @@ std::optional<int64_t> Lowering::chunkedColumnRead(Value v,
     return std::nullopt;
   SmallVector<int64_t> slab = l.shape;
   slab[dx] = l.block[dx];
-  if (product(slab) <= slabBudget())
+  if (product(slab) <= int64_t(machine.sramWords()) / 2)
     return std::nullopt;
   return dy;
 }

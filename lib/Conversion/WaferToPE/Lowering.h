@@ -116,9 +116,12 @@ public:
   /// Words of a column slab above which readers take it in chunks.
   int64_t slabBudget() const { return machine.sramWords() / 8; }
   /// Where readView(v, consumer, dimMap) would gather v's column slab and
-  /// the slab is larger than slabBudget(): v's dimension on y, along which
-  /// a reader can take the slab in chunks (columnChunk) instead. None when
-  /// the view is cheaper, already made, or v has no blocks.
+  /// the slab would take over half of SRAM: v's dimension on y, along which
+  /// a data movement reads the slab in chunks of slabBudget() words
+  /// (columnChunk) instead. None when the view is cheaper, already made, or
+  /// v has no blocks. (A smaller slab is gathered whole: one all-reduce and
+  /// less code than a call per chunk, and the SRAM plan shows what it
+  /// costs.)
   std::optional<int64_t> chunkedColumnRead(mlir::Value v,
                                            const TensorLayout &consumer,
                                            llvm::ArrayRef<int64_t> dimMap);

@@ -132,10 +132,55 @@ static AffineRead identityRead(int64_t rank) {
   return m;
 }
 
+/// copyReshapeFromColumn for a column slab larger than slabBudget(): the
+/// input [1.., x, F] (F on y) becomes [1.., x, A, ...]; the slab is gathered
+/// in chunks of whole indices of A and each PE copies the part of its block
+/// every chunk holds.
+static void copyReshapeInChunks(Lowering &L, Value res, Value in, int64_t dx,
+                                int64_t df, int64_t rdx) {
+  const TensorLayout &il = L.layoutOf(in);
+  TensorLayout lo = L.layoutOf(res);
+  // Result dimension `a` (the first after x) splits the input's last
+  // dimension `df` into indices of `inner` elements: a chunk of whole
+  // indices of `a` is a contiguous range of `df`.
+  int64_t a = rdx + 1;
+  int64_t inner = 1;
+  for (int64_t d = a + 1; d < lo.rank(); ++d)
+    inner *= lo.shape[d];
+  int64_t len = std::max<int64_t>(1, L.slabBudget() / (il.block[dx] * inner));
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  SmallVector<int64_t> bs = lo.blockStrides();
+  for (int64_t a0 = 0; a0 < lo.shape[a]; a0 += len) {
+    int64_t a1 = std::min(a0 + len, lo.shape[a]);
+    // Every PE of the column takes part in the gather.
+    View chunk = L.columnChunk(in, df, a0 * inner, a1 * inner);
+    // Input element (x, f) is at base + x * sx + f * sf; f walks the
+    // result's dimensions after x densely.
+    SmallVector<int64_t> strides(lo.rank(), 0);
+    strides[rdx] = chunk.strides[dx];
+    int64_t step = chunk.strides[df];
+    for (int64_t d = lo.rank() - 1; d > rdx; --d) {
+      strides[d] = step;
+      step *= lo.shape[d];
+    }
+    PerPEExpr from = max(lo.offset[a], PerPEExpr(a0));
+    PerPEExpr to = min(lo.offset[a] + lo.extent[a], PerPEExpr(a1));
+    SmallVector<PerPEExpr> extents = lo.extent, at = lo.offset;
+    extents[a] = max(PerPEExpr(0), to - from);
+    at[a] = from;
+    Emitter::Guard skip = L.guard(lo.holds);
+    copyBox(L, out, lo, chunk.buffer, chunk.base + dotOffsets(at, strides),
+            strides, extents, (from - lo.offset[a]) * bs[a]);
+    L.E.end(skip);
+  }
+}
+
 /// A reshape that keeps the token (column) dimension and only regroups the
 /// dimensions after it (leading unit dimensions may come and go): the
 /// result's block is read from the column's slab, whose trailing
-/// dimensions are whole and dense like the result's.
+/// dimensions are whole and dense like the result's. A slab too large to
+/// hold is read in chunks of whole indices of the result's first dimension
+/// after x (copyReshapeInChunks; a head split: whole heads).
 static bool copyReshapeFromColumn(Lowering &L, Value res, Value in) {
   const TensorLayout &il = L.layoutOf(in);
   TensorLayout lo = L.layoutOf(res);
@@ -153,6 +198,13 @@ static bool copyReshapeFromColumn(Lowering &L, Value res, Value in) {
   for (int64_t d = 0; d < rdx; ++d)
     if (lo.shape[d] != 1)
       return false;
+  SmallVector<int64_t> dimMap(il.rank(), -1);
+  dimMap[dx] = rdx;
+  if (il.rank() == dx + 2 && lo.rank() > rdx + 1)
+    if (std::optional<int64_t> df = L.chunkedColumnRead(in, lo, dimMap)) {
+      copyReshapeInChunks(L, res, in, dx, *df, rdx);
+      return true;
+    }
   std::optional<View> slab = L.columnSlab(in);
   if (!slab)
     return false;
