@@ -179,7 +179,9 @@ def WaferTrainingStep : Pass<"wafer-training-step", "mlir::ModuleOp"> {
       transpose becomes a `wafer.linear` consuming it on arrival); with
       `recompute` each layer's inputs are `wafer.checkpoint`ed in forward
       and its forward ops, weight streams included, run again from them at
-      the start of its backward;
+      the start of its backward (`recompute-layers` limits this to the
+      layers listed; the others keep their forward activations, which
+      wafer-verify and the cost report count as kept for backward);
     * each weight gradient leaves as a `wafer.stream_out` to the weight
       store, right after it is computed;
     * the module gets a `wafer.store_optimizer` (the weight store's update,
@@ -195,6 +197,9 @@ def WaferTrainingStep : Pass<"wafer-training-step", "mlir::ModuleOp"> {
     Option<"recompute", "recompute", "bool", "true",
            "checkpoint layer inputs and recompute each layer in backward "
            "(false: keep every activation)">,
+    ListOption<"recomputeOnly", "recompute-layers", "int64_t",
+               "with recompute: recompute only these layers (default: "
+               "every layer); the others keep their activations">,
     Option<"optimizer", "optimizer", "::wse::wafer::OptimizerKind",
            "::wse::wafer::OptimizerKind::adamw", "the weight store's update",
            [{::llvm::cl::values(

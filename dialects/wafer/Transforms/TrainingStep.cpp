@@ -188,8 +188,21 @@ struct TrainingStepPass
       return signalPassFailure();
     streamBackwardUses(state, *params);
     useWeightsOnArrival(state);
-    if (recompute)
+    if (recompute) {
+      for (int64_t layer : recomputeOnly)
+        if (layer < 0 || layer >= state.layers) {
+          step.emitError()
+              << "wafer-training-step: recompute-layers names layer " << layer
+              << "; the step has " << state.layers << " layers (0 to "
+              << state.layers - 1 << ")";
+          return signalPassFailure();
+        }
       recomputeLayers(state);
+    } else if (!recomputeOnly.empty()) {
+      step.emitError() << "wafer-training-step: recompute-layers needs "
+                          "recompute=true";
+      return signalPassFailure();
+    }
     eraseDeadOps(state);
     streamGradientsOut(state, *params);
     finish(state, *params);
@@ -309,6 +322,9 @@ struct TrainingStepPass
     Block &block = state.func.getBody().front();
     findInputDependence(state);
     for (int64_t layer = 0; layer < state.layers; ++layer) {
+      // Layers not listed keep their forward activations for backward.
+      if (!recomputeOnly.empty() && !llvm::is_contained(recomputeOnly, layer))
+        continue;
       Place bwd{TrainingPhase::backward, layer};
       int64_t key = state.backwardKey(bwd);
       Operation *start = segmentStart(state, key);

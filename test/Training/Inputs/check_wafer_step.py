@@ -6,7 +6,8 @@ wse-ref), and with torch's gradients (test/models/generate_training.py):
 
   * for each row of the fixed batch: the loss and every streamed-out
     gradient against the onnx-level step's (relative to the largest element
-    of each tensor), with recompute (default) and without;
+    of each tensor), with every layer recomputed (default), only layer 1
+    recomputed, and every activation kept;
   * the two rows' mean gradients against torch autograd's.
 
 The onnx-level step is printed and parsed between the passes, as a
@@ -26,11 +27,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
 
-def wafer_step(tools, step, work, recompute):
-    out = os.path.join(work, "wafer-%s.mlir" % ("recompute" if recompute else "keep"))
+MODES = {
+    "recompute": "recompute=true",
+    "layer 1 recomputed": "recompute=true recompute-layers=1",
+    "all kept": "recompute=false",
+}
+
+
+def wafer_step(tools, step, work, mode):
+    out = os.path.join(work, "wafer-%s.mlir" % mode.replace(" ", "-"))
     common.run([tools["wse-opt"], step, "--convert-onnx-to-wafer",
-                "--wafer-training-step=recompute=%s" % ("true" if recompute else "false"),
-                "-o", out])
+                "--wafer-training-step=%s" % MODES[mode], "-o", out])
     return out
 
 
@@ -59,11 +66,14 @@ def main():
     threshold = min(v.size for v in inits.values()) - 1
     step = common.compile_step(tools, model, (1, ids.shape[1]), names, work, threshold)
     failed = 0
-    for recompute in (True, False):
-        wstep = wafer_step(tools, step, work, recompute)
-        if recompute:
-            layers = set(re.findall(r"#wafer.step<recompute, layer (\d+)>", open(wstep).read()))
-            print("%s wafer step: %d layers recomputed" % (family, len(layers)))
+    for mode in MODES:
+        recompute = mode == "recompute"
+        wstep = wafer_step(tools, step, work, mode)
+        if mode != "all kept":
+            layers = sorted(set(re.findall(r"#wafer.step<recompute, layer (\d+)>",
+                                           open(wstep).read())))
+            print("%s wafer step (%s): layers recomputed: %s"
+                  % (family, mode, " ".join(layers) or "none"))
         worst_loss = worst_grad = 0.0
         total = None
         for r in range(ids.shape[0]):
@@ -77,7 +87,7 @@ def main():
         failed += not ok
         print("%s wafer step (%s): %d rows, loss %.2e relative, gradients %.2e of the largest, "
               "against the onnx-level step (%s)"
-              % (family, "recompute" if recompute else "all kept", ids.shape[0], worst_loss,
+              % (family, mode, ids.shape[0], worst_loss,
                  worst_grad, "ok" if ok else "FAIL"))
         if recompute:
             want = np.load(os.path.join(refdir, family + ".grads.npz"))
