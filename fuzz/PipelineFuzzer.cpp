@@ -29,6 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static mlir::DialectRegistry *registry = [] {
     auto *r = new mlir::DialectRegistry();
     wse::registerAllDialects(*r);
+    wse::registerAllExtensions(*r);
     return r;
   }();
   mlir::MLIRContext context(*registry, mlir::MLIRContext::Threading::DISABLED);
