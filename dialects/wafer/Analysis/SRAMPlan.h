@@ -42,8 +42,8 @@ struct SRAMPlan {
   mlir::Operation *failedOp = nullptr;
   std::string failedBuffer;
   int64_t neededWords() const { return codeWords + dataWords; }
-  /// Words missing (0 if it fits; at least 1 where only fragmentation
-  /// stops it).
+  /// Words missing (0 if it fits; 1 where the words needed are there but
+  /// the buffers do not pack: fragmentation).
   int64_t shortfallWords() const {
     if (fits)
       return 0;

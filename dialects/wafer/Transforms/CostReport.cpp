@@ -132,7 +132,11 @@ static void printPlan(llvm::raw_ostream &os, const PlannedSRAM &p) {
   if (plan.fits)
     os << ", " << plan.sramWords - plan.neededWords() << " left";
   else
-    os << ", short by " << plan.shortfallWords() << " words";
+    os << (plan.neededWords() > plan.sramWords
+               ? ", short by " + std::to_string(plan.shortfallWords()) +
+                     " words"
+               : ", does not pack (fragmentation: no room for @" +
+                     plan.failedBuffer + ")");
   if (p.busiestRow >= 0) {
     os << "; busiest at #" << p.busiestRow;
     std::string layer = layerOf(plan.peakOp);

@@ -281,8 +281,13 @@ bool VerifyPass::checkPlannedSRAM(ModuleOp module) {
        << " words of SRAM per PE (code " << plan->codeWords << " words for "
        << plan->instructions << " instructions, data " << plan->dataWords
        << " words live at once); the target has " << plan->sramWords
-       << " words: short by " << plan->shortfallWords() << " words ("
-       << 4 * plan->shortfallWords() << " bytes)";
+       << " words: ";
+  if (plan->neededWords() > plan->sramWords)
+    diag << "short by " << plan->shortfallWords() << " words ("
+         << 4 * plan->shortfallWords() << " bytes)";
+  else
+    diag << "enough, but no order of the buffers leaves room for @"
+         << plan->failedBuffer << " (fragmentation)";
   if (plan->peakOp) {
     std::string layer = layerOf(plan->peakOp);
     diag << "; the busiest point is this "
