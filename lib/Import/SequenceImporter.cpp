@@ -88,9 +88,22 @@ FailureOr<int64_t> position(NodeContext &ctx, unsigned i, int64_t length,
 }
 
 /// The piece sizes SplitToSequence cuts a dimension of size `dim` into.
+/// Items a sequence may hold (each becomes a value of the imported IR): a
+/// SplitToSequence of a huge dimension into pieces of one would otherwise
+/// allocate a piece list the dimension's size (found by the import fuzzer).
+constexpr int64_t kMaxSequenceItems = 65536;
+
 FailureOr<SmallVector<int64_t>> pieceSizes(NodeContext &ctx, int64_t dim) {
-  if (!ctx.has(1))
+  auto tooMany = [&](int64_t pieces) {
+    return ctx.error() << "splits dimension " << dim << " into " << pieces
+                       << " pieces; a sequence holds at most "
+                       << kMaxSequenceItems << " (kMaxSequenceItems)";
+  };
+  if (!ctx.has(1)) {
+    if (dim > kMaxSequenceItems)
+      return tooMany(dim);
     return SmallVector<int64_t>(dim, 1);
+  }
   auto split = knownInts(ctx, 1, "split");
   if (failed(split))
     return failure();
@@ -100,15 +113,23 @@ FailureOr<SmallVector<int64_t>> pieceSizes(NodeContext &ctx, int64_t dim) {
     int64_t size = (*split)[0];
     if (size <= 0)
       return ctx.error() << "split size " << size << " is not positive";
+    if (dim / size + (dim % size != 0) > kMaxSequenceItems)
+      return tooMany(dim / size + (dim % size != 0));
     SmallVector<int64_t> sizes;
     for (int64_t done = 0; done < dim; done += size)
       sizes.push_back(std::min(size, dim - done));
     return sizes;
   }
+  if (int64_t(split->size()) > kMaxSequenceItems)
+    return tooMany(split->size());
   int64_t total = 0;
   for (int64_t s : *split) {
     if (s < 0)
       return ctx.error() << "split sizes must be non-negative";
+    // Sizes past the dimension cannot sum to it (and must not overflow).
+    if (s > dim - total)
+      return ctx.error() << "split sizes sum to more than the dimension's "
+                         << dim;
     total += s;
   }
   if (total != dim)
