@@ -482,6 +482,12 @@ LogicalResult wse::import::importNode(GraphImporter &importer,
                           << "'";
   NodeContext ctx{importer, node, loc, {}, {}};
   bool sequenceOp = StringRef(node.op_type()).contains("Sequence");
+  // The operators that read a sequence take it as input 0; every other
+  // input (SplitToSequence's and SequenceConstruct's included) is a tensor.
+  bool readsSequence =
+      llvm::is_contained({"SequenceAt", "SequenceInsert", "SequenceErase",
+                          "SequenceLength", "ConcatFromSequence"},
+                         node.op_type());
   for (const std::string &input : node.input()) {
     if (input.empty()) {
       ctx.operands.push_back(Value());
@@ -490,9 +496,9 @@ LogicalResult wse::import::importNode(GraphImporter &importer,
     // Sequence operands are read by name (NodeContext::sequenceInput);
     // their operand slot stays null.
     if (importer.sequence(input)) {
-      if (!sequenceOp)
-        return ctx.error() << "reads the sequence '" << input
-                           << "'; only sequence operators take sequences";
+      if (!readsSequence || !ctx.operands.empty())
+        return ctx.error() << "reads the sequence '" << input << "' as input "
+                           << ctx.operands.size() << ", which must be a tensor";
       ctx.operands.push_back(Value());
       continue;
     }

@@ -139,10 +139,6 @@ FailureOr<SmallVector<int64_t>> pieceSizes(NodeContext &ctx, int64_t dim) {
 }
 
 LogicalResult importSplitToSequence(NodeContext &ctx) {
-  // A sequence has no value of its own (found by the import fuzzer: a
-  // SplitToSequence of another's output).
-  if (!ctx.operands[0])
-    return ctx.error() << "input 0 must be a tensor, not a sequence";
   auto type = dyn_cast<RankedTensorType>(ctx.operands[0].getType());
   int64_t axis = ctx.intAttr("axis", 0);
   if (!type)
