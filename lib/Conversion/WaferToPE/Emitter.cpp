@@ -225,11 +225,11 @@ void Emitter::nest(ArrayRef<PerPEExpr> extents, ArrayRef<Pointer> ptrs,
 }
 
 void Emitter::loop(Attribute count, function_ref<void(unsigned)> body,
-                   bool layers) {
-  unsigned counter = allocReg();
-  auto op = LoopOp::create(taskBuilder, loc, reg(counter), count);
+                   bool layers, std::optional<unsigned> counter) {
+  unsigned r = counter ? *counter : allocReg();
+  auto op = LoopOp::create(taskBuilder, loc, reg(r), count);
   op.setLayers(layers);
-  inside(op.getBody().front(), op, [&] { body(counter); });
+  inside(op.getBody().front(), op, [&] { body(r); });
 }
 
 void Emitter::call(StringRef name, ArrayRef<Attribute> args) {

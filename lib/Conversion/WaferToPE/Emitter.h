@@ -103,10 +103,11 @@ public:
                                llvm::ArrayRef<Pointer> ptrs,
                                int64_t maxVector = 0);
 
-  /// A counted loop `for r in [0, count)`; `body` receives the register.
-  /// `layers` marks the loop over repeated layers (count > 0).
+  /// A counted loop `for r in [0, count)`; `body` receives the register
+  /// (`counter`, else a fresh one). `layers` marks the loop over repeated
+  /// layers (count > 0).
   void loop(mlir::Attribute count, llvm::function_ref<void(unsigned)> body,
-            bool layers = false);
+            bool layers = false, std::optional<unsigned> counter = {});
 
   /// Calls a subroutine that finish() emits, passing `args` in its
   /// parameter registers.

@@ -371,15 +371,90 @@ View Lowering::readView(Value v, const TensorLayout &consumer,
   }
   // v's column dimension is the consumer's row dimension (tokens over
   // columns becoming tokens over rows): each row gathers only its range.
-  int64_t cd = mapped(dx);
-  if (dx >= 0 && cd >= 0 && consumer.axes[cd] == wafer::MeshAxis::Y &&
-      consumer.shape[cd] == l.shape[dx] && sameRect && l.x0 == 0 && l.y0 == 0 &&
-      l.width == kernelRect.getWidth() && l.height == kernelRect.getHeight())
-    return gatherTransposed(v, dx, consumer, cd);
+  if (transposes(v, dx, consumer, mapped(dx)))
+    return gatherTransposed(v, dx, consumer, mapped(dx));
   return needFull(v);
 }
 
+bool Lowering::transposes(Value v, int64_t dx, const TensorLayout &consumer,
+                          int64_t cd) {
+  const TensorLayout &l = layoutOf(v);
+  return dx >= 0 && cd >= 0 && consumer.axes[cd] == wafer::MeshAxis::Y &&
+         consumer.shape[cd] == l.shape[dx] && consumer.sameRectAs(l) &&
+         l.x0 == 0 && l.y0 == 0 && l.width == kernelRect.getWidth() &&
+         l.height == kernelRect.getHeight();
+}
+
+std::optional<int64_t> Lowering::chunkWords(Value v,
+                                            const TensorLayout &consumer,
+                                            ArrayRef<int64_t> dimMap,
+                                            int64_t d) {
+  const TensorLayout &l = layoutOf(v);
+  TensorState &s = tensors[v];
+  int64_t dx = dimOnAxis(l, wafer::MeshAxis::X);
+  if (!s.block || dx < 0 || dx == d || l.axes[d] != wafer::MeshAxis::None)
+    return std::nullopt;
+  int64_t cd = dx < int64_t(dimMap.size()) ? dimMap[dx] : -1;
+  SmallVector<int64_t> slab = l.shape;
+  slab[dx] = l.block[dx];
+  slab[d] = 1;
+  if (alignedOn(l, dx, consumer, cd))
+    return product(slab);
+  if (!transposes(v, dx, consumer, cd))
+    return std::nullopt;
+  SmallVector<int64_t> cut = slab;
+  cut[dx] = consumer.block[cd];
+  return product(slab) + product(cut);
+}
+
+View Lowering::readChunk(Value v, const TensorLayout &consumer,
+                         ArrayRef<int64_t> dimMap, const Chunk &chunk) {
+  const TensorLayout &l = layoutOf(v);
+  int64_t dx = dimOnAxis(l, wafer::MeshAxis::X);
+  int64_t cd = dimMap[dx];
+  if (alignedOn(l, dx, consumer, cd))
+    return columnChunkAt(v, chunk.dim, chunk.start, chunk.count);
+  return gatherTransposed(v, dx, consumer, cd, chunk);
+}
+
+void Lowering::forEachChunk(int64_t n, int64_t len,
+                            function_ref<void(const ChunkStart &)> body) {
+  assert(len > 0 && n % len == 0 && "chunks of equal length");
+  // The counter is live across the body's all-reduce calls, and a value
+  // live across a call is live through the subroutine and so at every call
+  // of the program: one register shared by every chunk loop (they never
+  // nest) costs one register instead of one per loop.
+  if (!chunkCounter)
+    chunkCounter = E.allocReg();
+  E.loop(
+      E.imm(n / len),
+      [&](unsigned counter) {
+        body(ChunkStart{0, counter, len});
+      },
+      /*layers=*/false, chunkCounter);
+}
+
+Attribute Lowering::offsetAt(const PerPEExpr &base, const ChunkStart &start,
+                             int64_t stride) {
+  if (!start.counter)
+    return E.val(base + PerPEExpr(start.first) * stride);
+  unsigned r = E.allocReg();
+  E.emit<IMulOp>(E.reg(r), E.reg(*start.counter), E.imm(start.len * stride));
+  if (!(base.isKnown() && base.value() == 0))
+    E.emit<IAddOp>(E.reg(r), E.reg(r), E.val(base));
+  return E.reg(r);
+}
+
 std::optional<int64_t> Lowering::chunkedColumnRead(Value v,
+                                                   const TensorLayout &consumer,
+                                                   ArrayRef<int64_t> dimMap) {
+  std::optional<int64_t> words = columnGatherWords(v, consumer, dimMap);
+  if (!words || *words < int64_t(machine.sramWords()) / 2)
+    return std::nullopt;
+  return dimOnAxis(layoutOf(v), wafer::MeshAxis::Y);
+}
+
+std::optional<int64_t> Lowering::columnGatherWords(Value v,
                                                    const TensorLayout &consumer,
                                                    ArrayRef<int64_t> dimMap) {
   const TensorLayout &l = layoutOf(v);
@@ -397,9 +472,7 @@ std::optional<int64_t> Lowering::chunkedColumnRead(Value v,
     return std::nullopt;
   SmallVector<int64_t> slab = l.shape;
   slab[dx] = l.block[dx];
-  if (product(slab) <= int64_t(machine.sramWords()) / 2)
-    return std::nullopt;
-  return dy;
+  return product(slab);
 }
 
 std::optional<View> Lowering::columnSlab(Value v) {
@@ -427,53 +500,74 @@ View Lowering::columnGather(Value v, int64_t dx) {
 }
 
 View Lowering::columnChunk(Value v, int64_t d, int64_t lo, int64_t hi) {
+  View chunk = columnChunkAt(v, d, ChunkStart{lo}, hi - lo);
+  chunk.base = chunk.base - PerPEExpr(lo) * chunk.strides[d];
+  return chunk;
+}
+
+View Lowering::columnChunkAt(Value v, int64_t d, const ChunkStart &start,
+                             int64_t count) {
   const TensorLayout &l = layoutOf(v);
   int64_t dx = dimOnAxis(l, wafer::MeshAxis::X);
   assert(dx >= 0 && dx != d && "a chunk of another dimension than x");
+  assert((!start.counter || l.axes[d] == wafer::MeshAxis::None) &&
+         "a chunk known at run time of a distributed dimension");
   SmallVector<int64_t> shape = l.shape;
   shape[dx] = l.block[dx];
-  shape[d] = hi - lo;
+  shape[d] = count;
   SmallVector<int64_t> strides = denseStrides(shape);
   int64_t words = product(shape);
   FlatSymbolRefAttr buf = zeroedBuffer("colchunk", words);
-  // Each holder writes the part of its block inside [lo, hi) (one copy
+  // Each holder writes the part of its block inside the chunk (one copy
   // along y when the blocks are replicated there), summed down the column.
   PerPEExpr contributes = l.holds;
   if (!llvm::is_contained(l.axes, wafer::MeshAxis::Y))
     contributes = contributes && (PerPEExpr::var(emu::ExprVar::RY) == l.y0);
-  PerPEExpr from = max(l.offset[d], PerPEExpr(lo));
-  PerPEExpr to = min(l.offset[d] + l.extent[d], PerPEExpr(hi));
-  SmallVector<PerPEExpr> extents = l.extent;
-  extents[d] = max(PerPEExpr(0), to - from);
-  SmallVector<PerPEExpr> at = l.offset, src(l.rank(), PerPEExpr(0));
+  SmallVector<PerPEExpr> extents = l.extent, at = l.offset,
+                         src(l.rank(), PerPEExpr(0));
   at[dx] = 0;
-  at[d] = from - lo;
-  src[d] = from - l.offset[d];
+  if (start.counter) {
+    // d is whole in every block: the chunk is the same box on every PE.
+    extents[d] = count;
+    at[d] = 0;
+  } else {
+    PerPEExpr lo = start.first, hi = start.first + count;
+    PerPEExpr from = max(l.offset[d], lo);
+    PerPEExpr to = min(l.offset[d] + l.extent[d], hi);
+    extents[d] = max(PerPEExpr(0), to - from);
+    at[d] = from - lo;
+    src[d] = from - l.offset[d];
+  }
   Emitter::Guard skip = guard(contributes);
+  Attribute from = start.counter ? offsetAt(dotOffsets(src, l.blockStrides()),
+                                            start, l.blockStrides()[d])
+                                 : E.val(dotOffsets(src, l.blockStrides()));
   E.nest(extents,
          {Pointer{E.val(dotOffsets(at, strides)), strides},
-          Pointer{E.val(dotOffsets(src, l.blockStrides())), l.blockStrides()}},
+          Pointer{from, l.blockStrides()}},
          [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
            E.emit<CopyOp>(E.mem(buf, off[0], len, E.imm(st[0])),
                           E.mem(tensors[v].block, off[1], len, E.imm(st[1])));
          });
   E.end(skip);
   callAllReduce(/*columns=*/true, /*rows=*/false, E.addr(buf), E.imm(words));
-  return View{buf, strides,
-              PerPEExpr(0) - l.offset[dx] * strides[dx] -
-                  PerPEExpr(lo) * strides[d]};
+  return View{buf, strides, PerPEExpr(0) - l.offset[dx] * strides[dx]};
 }
 
 View Lowering::gatherTransposed(Value v, int64_t dx,
-                                const TensorLayout &consumer, int64_t cd) {
+                                const TensorLayout &consumer, int64_t cd,
+                                std::optional<Chunk> chunk) {
   const TensorLayout &l = layoutOf(v);
-  // 1. Every PE gets its column's slab.
-  View slab = *columnSlab(v);
+  // 1. Every PE gets its column's slab (or the chunk of it).
+  View slab = chunk ? columnChunkAt(v, chunk->dim, chunk->start, chunk->count)
+                    : *columnSlab(v);
   // 2. Along each row, the PEs write the part of their slab inside the
   //    row's block of cd into a zeroed buffer and sum it over the row: each
   //    element comes from the one column whose block holds it.
   SmallVector<int64_t> shape = l.shape;
   shape[dx] = consumer.block[cd];
+  if (chunk)
+    shape[chunk->dim] = chunk->count;
   SmallVector<int64_t> strides = denseStrides(shape);
   int64_t words = product(shape);
   FlatSymbolRefAttr buf = zeroedBuffer("rowcut", words);
@@ -481,7 +575,7 @@ View Lowering::gatherTransposed(Value v, int64_t dx,
   PerPEExpr to = min(l.offset[dx] + l.extent[dx],
                      consumer.offset[cd] + consumer.extent[cd]);
   SmallVector<PerPEExpr> extents;
-  for (int64_t d : l.shape)
+  for (int64_t d : shape)
     extents.push_back(d);
   extents[dx] = max(PerPEExpr(0), to - from);
   SmallVector<PerPEExpr> at(l.rank(), PerPEExpr(0));

@@ -41,6 +41,32 @@ struct View {
   PerPEExpr at(llvm::ArrayRef<PerPEExpr> offsets) const;
 };
 
+/// The first index of a chunk of `len` indices: the constant `first`, or,
+/// in a loop over equal chunks, chunk number `counter` (a register) times
+/// `len`.
+struct ChunkStart {
+  int64_t first = 0;
+  std::optional<unsigned> counter;
+  int64_t len = 0;
+};
+
+/// The length of the longest equal chunks of `n` indices with at most
+/// `most` indices each (the largest divisor of n not above most; 1 at
+/// least).
+inline int64_t equalChunkLength(int64_t n, int64_t most) {
+  int64_t len = std::max<int64_t>(1, std::min(n, most));
+  while (n % len)
+    --len;
+  return len;
+}
+
+/// `count` indices of dimension `dim` from `start`.
+struct Chunk {
+  int64_t dim;
+  ChunkStart start;
+  int64_t count;
+};
+
 struct TensorState {
   TensorLayout layout;
   mlir::FlatSymbolRefAttr block; ///< this PE's block, if computed
@@ -113,15 +139,48 @@ public:
   /// dimension other than `d`): a bounded piece of a slab too large to
   /// hold.
   View columnChunk(mlir::Value v, int64_t d, int64_t lo, int64_t hi);
+  /// columnChunk of `count` indices of `d` from `start`, indexed from the
+  /// chunk's start along `d`. A chunk whose start is known only at run time
+  /// needs `d` undistributed.
+  View columnChunkAt(mlir::Value v, int64_t d, const ChunkStart &start,
+                     int64_t count);
+  /// Words held per index of `v`'s dimension `d` when `v` is read for
+  /// `consumer` (dimMap as in readView) one range of `d` at a time
+  /// (readChunk): a column chunk, plus the row cut when the consumer reads
+  /// v's column dimension along its rows. None when v has no blocks, `d` is
+  /// distributed or is v's column dimension, or neither read lines up.
+  std::optional<int64_t> chunkWords(mlir::Value v, const TensorLayout &consumer,
+                                    llvm::ArrayRef<int64_t> dimMap, int64_t d);
+  /// The elements of `v` a PE of `consumer` reads whose dimension
+  /// `chunk.dim` lies in the chunk, every other dimension as readView would
+  /// cover it: a column chunk (columnChunkAt), or one cut along the rows (a
+  /// transposed gather of the chunk). Indexed from the chunk's start along
+  /// its dimension. Requires chunkWords(v, consumer, dimMap, chunk.dim).
+  View readChunk(mlir::Value v, const TensorLayout &consumer,
+                 llvm::ArrayRef<int64_t> dimMap, const Chunk &chunk);
+  /// Runs `body` once per chunk of `len` indices (len divides n): one loop
+  /// at run time, whose counter gives the chunk's start, so the code does
+  /// not grow with the number of chunks.
+  void forEachChunk(int64_t n, int64_t len,
+                    llvm::function_ref<void(const ChunkStart &)> body);
+  /// The address `base` + (the chunk's first index) * stride; in a loop it
+  /// is computed into a register at this point of the code.
+  mlir::Attribute offsetAt(const PerPEExpr &base, const ChunkStart &start,
+                           int64_t stride);
   /// Words of a column slab above which readers take it in chunks.
   int64_t slabBudget() const { return machine.sramWords() / 8; }
   /// Where readView(v, consumer, dimMap) would gather v's column slab and
-  /// the slab would take over half of SRAM: v's dimension on y, along which
+  /// the slab would take half of SRAM or more: v's dimension on y, along which
   /// a data movement reads the slab in chunks of slabBudget() words
   /// (columnChunk) instead. None when the view is cheaper, already made, or
   /// v has no blocks. (A smaller slab is gathered whole: one all-reduce and
   /// less code than a call per chunk, and the SRAM plan shows what it
   /// costs.)
+  /// The words of v's column slab where readView(v, consumer, dimMap)
+  /// would gather it down the columns (and it is not gathered already).
+  std::optional<int64_t> columnGatherWords(mlir::Value v,
+                                           const TensorLayout &consumer,
+                                           llvm::ArrayRef<int64_t> dimMap);
   std::optional<int64_t> chunkedColumnRead(mlir::Value v,
                                            const TensorLayout &consumer,
                                            llvm::ArrayRef<int64_t> dimMap);
@@ -190,6 +249,8 @@ private:
   /// (marks count on per iteration, so every layer keeps its own).
   std::optional<unsigned> markReg;
   bool marks = true;
+  /// The counter of every chunk loop (forEachChunk).
+  std::optional<unsigned> chunkCounter;
   /// Per-layer constants, lowered inside the loop instead of in place.
   llvm::DenseSet<mlir::Operation *> deferredConstants;
   static constexpr int64_t kReuseWindow = 4;
@@ -216,10 +277,15 @@ private:
   /// reused while it is recent.
   View columnGather(mlir::Value v, int64_t dx);
   /// v's column dimension `dx` read as the consumer's row dimension `cd`:
-  /// the column's slab gathered down the column, then along each row the
-  /// part in the row's block of `cd`.
+  /// the column's slab (or, with `chunk`, its chunk) gathered down the
+  /// column, then along each row the part in the row's block of `cd`. A
+  /// chunk's view is indexed from its start along its dimension.
   View gatherTransposed(mlir::Value v, int64_t dx, const TensorLayout &consumer,
-                        int64_t cd);
+                        int64_t cd, std::optional<Chunk> chunk = std::nullopt);
+  /// Whether readView may read v's column dimension `dx` as the consumer's
+  /// row dimension `cd` (gatherTransposed).
+  bool transposes(mlir::Value v, int64_t dx, const TensorLayout &consumer,
+                  int64_t cd);
   void scheduleStream(mlir::FlatSymbolRefAttr tensor);
   mlir::LogicalResult declareParameters();
   mlir::LogicalResult lowerInputs();
@@ -248,7 +314,7 @@ private:
 /// The element type a program declares for `t`, or null if it has none.
 mlir::Type peElementType(mlir::Type t);
 
-// Op lowerings (ComputeLowering.cpp, MoveLowering.cpp).
+// Op lowerings (ComputeLowering.cpp, MatmulLowering.cpp, MoveLowering.cpp).
 mlir::LogicalResult lowerElementwise(Lowering &L, wafer::ElementwiseOp op);
 mlir::LogicalResult lowerLinear(Lowering &L, wafer::LinearOp op);
 mlir::LogicalResult lowerMatmul(Lowering &L, wafer::MatmulOp op);
@@ -257,6 +323,11 @@ mlir::LogicalResult lowerNorm(Lowering &L, mlir::Operation *op);
 mlir::LogicalResult lowerSoftmax(Lowering &L, wafer::SoftmaxOp op);
 mlir::LogicalResult lowerReduce(Lowering &L, wafer::ReduceOp op);
 mlir::LogicalResult lowerMove(Lowering &L, mlir::Operation *op);
+/// A relayout's blocks, copied from its input (MoveLowering.cpp).
+mlir::LogicalResult lowerRelayout(Lowering &L, wafer::RelayoutOp op);
+/// Whether `op` feeds only a product that reads its input range by range
+/// (MatmulLowering.cpp): it is then not made.
+bool readsRelayoutInRanges(Lowering &L, wafer::RelayoutOp op);
 
 } // namespace wse::pe::lowering
 

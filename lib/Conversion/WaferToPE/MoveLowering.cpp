@@ -20,18 +20,27 @@ using namespace wse::pe::lowering;
 /// out block[i] = src[base + sum_d (offset_d + i_d) * strides_d] over the
 /// box `extents` (defaults to the PE's block), written at `outBase` inside
 /// the block.
-static void copyBox(Lowering &L, FlatSymbolRefAttr out, const TensorLayout &lo,
-                    FlatSymbolRefAttr src, PerPEExpr srcBase,
-                    ArrayRef<int64_t> strides, ArrayRef<PerPEExpr> extents,
-                    PerPEExpr outBase) {
+static void copyBoxAt(Lowering &L, FlatSymbolRefAttr out, Attribute outAt,
+                      ArrayRef<int64_t> outStrides, FlatSymbolRefAttr src,
+                      Attribute srcAt, ArrayRef<int64_t> strides,
+                      ArrayRef<PerPEExpr> extents) {
   Emitter &E = L.E;
   E.nest(extents,
-         {Pointer{E.val(outBase), lo.blockStrides()},
-          Pointer{E.val(srcBase), SmallVector<int64_t>(strides)}},
+         {Pointer{outAt, SmallVector<int64_t>(outStrides)},
+          Pointer{srcAt, SmallVector<int64_t>(strides)}},
          [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
            E.emit<CopyOp>(E.mem(out, off[0], len, E.imm(st[0])),
                           E.mem(src, off[1], len, E.imm(st[1])));
          });
+}
+
+static void copyBox(Lowering &L, FlatSymbolRefAttr out, const TensorLayout &lo,
+                    FlatSymbolRefAttr src, PerPEExpr srcBase,
+                    ArrayRef<int64_t> strides, ArrayRef<PerPEExpr> extents,
+                    PerPEExpr outBase) {
+  Attribute outAt = L.E.val(outBase);
+  Attribute srcAt = L.E.val(srcBase);
+  copyBoxAt(L, out, outAt, lo.blockStrides(), src, srcAt, strides, extents);
 }
 
 /// Result element j reads input element g with g[src[i]] = offs[src[i]] +
@@ -91,6 +100,72 @@ static LogicalResult copyAffineInChunks(Lowering &L, Value res, Value in,
   return success();
 }
 
+/// copyAffine where `in`'s column slab is too large to hold, by equal
+/// chunks of a dimension `u` that is whole in every block of `in` and of the
+/// result (the heads of [1, heads, tokens, head_dim]) and that the result
+/// walks whole: one loop at run time (Lowering::forEachChunk), so the code
+/// does not grow with the chunks. Each chunk holds every index along y, so
+/// it is used only where the result reads at least half of `in`'s y
+/// dimension `dy` (else the chunks along y of copyAffineInChunks gather
+/// less). Returns false, having emitted nothing, where it does not apply.
+static bool copyAffineInEqualChunks(Lowering &L, Value res, Value in,
+                                    const AffineRead &map, int64_t dy) {
+  TensorLayout lo = L.layoutOf(res);
+  const TensorLayout &il = L.layoutOf(in);
+  int64_t resDy = -1;
+  for (auto [i, d] : llvm::enumerate(map.src))
+    if (d == dy)
+      resDy = i;
+  if (resDy < 0 || 2 * lo.shape[resDy] < il.shape[dy])
+    return false;
+  int64_t dx = -1;
+  for (auto [k, axis] : llvm::enumerate(il.axes))
+    if (axis == wafer::MeshAxis::X)
+      dx = k;
+  for (auto [i, u] : llvm::enumerate(map.src)) {
+    if (u < 0 || u == dy || u == dx || map.steps[i] != 1 || map.offs[u] != 0 ||
+        il.axes[u] != wafer::MeshAxis::None ||
+        lo.axes[i] != wafer::MeshAxis::None || lo.shape[i] != il.shape[u] ||
+        il.shape[u] == 1)
+      continue;
+    SmallVector<int64_t> slab = il.shape;
+    slab[dx] = il.block[dx];
+    slab[u] = 1;
+    int64_t len = equalChunkLength(il.shape[u], L.slabBudget() / product(slab));
+    if (len == il.shape[u] || len * product(slab) > L.slabBudget())
+      continue;
+    FlatSymbolRefAttr out = L.defineBlock(res);
+    SmallVector<int64_t> bs = lo.blockStrides();
+    L.forEachChunk(il.shape[u], len, [&](const ChunkStart &start) {
+      // Every PE of the column takes part in the gather.
+      View chunk = L.columnChunkAt(in, u, start, len);
+      SmallVector<int64_t> strides;
+      for (auto [src, step] : llvm::zip(map.src, map.steps))
+        strides.push_back(src >= 0 ? step * chunk.strides[src] : 0);
+      // The chunk's indices of the result's dimension i, from its start.
+      SmallVector<PerPEExpr> extents = lo.extent, at = lo.offset;
+      extents[i] = len;
+      at[i] = 0;
+      PerPEExpr from = chunk.base;
+      for (auto [k, off] : llvm::enumerate(map.offs))
+        from = from + off * chunk.strides[k];
+      Emitter::Guard skip = L.guard(lo.holds);
+      Attribute outBase = L.offsetAt(0, start, bs[i]);
+      L.E.nest(extents,
+               {Pointer{outBase, bs},
+                Pointer{L.E.val(from + dotOffsets(at, strides)), strides}},
+               [&](ArrayRef<Attribute> off, Attribute n, ArrayRef<int64_t> st) {
+                 L.E.emit<CopyOp>(
+                     L.E.mem(out, off[0], n, L.E.imm(st[0])),
+                     L.E.mem(chunk.buffer, off[1], n, L.E.imm(st[1])));
+               });
+      L.E.end(skip);
+    });
+    return true;
+  }
+  return false;
+}
+
 /// The result's block read through a view of `in` covering what the PE
 /// needs (its own block, a gather along one axis, chunks of a column slab
 /// too large to hold, or the full copy).
@@ -102,10 +177,13 @@ static LogicalResult copyAffine(Lowering &L, Value res, Value in,
   for (auto [i, d] : llvm::enumerate(map.src))
     if (d >= 0 && map.steps[i] == 1 && map.offs[d] == 0)
       dimMap[d] = i;
-  if (std::optional<int64_t> d = L.chunkedColumnRead(in, lo, dimMap))
+  if (std::optional<int64_t> d = L.chunkedColumnRead(in, lo, dimMap)) {
+    if (copyAffineInEqualChunks(L, res, in, map, *d))
+      return success();
     for (auto [i, src] : llvm::enumerate(map.src))
       if (src == *d && map.steps[i] == 1)
         return copyAffineInChunks(L, res, in, map, *d, i);
+  }
   View v = L.readView(in, lo, dimMap);
   SmallVector<int64_t> strides;
   for (auto [d, step] : llvm::zip(map.src, map.steps))
@@ -132,6 +210,32 @@ static AffineRead identityRead(int64_t rank) {
   return m;
 }
 
+/// Copies the part of the PE's block of `lo` whose dimension `a` lies in
+/// [first, last) from `src`, where result element g is at
+/// base + sum_d g_d * strides[d].
+static void copyBlockRange(Lowering &L, FlatSymbolRefAttr out,
+                           const TensorLayout &lo, int64_t a, int64_t first,
+                           int64_t last, FlatSymbolRefAttr src, PerPEExpr base,
+                           ArrayRef<int64_t> strides) {
+  PerPEExpr from = max(lo.offset[a], PerPEExpr(first));
+  PerPEExpr to = min(lo.offset[a] + lo.extent[a], PerPEExpr(last));
+  SmallVector<PerPEExpr> extents = lo.extent, at = lo.offset;
+  extents[a] = max(PerPEExpr(0), to - from);
+  at[a] = from;
+  Emitter::Guard skip = L.guard(lo.holds);
+  copyBox(L, out, lo, src, base + dotOffsets(at, strides), strides, extents,
+          (from - lo.offset[a]) * lo.blockStrides()[a]);
+  L.E.end(skip);
+}
+
+/// Whole indices per chunk of a column slab when each takes `inner` words
+/// per index of the slab's x block: at most slabBudget() words, at least one
+/// index.
+static int64_t indicesPerChunk(Lowering &L, const TensorLayout &il, int64_t dx,
+                               int64_t inner) {
+  return std::max<int64_t>(1, L.slabBudget() / (il.block[dx] * inner));
+}
+
 /// copyReshapeFromColumn for a column slab larger than slabBudget(): the
 /// input [1.., x, F] (F on y) becomes [1.., x, A, ...]; the slab is gathered
 /// in chunks of whole indices of A and each PE copies the part of its block
@@ -144,12 +248,9 @@ static void copyReshapeInChunks(Lowering &L, Value res, Value in, int64_t dx,
   // dimension `df` into indices of `inner` elements: a chunk of whole
   // indices of `a` is a contiguous range of `df`.
   int64_t a = rdx + 1;
-  int64_t inner = 1;
-  for (int64_t d = a + 1; d < lo.rank(); ++d)
-    inner *= lo.shape[d];
-  int64_t len = std::max<int64_t>(1, L.slabBudget() / (il.block[dx] * inner));
+  int64_t inner = product(ArrayRef<int64_t>(lo.shape).drop_front(a + 1));
+  int64_t len = indicesPerChunk(L, il, dx, inner);
   FlatSymbolRefAttr out = L.defineBlock(res);
-  SmallVector<int64_t> bs = lo.blockStrides();
   for (int64_t a0 = 0; a0 < lo.shape[a]; a0 += len) {
     int64_t a1 = std::min(a0 + len, lo.shape[a]);
     // Every PE of the column takes part in the gather.
@@ -163,15 +264,34 @@ static void copyReshapeInChunks(Lowering &L, Value res, Value in, int64_t dx,
       strides[d] = step;
       step *= lo.shape[d];
     }
-    PerPEExpr from = max(lo.offset[a], PerPEExpr(a0));
-    PerPEExpr to = min(lo.offset[a] + lo.extent[a], PerPEExpr(a1));
-    SmallVector<PerPEExpr> extents = lo.extent, at = lo.offset;
-    extents[a] = max(PerPEExpr(0), to - from);
-    at[a] = from;
-    Emitter::Guard skip = L.guard(lo.holds);
-    copyBox(L, out, lo, chunk.buffer, chunk.base + dotOffsets(at, strides),
-            strides, extents, (from - lo.offset[a]) * bs[a]);
-    L.E.end(skip);
+    copyBlockRange(L, out, lo, a, a0, a1, chunk.buffer, chunk.base, strides);
+  }
+}
+
+/// The reverse of copyReshapeInChunks, a head merge: the input
+/// [1.., x, A, B..] becomes [1.., x, F] (F on y). The slab is gathered in
+/// chunks of whole indices of A (columnChunk), which are contiguous ranges
+/// of F, and each PE copies the part of its block every chunk holds.
+static void copyMergeInChunks(Lowering &L, Value res, Value in, int64_t dx,
+                              int64_t rdx) {
+  const TensorLayout &il = L.layoutOf(in);
+  TensorLayout lo = L.layoutOf(res);
+  int64_t a = dx + 1, rf = rdx + 1;
+  int64_t inner = product(ArrayRef<int64_t>(il.shape).drop_front(a + 1));
+  int64_t len = indicesPerChunk(L, il, dx, inner);
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  for (int64_t a0 = 0; a0 < il.shape[a]; a0 += len) {
+    int64_t a1 = std::min(a0 + len, il.shape[a]);
+    // Every PE of the column takes part in the gather.
+    View chunk = L.columnChunk(in, a, a0, a1);
+    // Input element (x, a, b..) is at base + x * sx + (a * inner + b..):
+    // the chunk's dimensions after x are dense, so f walks them with
+    // stride 1.
+    SmallVector<int64_t> strides(lo.rank(), 0);
+    strides[rdx] = chunk.strides[dx];
+    strides[rf] = 1;
+    copyBlockRange(L, out, lo, rf, a0 * inner, a1 * inner, chunk.buffer,
+                   chunk.base, strides);
   }
 }
 
@@ -180,7 +300,8 @@ static void copyReshapeInChunks(Lowering &L, Value res, Value in, int64_t dx,
 /// result's block is read from the column's slab, whose trailing
 /// dimensions are whole and dense like the result's. A slab too large to
 /// hold is read in chunks of whole indices of the result's first dimension
-/// after x (copyReshapeInChunks; a head split: whole heads).
+/// after x (copyReshapeInChunks; a head split: whole heads), or, for a head
+/// merge, of whole heads of the input (copyMergeInChunks).
 static bool copyReshapeFromColumn(Lowering &L, Value res, Value in) {
   const TensorLayout &il = L.layoutOf(in);
   TensorLayout lo = L.layoutOf(res);
@@ -205,6 +326,11 @@ static bool copyReshapeFromColumn(Lowering &L, Value res, Value in) {
       copyReshapeInChunks(L, res, in, dx, *df, rdx);
       return true;
     }
+  if (il.rank() > dx + 2 && lo.rank() == rdx + 2 &&
+      L.chunkedColumnRead(in, lo, dimMap)) {
+    copyMergeInChunks(L, res, in, dx, rdx);
+    return true;
+  }
   std::optional<View> slab = L.columnSlab(in);
   if (!slab)
     return false;
@@ -239,14 +365,104 @@ static SmallVector<int64_t> shapeOf(Value v) {
   return SmallVector<int64_t>(s.begin(), s.end());
 }
 
+/// Copies each input's part of the PE's block of concat `o` along `axis`
+/// from its view in `srcs`; with a chunk, only the chunk's indices of its
+/// dimension (the views indexed from the chunk's start).
+static void copyConcatParts(Lowering &L, wafer::ConcatOp o, int64_t axis,
+                            ArrayRef<View> srcs, FlatSymbolRefAttr out,
+                            std::optional<Chunk> chunk) {
+  TensorLayout lo = L.layoutOf(o.getResult());
+  Emitter::Guard skip = L.guard(lo.holds);
+  SmallVector<int64_t> bs = lo.blockStrides();
+  int64_t begin = 0;
+  for (auto [in, src] : llvm::zip(o.getInputs(), srcs)) {
+    int64_t len = shapeOf(in)[axis];
+    // The part of this PE's block along `axis` that comes from `in`.
+    PerPEExpr lo0 = lo.offset[axis], hi0 = lo.offset[axis] + lo.extent[axis];
+    PerPEExpr from = max(lo0, PerPEExpr(begin)),
+              to = min(hi0, PerPEExpr(begin + len));
+    SmallVector<PerPEExpr> ext = lo.extent;
+    ext[axis] = max(PerPEExpr(0), to - from);
+    SmallVector<PerPEExpr> srcOff = lo.offset;
+    srcOff[axis] = from - begin;
+    PerPEExpr outBase = (from - lo0) * bs[axis];
+    Attribute outAt;
+    if (chunk) {
+      ext[chunk->dim] = chunk->count;
+      srcOff[chunk->dim] = 0;
+      outAt = L.offsetAt(outBase, chunk->start, bs[chunk->dim]);
+    } else {
+      outAt = L.E.val(outBase);
+    }
+    Attribute srcAt = L.E.val(src.at(srcOff));
+    copyBoxAt(L, out, outAt, bs, src.buffer, srcAt, src.strides, ext);
+    begin += len;
+  }
+  L.E.end(skip);
+}
+
+/// A concat whose inputs' gathered column slabs would take half of SRAM or
+/// more (the rotary halves of 64 heads x 96 along y): every input is read in
+/// equal chunks of a dimension `u` other than the axis that is whole in
+/// every block (the heads), one loop at run time, each PE copying the parts
+/// of its block. Returns false, having emitted nothing, where it does not
+/// apply.
+static bool concatInEqualChunks(Lowering &L, wafer::ConcatOp o, int64_t axis,
+                                ArrayRef<int64_t> dimMap) {
+  Value res = o.getResult();
+  TensorLayout lo = L.layoutOf(res);
+  int64_t gathered = 0;
+  for (Value in : o.getInputs())
+    if (std::optional<int64_t> w = L.columnGatherWords(in, lo, dimMap))
+      gathered += *w;
+  if (2 * gathered < L.slabBudget() * 8)
+    return false;
+  for (int64_t u = 0; u < lo.rank(); ++u) {
+    if (u == axis || lo.axes[u] != wafer::MeshAxis::None || lo.shape[u] == 1)
+      continue;
+    // Every input is read from its blocks in chunks of u.
+    bool chunkable = true;
+    for (Value in : o.getInputs())
+      chunkable &= L.chunkWords(in, lo, dimMap, u).has_value() &&
+                   L.layoutOf(in).axes[u] == wafer::MeshAxis::None;
+    if (!chunkable)
+      continue;
+    int64_t len = equalChunkLength(lo.shape[u],
+                                   2 * L.slabBudget() * lo.shape[u] / gathered);
+    if (len == lo.shape[u])
+      continue;
+    FlatSymbolRefAttr out = L.defineBlock(res);
+    L.forEachChunk(lo.shape[u], len, [&](const ChunkStart &start) {
+      Chunk chunk{u, start, len};
+      SmallVector<View> srcs;
+      for (Value in : o.getInputs())
+        srcs.push_back(L.readChunk(in, lo, dimMap, chunk));
+      copyConcatParts(L, o, axis, srcs, out, chunk);
+    });
+    return true;
+  }
+  return false;
+}
+
+LogicalResult wse::pe::lowering::lowerRelayout(Lowering &L,
+                                               wafer::RelayoutOp op) {
+  Value res = op.getResult(), in = op.getInput();
+  if (L.aliasReshape(res, in))
+    return success();
+  return copyAffine(L, res, in, identityRead(shapeOf(in).size()));
+}
+
 LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
-      .Case<wafer::ReshapeOp, wafer::RelayoutOp>([&](Operation *o) {
-        Value res = o->getResult(0), in = o->getOperand(0);
+      .Case([&](wafer::RelayoutOp o) {
+        if (readsRelayoutInRanges(L, o))
+          return success();
+        return lowerRelayout(L, o);
+      })
+      .Case([&](wafer::ReshapeOp o) {
+        Value res = o.getResult(), in = o.getInput();
         if (L.aliasReshape(res, in))
           return success();
-        if (isa<wafer::RelayoutOp>(o))
-          return copyAffine(L, res, in, identityRead(shapeOf(in).size()));
         if (copyReshapeFromColumn(L, res, in))
           return success();
         // Gathered, the row-major copy is the result's full copy as well.
@@ -314,30 +530,13 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
         SmallVector<int64_t> dimMap;
         for (int64_t d = 0; d < rank; ++d)
           dimMap.push_back(d == axis ? -1 : d);
+        if (concatInEqualChunks(L, o, axis, dimMap))
+          return success();
         SmallVector<View> srcs;
         for (Value in : o.getInputs())
           srcs.push_back(L.readView(in, lo, dimMap));
         FlatSymbolRefAttr out = L.defineBlock(res);
-        Emitter::Guard skip = L.guard(lo.holds);
-        SmallVector<int64_t> bs = lo.blockStrides();
-        int64_t begin = 0;
-        for (auto [in, src] : llvm::zip(o.getInputs(), srcs)) {
-          SmallVector<int64_t> inShape = shapeOf(in);
-          int64_t len = inShape[axis];
-          // The part of this PE's block along `axis` that comes from `in`.
-          PerPEExpr lo0 = lo.offset[axis],
-                    hi0 = lo.offset[axis] + lo.extent[axis];
-          PerPEExpr from = max(lo0, PerPEExpr(begin)),
-                    to = min(hi0, PerPEExpr(begin + len));
-          SmallVector<PerPEExpr> ext = lo.extent;
-          ext[axis] = max(PerPEExpr(0), to - from);
-          SmallVector<PerPEExpr> srcOff = lo.offset;
-          srcOff[axis] = from - begin;
-          copyBox(L, out, lo, src.buffer, src.at(srcOff), src.strides, ext,
-                  (from - lo0) * bs[axis]);
-          begin += len;
-        }
-        L.E.end(skip);
+        copyConcatParts(L, o, axis, srcs, out, std::nullopt);
         return success();
       })
       .Case([&](wafer::GatherOp o) -> LogicalResult {
