@@ -420,6 +420,8 @@ View Lowering::readChunk(Value v, const TensorLayout &consumer,
 void Lowering::forEachChunk(int64_t n, int64_t len,
                             function_ref<void(const ChunkStart &)> body) {
   assert(len > 0 && n % len == 0 && "chunks of equal length");
+  if (len == n)
+    return body(ChunkStart{0, std::nullopt, len});
   // The counter is live across the body's all-reduce calls, and a value
   // live across a call is live through the subroutine and so at every call
   // of the program: one register shared by every chunk loop (they never
@@ -449,7 +451,7 @@ std::optional<int64_t> Lowering::chunkedColumnRead(Value v,
                                                    const TensorLayout &consumer,
                                                    ArrayRef<int64_t> dimMap) {
   std::optional<int64_t> words = columnGatherWords(v, consumer, dimMap);
-  if (!words || *words < int64_t(machine.sramWords()) / 2)
+  if (!words || *words <= int64_t(machine.sramWords()) / 2)
     return std::nullopt;
   return dimOnAxis(layoutOf(v), wafer::MeshAxis::Y);
 }
@@ -506,15 +508,19 @@ View Lowering::columnChunk(Value v, int64_t d, int64_t lo, int64_t hi) {
 }
 
 View Lowering::columnChunkAt(Value v, int64_t d, const ChunkStart &start,
-                             int64_t count) {
+                             int64_t count, std::optional<Range> within) {
   const TensorLayout &l = layoutOf(v);
   int64_t dx = dimOnAxis(l, wafer::MeshAxis::X);
   assert(dx >= 0 && dx != d && "a chunk of another dimension than x");
   assert((!start.counter || l.axes[d] == wafer::MeshAxis::None) &&
          "a chunk known at run time of a distributed dimension");
+  assert((!within || (within->dim != d && within->dim != dx)) &&
+         "a range of the chunk's or the column's dimension");
   SmallVector<int64_t> shape = l.shape;
   shape[dx] = l.block[dx];
   shape[d] = count;
+  if (within)
+    shape[within->dim] = within->hi - within->lo;
   SmallVector<int64_t> strides = denseStrides(shape);
   int64_t words = product(shape);
   FlatSymbolRefAttr buf = zeroedBuffer("colchunk", words);
@@ -526,25 +532,29 @@ View Lowering::columnChunkAt(Value v, int64_t d, const ChunkStart &start,
   SmallVector<PerPEExpr> extents = l.extent, at = l.offset,
                          src(l.rank(), PerPEExpr(0));
   at[dx] = 0;
+  // The part of the block whose dimension k lies in [lo, hi).
+  auto restrict = [&](int64_t k, int64_t lo, int64_t hi) {
+    PerPEExpr from = max(l.offset[k], PerPEExpr(lo));
+    PerPEExpr to = min(l.offset[k] + l.extent[k], PerPEExpr(hi));
+    extents[k] = max(PerPEExpr(0), to - from);
+    at[k] = from - lo;
+    src[k] = from - l.offset[k];
+  };
   if (start.counter) {
     // d is whole in every block: the chunk is the same box on every PE.
     extents[d] = count;
     at[d] = 0;
   } else {
-    PerPEExpr lo = start.first, hi = start.first + count;
-    PerPEExpr from = max(l.offset[d], lo);
-    PerPEExpr to = min(l.offset[d] + l.extent[d], hi);
-    extents[d] = max(PerPEExpr(0), to - from);
-    at[d] = from - lo;
-    src[d] = from - l.offset[d];
+    restrict(d, start.first, start.first + count);
   }
+  if (within)
+    restrict(within->dim, within->lo, within->hi);
   Emitter::Guard skip = guard(contributes);
+  Attribute to = E.val(dotOffsets(at, strides));
   Attribute from = start.counter ? offsetAt(dotOffsets(src, l.blockStrides()),
                                             start, l.blockStrides()[d])
                                  : E.val(dotOffsets(src, l.blockStrides()));
-  E.nest(extents,
-         {Pointer{E.val(dotOffsets(at, strides)), strides},
-          Pointer{from, l.blockStrides()}},
+  E.nest(extents, {Pointer{to, strides}, Pointer{from, l.blockStrides()}},
          [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
            E.emit<CopyOp>(E.mem(buf, off[0], len, E.imm(st[0])),
                           E.mem(tensors[v].block, off[1], len, E.imm(st[1])));

@@ -28,6 +28,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 
+#include <unordered_map>
+
 namespace wse::pe::lowering {
 
 /// Elements of a tensor readable on a PE: global index g is at word
@@ -59,6 +61,11 @@ inline int64_t equalChunkLength(int64_t n, int64_t most) {
     --len;
   return len;
 }
+
+/// The indices [lo, hi) of dimension `dim`.
+struct Range {
+  int64_t dim, lo, hi;
+};
 
 /// `count` indices of dimension `dim` from `start`.
 struct Chunk {
@@ -141,9 +148,10 @@ public:
   View columnChunk(mlir::Value v, int64_t d, int64_t lo, int64_t hi);
   /// columnChunk of `count` indices of `d` from `start`, indexed from the
   /// chunk's start along `d`. A chunk whose start is known only at run time
-  /// needs `d` undistributed.
+  /// needs `d` undistributed. With `within`, only that range of another
+  /// dimension (indexed from its start too).
   View columnChunkAt(mlir::Value v, int64_t d, const ChunkStart &start,
-                     int64_t count);
+                     int64_t count, std::optional<Range> within = {});
   /// Words held per index of `v`'s dimension `d` when `v` is read for
   /// `consumer` (dimMap as in readView) one range of `d` at a time
   /// (readChunk): a column chunk, plus the row cut when the consumer reads
@@ -160,7 +168,7 @@ public:
                  llvm::ArrayRef<int64_t> dimMap, const Chunk &chunk);
   /// Runs `body` once per chunk of `len` indices (len divides n): one loop
   /// at run time, whose counter gives the chunk's start, so the code does
-  /// not grow with the number of chunks.
+  /// not grow with the number of chunks (no loop for a single chunk).
   void forEachChunk(int64_t n, int64_t len,
                     llvm::function_ref<void(const ChunkStart &)> body);
   /// The address `base` + (the chunk's first index) * stride; in a loop it
@@ -169,8 +177,13 @@ public:
                            int64_t stride);
   /// Words of a column slab above which readers take it in chunks.
   int64_t slabBudget() const { return machine.sramWords() / 8; }
+  /// Whether gathering `words` at once would take half of SRAM or more:
+  /// where the chunk loops over a whole dimension (forEachChunk) apply.
+  bool atLeastHalfOfSRAM(int64_t words) const {
+    return 2 * words >= int64_t(machine.sramWords());
+  }
   /// Where readView(v, consumer, dimMap) would gather v's column slab and
-  /// the slab would take half of SRAM or more: v's dimension on y, along which
+  /// the slab would take over half of SRAM: v's dimension on y, along which
   /// a data movement reads the slab in chunks of slabBudget() words
   /// (columnChunk) instead. None when the view is cheaper, already made, or
   /// v has no blocks. (A smaller slab is gathered whole: one all-reduce and
@@ -236,7 +249,13 @@ private:
   std::string port;
   mlir::OpBuilder &moduleBuilder; ///< declarations, before the kernel
   mlir::OpBuilder &streamBuilder; ///< the port schedule, at the end
-  llvm::DenseMap<mlir::Value, TensorState> tensors;
+  struct ValueHash {
+    size_t operator()(mlir::Value v) const { return mlir::hash_value(v); }
+  };
+  /// Node-based, so the references layoutOf and the lowerings hold stay
+  /// valid when a later lookup adds a tensor (a DenseMap moves its entries
+  /// when it grows).
+  std::unordered_map<mlir::Value, TensorState, ValueHash> tensors;
   llvm::StringMap<unsigned> tensorNames;
   mlir::FlatSymbolRefAttr sinkBuffer;
   unsigned constantCount = 0;

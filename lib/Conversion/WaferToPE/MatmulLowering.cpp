@@ -316,8 +316,9 @@ static std::optional<BatchChunks> batchChunks(Lowering &L, wafer::MatmulOp op) {
       return std::nullopt;
     perIndex = *a + *b;
   }
-  // slabBudget() is an eighth of SRAM.
-  if (perIndex * lo.shape[dim] <= 4 * L.slabBudget())
+  // Over half of SRAM (at exactly half the operands are gathered whole:
+  // fewer collectives, and the d=256 model fits that way).
+  if (!L.atLeastHalfOfSRAM(perIndex * lo.shape[dim] - 1))
     return std::nullopt;
   // The longest equal chunks within a quarter of SRAM: they run as one
   // loop.

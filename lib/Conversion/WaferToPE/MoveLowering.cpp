@@ -100,28 +100,28 @@ static LogicalResult copyAffineInChunks(Lowering &L, Value res, Value in,
   return success();
 }
 
-/// copyAffine where `in`'s column slab is too large to hold, by equal
-/// chunks of a dimension `u` that is whole in every block of `in` and of the
-/// result (the heads of [1, heads, tokens, head_dim]) and that the result
-/// walks whole: one loop at run time (Lowering::forEachChunk), so the code
-/// does not grow with the chunks. Each chunk holds every index along y, so
-/// it is used only where the result reads at least half of `in`'s y
-/// dimension `dy` (else the chunks along y of copyAffineInChunks gather
-/// less). Returns false, having emitted nothing, where it does not apply.
+/// copyAffine where `in`'s column slab would take half of SRAM or more, by
+/// equal chunks of a dimension `u` that is whole in every block of `in` and
+/// of the result (the heads of [1, heads, tokens, head_dim]) and that the
+/// result walks whole: one loop at run time (Lowering::forEachChunk), so the
+/// code does not grow with the chunks. Where the result reads a range of
+/// `in`'s y dimension with step 1 (a slice or a split of head_dim), the
+/// chunks hold only that range. Returns false, having emitted nothing, where
+/// it does not apply.
 static bool copyAffineInEqualChunks(Lowering &L, Value res, Value in,
-                                    const AffineRead &map, int64_t dy) {
+                                    const AffineRead &map,
+                                    ArrayRef<int64_t> dimMap) {
   TensorLayout lo = L.layoutOf(res);
   const TensorLayout &il = L.layoutOf(in);
-  int64_t resDy = -1;
-  for (auto [i, d] : llvm::enumerate(map.src))
-    if (d == dy)
-      resDy = i;
-  if (resDy < 0 || 2 * lo.shape[resDy] < il.shape[dy])
+  std::optional<int64_t> gathered = L.columnGatherWords(in, lo, dimMap);
+  if (!gathered || !L.atLeastHalfOfSRAM(*gathered))
     return false;
-  int64_t dx = -1;
-  for (auto [k, axis] : llvm::enumerate(il.axes))
-    if (axis == wafer::MeshAxis::X)
-      dx = k;
+  int64_t dy = llvm::find(il.axes, wafer::MeshAxis::Y) - il.axes.begin();
+  int64_t dx = llvm::find(il.axes, wafer::MeshAxis::X) - il.axes.begin();
+  std::optional<Range> within;
+  for (auto [i, d] : llvm::enumerate(map.src))
+    if (d == dy && map.steps[i] == 1)
+      within = Range{dy, map.offs[dy], map.offs[dy] + lo.shape[i]};
   for (auto [i, u] : llvm::enumerate(map.src)) {
     if (u < 0 || u == dy || u == dx || map.steps[i] != 1 || map.offs[u] != 0 ||
         il.axes[u] != wafer::MeshAxis::None ||
@@ -131,14 +131,20 @@ static bool copyAffineInEqualChunks(Lowering &L, Value res, Value in,
     SmallVector<int64_t> slab = il.shape;
     slab[dx] = il.block[dx];
     slab[u] = 1;
+    if (within)
+      slab[dy] = within->hi - within->lo;
     int64_t len = equalChunkLength(il.shape[u], L.slabBudget() / product(slab));
-    if (len == il.shape[u] || len * product(slab) > L.slabBudget())
+    if (len * product(slab) > L.slabBudget())
       continue;
+    // Offsets into the chunk, indexed from its start along u and y.
+    SmallVector<int64_t> offs = map.offs;
+    if (within)
+      offs[dy] = 0;
     FlatSymbolRefAttr out = L.defineBlock(res);
     SmallVector<int64_t> bs = lo.blockStrides();
     L.forEachChunk(il.shape[u], len, [&](const ChunkStart &start) {
       // Every PE of the column takes part in the gather.
-      View chunk = L.columnChunkAt(in, u, start, len);
+      View chunk = L.columnChunkAt(in, u, start, len, within);
       SmallVector<int64_t> strides;
       for (auto [src, step] : llvm::zip(map.src, map.steps))
         strides.push_back(src >= 0 ? step * chunk.strides[src] : 0);
@@ -147,7 +153,7 @@ static bool copyAffineInEqualChunks(Lowering &L, Value res, Value in,
       extents[i] = len;
       at[i] = 0;
       PerPEExpr from = chunk.base;
-      for (auto [k, off] : llvm::enumerate(map.offs))
+      for (auto [k, off] : llvm::enumerate(offs))
         from = from + off * chunk.strides[k];
       Emitter::Guard skip = L.guard(lo.holds);
       Attribute outBase = L.offsetAt(0, start, bs[i]);
@@ -177,9 +183,9 @@ static LogicalResult copyAffine(Lowering &L, Value res, Value in,
   for (auto [i, d] : llvm::enumerate(map.src))
     if (d >= 0 && map.steps[i] == 1 && map.offs[d] == 0)
       dimMap[d] = i;
+  if (copyAffineInEqualChunks(L, res, in, map, dimMap))
+    return success();
   if (std::optional<int64_t> d = L.chunkedColumnRead(in, lo, dimMap)) {
-    if (copyAffineInEqualChunks(L, res, in, map, *d))
-      return success();
     for (auto [i, src] : llvm::enumerate(map.src))
       if (src == *d && map.steps[i] == 1)
         return copyAffineInChunks(L, res, in, map, *d, i);
@@ -326,8 +332,9 @@ static bool copyReshapeFromColumn(Lowering &L, Value res, Value in) {
       copyReshapeInChunks(L, res, in, dx, *df, rdx);
       return true;
     }
-  if (il.rank() > dx + 2 && lo.rank() == rdx + 2 &&
-      L.chunkedColumnRead(in, lo, dimMap)) {
+  std::optional<int64_t> gathered = L.columnGatherWords(in, lo, dimMap);
+  if (il.rank() > dx + 2 && lo.rank() == rdx + 2 && gathered &&
+      L.atLeastHalfOfSRAM(*gathered)) {
     copyMergeInChunks(L, res, in, dx, rdx);
     return true;
   }
@@ -415,7 +422,7 @@ static bool concatInEqualChunks(Lowering &L, wafer::ConcatOp o, int64_t axis,
   for (Value in : o.getInputs())
     if (std::optional<int64_t> w = L.columnGatherWords(in, lo, dimMap))
       gathered += *w;
-  if (2 * gathered < L.slabBudget() * 8)
+  if (!L.atLeastHalfOfSRAM(gathered))
     return false;
   for (int64_t u = 0; u < lo.rank(); ++u) {
     if (u == axis || lo.axes[u] != wafer::MeshAxis::None || lo.shape[u] == 1)
@@ -429,8 +436,6 @@ static bool concatInEqualChunks(Lowering &L, wafer::ConcatOp o, int64_t axis,
       continue;
     int64_t len = equalChunkLength(lo.shape[u],
                                    2 * L.slabBudget() * lo.shape[u] / gathered);
-    if (len == lo.shape[u])
-      continue;
     FlatSymbolRefAttr out = L.defineBlock(res);
     L.forEachChunk(lo.shape[u], len, [&](const ChunkStart &start) {
       Chunk chunk{u, start, len};

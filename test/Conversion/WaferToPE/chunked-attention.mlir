@@ -3,7 +3,8 @@
 // SRAM or more (48 heads x 2 tokens x 64 = 6,144 of 12,288 words), so each
 // op reads it in equal chunks of whole heads, in one loop at run time
 // (Lowering::forEachChunk) whose code does not grow with the chunks:
-//  - the rotary halves (slices of head_dim and their concat);
+//  - the rotary halves (slices of head_dim, each gathering only its range,
+//    and their concat);
 //  - Q K^T (output-stationary): Q's and K^T's chunks gathered per chunk,
 //    K^T's relayout never made whole;
 //  - P V (partial sums): V's relayout read chunk by chunk, partial rows per
@@ -61,15 +62,15 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
   }
 }
 
-// The slice of 48 of 64 in 4 chunks of 12 heads (the slice of 16 reads
-// only its part along y: 1,536 words); the concat in 2 chunks of 24 heads;
-// Q K^T and P V in 6 chunks of 8 heads; one counter for every chunk loop.
-// The head merge's 4 chunks of 12 heads are unrolled (each covers other
-// PEs' rows of the result).
+// The slices read only their range of head_dim: the 16 of 64 in one
+// 1,536-word chunk (no loop), the 48 of 64 in 3 chunks of 16 heads; the
+// concat in 2 chunks of 24 heads; Q K^T and P V in 6 chunks of 8 heads; one
+// counter for every chunk loop. The head merge's 4 chunks of 12 heads are
+// unrolled (each covers other PEs' rows of the result).
 // CHECK-LABEL: pe.kernel
 // CHECK-NOT: pe.buffer @colfull
 // CHECK-NOT: pe.buffer @{{[a-z_0-9]+}}[6144]
-// CHECK: pe.loop #pe.reg<[[C:[0-9]+]]> to 4 {
+// CHECK: pe.loop #pe.reg<[[C:[0-9]+]]> to 3 {
 // CHECK: pe.loop #pe.reg<[[C]]> to 2 {
 // CHECK: pe.loop #pe.reg<[[C]]> to 6 {
 // CHECK: pe.call @allreduce_rows
