@@ -9,6 +9,9 @@
 # 64x64, stream mode) against torch's logits (tolerance 1e-4 of the largest
 # logit). Prints wse-run's summary, the SRAM remark of pe-allocate-sram
 # (code, data words and the words left per PE) and the wall time.
+# THREADS=N runs the emulator on N threads (the same cycles and outputs;
+# on an otherwise idle 2-core machine THREADS=2 is about 1.8x faster: the
+# d768 run takes about 1.5 h instead of 2.8 h, docs/pe/performance.md).
 set -euo pipefail
 build=$(cd "${1:?usage: run_width.sh BUILD_DIR [WORK_DIR] [MODELS...]}" && pwd)
 work=${2:-/tmp/wse-width}
@@ -32,5 +35,6 @@ for m in "${models[@]}"; do
     "$work/$m.onnx" --target "$target" --mode stream \
     --input "input_ids=$work/$m.input_ids.npy" \
     --expect "$work/$m.logits.npy" --tolerance 1e-4 --work "$work/$m.run" \
+    --emu-arg="--threads=${THREADS:-1}" \
     | grep -v '^\$'
 done

@@ -451,7 +451,7 @@ std::optional<int64_t> Lowering::chunkedColumnRead(Value v,
                                                    const TensorLayout &consumer,
                                                    ArrayRef<int64_t> dimMap) {
   std::optional<int64_t> words = columnGatherWords(v, consumer, dimMap);
-  if (!words || *words <= int64_t(machine.sramWords()) / 2)
+  if (!words || !overHalfOfSRAM(*words))
     return std::nullopt;
   return dimOnAxis(layoutOf(v), wafer::MeshAxis::Y);
 }

@@ -182,6 +182,10 @@ public:
   bool atLeastHalfOfSRAM(int64_t words) const {
     return 2 * words >= int64_t(machine.sramWords());
   }
+  /// Whether `words` take over half of SRAM (where products are chunked).
+  bool overHalfOfSRAM(int64_t words) const {
+    return 2 * words > int64_t(machine.sramWords());
+  }
   /// Where readView(v, consumer, dimMap) would gather v's column slab and
   /// the slab would take over half of SRAM: v's dimension on y, along which
   /// a data movement reads the slab in chunks of slabBudget() words

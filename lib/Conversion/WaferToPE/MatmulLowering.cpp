@@ -318,7 +318,7 @@ static std::optional<BatchChunks> batchChunks(Lowering &L, wafer::MatmulOp op) {
   }
   // Over half of SRAM (at exactly half the operands are gathered whole:
   // fewer collectives, and the d=256 model fits that way).
-  if (!L.atLeastHalfOfSRAM(perIndex * lo.shape[dim] - 1))
+  if (!L.overHalfOfSRAM(perIndex * lo.shape[dim]))
     return std::nullopt;
   // The longest equal chunks within a quarter of SRAM: they run as one
   // loop.
