@@ -333,7 +333,11 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
   if (op.getBias())
     bv = L.needFull(op.getBias());
   FlatSymbolRefAttr bf = bv ? bv->buffer : nullptr;
-  bool streamed = bool(L.takeStream(op.getWeight()));
+  // weight[k, :] rows reach each PE as the segment of its stream band.
+  std::optional<Lowering::RowStream> rowStream =
+      transposed ? std::nullopt : L.takeRowStream(op.getWeight(), lo, r - 1);
+  bool streamed =
+      transposed ? bool(L.takeStream(op.getWeight())) : bool(rowStream);
   FlatSymbolRefAttr wf = streamed ? nullptr : L.needFull(op.getWeight()).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
 
@@ -379,7 +383,7 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
       E.loop(E.imm(count), [&](unsigned k) {
         unsigned wreg = 0;
         if (streamed) {
-          L.receiveRowSegment(wrow, n0, en, N);
+          L.receiveRowSegment(*rowStream, wrow, n0, en);
         } else {
           unsigned kk = E.allocReg();
           E.emit<IAddOp>(E.reg(kk), E.reg(k), E.imm(k0));
@@ -483,7 +487,9 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
   int64_t r = lo.rank();
 
   FlatSymbolRefAttr ids = L.needFull(op.getIndices()).buffer;
-  bool streamed = bool(L.takeStream(op.getTable()));
+  std::optional<Lowering::RowStream> rowStream =
+      L.takeRowStream(op.getTable(), lo, r - 1);
+  bool streamed = bool(rowStream);
   FlatSymbolRefAttr tf = streamed ? nullptr : L.needFull(op.getTable()).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
 
@@ -537,7 +543,7 @@ LogicalResult wse::pe::lowering::lowerEmbedding(Lowering &L,
   E.loop(E.imm(V), [&](unsigned v) {
     unsigned wreg = 0;
     if (streamed)
-      L.receiveRowSegment(wrow, d0, ed, D);
+      L.receiveRowSegment(*rowStream, wrow, d0, ed);
     else
       wreg = rowOffset(E, v, D, d0v);
     Emitter::Guard skipV = L.guard(lo.holds);

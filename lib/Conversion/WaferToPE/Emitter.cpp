@@ -35,7 +35,11 @@ static ExprAttr toExprAttr(MLIRContext *ctx, const PerPEExpr &e) {
   SmallVector<Attribute> operands;
   for (const PerPEExpr &o : n.operands)
     operands.push_back(toExprAttr(ctx, o));
-  return ExprAttr::get(ctx, n.kind, n.value, nullptr, operands);
+  return ExprAttr::get(ctx, n.kind, n.value,
+                       n.constant.empty()
+                           ? FlatSymbolRefAttr()
+                           : FlatSymbolRefAttr::get(ctx, n.constant),
+                       operands);
 }
 
 Attribute Emitter::val(const PerPEExpr &e) {
@@ -47,6 +51,12 @@ Attribute Emitter::val(const PerPEExpr &e) {
   std::string name = uniqueName("c");
   ConstOp::create(kernelBuilder, loc, name, toExprAttr(ctx, e));
   return constsByText[e.str()] = sym(name);
+}
+
+PerPEExpr Emitter::named(const PerPEExpr &e) {
+  if (e.isKnown())
+    return e;
+  return PerPEExpr::constant(cast<FlatSymbolRefAttr>(val(e)).getValue());
 }
 
 FlatSymbolRefAttr Emitter::buffer(StringRef hint, int64_t words,

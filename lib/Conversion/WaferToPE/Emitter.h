@@ -41,6 +41,9 @@ public:
   RegAttr reg(unsigned r);
   /// An immediate if the value is the same on every PE, else a pe.const.
   mlir::Attribute val(const PerPEExpr &e);
+  /// `e` as a reference to its kernel constant (val), so expressions built
+  /// on it stay small.
+  PerPEExpr named(const PerPEExpr &e);
   mlir::FlatSymbolRefAttr sym(llvm::StringRef name);
 
   // Buffers and descriptors.

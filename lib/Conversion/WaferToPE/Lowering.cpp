@@ -48,16 +48,17 @@ void Lowering::scheduleStream(FlatSymbolRefAttr tensor) {
                      DenseI64ArrayAttr());
 }
 
-void Lowering::drain(Attribute count) {
+void Lowering::drain(Attribute count, FlatSymbolRefAttr channel) {
   if (auto i = dyn_cast<IntegerAttr>(count); i && i.getInt() == 0)
     return;
   // A stride-0 destination keeps only the last wavelet.
   E.emit<CopyOp>(E.mem(sink(), E.imm(0), count, E.imm(0)),
-                 E.in(ch.inbound, count));
+                 E.in(channel ? channel : ch.inbound, count));
 }
 
-void Lowering::receive(Attribute dst, Attribute len) {
-  E.emit<CopyOp>(dst, E.in(ch.inbound, len));
+void Lowering::receive(Attribute dst, Attribute len,
+                       FlatSymbolRefAttr channel) {
+  E.emit<CopyOp>(dst, E.in(channel ? channel : ch.inbound, len));
 }
 
 View Lowering::streamIntoFull(FlatSymbolRefAttr tensor, ArrayRef<int64_t> shape,
@@ -156,15 +157,70 @@ PerPEExpr Lowering::fullOffset(const TensorLayout &layout,
   return dotOffsets(layout.offset, fullStrides);
 }
 
-void Lowering::receiveRowSegment(FlatSymbolRefAttr dst, PerPEExpr start,
-                                 PerPEExpr extent, int64_t rowLength) {
-  // Every PE reads the whole row; outside its rectangle or past the end of
-  // the dimension its segment is empty (the extent may be negative there).
-  PerPEExpr skip = min(max(start, PerPEExpr(0)), PerPEExpr(rowLength));
-  PerPEExpr keep = max(PerPEExpr(0), min(extent, PerPEExpr(rowLength) - skip));
-  drain(E.val(skip));
-  receive(E.mem(dst, E.imm(0), E.val(keep), E.imm(1)), E.val(keep));
-  drain(E.val(PerPEExpr(rowLength) - skip - keep));
+void Lowering::receiveRowSegment(const RowStream &rows, FlatSymbolRefAttr dst,
+                                 PerPEExpr start, PerPEExpr extent) {
+  // Every PE reads all of the row that reaches it; outside its rectangle or
+  // past the end of the dimension its segment is empty (the extent may be
+  // negative there).
+  PerPEExpr skip = min(max(start - rows.base, PerPEExpr(0)), rows.length);
+  PerPEExpr keep = max(PerPEExpr(0), min(extent, rows.length - skip));
+  drain(E.val(skip), rows.channel);
+  receive(E.mem(dst, E.imm(0), E.val(keep), E.imm(1)), E.val(keep),
+          rows.channel);
+  drain(E.val(rows.length - skip - keep), rows.channel);
+}
+
+std::optional<Lowering::RowStream>
+Lowering::takeRowStream(Value v, const TensorLayout &consumer, int64_t dim) {
+  auto it = tensors.find(v);
+  if (it == tensors.end() || !it->second.pendingStream)
+    return std::nullopt;
+  int64_t rowLength = consumer.shape[dim], bs = consumer.block[dim];
+  if (!ch.banded || consumer.axes[dim] != wafer::MeshAxis::Y ||
+      bs >= rowLength) {
+    takeStream(v);
+    return RowStream{ch.inbound, PerPEExpr(0), PerPEExpr(rowLength)};
+  }
+  wafer::StreamOp s = it->second.pendingStream;
+  it->second.pendingStream = nullptr;
+  auto type = cast<RankedTensorType>(v.getType());
+  int64_t rows = type.getNumElements() / rowLength;
+  MLIRContext *ctx = E.getContext();
+  FlatSymbolRefAttr tensor =
+      E.sym(s->getAttrOfType<StringAttr>("pe.param").getValue());
+  auto column = [&](int64_t row) {
+    return std::clamp<int64_t>((row - consumer.y0) * bs, 0, rowLength);
+  };
+  for (const StreamBand &band : ch.bands) {
+    int64_t lo = column(band.rowBegin), hi = column(band.rowEnd);
+    if (hi == lo)
+      continue;
+    for (const std::string &p : band.ports)
+      StreamInOp::create(streamBuilder, E.getLoc(), tensor,
+                         getPortByName(ctx, p), ch.banded,
+                         streamBuilder.getI64IntegerAttr(lo),
+                         streamBuilder.getDenseI64ArrayAttr({rows, hi - lo}),
+                         streamBuilder.getDenseI64ArrayAttr({rowLength, 1}));
+  }
+  // The PE's band: its first and one-past-last row, as per-PE values. The
+  // machine puts ports every `spacing` rows, so the bands after the first
+  // start every `spacing` rows: a few operations whatever their number.
+  PerPEExpr ry = PerPEExpr::var(emu::ExprVar::RY);
+  int64_t nb = ch.bands.size(), r1 = ch.bands[1].rowBegin,
+          spacing = nb > 2 ? ch.bands[2].rowBegin - r1 : 1;
+  for (int64_t b = 2; b < nb; ++b)
+    assert(ch.bands[b].rowBegin == r1 + (b - 1) * spacing &&
+           "ports are evenly spaced");
+  PerPEExpr index = min(max(ry - r1 + spacing, 0) / spacing, nb - 1);
+  PerPEExpr first = (index >= 1) * (r1 + (index - 1) * spacing);
+  PerPEExpr end =
+      select(index == nb - 1, ch.bands.back().rowEnd, r1 + index * spacing);
+  auto columnOf = [&](const PerPEExpr &row) {
+    return min(max((row - consumer.y0) * bs, 0), rowLength);
+  };
+  PerPEExpr base = E.named(columnOf(first));
+  PerPEExpr length = E.named(columnOf(end) - base);
+  return RowStream{ch.banded, base, length};
 }
 
 bool Lowering::aliasReshape(Value result, Value source) {

@@ -90,9 +90,23 @@ struct TensorState {
   wafer::StreamOp pendingStream;
 };
 
+/// Rows [rowBegin, rowEnd) of the kernel rectangle (relative to it) and the
+/// edge ports on their first row that multicast into them: the west port
+/// into the western columns, the east port into the eastern ones (or one
+/// port into all of them).
+struct StreamBand {
+  int64_t rowBegin, rowEnd;
+  llvm::SmallVector<std::string, 2> ports;
+};
+
 /// The fixed fabric patterns of the kernel rectangle.
 struct Channels {
-  mlir::FlatSymbolRefAttr inbound;  ///< edge port -> every PE (multicast)
+  mlir::FlatSymbolRefAttr inbound; ///< edge port -> every PE (multicast)
+  /// Stream bands (docs/pe/lowering.md "Stream bands"): one multicast per
+  /// band and port, all on this channel; null when the rectangle crosses
+  /// fewer than two rows with ports.
+  mlir::FlatSymbolRefAttr banded;
+  llvm::SmallVector<StreamBand> bands;
   mlir::FlatSymbolRefAttr outbound; ///< one PE -> edge port
   mlir::FlatSymbolRefAttr colEven, colOdd, colBack;
   mlir::FlatSymbolRefAttr rowEven, rowOdd, rowBack;
@@ -219,14 +233,33 @@ public:
   /// The weight stream feeding `v`, if it has not been read yet and `v` has
   /// one use; the stream is scheduled on the port now.
   wafer::StreamOp takeStream(mlir::Value v);
-  /// Reads `count` wavelets of the inbound color into nowhere.
-  void drain(mlir::Attribute count);
-  /// Reads one arriving row of `rowLength` words, keeping the words
-  /// [start, start + extent) in `dst` and draining the others.
-  void receiveRowSegment(mlir::FlatSymbolRefAttr dst, PerPEExpr start,
-                         PerPEExpr extent, int64_t rowLength);
-  /// Reads `len` wavelets into `dst` (a memory descriptor).
-  void receive(mlir::Attribute dst, mlir::Attribute len);
+  /// Reads `count` wavelets of `channel` (default: the inbound multicast)
+  /// into nowhere.
+  void drain(mlir::Attribute count, mlir::FlatSymbolRefAttr channel = {});
+  /// Where a PE reads the rows of a weight stream (takeRowStream): the
+  /// channel, and the columns [base, base + length) of every row that reach
+  /// the PE (all of them, or its stream band's).
+  struct RowStream {
+    mlir::FlatSymbolRefAttr channel;
+    PerPEExpr base, length;
+  };
+  /// takeStream for a weight read row by row, each PE keeping the segment
+  /// of every row that its block of `consumer`'s dimension `dim` meets.
+  /// When that dimension is split along the mesh's rows and the kernel has
+  /// stream bands, every band's ports stream only the columns of the rows
+  /// the band's PEs hold, all bands at once; otherwise the inbound
+  /// multicast streams whole rows. None if `v` is not a pending stream.
+  std::optional<RowStream>
+  takeRowStream(mlir::Value v, const TensorLayout &consumer, int64_t dim);
+  /// Reads one arriving row of `rows`, keeping the words
+  /// [start, start + extent) of the full row in `dst` and draining the
+  /// others.
+  void receiveRowSegment(const RowStream &rows, mlir::FlatSymbolRefAttr dst,
+                         PerPEExpr start, PerPEExpr extent);
+  /// Reads `len` wavelets of `channel` (default: the inbound multicast)
+  /// into `dst` (a memory descriptor).
+  void receive(mlir::Attribute dst, mlir::Attribute len,
+               mlir::FlatSymbolRefAttr channel = {});
   /// Offset of the PE's first element of `layout` inside a full tensor with
   /// `fullStrides` (per dimension of layout).
   PerPEExpr fullOffset(const TensorLayout &layout,

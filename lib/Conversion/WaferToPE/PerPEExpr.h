@@ -28,6 +28,7 @@ public:
     emu::ExprOpKind kind;
     int64_t value = 0;
     std::vector<PerPEExpr> operands;
+    std::string constant; ///< Const: the kernel constant's name
   };
 
   PerPEExpr(int64_t v = 0)
@@ -36,6 +37,13 @@ public:
   static PerPEExpr var(emu::ExprVar v) {
     return PerPEExpr(emu::exprVarName(v).str(),
                      Node{emu::ExprOpKind::Var, int64_t(v), {}});
+  }
+
+  /// The value of kernel constant `name` (defined before its first use):
+  /// lets a large subexpression be evaluated once and named.
+  static PerPEExpr constant(llvm::StringRef name) {
+    return PerPEExpr("@" + name.str(),
+                     Node{emu::ExprOpKind::Const, 0, {}, name.str()});
   }
 
   bool isKnown() const { return known.has_value(); }

@@ -13,6 +13,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <map>
+
 namespace wse {
 #define GEN_PASS_DEF_CONVERTWAFERTOPE
 #include "wse/Conversion/Passes.h.inc"
@@ -86,6 +88,35 @@ kernelRectangle(ModuleOp module, func::FuncOp func,
   return std::make_pair(rect, best->name());
 }
 
+/// The stream bands of `rect` (docs/pe/lowering.md "Stream bands"): a band
+/// from each row with ports inside the rectangle to the next such row, fed by
+/// that row's ports on the rectangle's own edges (the east side only when
+/// the rectangle reaches it). None with fewer than two such rows: one band
+/// would stream what the inbound multicast streams.
+static SmallVector<StreamBand>
+streamBands(mesh::RectAttr rect, const machine::MachineDescription &m) {
+  bool eastEdge = rect.getEndX() == int64_t(m.width) && rect.getWidth() > 1;
+  std::map<int64_t, SmallVector<std::string, 2>> portsOfRow;
+  for (const machine::EdgePort &p : m.allPorts()) {
+    int64_t row = int64_t(p.row) - rect.getY();
+    if (row < 0 || row >= rect.getHeight())
+      continue;
+    if (p.side == machine::Side::West)
+      portsOfRow[row].insert(portsOfRow[row].begin(), p.name());
+    else if (eastEdge)
+      portsOfRow[row].push_back(p.name());
+  }
+  SmallVector<StreamBand> bands;
+  for (auto &[row, ports] : portsOfRow) {
+    if (!bands.empty())
+      bands.back().rowEnd = row;
+    bands.push_back({bands.empty() ? 0 : row, rect.getHeight(), ports});
+  }
+  if (bands.size() < 2)
+    bands.clear();
+  return bands;
+}
+
 void ConvertWaferToPEPass::runOnOperation() {
   if (failed(lowerWaferToPE(getOperation(), marks)))
     signalPassFailure();
@@ -137,6 +168,9 @@ LogicalResult wse::lowerWaferToPE(ModuleOp module, bool marks) {
     ch.rowOdd = channel("row_odd");
     ch.rowBack = channel("row_back");
   }
+  ch.bands = streamBands(rect, m);
+  if (!ch.bands.empty())
+    ch.banded = channel("inbound_bands");
   auto kernel = KernelOp::create(b, loc, "model");
   kernel.getBody().emplaceBlock();
   OpBuilder kb(ctx);
@@ -167,6 +201,22 @@ LogicalResult wse::lowerWaferToPE(ModuleOp module, bool marks) {
     flow(ch.rowEven, FlowKind::chain, rect, "E", "", 0);
     flow(ch.rowOdd, FlowKind::chain, rect, "E", "", 1);
     flow(ch.rowBack, FlowKind::broadcast, rect, "W", "", std::nullopt);
+  }
+  if (ch.banded) {
+    for (const StreamBand &band : ch.bands) {
+      // The west port's multicast takes the western columns and the east
+      // port's the rest.
+      int64_t x = rect.getX(), w = rect.getWidth(),
+              split = band.ports.size() == 2 ? w / 2 : w;
+      for (const std::string &p : band.ports) {
+        bool west = m.portByName(p)->side == machine::Side::West;
+        flow(ch.banded, FlowKind::multicast,
+             mesh::RectAttr::get(
+                 ctx, west ? x : x + split, rect.getY() + band.rowBegin,
+                 west ? split : w - split, band.rowEnd - band.rowBegin),
+             "", p, std::nullopt);
+      }
+    }
   }
   tail.setInsertionPointToEnd(module.getBody());
 

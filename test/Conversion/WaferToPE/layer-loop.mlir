@@ -105,16 +105,23 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK-NEXT: }
 // CHECK-NEXT: pe.mark 10
 // After the loop, marks go on from 1 + 3 layers x 3 ops.
-// The port streams each layer's weight and bias in the order the loop
-// reads them; the shared scale arrives once, before the loop.
+// The ports stream each layer's weight and bias in the order the loop
+// reads them; the shared scale arrives once, before the loop. Each weight
+// comes by the 4 stream bands (2 ports each) of the 4x4 machine.
 // CHECK: pe.stream_in @x
 // CHECK-NEXT: pe.stream_in @{{const[0-9_]*}}
 // CHECK-NEXT: pe.stream_in @[[B0]]
-// CHECK-NEXT: pe.stream_in @w0
+// CHECK-NEXT: pe.stream_in @w0 port W0 color @inbound_bands offset 0 shape [8, 2]
+// CHECK-COUNT-6: pe.stream_in @w0 port
+// CHECK-NEXT: pe.stream_in @w0 port E3 color @inbound_bands offset 6 shape [8, 2]
 // CHECK-NEXT: pe.stream_in @[[B1]]
-// CHECK-NEXT: pe.stream_in @w1
+// CHECK-NEXT: pe.stream_in @w1 port W0
+// CHECK-COUNT-6: pe.stream_in @w1 port
+// CHECK-NEXT: pe.stream_in @w1 port E3
 // CHECK-NEXT: pe.stream_in @[[B2]]
-// CHECK-NEXT: pe.stream_in @w2
+// CHECK-NEXT: pe.stream_in @w2 port W0
+// CHECK-COUNT-6: pe.stream_in @w2 port
+// CHECK-NEXT: pe.stream_in @w2 port E3
 
 // NOMARKS-NOT: pe.mark
 // NOMARKS: pe.loop #pe.reg<{{[0-9]+}}> to 3 layers {

@@ -1,6 +1,7 @@
-// Linear layers reading their weights on arrival from the edge port
-// (weight[k, n] and transposed weight[n, k], with bias), on ragged blocks,
-// in streaming mode on the whole 4x4 mesh; checked against wse-ref.
+// Linear layers reading their weights on arrival from the edge ports
+// (weight[k, n] by stream bands and transposed weight[n, k] by the inbound
+// multicast, with bias), on ragged blocks, in streaming mode on the whole
+// 4x4 mesh; checked against wse-ref.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python -c "import numpy as np; np.random.default_rng(1).standard_normal(2 * 12 * 10).astype('f4').tofile('%t/w.bin')"
 // RUN: wse-opt %s --convert-wafer-to-pe -o %t/lowered.mlir
@@ -28,11 +29,18 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK-DAG: pe.param @wt : tensor<10x12xf32> file "w.bin" offset 480
 // The input arrives whole on every PE, so no gather precedes the layers.
 // CHECK-NOT: pe.call @allreduce
-// First linear: per arriving weight row, drain the columns before the
-// block, keep the block's, drain the rest, multiply-accumulate.
+// The 4x4 machine has a port on each side of every row: four stream bands
+// of one row, each fed by its west port (columns 0-1) and its east port
+// (columns 2-3) on one channel. The PE's band starts at column @[[BASE]] of
+// the weight and holds @[[LEN]] of its columns.
+// CHECK: pe.channel @inbound_bands
+// CHECK: pe.const @[[BASE:c[_0-9]*]] = min(max(ge(
+// CHECK-NEXT: pe.const @[[LEN:c[_0-9]*]] = min(max(select({{.*}} - @[[BASE]]
+// First linear: per arriving row of its band's columns, drain the columns
+// before the block, keep the block's, drain the rest, multiply-accumulate.
 // CHECK: pe.mark 0
-// CHECK: pe.copy #pe.mem<@sink, 0, @{{.*}}, 0>, #pe.in<@inbound, @{{.*}}>
-// CHECK-NEXT: pe.copy #pe.mem<@wrow, 0, @[[EN:.*]], 1>, #pe.in<@inbound, @[[EN]]>
+// CHECK: pe.copy #pe.mem<@sink, 0, @{{.*}}, 0>, #pe.in<@inbound_bands, @{{.*}}>
+// CHECK-NEXT: pe.copy #pe.mem<@wrow, 0, @[[EN:.*]], 1>, #pe.in<@inbound_bands, @[[EN]]>
 // CHECK-NEXT: pe.copy #pe.mem<@sink
 // CHECK: pe.fmac #pe.mem<@blk
 // Transposed weight: a dot product per row of the block (the PEs whose
@@ -49,9 +57,22 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK: pe.call @allreduce(#pe.addr<@full>, 60)
 // CHECK: pe.ret
 // CHECK-NEXT: pe.subroutine @allreduce(#pe.reg<{{[0-9]+}}>, #pe.reg<{{[0-9]+}}>) {
+// CHECK: pe.flow @inbound_bands multicast <x = 0, y = 0, width = 2, height = 1> port W0
+// CHECK-NEXT: pe.flow @inbound_bands multicast <x = 2, y = 0, width = 2, height = 1> port E0
+// CHECK: pe.flow @inbound_bands multicast <x = 2, y = 3, width = 2, height = 1> port E3
 // CHECK: pe.stream_in @x port W0 color @inbound
 // CHECK-NEXT: pe.stream_in @bias
-// CHECK-NEXT: pe.stream_in @w
-// CHECK-NEXT: pe.stream_in @wt
+// Each band's ports stream the band's columns of every row of @w (10
+// columns in blocks of 3: the last band holds one), all eight at once.
+// CHECK-NEXT: pe.stream_in @w port W0 color @inbound_bands offset 0 shape [12, 3] strides [10, 1]
+// CHECK-NEXT: pe.stream_in @w port E0 color @inbound_bands offset 0 shape [12, 3] strides [10, 1]
+// CHECK-NEXT: pe.stream_in @w port W1 color @inbound_bands offset 3 shape [12, 3] strides [10, 1]
+// CHECK-NEXT: pe.stream_in @w port E1 color @inbound_bands offset 3 shape [12, 3] strides [10, 1]
+// CHECK-NEXT: pe.stream_in @w port W2 color @inbound_bands offset 6 shape [12, 3] strides [10, 1]
+// CHECK-NEXT: pe.stream_in @w port E2 color @inbound_bands offset 6 shape [12, 3] strides [10, 1]
+// CHECK-NEXT: pe.stream_in @w port W3 color @inbound_bands offset 9 shape [12, 1] strides [10, 1]
+// CHECK-NEXT: pe.stream_in @w port E3 color @inbound_bands offset 9 shape [12, 1] strides [10, 1]
+// The transposed weight's rows hold whole output columns: one multicast.
+// CHECK-NEXT: pe.stream_in @wt port W0 color @inbound{{$}}
 
 // RUNOUT: max |diff| {{.*}} over 2 outputs: ok
