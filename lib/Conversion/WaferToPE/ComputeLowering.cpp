@@ -333,11 +333,12 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
   if (op.getBias())
     bv = L.needFull(op.getBias());
   FlatSymbolRefAttr bf = bv ? bv->buffer : nullptr;
-  // weight[k, :] rows reach each PE as the segment of its stream band.
-  std::optional<Lowering::RowStream> rowStream =
-      transposed ? std::nullopt : L.takeRowStream(op.getWeight(), lo, r - 1);
-  bool streamed =
-      transposed ? bool(L.takeStream(op.getWeight())) : bool(rowStream);
+  // The weight's rows reach each PE by its stream band: the band's columns
+  // of weight[k, :], or the band's rows weight[n, :].
+  std::optional<Lowering::RowStream> rowStream = L.takeRowStream(
+      op.getWeight(), lo, r - 1,
+      transposed ? Lowering::RowsMeet::Across : Lowering::RowsMeet::Along);
+  bool streamed = bool(rowStream);
   FlatSymbolRefAttr wf = streamed ? nullptr : L.needFull(op.getWeight()).buffer;
   FlatSymbolRefAttr out = L.defineBlock(res);
 
@@ -426,19 +427,23 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
   // draining it from the stream.
   FlatSymbolRefAttr wrow = streamed ? E.buffer("wrow", K) : nullptr;
   FlatSymbolRefAttr prod = E.buffer("prod", K);
-  Attribute end = E.val(n0 + en);
-  E.loop(E.imm(N), [&](unsigned n) {
+  // The rows [base, base + count) arrive (those of the PE's stream band):
+  // row n of them is weight row n + base.
+  PerPEExpr base = streamed ? rowStream->base : PerPEExpr(0);
+  Attribute count = streamed ? E.val(rowStream->length) : E.imm(N);
+  Attribute first = E.val(n0 - base), end = E.val(n0 + en - base);
+  E.loop(count, [&](unsigned n) {
     auto inside = [&] {
       unsigned wreg = 0;
       if (streamed) {
-        L.receive(E.mem(wrow, 0, E.imm(K)), E.imm(K));
+        L.receive(E.mem(wrow, 0, E.imm(K)), E.imm(K), rowStream->channel);
       } else {
         wreg = E.allocReg();
         E.emit<IMulOp>(E.reg(wreg), E.reg(n), E.imm(K));
       }
       Emitter::Guard skipN = L.guard(lo.holds);
       unsigned col = E.allocReg();
-      E.emit<ISubOp>(E.reg(col), E.reg(n), n0v);
+      E.emit<ISubOp>(E.reg(col), E.reg(n), first);
       E.nest(
           leadExt, {Pointer{E.reg(col), bsLead}, Pointer{xbase, xsLead}},
           [&](ArrayRef<Attribute> off, Attribute, ArrayRef<int64_t>) {
@@ -454,9 +459,9 @@ LogicalResult wse::pe::lowering::lowerLinear(Lowering &L, wafer::LinearOp op) {
     };
     auto outside = [&] {
       if (streamed)
-        L.drain(E.imm(K));
+        L.drain(E.imm(K), rowStream->channel);
     };
-    E.ifElse(Predicate::in, E.reg(n), n0v, end, inside, outside);
+    E.ifElse(Predicate::in, E.reg(n), first, end, inside, outside);
   });
   // rsum overwrote the bias: add it back.
   if (bf) {

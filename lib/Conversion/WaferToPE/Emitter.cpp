@@ -45,6 +45,8 @@ static ExprAttr toExprAttr(MLIRContext *ctx, const PerPEExpr &e) {
 Attribute Emitter::val(const PerPEExpr &e) {
   if (e.isKnown())
     return imm(e.value());
+  if (!e.tree().constant.empty())
+    return sym(e.tree().constant);
   auto it = constsByText.find(e.str());
   if (it != constsByText.end())
     return it->second;

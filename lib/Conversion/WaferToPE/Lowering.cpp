@@ -171,36 +171,44 @@ void Lowering::receiveRowSegment(const RowStream &rows, FlatSymbolRefAttr dst,
 }
 
 std::optional<Lowering::RowStream>
-Lowering::takeRowStream(Value v, const TensorLayout &consumer, int64_t dim) {
+Lowering::takeRowStream(Value v, const TensorLayout &consumer, int64_t dim,
+                        RowsMeet meet) {
   auto it = tensors.find(v);
   if (it == tensors.end() || !it->second.pendingStream)
     return std::nullopt;
-  int64_t rowLength = consumer.shape[dim], bs = consumer.block[dim];
-  if (!ch.banded || consumer.axes[dim] != wafer::MeshAxis::Y ||
-      bs >= rowLength) {
+  // `n` indices of the split dimension; the other dimension of the weight
+  // seen as a matrix has `k`.
+  int64_t n = consumer.shape[dim], bs = consumer.block[dim];
+  if (!ch.banded || consumer.axes[dim] != wafer::MeshAxis::Y || bs >= n) {
     takeStream(v);
-    return RowStream{ch.inbound, PerPEExpr(0), PerPEExpr(rowLength)};
+    return RowStream{ch.inbound, PerPEExpr(0), PerPEExpr(n)};
   }
   wafer::StreamOp s = it->second.pendingStream;
   it->second.pendingStream = nullptr;
   auto type = cast<RankedTensorType>(v.getType());
-  int64_t rows = type.getNumElements() / rowLength;
+  int64_t k = type.getNumElements() / n;
+  bool along = meet == RowsMeet::Along;
   MLIRContext *ctx = E.getContext();
   FlatSymbolRefAttr tensor =
       E.sym(s->getAttrOfType<StringAttr>("pe.param").getValue());
-  auto column = [&](int64_t row) {
-    return std::clamp<int64_t>((row - consumer.y0) * bs, 0, rowLength);
+  // The first index of the split dimension that mesh row `row` holds.
+  auto indexOf = [&](int64_t row) {
+    return std::clamp<int64_t>((row - consumer.y0) * bs, 0, n);
   };
   for (const StreamBand &band : ch.bands) {
-    int64_t lo = column(band.rowBegin), hi = column(band.rowEnd);
+    int64_t lo = indexOf(band.rowBegin), hi = indexOf(band.rowEnd);
     if (hi == lo)
       continue;
+    SmallVector<int64_t, 2> shape = along ? SmallVector<int64_t, 2>{k, hi - lo}
+                                          : SmallVector<int64_t, 2>{hi - lo, k};
+    SmallVector<int64_t, 2> strides =
+        along ? SmallVector<int64_t, 2>{n, 1} : SmallVector<int64_t, 2>{k, 1};
     for (const std::string &p : band.ports)
       StreamInOp::create(streamBuilder, E.getLoc(), tensor,
                          getPortByName(ctx, p), ch.banded,
-                         streamBuilder.getI64IntegerAttr(lo),
-                         streamBuilder.getDenseI64ArrayAttr({rows, hi - lo}),
-                         streamBuilder.getDenseI64ArrayAttr({rowLength, 1}));
+                         streamBuilder.getI64IntegerAttr(along ? lo : lo * k),
+                         streamBuilder.getDenseI64ArrayAttr(shape),
+                         streamBuilder.getDenseI64ArrayAttr(strides));
   }
   // The PE's band: its first and one-past-last row, as per-PE values. The
   // machine puts ports every `spacing` rows, so the bands after the first
@@ -215,11 +223,11 @@ Lowering::takeRowStream(Value v, const TensorLayout &consumer, int64_t dim) {
   PerPEExpr first = (index >= 1) * (r1 + (index - 1) * spacing);
   PerPEExpr end =
       select(index == nb - 1, ch.bands.back().rowEnd, r1 + index * spacing);
-  auto columnOf = [&](const PerPEExpr &row) {
-    return min(max((row - consumer.y0) * bs, 0), rowLength);
+  auto indexAt = [&](const PerPEExpr &row) {
+    return min(max((row - consumer.y0) * bs, 0), n);
   };
-  PerPEExpr base = E.named(columnOf(first));
-  PerPEExpr length = E.named(columnOf(end) - base);
+  PerPEExpr base = E.named(indexAt(first));
+  PerPEExpr length = E.named(indexAt(end) - base);
   return RowStream{ch.banded, base, length};
 }
 

@@ -243,14 +243,22 @@ public:
     mlir::FlatSymbolRefAttr channel;
     PerPEExpr base, length;
   };
-  /// takeStream for a weight read row by row, each PE keeping the segment
-  /// of every row that its block of `consumer`'s dimension `dim` meets.
-  /// When that dimension is split along the mesh's rows and the kernel has
-  /// stream bands, every band's ports stream only the columns of the rows
-  /// the band's PEs hold, all bands at once; otherwise the inbound
-  /// multicast streams whole rows. None if `v` is not a pending stream.
-  std::optional<RowStream>
-  takeRowStream(mlir::Value v, const TensorLayout &consumer, int64_t dim);
+  /// How the rows of a streamed weight meet a consumer's dimension: each
+  /// row runs along it (weight[k, n] of a linear, an embedding table) or is
+  /// one index of it (weight[n, k] of a transposed linear).
+  enum class RowsMeet { Along, Across };
+  /// takeStream for a weight read row by row, each PE keeping the part
+  /// that its block of `consumer`'s dimension `dim` meets. When that
+  /// dimension is split along the mesh's rows and the kernel has stream
+  /// bands, every band's ports stream only what the band's PEs hold (the
+  /// columns of every row, or the rows), all bands at once; otherwise the
+  /// inbound multicast streams the whole tensor. The RowStream's base and
+  /// length count columns (Along) or rows (Across). None if `v` is not a
+  /// pending stream.
+  std::optional<RowStream> takeRowStream(mlir::Value v,
+                                         const TensorLayout &consumer,
+                                         int64_t dim,
+                                         RowsMeet meet = RowsMeet::Along);
   /// Reads one arriving row of `rows`, keeping the words
   /// [start, start + extent) of the full row in `dst` and draining the
   /// others.

@@ -1,7 +1,7 @@
-// Linear layers reading their weights on arrival from the edge ports
-// (weight[k, n] by stream bands and transposed weight[n, k] by the inbound
-// multicast, with bias), on ragged blocks, in streaming mode on the whole
-// 4x4 mesh; checked against wse-ref.
+// Linear layers reading their weights on arrival by stream bands from the
+// edge ports (weight[k, n], and transposed weight[n, k], with bias), on
+// ragged blocks, in streaming mode on the whole 4x4 mesh; checked against
+// wse-ref.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python -c "import numpy as np; np.random.default_rng(1).standard_normal(2 * 12 * 10).astype('f4').tofile('%t/w.bin')"
 // RUN: wse-opt %s --convert-wafer-to-pe -o %t/lowered.mlir
@@ -43,15 +43,19 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK-NEXT: pe.copy #pe.mem<@wrow, 0, @[[EN:.*]], 1>, #pe.in<@inbound_bands, @[[EN]]>
 // CHECK-NEXT: pe.copy #pe.mem<@sink
 // CHECK: pe.fmac #pe.mem<@blk
-// Transposed weight: a dot product per row of the block (the PEs whose
-// columns the row does not meet drain it), then the bias.
+// Transposed weight: its rows are output columns, and the PE's band's rows
+// arrive (@[[LEN]] of them, the first being row @[[BASE]]): a dot product
+// per row of the block (the PEs whose columns the row does not meet drain
+// it), then the bias.
 // CHECK: pe.mark 1
-// CHECK: pe.loop #pe.reg<[[N:[0-9]+]]> to 10 {
+// CHECK: pe.loop #pe.reg<[[N:[0-9]+]]> to @[[LEN]] {
 // CHECK-NEXT: pe.if #pe.reg<[[N]]> in [@[[N0:.*]], @{{.*}}) {
+// CHECK-NEXT: pe.copy #pe.mem<@wrow{{.*}}, 0, 12, 1>, #pe.in<@inbound_bands, 12>
+// CHECK: pe.isub #pe.reg<{{[0-9]+}}>, #pe.reg<[[N]]>, @[[N0]]
 // CHECK: pe.mul #pe.mem<@prod
 // CHECK-NEXT: pe.rsum
 // CHECK: } else {
-// CHECK-NEXT: pe.copy #pe.mem<@sink, 0, 12, 0>, #pe.in<@inbound, 12>
+// CHECK-NEXT: pe.copy #pe.mem<@sink, 0, 12, 0>, #pe.in<@inbound_bands, 12>
 // The results are gathered over the mesh for the port, by a subroutine
 // after the code.
 // CHECK: pe.call @allreduce(#pe.addr<@full>, 60)
@@ -72,7 +76,11 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK-NEXT: pe.stream_in @w port E2 color @inbound_bands offset 6 shape [12, 3] strides [10, 1]
 // CHECK-NEXT: pe.stream_in @w port W3 color @inbound_bands offset 9 shape [12, 1] strides [10, 1]
 // CHECK-NEXT: pe.stream_in @w port E3 color @inbound_bands offset 9 shape [12, 1] strides [10, 1]
-// The transposed weight's rows hold whole output columns: one multicast.
-// CHECK-NEXT: pe.stream_in @wt port W0 color @inbound{{$}}
+// The transposed weight: each band's rows (whole rows of 12).
+// CHECK-NEXT: pe.stream_in @wt port W0 color @inbound_bands offset 0 shape [3, 12] strides [12, 1]
+// CHECK-NEXT: pe.stream_in @wt port E0 color @inbound_bands offset 0 shape [3, 12] strides [12, 1]
+// CHECK-NEXT: pe.stream_in @wt port W1 color @inbound_bands offset 36 shape [3, 12] strides [12, 1]
+// CHECK-COUNT-4: pe.stream_in @wt port
+// CHECK-NEXT: pe.stream_in @wt port E3 color @inbound_bands offset 108 shape [1, 12] strides [12, 1]
 
 // RUNOUT: max |diff| {{.*}} over 2 outputs: ok
