@@ -107,7 +107,11 @@ Token Lexer::next() {
     size_t n = 1;
     while (pos + n < buf.size() && buf[pos + n] != '"' &&
            buf[pos + n] != '\n') {
-      if (buf[pos + n] == '\\' && pos + n + 1 < buf.size()) {
+      // A backslash escapes the next character, but not a line break: a
+      // string is one line (a name with a line break could not be printed
+      // back; found by wse-fuzz-assembler).
+      if (buf[pos + n] == '\\' && pos + n + 1 < buf.size() &&
+          buf[pos + n + 1] != '\n') {
         ++n;
       }
       s += buf[pos + n];

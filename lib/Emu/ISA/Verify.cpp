@@ -74,6 +74,9 @@ static Error verifyTensors(const Program &p) {
         return e;
       if (kind == "param" && t.file.empty())
         return err("param '" + t.name + "' has no weight file");
+      if (t.file.find('\n') != std::string::npos)
+        return err(kind + " '" + t.name +
+                   "': its weight file name holds a line break");
       if (kind == "output" && t.dtype != DType::F32)
         return err("output '" + t.name + "' must be f32");
       if (t.range) {
@@ -308,6 +311,11 @@ Error verifyProgram(const Program &p) {
     return err(formatv("unsupported program version {0} (this emulator "
                        "reads versions {1} to {2})",
                        p.version, kMinProgramVersion, kProgramVersion));
+  // The text form quotes names on one line (found by wse-fuzz-program: a
+  // binary program whose machine name held a line break verified, and its
+  // text did not assemble).
+  if (p.machine.find('\n') != std::string::npos)
+    return err("the machine name holds a line break");
   if (Error e = verifyTensors(p))
     return e;
   StringSet<> kernelNames;
