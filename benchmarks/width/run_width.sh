@@ -10,8 +10,9 @@
 # logit). Prints wse-run's summary, the SRAM remark of pe-allocate-sram
 # (code, data words and the words left per PE) and the wall time.
 # THREADS=N runs the emulator on N threads (the same cycles and outputs;
-# on an otherwise idle 2-core machine THREADS=2 is about 1.8x faster: the
-# d768 run takes about 1.5 h instead of 2.8 h, docs/pe/performance.md).
+# on an otherwise idle 2-core machine THREADS=2 is about 1.8x faster; the
+# d768 run took 1 h 47 min with THREADS=2 on a shared machine,
+# docs/pe/performance.md).
 set -euo pipefail
 build=$(cd "${1:?usage: run_width.sh BUILD_DIR [WORK_DIR] [MODELS...]}" && pwd)
 work=${2:-/tmp/wse-width}
