@@ -74,11 +74,7 @@ void wse::buildWSEPipeline(OpPassManager &pm,
   pm.addPass(wafer::createWaferVerify({options.planSRAM}));
   if (!options.costJson.empty())
     pm.addPass(wafer::createWaferCostReport({"", options.costJson}));
-  if (options.lower && training) {
-    pm.addPass(std::make_unique<PipelineErrorPass>(
-        "wse-pipeline: lowering a training step to pe is not supported yet "
-        "(issue 16: backward kernels); drop lower=true"));
-  } else if (options.lower) {
+  if (options.lower) {
     pm.addPass(createConvertWaferToPE({options.marks}));
     pm.addPass(pe::createPERoute({options.explain}));
     pm.addPass(pe::createPEAssignColors({options.explain}));

@@ -22,6 +22,7 @@ The model is the inference export; the compiler derives the training step:
 See docs/training.md.
 """
 import argparse
+import json
 import os
 import re
 import shlex
@@ -170,6 +171,97 @@ def compile_step(a, model, input_name, geo, params, work):
     return step
 
 
+# The wafer passes of `wse-opt --wse-pipeline=... training=... lower=true`
+# (lib/Pipelines/Pipelines.cpp), run on the onnx-level step compile_step
+# made, so the trainable set (--freeze) is the step's.
+WAFER_PASSES = ["--convert-onnx-to-wafer", "--wafer-training-step",
+                "--wafer-fuse-elementwise", "--canonicalize", "--cse"]
+PLACE_PASSES = ["--wafer-place", "--wafer-layout", "--wafer-find-layer-loops",
+                "--wafer-schedule-streams", "--wafer-verify"]
+PE_PASSES = ["--convert-wafer-to-pe", "--pe-route", "--pe-assign-colors",
+             "--pe-allocate-sram", "--pe-verify-routes", "--pe-verify"]
+PRESETS = r"wse2|wse3|4x4|8x8|32x32|64x64"
+
+
+class EmuStep:
+    """The step as a wse-emu program. The weights reach it as the program
+    reads them, from the model's files at the importer's offsets: a copy of
+    every file the parameters live in, rewritten with the current weights
+    before each step (the weight store's side)."""
+
+    def __init__(self, a, step_ir, params, input_name, work):
+        tool = lambda t: os.path.join(a.bin, t)
+        self.a, self.work = a, work
+        program_ir = os.path.join(work, "program.mlir")
+        self.cost = os.path.join(work, "cost.json")
+        run([tool("wse-opt"), step_ir] + WAFER_PASSES +
+            ["--wafer-target=target=" + a.target] + PLACE_PASSES +
+            ["--wafer-cost-report=table= json=" + self.cost] + PE_PASSES +
+            ["-o", program_ir], a.verbose)
+        # Where every parameter's bytes are (the importer's file and offset).
+        self.where = {}
+        pattern = re.compile(r'onnx\.parameter @"?([^" ]+)"? : tensor<[^>]*> '
+                             r'file "([^"]+)" offset (\d+) length (\d+)')
+        for line in open(os.path.join(work, "imported.mlir")):
+            m = pattern.search(line)
+            if m:
+                self.where[m.group(1)] = (m.group(2), int(m.group(3)), int(m.group(4)))
+        # The program reads copies of those files in the work directory.
+        model_dir = os.path.dirname(os.path.abspath(a.model))
+        for f in {f for f, _, _ in self.where.values()}:
+            os.makedirs(os.path.dirname(os.path.join(work, f)), exist_ok=True)
+            with open(os.path.join(model_dir, f), "rb") as src, \
+                    open(os.path.join(work, f), "wb") as dst:
+                dst.write(src.read())
+        self.program = os.path.join(work, "step.wse")
+        run([tool("wse-translate"), "--emit-program", "--weights-dir", work,
+             program_ir, "-o", self.program], a.verbose)
+        text = run([os.path.join(a.bin, "wse-emu"), "--disassemble", self.program],
+                   a.verbose).stdout
+        self.outputs = {l.split()[1] for l in text.splitlines()
+                        if l.startswith("output ")}
+        self.grad_names = {}
+        for name in params:
+            out = "grad_" + re.sub(r"[^A-Za-z0-9_]", "_", name)
+            if out not in self.outputs:
+                fail("internal error: the program has no gradient output for '%s'" % name)
+            self.grad_names[name] = out
+        self.input_name = input_name
+        self.cycles = []
+
+    def write_weights(self, params):
+        for name, value in params.items():
+            f, offset, length = self.where[name]
+            data = np.ascontiguousarray(value, dtype="<f4").tobytes()
+            if len(data) != length:
+                fail("internal error: '%s' has %d bytes, its file %d" % (name, len(data), length))
+            with open(os.path.join(self.work, f), "r+b") as out:
+                out.seek(offset)
+                out.write(data)
+
+    def run(self, ids, labels):
+        """Loss and gradients of one run of the step on wse-emu."""
+        w = self.work
+        np.save(os.path.join(w, "ids.npy"), ids)
+        np.save(os.path.join(w, "labels.npy"), labels)
+        stats = os.path.join(w, "stats.json")
+        cmd = [os.path.join(self.a.bin, "wse-emu"), self.program,
+               "--input", "%s=%s" % (self.input_name, os.path.join(w, "ids.npy")),
+               "--input", "labels=" + os.path.join(w, "labels.npy"),
+               "--output", "loss=" + os.path.join(w, "loss.npy"),
+               "--quiet", "--stats-json", stats]
+        if not re.fullmatch(PRESETS, self.a.target):
+            cmd += ["--machine", self.a.target]
+        for name, out in self.grad_names.items():
+            cmd += ["--output", "%s=%s" % (out, os.path.join(w, out + ".npy"))]
+        run(cmd, self.a.verbose)
+        with open(stats) as f:
+            self.cycles.append(json.load(f)["cycles"])
+        loss = float(np.load(os.path.join(w, "loss.npy")))
+        grads = {n: np.load(os.path.join(w, out + ".npy")) for n, out in self.grad_names.items()}
+        return loss, grads
+
+
 def run_step_ref(a, step_ir, model_dir, params, ids, labels, work):
     """Loss and gradients of one run of the compiled step on wse-ref."""
     np.save(os.path.join(work, "ids.npy"), ids)
@@ -190,9 +282,6 @@ def run_step_ref(a, step_ir, model_dir, params, ids, labels, work):
 
 def main(argv):
     a = parse_args(argv)
-    if a.on == "emu":
-        fail("--on emu belongs to part 2 of issue 15 (the training step on the emulator) "
-             "and is not implemented yet; use --on ref")
     if a.steps < 0:
         fail("--steps must be >= 0")
     import onnx
@@ -245,6 +334,7 @@ def main(argv):
     os.makedirs(work, exist_ok=True)
     t0 = time.time()
     step_ir = compile_step(a, model, input_name, geo, params, work)
+    emu = EmuStep(a, step_ir, params, input_name, work) if a.on == "emu" else None
     print("wse-train: %s, %d trainable tensors (%d weights)%s, step compiled in %.1f s"
           % (os.path.basename(model), len(params), sum(v.size for v in params.values()),
              ", %d frozen" % len(frozen) if frozen else "", time.time() - t0), flush=True)
@@ -253,16 +343,22 @@ def main(argv):
     model_dir = os.path.dirname(model)
     runs_per_step = geo.batch // geo.run
     for step in range(start, start + a.steps):
-        for i, name in enumerate(params):
-            np.save(os.path.join(work, "p%04d.npy" % i), params[name])
+        if emu:
+            emu.write_weights(params)
+        else:
+            for i, name in enumerate(params):
+                np.save(os.path.join(work, "p%04d.npy" % i), params[name])
         rows = geo.step_rows(step)
         total_loss, total = 0.0, None
         for r in range(runs_per_step):
             chunk = rows[r * geo.run:(r + 1) * geo.run]
             if tty:
                 print("\rstep %d: run %d/%d" % (step + 1, r + 1, runs_per_step), end="", flush=True)
-            loss, grads = run_step_ref(a, step_ir, model_dir, params,
-                                       data[chunk].astype(np.int64), labels[chunk].astype(np.int64), work)
+            ids, targets = data[chunk].astype(np.int64), labels[chunk].astype(np.int64)
+            if emu:
+                loss, grads = emu.run(ids, targets)
+            else:
+                loss, grads = run_step_ref(a, step_ir, model_dir, params, ids, targets, work)
             total_loss += loss
             if total is None:
                 total = grads
@@ -277,8 +373,12 @@ def main(argv):
         lr = a.lr * factor(step)
         optimizer.step(params, grads, lr)
         losses.append(loss)
-        print("%sstep %d: loss %.6f  lr %.3g%s" % ("\r" if tty else "", step + 1, loss, lr,
-                                                  "  grad norm %.4g" % norm if norm is not None else ""),
+        cycles = ""
+        if emu:
+            cycles = "  cycles %d" % sum(emu.cycles[-runs_per_step:])
+        print("%sstep %d: loss %.6f  lr %.3g%s%s" % ("\r" if tty else "", step + 1, loss, lr,
+                                                    "  grad norm %.4g" % norm if norm is not None else "",
+                                                    cycles),
               flush=True)
 
     try:

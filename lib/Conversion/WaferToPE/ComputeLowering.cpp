@@ -136,6 +136,11 @@ static InstrBuilder instructionFor(Operation *op) {
       .Case([](math::LogOp) { return unary<LogOp>; })
       .Case([](math::FmaOp) { return ternary<FmaOp>; })
       .Case([](arith::CmpIOp c) { return comparisonFor(c.getPredicate()); })
+      // Integer arithmetic on integer-valued f32 is exact below 2^24 (the
+      // wafer's integer range; e.g. a training step's label shifts).
+      .Case([](arith::AddIOp) { return binary<AddOp>; })
+      .Case([](arith::SubIOp) { return binary<SubOp>; })
+      .Case([](arith::MulIOp) { return binary<MulOp>; })
       // Integer-valued floats convert exactly; the wafer computes in f32.
       .Case<arith::SIToFPOp, arith::UIToFPOp, arith::ExtFOp>(
           [](Operation *) { return unary<CopyOp>; })
@@ -159,7 +164,8 @@ LogicalResult wse::pe::lowering::lowerElementwise(Lowering &L,
              << "body op '" << b.getName() << "' has no pe instruction";
     if (!b.getResult(0).getType().isIntOrFloat() ||
         (!isa<FloatType>(b.getResult(0).getType()) &&
-         !isa<arith::SelectOp, arith::CmpIOp>(b)))
+         !isa<arith::SelectOp, arith::CmpIOp, arith::AddIOp, arith::SubIOp,
+              arith::MulIOp>(b)))
       return L.emitError(op) << "body op '" << b.getName()
                              << "' computes integers; the wafer computes f32";
   }

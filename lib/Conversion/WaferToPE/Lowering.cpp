@@ -944,38 +944,53 @@ bool Lowering::streamOutBlocks(Value v, FlatSymbolRefAttr name) {
 
 LogicalResult Lowering::lowerOutputs(Operation *ret) {
   for (auto [i, v] : llvm::enumerate(ret->getOperands())) {
-    auto type = cast<RankedTensorType>(v.getType());
-    if (type.getNumElements() == 0)
-      return ret->emitError("output ")
-             << i << " is zero-sized; the wafer streams only non-empty tensors";
-    // The wafer computes in f32 and streams f32 out: other element types
-    // leave as their f32 values (integers exact up to 2^24, booleans 0/1).
-    Type et = type.getElementType();
-    if (!isa<FloatType>(et) && !et.isInteger())
-      return ret->emitError("output ")
-             << i << " is " << et << "; the wafer streams out numbers only";
     std::string hint = "output" + std::to_string(i);
     if (auto name = func.getResultAttrOfType<StringAttr>(i, "onnx.name"))
       hint = name.getValue().str();
-    std::string name = tensorName(hint);
-    OutputOp::create(moduleBuilder, ret->getLoc(), name,
-                     RankedTensorType::get(type.getShape(),
-                                           Float32Type::get(et.getContext())));
-    if (streamOutBlocks(v, E.sym(name)))
-      continue;
-    View full = needFull(v);
-    StreamOutOp::create(streamBuilder, ret->getLoc(), E.sym(name),
-                        getPortByName(streamBuilder.getContext(), port),
-                        ch.outbound, IntegerAttr(), DenseI64ArrayAttr(),
-                        DenseI64ArrayAttr());
-    // The PE next to the port sends the tensor out.
-    Emitter::Guard skip = guard(atPort());
-    int64_t words = type.getNumElements();
-    E.emit<CopyOp>(E.out(ch.outbound, E.imm(words)),
-                   E.mem(full.buffer, 0, E.imm(words)));
-    E.end(skip);
+    if (failed(emitOutput(v, hint, ret, "output " + std::to_string(i))))
+      return failure();
   }
   return success();
+}
+
+LogicalResult Lowering::emitOutput(Value v, StringRef hint, Operation *at,
+                                   StringRef what) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getNumElements() == 0)
+    return at->emitError(what)
+           << " is zero-sized; the wafer streams only non-empty tensors";
+  // The wafer computes in f32 and streams f32 out: other element types
+  // leave as their f32 values (integers exact up to 2^24, booleans 0/1).
+  Type et = type.getElementType();
+  if (!isa<FloatType>(et) && !et.isInteger())
+    return at->emitError(what)
+           << " is " << et << "; the wafer streams out numbers only";
+  std::string name = tensorName(hint);
+  OutputOp::create(moduleBuilder, at->getLoc(), name,
+                   RankedTensorType::get(type.getShape(),
+                                         Float32Type::get(et.getContext())));
+  if (streamOutBlocks(v, E.sym(name)))
+    return success();
+  View full = needFull(v);
+  StreamOutOp::create(streamBuilder, at->getLoc(), E.sym(name),
+                      getPortByName(streamBuilder.getContext(), port),
+                      ch.outbound, IntegerAttr(), DenseI64ArrayAttr(),
+                      DenseI64ArrayAttr());
+  // The PE next to the port sends the tensor out.
+  Emitter::Guard skip = guard(atPort());
+  int64_t words = type.getNumElements();
+  E.emit<CopyOp>(E.out(ch.outbound, E.imm(words)),
+                 E.mem(full.buffer, 0, E.imm(words)));
+  E.end(skip);
+  return success();
+}
+
+View Lowering::streamConstantFull(StringRef hint, DenseElementsAttr value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  std::string name = tensorName(hint);
+  ParamOp::create(moduleBuilder, E.getLoc(), name, type, StringAttr(),
+                  IntegerAttr(), value);
+  return streamIntoFull(E.sym(name), type.getShape(), name);
 }
 
 LogicalResult Lowering::lowerStream(wafer::StreamOp op) {
@@ -1107,6 +1122,13 @@ LogicalResult Lowering::lowerOp(Operation *op) {
               [&](Operation *o) { return lowerNorm(*this, o); })
           .Case([&](wafer::SoftmaxOp o) { return lowerSoftmax(*this, o); })
           .Case([&](wafer::ReduceOp o) { return lowerReduce(*this, o); })
+          .Case([&](wafer::CheckpointOp o) {
+            return lowerCheckpoint(*this, o);
+          })
+          .Case([&](wafer::LossOp o) { return lowerLoss(*this, o); })
+          .Case([&](wafer::StreamOutOp o) {
+            return lowerGradientOut(*this, o);
+          })
           .Case<wafer::ReshapeOp, wafer::TransposeOp, wafer::ConcatOp,
                 wafer::SplitOp, wafer::SliceOp, wafer::GatherOp,
                 wafer::BroadcastOp, wafer::RelayoutOp>(

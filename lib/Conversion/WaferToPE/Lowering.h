@@ -276,6 +276,13 @@ public:
   Emitter::Guard guard(const PerPEExpr &holds) { return E.onlyWhere(holds); }
   mlir::InFlightDiagnostic emitError(mlir::Operation *op);
 
+  /// Declares host output `hint` (made unique) and streams `v` out through
+  /// the port at this point of the program; errors name `what` at `at`.
+  mlir::LogicalResult emitOutput(mlir::Value v, llvm::StringRef hint,
+                                 mlir::Operation *at, llvm::StringRef what);
+  /// Constant data the compiler made (a pe.param holding `value`), streamed
+  /// in whole to every PE now.
+  View streamConstantFull(llvm::StringRef hint, mlir::DenseElementsAttr value);
   mlir::FlatSymbolRefAttr sink();
   /// A fresh buffer of `words` words, zeroed by every PE.
   mlir::FlatSymbolRefAttr zeroedBuffer(llvm::StringRef hint, int64_t words);
@@ -386,9 +393,16 @@ mlir::LogicalResult lowerEmbedding(Lowering &L, wafer::EmbeddingOp op);
 mlir::LogicalResult lowerNorm(Lowering &L, mlir::Operation *op);
 mlir::LogicalResult lowerSoftmax(Lowering &L, wafer::SoftmaxOp op);
 mlir::LogicalResult lowerReduce(Lowering &L, wafer::ReduceOp op);
+// The training step's own ops (TrainingLowering.cpp).
+mlir::LogicalResult lowerCheckpoint(Lowering &L, wafer::CheckpointOp op);
+mlir::LogicalResult lowerLoss(Lowering &L, wafer::LossOp op);
+mlir::LogicalResult lowerGradientOut(Lowering &L, wafer::StreamOutOp op);
 mlir::LogicalResult lowerMove(Lowering &L, mlir::Operation *op);
 /// A relayout's blocks, copied from its input (MoveLowering.cpp).
 mlir::LogicalResult lowerRelayout(Lowering &L, wafer::RelayoutOp op);
+/// `res` holds `in`'s elements in its own layout: shared when the blocks
+/// coincide, else copied (MoveLowering.cpp).
+mlir::LogicalResult lowerCopy(Lowering &L, mlir::Value res, mlir::Value in);
 /// Whether `op` feeds only a product that reads its input range by range
 /// (MatmulLowering.cpp): it is then not made.
 bool readsRelayoutInRanges(Lowering &L, wafer::RelayoutOp op);

@@ -335,7 +335,10 @@ bool wse::pe::lowering::readsRelayoutInRanges(Lowering &L,
   if (!product)
     return false;
   std::optional<BatchChunks> c = batchChunks(L, product);
-  return c && (c->lhs == relayout.getInput() || c->rhs == relayout.getInput());
+  // With partial sums only the right operand is read in ranges; the left is
+  // walked in its own blocks, so a relayout feeding it must be made.
+  Value in = relayout.getInput();
+  return c && (c->rhs == in || (!c->partialSums && c->lhs == in));
 }
 
 LogicalResult wse::pe::lowering::lowerMatmul(Lowering &L, wafer::MatmulOp op) {

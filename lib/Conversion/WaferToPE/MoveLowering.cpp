@@ -451,7 +451,10 @@ static bool concatInEqualChunks(Lowering &L, wafer::ConcatOp o, int64_t axis,
 
 LogicalResult wse::pe::lowering::lowerRelayout(Lowering &L,
                                                wafer::RelayoutOp op) {
-  Value res = op.getResult(), in = op.getInput();
+  return lowerCopy(L, op.getResult(), op.getInput());
+}
+
+LogicalResult wse::pe::lowering::lowerCopy(Lowering &L, Value res, Value in) {
   if (L.aliasReshape(res, in))
     return success();
   return copyAffine(L, res, in, identityRead(shapeOf(in).size()));

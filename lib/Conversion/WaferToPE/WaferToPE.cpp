@@ -230,6 +230,11 @@ LogicalResult wse::lowerWaferToPE(ModuleOp module, bool marks) {
   });
 
   func.erase();
+  // The optimizer is the weight store's, off the wafer: the program streams
+  // the gradients out and the host (wse-train --on emu) applies it.
+  for (auto store :
+       llvm::make_early_inc_range(module.getOps<wafer::StoreOptimizerOp>()))
+    store.erase();
   for (auto param :
        llvm::make_early_inc_range(module.getOps<wafer::ParameterOp>()))
     param.erase();
