@@ -1122,13 +1122,11 @@ LogicalResult Lowering::lowerOp(Operation *op) {
               [&](Operation *o) { return lowerNorm(*this, o); })
           .Case([&](wafer::SoftmaxOp o) { return lowerSoftmax(*this, o); })
           .Case([&](wafer::ReduceOp o) { return lowerReduce(*this, o); })
-          .Case([&](wafer::CheckpointOp o) {
-            return lowerCheckpoint(*this, o);
-          })
+          .Case(
+              [&](wafer::CheckpointOp o) { return lowerCheckpoint(*this, o); })
           .Case([&](wafer::LossOp o) { return lowerLoss(*this, o); })
-          .Case([&](wafer::StreamOutOp o) {
-            return lowerGradientOut(*this, o);
-          })
+          .Case(
+              [&](wafer::StreamOutOp o) { return lowerGradientOut(*this, o); })
           .Case<wafer::ReshapeOp, wafer::TransposeOp, wafer::ConcatOp,
                 wafer::SplitOp, wafer::SliceOp, wafer::GatherOp,
                 wafer::BroadcastOp, wafer::RelayoutOp>(

@@ -68,9 +68,9 @@ LogicalResult wse::pe::lowering::lowerLoss(Lowering &L, wafer::LossOp op) {
   // end so the last position reads something; its scale is 0 anyway.
   FlatSymbolRefAttr targets = E.buffer("loss_targets", B * T + 1);
   E.emit<FillOp>(E.mem(targets, B * T, E.imm(1)), E.f32(-1.0f));
-  E.emit<CopyOp>(E.mem(targets, 0, E.imm(B * T)),
-                 E.mem(labels.buffer, E.val(labels.base), E.imm(B * T),
-                       E.imm(1)));
+  E.emit<CopyOp>(
+      E.mem(targets, 0, E.imm(B * T)),
+      E.mem(labels.buffer, E.val(labels.base), E.imm(B * T), E.imm(1)));
   FlatSymbolRefAttr rowScale = E.buffer("loss_scale", B * T);
   E.emit<FillOp>(E.mem(rowScale, 0, E.imm(B * T)), E.f32(scale));
   for (int64_t b = 0; b < B; ++b)

@@ -1,7 +1,8 @@
 // Integer comparisons in elementwise bodies (a causal mask built from
 // Range/Less, as GPT-NeoX exports do): exact f32 arithmetic on integer
 // values, min(1, max(0, b - a)) for a < b; compiled, run on the emulator and
-// checked against wse-ref on integers in [-8, 8).
+// checked against wse-ref on integers in [-8, 8). Integer add, sub and mul
+// the same way (exact below 2^24).
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: wse-opt %s --convert-wafer-to-pe -o %t/lowered.mlir
 // RUN: FileCheck %s < %t/lowered.mlir
@@ -14,7 +15,7 @@
 module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
   func.func @main(%a: tensor<6x10xi64, #xy> {onnx.name = "a"},
                   %b: tensor<6x10xi64, #xy> {onnx.name = "b"})
-      -> (tensor<6x10xf32, #xy>, tensor<6x10xf32, #xy>, tensor<6x10xf32, #xy>) {
+      -> (tensor<6x10xf32, #xy>, tensor<6x10xf32, #xy>, tensor<6x10xf32, #xy>, tensor<6x10xi64, #xy>) {
     // Every predicate, summed with distinct weights so one output shows
     // each: slt + 2 sle + 4 sgt + 8 sge + 16 eq + 32 ne.
     %m = wafer.elementwise ins(%a, %b : tensor<6x10xi64, #xy>, tensor<6x10xi64, #xy>) -> tensor<6x10xf32, #xy> attributes {placement = #r} {
@@ -66,7 +67,22 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
       %f = arith.uitofp %ge : i1 to f32
       wafer.yield %f : f32
     }
-    return %m, %w, %z : tensor<6x10xf32, #xy>, tensor<6x10xf32, #xy>, tensor<6x10xf32, #xy>
+    // Integer arithmetic (a training step's Gather gradient moves negative
+    // ids up by the table's rows): (a < 0 ? a + 64 : a) * 3 - b, an integer
+    // result, exact as f32.
+    %i = wafer.elementwise ins(%a, %b : tensor<6x10xi64, #xy>, tensor<6x10xi64, #xy>) -> tensor<6x10xi64, #xy> attributes {placement = #r} {
+    ^bb0(%x: i64, %y: i64):
+      %zero = arith.constant 0 : i64
+      %rows = arith.constant 64 : i64
+      %three = arith.constant 3 : i64
+      %up = arith.addi %x, %rows : i64
+      %neg = arith.cmpi slt, %x, %zero : i64
+      %id = arith.select %neg, %up, %x : i64
+      %t = arith.muli %id, %three : i64
+      %d = arith.subi %t, %y : i64
+      wafer.yield %d : i64
+    }
+    return %m, %w, %z, %i : tensor<6x10xf32, #xy>, tensor<6x10xf32, #xy>, tensor<6x10xf32, #xy>, tensor<6x10xi64, #xy>
   }
 }
 
@@ -75,4 +91,9 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
 // CHECK: pe.min
 // CHECK: pe.abs
 
-// RUNOUT: max |diff| 0 over 3 outputs: ok
+// CHECK: pe.add
+// CHECK: pe.select
+// CHECK: pe.mul
+// CHECK: pe.sub
+
+// RUNOUT: max |diff| 0 over 4 outputs: ok

@@ -2,7 +2,7 @@
 outputs with wse-ref evaluating the wafer module itself (the oracle).
 
 Usage: run_kernels.py BIN_DIR WAFER.mlir PROGRAM.wse WORK_DIR [--seed N]
-                      [--weights DIR] [--rtol R]
+                      [--weights DIR] [--rtol R] [--ref-name OUT=REF ...]
 
 Inputs are random: f32 arguments normal, integer arguments uniform in
 [0, 8) (--int-range LO HI), bool arguments uniform. Prints `max |diff| E over N outputs` and
@@ -27,7 +27,12 @@ p.add_argument("--weights")
 p.add_argument("--rtol", type=float, default=1e-5)
 p.add_argument("--int-range", type=int, nargs=2, default=[0, 8],
                metavar=("LO", "HI"), help="integer inputs in [LO, HI)")
+p.add_argument("--ref-name", action="append", default=[], metavar="OUT=REF",
+               help="the program's output OUT is wse-ref's output named REF "
+                    "(e.g. a gradient streamed out: grad_w=grad.w); others "
+                    "match wse-ref's results by position")
 a = p.parse_args()
+ref_names = dict(x.split("=", 1) for x in a.ref_name)
 os.makedirs(a.work, exist_ok=True)
 rng = np.random.default_rng(a.seed)
 
@@ -59,8 +64,13 @@ emu_cmd = [os.path.join(a.bin, "wse-emu"), a.program, "--quiet",
            "--strict-routes", "--check-uninitialized"]
 for n, f in zip(names_in, inputs):
     emu_cmd += ["--input", f"{n}={f}"]
+position = 0
 for i, n in enumerate(names_out):
-    ref_cmd += ["--output", f"{i}={os.path.join(a.work, f'ref{i}.npy')}"]
+    if n in ref_names:
+        ref = ref_names[n]
+    else:
+        ref, position = str(position), position + 1
+    ref_cmd += ["--output", f"{ref}={os.path.join(a.work, f'ref{i}.npy')}"]
     emu_cmd += ["--output", f"{n}={os.path.join(a.work, f'emu{i}.npy')}"]
 for cmd in (ref_cmd, emu_cmd):
     r = subprocess.run(cmd, capture_output=True, text=True)
