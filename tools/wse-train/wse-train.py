@@ -194,10 +194,23 @@ class EmuStep:
         self.a, self.work = a, work
         program_ir = os.path.join(work, "program.mlir")
         self.cost = os.path.join(work, "cost.json")
-        run([tool("wse-opt"), step_ir] + WAFER_PASSES +
-            ["--wafer-target=target=" + a.target] + PLACE_PASSES +
-            ["--wafer-cost-report=table= json=" + self.cost] + PE_PASSES +
-            ["-o", program_ir], a.verbose)
+        cmd = ([tool("wse-opt"), step_ir] + WAFER_PASSES +
+               ["--wafer-target=target=" + a.target] + PLACE_PASSES +
+               ["--wafer-cost-report=table= json=" + self.cost] + PE_PASSES +
+               ["-o", program_ir])
+        if a.verbose:
+            print("$ " + " ".join(shlex.quote(c) for c in cmd), flush=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode:
+            sys.stderr.write(proc.stdout + proc.stderr)
+            short = re.search(r"the program needs \d+ words of SRAM per PE[^;]*; "
+                              r"[^:]*: short by \d+ words", proc.stderr)
+            if short:
+                fail("the training step does not fit a PE of %s: %s (its code is "
+                     "unrolled over every layer's forward, recompute and backward); "
+                     "give the PEs more SRAM, e.g. --target %s,sram_bytes=196608"
+                     % (a.target, short.group(0), a.target.split(",")[0]))
+            fail("compiling the step for %s failed (exit %d): wse-opt" % (a.target, proc.returncode))
         # Where every parameter's bytes are (the importer's file and offset).
         self.where = {}
         pattern = re.compile(r'onnx\.parameter @"?([^" ]+)"? : tensor<[^>]*> '
