@@ -16,10 +16,13 @@ using namespace wse::wafer;
 /// Attributes that differ between iterations without changing the code: a
 /// stream's parameter and its place in the schedule, and the annotation.
 static bool ignoredAttr(Operation *op, StringRef name) {
-  if (name == kLayerAttrName || name == "pe.param")
+  if (name == kLayerAttrName || name == "pe.param" || name == kStepAttrName)
     return true;
-  return isa<StreamOp>(op) && (name == "name" || name == "order" ||
-                               name == "start_cycle" || name == "end_cycle");
+  if (isa<CheckpointOp>(op) && name == "layer")
+    return true;
+  return isa<StreamOp, StreamOutOp>(op) &&
+         (name == "name" || name == "order" || name == "start_cycle" ||
+          name == "end_cycle");
 }
 
 static SmallVector<NamedAttribute> comparedAttrs(Operation *op) {
@@ -75,8 +78,10 @@ static std::string describe(Operation *op) {
   return s;
 }
 
-bool wafer::checkLayerLoop(func::FuncOp func, unsigned first, unsigned period,
-                           unsigned count, LayerLoop &loop, std::string &why) {
+bool wafer::checkLayerLoop(
+    func::FuncOp func, unsigned first, unsigned period, unsigned count,
+    LayerLoop &loop, std::string &why, const LayerLoop *source,
+    ArrayRef<std::pair<unsigned, unsigned>> keptResults) {
   loop = LayerLoop();
   for (Operation &op : func.getBody().front().without_terminator())
     loop.ops.push_back(&op);
@@ -94,6 +99,17 @@ bool wafer::checkLayerLoop(func::FuncOp func, unsigned first, unsigned period,
     why = (describe(op) + ": " + msg).str();
     return false;
   };
+  // Where value v lies in `source`: (iteration, op), if it is a result of
+  // one of its body ops.
+  auto inSource = [&](Value v) -> std::optional<std::pair<unsigned, unsigned>> {
+    unsigned p = index.of(v);
+    if (!source || p == ~0u || p < source->first || p >= source->end())
+      return std::nullopt;
+    return std::make_pair((p - source->first) / source->period,
+                          (p - source->first) % source->period);
+  };
+  llvm::DenseMap<std::pair<unsigned, unsigned>, std::pair<unsigned, unsigned>>
+      keptBy;
   llvm::DenseMap<Value, std::pair<unsigned, unsigned>> carriedBy;
   llvm::DenseMap<std::pair<unsigned, unsigned>, bool> isConstant;
   // Layer i's constant in the place of each of layer 0's: one each.
@@ -140,7 +156,23 @@ bool wafer::checkLayerLoop(func::FuncOp func, unsigned first, unsigned period,
         if (p != ~0u && p >= first)
           return fail(b, "operand " + Twine(j) +
                              " comes from a layer before the previous one");
-        // Defined before the loop.
+        // Defined before the loop: a kept value of the source loop's
+        // iteration count - 1 - i, in the place of the first layer's.
+        if (auto at0 = inSource(u0)) {
+          auto at = inSource(u);
+          unsigned r0 = cast<OpResult>(u0).getResultNumber();
+          if (!at || source->count != count ||
+              at0->first != source->count - 1 ||
+              at->first != source->count - 1 - i || at->second != at0->second ||
+              result != r0)
+            return fail(b, "operand " + Twine(j) +
+                               " is not the value the earlier loop's layer " +
+                               Twine(source->count - 1 - i) +
+                               " made where the first layer reads its last "
+                               "layer's");
+          keptBy[{k, j}] = {at0->second, r0};
+          continue;
+        }
         if (u == u0) {
           if (carriedBy.count(u0))
             return fail(b, "operand " + Twine(j) +
@@ -170,7 +202,10 @@ bool wafer::checkLayerLoop(func::FuncOp func, unsigned first, unsigned period,
         for (Operation *user : r.getUsers()) {
           auto it = index.position.find(user);
           unsigned at = it == index.position.end() ? ~0u : it->second;
-          if (at >= loop.end() && i + 1 != count)
+          if (at >= loop.end() && i + 1 != count &&
+              !llvm::is_contained(
+                  keptResults,
+                  std::make_pair(k, cast<OpResult>(r).getResultNumber())))
             return fail(loop.at(i, k), "its result is read after the loop by " +
                                            describe(user));
         }
@@ -196,6 +231,11 @@ bool wafer::checkLayerLoop(func::FuncOp func, unsigned first, unsigned period,
     }
     loop.constants.push_back({key.first, key.second});
   }
+  for (auto &[use, def] : keptBy)
+    loop.kept.push_back({use.first, use.second, def.first, def.second});
+  llvm::sort(loop.kept, [](const LayerLoop::Kept &x, const LayerLoop::Kept &y) {
+    return std::make_pair(x.op, x.operand) < std::make_pair(y.op, y.operand);
+  });
   // Deterministic order (the maps iterate by hash).
   llvm::sort(loop.carried, [&](const LayerLoop::Carried &x,
                                const LayerLoop::Carried &y) {
@@ -346,4 +386,115 @@ void wafer::hoistSharedConstants(func::FuncOp func, bool keepWeights) {
   for (Operation &op : llvm::make_early_inc_range(body.without_terminator()))
     if (shared.contains(&op) && firstDependent->isBeforeInBlock(&op))
       op.moveBefore(firstDependent);
+}
+
+FailureOr<std::vector<LayerLoop>> wafer::getTrainingLoops(func::FuncOp func,
+                                                          std::string &why) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : func.getBody().front().without_terminator())
+    ops.push_back(&op);
+  auto bad = [&](const Twine &msg) {
+    why = msg.str();
+    return failure();
+  };
+  // Each layer's ops per part (forward; recompute and backward): where the
+  // first and last are, and how many.
+  struct Span {
+    unsigned begin = ~0u, end = 0, size = 0;
+  };
+  SmallVector<Span> forward, backward;
+  for (auto [i, op] : llvm::enumerate(ops)) {
+    auto step = op->getAttrOfType<StepAttr>(kStepAttrName);
+    if (!step || !step.getLayer())
+      continue;
+    unsigned layer = unsigned(*step.getLayer());
+    SmallVector<Span> &part =
+        step.getPhase() == TrainingPhase::forward ? forward : backward;
+    if (part.size() <= layer)
+      part.resize(layer + 1);
+    Span &s = part[layer];
+    s.begin = std::min<unsigned>(s.begin, i);
+    s.end = std::max<unsigned>(s.end, i + 1);
+    ++s.size;
+  }
+  unsigned count = forward.size();
+  if (count < 2)
+    return std::vector<LayerLoop>();
+  if (backward.size() != count)
+    return bad("the forward pass has " + Twine(count) +
+               " layers, the backward pass " + Twine(backward.size()));
+  // Forward layers ascend and backward layers descend, each a run of as
+  // many ops as its first.
+  auto geometry = [&](ArrayRef<Span> part, bool descending, StringRef what,
+                      LayerLoop &g) -> LogicalResult {
+    const Span &head = part[descending ? count - 1 : 0];
+    for (unsigned n = 0; n < count; ++n) {
+      const Span &s = part[descending ? count - 1 - n : n];
+      if (s.size != head.size || s.end - s.begin != s.size ||
+          s.begin != head.begin + n * head.size)
+        return bad(Twine(what) + " layer " +
+                   Twine(descending ? count - 1 - n : n) +
+                   " is not a run of the first one's " + Twine(head.size) +
+                   " ops right after the layer before");
+    }
+    g.ops = ops;
+    g.first = head.begin;
+    g.period = head.size;
+    g.count = count;
+    return success();
+  };
+  LayerLoop fwdGeometry, bwdGeometry;
+  if (failed(geometry(forward, false, "forward", fwdGeometry)) ||
+      failed(geometry(backward, true, "backward", bwdGeometry)))
+    return failure();
+  LayerLoop fwd, bwd;
+  if (!checkLayerLoop(func, bwdGeometry.first, bwdGeometry.period, count, bwd,
+                      why, &fwdGeometry))
+    return bad("backward: " + why);
+  SmallVector<std::pair<unsigned, unsigned>> keptResults;
+  for (const LayerLoop::Kept &k : bwd.kept)
+    keptResults.push_back({k.sourceOp, k.sourceResult});
+  if (!checkLayerLoop(func, fwdGeometry.first, fwdGeometry.period, count, fwd,
+                      why, nullptr, keptResults))
+    return bad("forward: " + why);
+  std::vector<LayerLoop> loops;
+  loops.push_back(std::move(fwd));
+  loops.push_back(std::move(bwd));
+  return loops;
+}
+
+void wafer::gatherLayerInputRelayouts(func::FuncOp func) {
+  // (part, layer) of an op: part 0 forward, 1 recompute and backward.
+  auto layerOf = [](Operation *op) -> std::optional<std::pair<int, int64_t>> {
+    auto step = op->getAttrOfType<StepAttr>(kStepAttrName);
+    if (!step || !step.getLayer())
+      return std::nullopt;
+    return std::make_pair(step.getPhase() == TrainingPhase::forward ? 0 : 1,
+                          *step.getLayer());
+  };
+  Block &body = func.getBody().front();
+  llvm::DenseMap<std::pair<int, int64_t>, Operation *> start;
+  for (Operation &op : body)
+    if (auto at = layerOf(&op))
+      start.try_emplace(*at, &op);
+  SmallVector<RelayoutOp> relayouts(body.getOps<RelayoutOp>());
+  for (RelayoutOp relayout : relayouts) {
+    std::optional<std::pair<int, int64_t>> readers;
+    bool one = !relayout->use_empty();
+    for (Operation *user : relayout->getUsers()) {
+      auto at = layerOf(user);
+      one &= at.has_value() && (!readers || *readers == *at);
+      if (at)
+        readers = at;
+    }
+    if (!one || layerOf(relayout) == readers)
+      continue;
+    Operation *first = start.lookup(*readers);
+    if (!first || !relayout->isBeforeInBlock(first))
+      continue;
+    auto step = first->getAttrOfType<StepAttr>(kStepAttrName);
+    relayout->moveBefore(first);
+    relayout->setAttr(kStepAttrName, step);
+    start[*readers] = relayout;
+  }
 }

@@ -32,6 +32,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include <string>
+#include <vector>
 
 namespace wse::wafer {
 
@@ -58,6 +59,16 @@ struct LayerLoop {
   };
   llvm::SmallVector<IterationConstant> constants;
 
+  /// Operand `operand` of body op `op` is, in iteration i, result
+  /// `sourceResult` of body op `sourceOp` of iteration `count - 1 - i` of an
+  /// earlier loop of as many iterations (a training step's backward layers
+  /// read the checkpoints their forward layers kept, in reverse order).
+  struct Kept {
+    unsigned op, operand;
+    unsigned sourceOp, sourceResult;
+  };
+  llvm::SmallVector<Kept> kept;
+
   mlir::Operation *at(unsigned iteration, unsigned op) const {
     return ops[first + iteration * period + op];
   }
@@ -74,6 +85,22 @@ struct LayerLoop {
 /// With `keepWeights`, what is computed from a weight stream stays too (a
 /// training step streams each layer's own rotary table: computed where
 /// it is read, every layer reads its own alike).
+/// The loops of a training step (`wafer.step` annotations): its forward
+/// layers in order, then its backward layers (each layer's recompute and
+/// gradient ops) in reverse, reading the forward layers' checkpoints as kept
+/// values. None when the step has fewer than two layers; failure, with the
+/// reason in `why`, when the annotations do not describe such loops or the
+/// layers' ops differ.
+mlir::FailureOr<std::vector<LayerLoop>>
+getTrainingLoops(mlir::func::FuncOp func, std::string &why);
+
+/// Moves each relayout that only ops of one later layer of a training step
+/// read (wafer-layout places a relayout right after the op it follows, so a
+/// layer's input in a second layout is made at the end of the layer before,
+/// or in the epilogue for the first backward layer) to the start of that
+/// layer, annotated as its op: every layer then begins with it.
+void gatherLayerInputRelayouts(mlir::func::FuncOp func);
+
 void hoistSharedConstants(mlir::func::FuncOp func, bool keepWeights = false);
 
 /// The loop that saves the most ops (ties: fewer carried values, then the
@@ -83,8 +110,14 @@ std::optional<LayerLoop> findLayerLoop(mlir::func::FuncOp func);
 /// Checks that `count` iterations of `period` ops from `first` form a layer
 /// loop and fills in `loop` (carried values, per-iteration constants). On
 /// failure, `why` names the first mismatch.
-bool checkLayerLoop(mlir::func::FuncOp func, unsigned first, unsigned period,
-                    unsigned count, LayerLoop &loop, std::string &why);
+/// With `source` (an earlier loop's geometry), operands may also be kept
+/// values of its iterations in reverse (LayerLoop::Kept); `keptResults` are
+/// the (op, result) pairs of this loop a later loop reads that way, which
+/// every iteration may leave for after the loop.
+bool checkLayerLoop(
+    mlir::func::FuncOp func, unsigned first, unsigned period, unsigned count,
+    LayerLoop &loop, std::string &why, const LayerLoop *source = nullptr,
+    llvm::ArrayRef<std::pair<unsigned, unsigned>> keptResults = {});
 
 /// The loop recorded by `wafer.layer` attributes: none if no op carries
 /// one, an error (emitted on the function) if they do not describe

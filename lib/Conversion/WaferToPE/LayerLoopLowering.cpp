@@ -42,6 +42,22 @@ static void copyBlock(Lowering &L, FlatSymbolRefAttr dst, FlatSymbolRefAttr src,
   E.end(skip);
 }
 
+/// copyBlock between buffers at run-time offsets (a slot of kept values).
+static void copyBlockAt(Lowering &L, FlatSymbolRefAttr dst, Attribute dstAt,
+                        FlatSymbolRefAttr src, Attribute srcAt,
+                        const TensorLayout &layout) {
+  Emitter &E = L.E;
+  Emitter::Guard skip = L.guard(layout.holds);
+  E.nest(layout.extent,
+         {Pointer{dstAt, layout.blockStrides()},
+          Pointer{srcAt, layout.blockStrides()}},
+         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
+           E.emit<CopyOp>(E.mem(dst, off[0], len, E.imm(st[0])),
+                          E.mem(src, off[1], len, E.imm(st[1])));
+         });
+  E.end(skip);
+}
+
 LogicalResult Lowering::lowerLayerConstant(
     const wafer::LayerLoop &loop, unsigned op, unsigned operand,
     MutableArrayRef<llvm::StringMap<std::string>> renames) {
@@ -75,7 +91,9 @@ LogicalResult Lowering::lowerLayerConstant(
   return success();
 }
 
-LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
+LogicalResult
+Lowering::lowerLayerLoop(const wafer::LayerLoop &loop,
+                         ArrayRef<std::pair<unsigned, unsigned>> save) {
   E.setLoc(loop.at(0, 0)->getLoc());
   llvm::DenseSet<Operation *> body;
   for (unsigned k = 0; k < loop.period; ++k)
@@ -115,6 +133,27 @@ LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
     carries.push_back(carry);
   }
 
+  // Values a later loop reads per layer: a slot per iteration, filled at
+  // the end of each (a training step's checkpoints, for its backward).
+  for (auto [op, result] : save) {
+    const TensorLayout &layout = layoutOf(loop.at(0, op)->getResult(result));
+    int64_t words = std::max<int64_t>(layout.blockWords(), 1);
+    keptSlots[{op, result}] = {E.buffer("kept", words * loop.count), words};
+  }
+  // Kept values of an earlier loop this one reads: iteration i copies the
+  // earlier loop's iteration count - 1 - i out of its slot.
+  llvm::DenseMap<std::pair<unsigned, unsigned>, FlatSymbolRefAttr> keptIn;
+  for (const wafer::LayerLoop::Kept &k : loop.kept) {
+    auto key = std::make_pair(k.sourceOp, k.sourceResult);
+    auto slot = keptSlots.find(key);
+    if (slot == keptSlots.end())
+      return emitError(loop.at(0, k.op))
+             << "internal error: operand " << k.operand
+             << " is a value an earlier loop did not keep";
+    if (!keptIn.count(key))
+      keptIn[key] = E.buffer("kept_in", slot->second.words);
+  }
+
   int64_t firstMark = markIndex;
   if (marks) {
     unsigned reg = E.allocReg();
@@ -125,7 +164,30 @@ LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
 
   SmallVector<llvm::StringMap<std::string>> renames(loop.count);
   LogicalResult lowered = success();
-  auto lowerBody = [&] {
+  auto lowerBody = [&](unsigned counter) {
+    for (auto &[key, buffer] : keptIn) {
+      // Slot count - 1 - counter.
+      const KeptSlots &slot = keptSlots[key];
+      unsigned at = E.allocReg();
+      E.emit<ISubOp>(E.reg(at), E.imm(loop.count - 1), E.reg(counter));
+      E.emit<IMulOp>(E.reg(at), E.reg(at), E.imm(slot.words));
+      const wafer::LayerLoop::Kept *use = nullptr;
+      for (const wafer::LayerLoop::Kept &k : loop.kept)
+        if (std::make_pair(k.sourceOp, k.sourceResult) == key)
+          use = &k;
+      Value kept = loop.at(0, use->op)->getOperand(use->operand);
+      TensorLayout layout = layoutOf(kept);
+      copyBlockAt(*this, buffer, E.imm(0), slot.buffer, E.reg(at), layout);
+    }
+    for (const wafer::LayerLoop::Kept &k : loop.kept) {
+      TensorState &s = tensors[loop.at(0, k.op)->getOperand(k.operand)];
+      s.block = keptIn[{k.sourceOp, k.sourceResult}];
+      s.full.reset();
+      s.column.reset();
+      s.row.reset();
+      s.fullShared = false;
+      s.pendingStream = nullptr;
+    }
     for (unsigned k = 0; k < loop.period; ++k) {
       Operation *op = loop.at(0, k);
       for (const wafer::LayerLoop::IterationConstant &c : loop.constants)
@@ -141,8 +203,26 @@ LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
                   .str();
       if (failed(lowerOp(op)))
         return failure();
+      // A gradient streamed out: each layer's is an output of its own.
+      if (auto out = dyn_cast<wafer::StreamOutOp>(op))
+        for (unsigned i = 1; i < loop.count; ++i) {
+          auto ith = cast<wafer::StreamOutOp>(loop.at(i, k));
+          renames[i][lastOutput] =
+              declareOutput(("grad." + ith.getName()).str(),
+                            cast<RankedTensorType>(ith.getGradient().getType()),
+                            ith.getLoc());
+        }
     }
     E.setLoc(loop.at(0, loop.period - 1)->getLoc());
+    for (auto [op, result] : save) {
+      const KeptSlots &slot = keptSlots[{op, result}];
+      Value v = loop.at(0, op)->getResult(result);
+      TensorLayout layout = layoutOf(v);
+      unsigned at = E.allocReg();
+      E.emit<IMulOp>(E.reg(at), E.reg(counter), E.imm(slot.words));
+      copyBlockAt(*this, slot.buffer, E.reg(at), needBlock(v, layout), E.imm(0),
+                  layout);
+    }
     for (auto [c, carry] : llvm::zip(loop.carried, carries)) {
       TensorLayout layout = layoutOf(c.entry);
       Value result = loop.at(0, c.op)->getResult(c.result);
@@ -151,24 +231,28 @@ LogicalResult Lowering::lowerLayerLoop(const wafer::LayerLoop &loop) {
     return success();
   };
   E.loop(
-      E.imm(loop.count), [&](unsigned) { lowered = lowerBody(); },
+      E.imm(loop.count),
+      [&](unsigned counter) { lowered = lowerBody(counter); },
       /*layers=*/true);
   markReg.reset();
   if (failed(lowered))
     return failure();
   markIndex = firstMark + (markIndex - firstMark) * loop.count;
 
-  // The port streams every layer's weights and constants in turn.
-  SmallVector<StreamInOp> layerStreams;
+  // The port streams every layer's weights and constants in turn, and
+  // takes every layer's outputs (a training step's gradients) in turn.
+  SmallVector<Operation *> layerStreams;
   for (Operation *op = scheduleEnd->getNextNode(); op; op = op->getNextNode())
-    if (auto s = dyn_cast<StreamInOp>(op))
-      layerStreams.push_back(s);
+    if (isa<StreamInOp, StreamOutOp>(op))
+      layerStreams.push_back(op);
   for (unsigned i = 1; i < loop.count; ++i)
-    for (StreamInOp s : layerStreams) {
-      auto copy = cast<StreamInOp>(streamBuilder.clone(*s));
-      auto it = renames[i].find(s.getTensor());
+    for (Operation *s : layerStreams) {
+      Operation *copy = streamBuilder.clone(*s);
+      auto tensor = copy->getAttrOfType<FlatSymbolRefAttr>("tensor");
+      auto it = renames[i].find(tensor.getValue());
       if (it != renames[i].end())
-        copy.setTensorAttr(FlatSymbolRefAttr::get(E.getContext(), it->second));
+        copy->setAttr("tensor",
+                      FlatSymbolRefAttr::get(E.getContext(), it->second));
     }
 
   // After the loop, an entry value is where it was before (the loop only

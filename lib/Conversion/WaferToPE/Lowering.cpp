@@ -965,10 +965,8 @@ LogicalResult Lowering::emitOutput(Value v, StringRef hint, Operation *at,
   if (!isa<FloatType>(et) && !et.isInteger())
     return at->emitError(what)
            << " is " << et << "; the wafer streams out numbers only";
-  std::string name = tensorName(hint);
-  OutputOp::create(moduleBuilder, at->getLoc(), name,
-                   RankedTensorType::get(type.getShape(),
-                                         Float32Type::get(et.getContext())));
+  std::string name = declareOutput(hint, type, at->getLoc());
+  lastOutput = name;
   if (streamOutBlocks(v, E.sym(name)))
     return success();
   View full = needFull(v);
@@ -983,6 +981,15 @@ LogicalResult Lowering::emitOutput(Value v, StringRef hint, Operation *at,
                  E.mem(full.buffer, 0, E.imm(words)));
   E.end(skip);
   return success();
+}
+
+std::string Lowering::declareOutput(StringRef hint, RankedTensorType type,
+                                    Location loc) {
+  std::string name = tensorName(hint);
+  OutputOp::create(moduleBuilder, loc, name,
+                   RankedTensorType::get(type.getShape(),
+                                         Float32Type::get(type.getContext())));
+  return name;
 }
 
 View Lowering::streamConstantFull(StringRef hint, DenseElementsAttr value) {
@@ -1166,22 +1173,46 @@ LogicalResult Lowering::declareParameters() {
 LogicalResult Lowering::run() {
   if (failed(declareParameters()) || failed(lowerInputs()))
     return failure();
-  FailureOr<std::optional<wafer::LayerLoop>> loop = wafer::getLayerLoop(func);
-  if (failed(loop))
-    return failure();
+  // The layer loop of a model, or a training step's forward and backward
+  // loops (the latter reading what the former keeps per layer).
+  std::vector<wafer::LayerLoop> loops;
+  if (func->hasAttr(wafer::kTrainingStepAttrName)) {
+    std::string why;
+    wafer::gatherLayerInputRelayouts(func);
+    FailureOr<std::vector<wafer::LayerLoop>> training =
+        wafer::getTrainingLoops(func, why);
+    if (succeeded(training))
+      loops = std::move(*training);
+    else
+      emitRemark(func.getLoc())
+          << "the training step's code is unrolled over its layers: " << why;
+  } else {
+    FailureOr<std::optional<wafer::LayerLoop>> loop = wafer::getLayerLoop(func);
+    if (failed(loop))
+      return failure();
+    if (*loop)
+      loops.push_back(std::move(**loop));
+  }
   SmallVector<Operation *> ops;
   for (Operation &op : func.getBody().front().without_terminator())
     ops.push_back(&op);
-  if (*loop)
-    for (const wafer::LayerLoop::IterationConstant &c : (*loop)->constants)
-      for (unsigned i = 0; i < (*loop)->count; ++i)
+  for (const wafer::LayerLoop &loop : loops)
+    for (const wafer::LayerLoop::IterationConstant &c : loop.constants)
+      for (unsigned i = 0; i < loop.count; ++i)
         deferredConstants.insert(
-            (*loop)->at(i, c.op)->getOperand(c.operand).getDefiningOp());
+            loop.at(i, c.op)->getOperand(c.operand).getDefiningOp());
+  size_t next = 0;
   for (unsigned i = 0; i < ops.size();) {
-    if (*loop && i == (*loop)->first) {
-      if (failed(lowerLayerLoop(**loop)))
+    if (next < loops.size() && i == loops[next].first) {
+      SmallVector<std::pair<unsigned, unsigned>> save;
+      if (next + 1 < loops.size())
+        for (const wafer::LayerLoop::Kept &k : loops[next + 1].kept)
+          if (!llvm::is_contained(save,
+                                  std::make_pair(k.sourceOp, k.sourceResult)))
+            save.push_back({k.sourceOp, k.sourceResult});
+      if (failed(lowerLayerLoop(loops[next], save)))
         return failure();
-      i = (*loop)->end();
+      i = loops[next++].end();
       continue;
     }
     if (!deferredConstants.contains(ops[i]) && failed(lowerOp(ops[i])))

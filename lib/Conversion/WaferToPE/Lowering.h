@@ -280,6 +280,10 @@ public:
   /// the port at this point of the program; errors name `what` at `at`.
   mlir::LogicalResult emitOutput(mlir::Value v, llvm::StringRef hint,
                                  mlir::Operation *at, llvm::StringRef what);
+  /// Declares host output `hint` (made unique) of `type`'s shape in f32 and
+  /// returns its name.
+  std::string declareOutput(llvm::StringRef hint, mlir::RankedTensorType type,
+                            mlir::Location loc);
   /// Constant data the compiler made (a pe.param holding `value`), streamed
   /// in whole to every PE now.
   View streamConstantFull(llvm::StringRef hint, mlir::DenseElementsAttr value);
@@ -371,7 +375,20 @@ private:
   mlir::LogicalResult lowerStream(wafer::StreamOp op);
   mlir::LogicalResult lowerConstant(wafer::ConstantOp op);
   /// The first layer's code inside a loop over every layer (LayerLoop.h).
-  mlir::LogicalResult lowerLayerLoop(const wafer::LayerLoop &loop);
+  /// With `save`, the (op, result) pairs of the body a later loop reads per
+  /// iteration (LayerLoop::Kept): each iteration keeps its value in a slot
+  /// of its own.
+  mlir::LogicalResult
+  lowerLayerLoop(const wafer::LayerLoop &loop,
+                 llvm::ArrayRef<std::pair<unsigned, unsigned>> save = {});
+  /// Where an earlier loop keeps one value per iteration: `words` per slot.
+  struct KeptSlots {
+    mlir::FlatSymbolRefAttr buffer;
+    int64_t words;
+  };
+  llvm::DenseMap<std::pair<unsigned, unsigned>, KeptSlots> keptSlots;
+  /// The name the last emitOutput declared.
+  std::string lastOutput;
   /// Operand `operand` of body op `op` is a constant of each layer: one
   /// pe.param per layer, streamed where the first layer reads it. Records
   /// in `renames[i]` the param layer i streams instead of the first's.
