@@ -219,6 +219,14 @@ private:
   std::vector<SmallVector<unsigned, 1>> defs;
   std::vector<SmallVector<unsigned, 4>> uses;
   std::vector<BasicBlock> blocks;
+  struct Subroutine {
+    unsigned entry = 0; ///< its first block
+    RegSet defs, uses;
+  };
+  /// By first instruction.
+  llvm::DenseMap<uint32_t, Subroutine> subAt;
+  /// The call sites' branches -> the first instruction of the callee.
+  llvm::DenseMap<uint32_t, uint32_t> callee;
   std::vector<llvm::DenseSet<unsigned>> neighbours;
   /// Where the most values are live, for the error.
   uint32_t busiestPc = 0;
@@ -284,26 +292,78 @@ private:
       blocks.push_back({pc, end, {}, {}, {}});
       pc = end;
     }
+    // Subroutines: where each starts, and what its body defines and reads.
+    // A call is summarized at its branch (it reads what the subroutine
+    // reads before writing, and clobbers what it writes) and continues at
+    // its return point; the subroutine's branches back lead nowhere. So a
+    // value live after one call site is not made live at every other one
+    // (the return chain reaches every site, but each return takes one).
+    llvm::StringMap<uint32_t> subStart;
+    for (const FlatLabel &l : flat.labels)
+      if (StringRef(l.name).starts_with("sub_"))
+        subStart[l.name] = l.pc;
+    SmallVector<uint32_t> starts;
+    for (auto &e : subStart)
+      starts.push_back(e.second);
+    llvm::sort(starts);
+    for (size_t i = 0; i < starts.size(); ++i) {
+      uint32_t end = i + 1 < starts.size() ? starts[i + 1] : uint32_t(n);
+      Subroutine sub;
+      sub.entry = blockAt[starts[i]];
+      for (uint32_t pc = starts[i]; pc < end; ++pc) {
+        for (unsigned d : defs[pc])
+          sub.defs.set(d);
+        for (unsigned u : uses[pc])
+          sub.uses.set(u);
+      }
+      subAt[starts[i]] = std::move(sub);
+    }
     for (BasicBlock &b : blocks) {
       const FlatInstr &last = flat.code[b.end - 1];
+      // The last branch back of a subroutine does not continue into the
+      // next subroutine.
+      bool lastReturn = last.role == FlatInstr::Role::Return &&
+                        (b.end == n ||
+                         flat.code[b.end].role != FlatInstr::Role::Return);
       bool fallsThrough = last.opcode != emu::Opcode::Br &&
-                          last.opcode != emu::Opcode::Ret && b.end < n;
+                          last.opcode != emu::Opcode::Ret && b.end < n &&
+                          !lastReturn;
       if (fallsThrough)
         b.succs.push_back(blockAt[b.end]);
-      if (isBranch(last.opcode))
-        if (std::optional<uint32_t> t = target(last); t && *t < n)
-          b.succs.push_back(blockAt[*t]);
+      if (!isBranch(last.opcode) || last.role == FlatInstr::Role::Return)
+        continue;
+      std::optional<uint32_t> t = target(last);
+      if (!t || *t >= n)
+        continue;
+      if (last.opcode == emu::Opcode::Br && subAt.count(*t)) {
+        callee[b.end - 1] = *t;
+        if (b.end < n)
+          b.succs.push_back(blockAt[b.end]);
+        continue;
+      }
+      b.succs.push_back(blockAt[*t]);
     }
+  }
+
+  /// Liveness across instruction `pc` backwards: a call's summary, or the
+  /// instruction's own defs and uses.
+  void step(uint32_t pc, RegSet &live) {
+    if (auto it = callee.find(pc); it != callee.end()) {
+      const Subroutine &sub = subAt[it->second];
+      live.intersectWithComplement(sub.defs);
+      live |= blocks[sub.entry].liveIn;
+      return;
+    }
+    for (unsigned d : defs[pc])
+      live.reset(d);
+    for (unsigned u : uses[pc])
+      live.set(u);
   }
 
   /// live-in = uses before a def, plus live-out minus defs, backwards.
   RegSet transfer(const BasicBlock &b, RegSet live) {
-    for (uint32_t pc = b.end; pc-- > b.begin;) {
-      for (unsigned d : defs[pc])
-        live.reset(d);
-      for (unsigned u : uses[pc])
-        live.set(u);
-    }
+    for (uint32_t pc = b.end; pc-- > b.begin;)
+      step(pc, live);
     return live;
   }
 
@@ -338,6 +398,14 @@ private:
     for (const BasicBlock &b : blocks) {
       RegSet live = b.liveOut;
       for (uint32_t pc = b.end; pc-- > b.begin;) {
+        if (auto it = callee.find(pc); it != callee.end()) {
+          // What the subroutine writes must not hold a value live across
+          // the call.
+          const Subroutine &sub = subAt[it->second];
+          for (unsigned d : sub.defs)
+            for (unsigned l : live)
+              addEdge(d, l);
+        }
         for (unsigned d : defs[pc])
           for (unsigned l : live)
             addEdge(d, l);
@@ -346,10 +414,7 @@ private:
           busiestCount = count;
           busiestPc = pc;
         }
-        for (unsigned d : defs[pc])
-          live.reset(d);
-        for (unsigned u : uses[pc])
-          live.set(u);
+        step(pc, live);
       }
     }
     // Values read before any write (a register's initial zero) are all

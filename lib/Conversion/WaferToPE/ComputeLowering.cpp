@@ -920,6 +920,82 @@ LogicalResult wse::pe::lowering::lowerSoftmax(Lowering &L,
   return success();
 }
 
+/// A reduction over one axis of an input kept as blocks, whose other
+/// dimensions are distributed as the result's: each PE reduces its block
+/// along the axis, and an all-reduce along the axis's mesh direction (none
+/// if the axis is whole on every PE) combines the blocks. No PE gathers the
+/// input (a bias gradient sums tokens x features this way). False if the
+/// layouts do not allow it.
+static bool lowerReduceInBlocks(Lowering &L, wafer::ReduceOp op, int64_t axis) {
+  Emitter &E = L.E;
+  Value res = op.getResult(), in = op.getInput();
+  const TensorLayout &il = L.layoutOf(in);
+  TensorLayout lo = L.layoutOf(res);
+  if (!L.hasBlockIn(in, il) || !il.sameRectAs(lo))
+    return false;
+  bool keep = op.getKeepdims();
+  SmallVector<int64_t> kept;
+  for (int64_t d = 0; d < il.rank(); ++d) {
+    if (d == axis)
+      continue;
+    int64_t r = keep || d < axis ? d : d - 1;
+    if (lo.axes[r] != il.axes[d] || lo.block[r] != il.block[d])
+      return false;
+    kept.push_back(d);
+  }
+  if (keep && lo.block[axis] != 1)
+    return false;
+  wafer::MeshAxis along = il.axes[axis];
+  bool max = op.getKind() == wafer::ReduceKind::Max;
+  SmallVector<int64_t> keptBlock, inStrides, bs = il.blockStrides();
+  SmallVector<PerPEExpr> keptExtent;
+  for (int64_t d : kept) {
+    keptBlock.push_back(il.block[d]);
+    inStrides.push_back(bs[d]);
+    keptExtent.push_back(il.extent[d]);
+  }
+  int64_t words = std::max<int64_t>(product(keptBlock), 1);
+  FlatSymbolRefAttr partial = E.buffer("partial", words);
+  E.emit<FillOp>(E.mem(partial, 0, E.imm(words)),
+                 E.f32(max ? -std::numeric_limits<float>::max() : 0.0f));
+  FlatSymbolRefAttr src = L.needBlock(in, il);
+  FlatSymbolRefAttr one = E.buffer("part", 1);
+  Emitter::Guard holds = L.guard(il.holds);
+  E.nest(
+      keptExtent,
+      {Pointer{E.imm(0), denseStrides(keptBlock)}, Pointer{E.imm(0), inStrides}},
+      [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
+        Attribute dst = E.mem(partial, o[0], E.imm(1), E.imm(1));
+        Attribute run =
+            E.mem(src, o[1], E.val(il.extent[axis]), E.imm(bs[axis]));
+        Attribute word = E.mem(one, 0, E.imm(1));
+        if (max) {
+          E.emit<RMaxOp>(word, run);
+          E.emit<MaxOp>(dst, dst, word);
+        } else {
+          E.emit<RSumOp>(word, run);
+          E.emit<AddOp>(dst, dst, word);
+        }
+      },
+      /*vectorInner=*/false);
+  E.end(holds);
+  if (along != wafer::MeshAxis::None)
+    L.callAllReduce(/*columns=*/along == wafer::MeshAxis::Y,
+                    /*rows=*/along == wafer::MeshAxis::X, E.addr(partial),
+                    E.imm(words), max);
+  if (op.getKind() == wafer::ReduceKind::Mean)
+    E.emit<DivOp>(
+        E.mem(partial, 0, E.imm(words)), E.mem(partial, 0, E.imm(words)),
+        E.mem(E.scalarConstant(float(il.shape[axis])), E.imm(0), E.imm(words),
+              E.imm(0)));
+  FlatSymbolRefAttr out = L.defineBlock(res);
+  Emitter::Guard skip = L.guard(lo.holds);
+  E.emit<CopyOp>(E.mem(out, 0, E.imm(lo.blockWords())),
+                 E.mem(partial, 0, E.imm(lo.blockWords())));
+  E.end(skip);
+  return true;
+}
+
 LogicalResult wse::pe::lowering::lowerReduce(Lowering &L, wafer::ReduceOp op) {
   Emitter &E = L.E;
   Value res = op.getResult();
@@ -935,6 +1011,8 @@ LogicalResult wse::pe::lowering::lowerReduce(Lowering &L, wafer::ReduceOp op) {
   for (size_t i = 1; i < axes.size(); ++i)
     if (axes[i] != axes[i - 1] + 1)
       return L.emitError(op) << "reduces non-adjacent axes";
+  if (axes.size() == 1 && lowerReduceInBlocks(L, op, axes.front()))
+    return success();
   SmallVector<int64_t> xs = denseStrides(inType.getShape());
   // Adjacent axes of a row-major tensor are one strided run.
   int64_t n = 1;

@@ -102,6 +102,10 @@ Lowering::lowerLayerLoop(const wafer::LayerLoop &loop,
   for (const wafer::LayerLoop::Carried &c : loop.carried)
     entries.insert(c.entry);
 
+  // Constants every layer reads arrive once, before the loop.
+  for (unsigned k = 0; k < loop.period; ++k)
+    if (failed(lowerConstantsReadBy(loop.at(0, k))))
+      return failure();
   // A weight every layer reads cannot be read on arrival (it arrives once):
   // it is made whole before the loop.
   for (unsigned k = 0; k < loop.period; ++k)

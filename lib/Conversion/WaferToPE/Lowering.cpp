@@ -847,7 +847,8 @@ PerPEExpr Lowering::atPort() const {
           int64_t(p->row) - kernelRect.getY());
 }
 
-bool Lowering::streamOutBlocks(Value v, FlatSymbolRefAttr name) {
+bool Lowering::streamOutBlocks(Value v, FlatSymbolRefAttr name,
+                               int64_t gatherWords) {
   const TensorLayout &l = layoutOf(v);
   TensorState &s = tensors[v];
   int64_t r = l.rank();
@@ -855,7 +856,7 @@ bool Lowering::streamOutBlocks(Value v, FlatSymbolRefAttr name) {
       l.width != kernelRect.getWidth() || l.height != kernelRect.getHeight() ||
       l.axes[r - 2] != wafer::MeshAxis::X ||
       l.axes[r - 1] != wafer::MeshAxis::Y ||
-      l.numElements() <= int64_t(machine.sramWords() / 2))
+      l.numElements() <= gatherWords)
     return false;
   for (int64_t d = 0; d < r - 2; ++d)
     if (l.shape[d] != 1)
@@ -942,6 +943,64 @@ bool Lowering::streamOutBlocks(Value v, FlatSymbolRefAttr name) {
   return true;
 }
 
+bool Lowering::streamOutColumns(Value v, FlatSymbolRefAttr name) {
+  const TensorLayout &l = layoutOf(v);
+  TensorState &s = tensors[v];
+  if (!s.block || l.x0 != 0 || l.y0 != 0 ||
+      l.width != kernelRect.getWidth() || l.height != kernelRect.getHeight())
+    return false;
+  auto x = llvm::find(l.axes, wafer::MeshAxis::X);
+  if (x == l.axes.end())
+    return false;
+  int64_t dx = x - l.axes.begin();
+  // The x-blocks must be contiguous runs of the row-major tensor.
+  for (int64_t d = 0; d < dx; ++d)
+    if (l.shape[d] != 1)
+      return false;
+  int64_t bx = l.block[dx], n = l.shape[dx];
+  int64_t columns = (n + bx - 1) / bx;
+  if (columns < 2)
+    return false;
+  int64_t rowWords = denseStrides(l.shape)[dx];
+  int64_t slabWords = bx * rowWords, lastRows = n - (columns - 1) * bx;
+  for (int64_t c = 0; c < columns; ++c) {
+    int64_t rows = c + 1 == columns ? lastRows : bx;
+    StreamOutOp::create(streamBuilder, v.getLoc(), name,
+                        getPortByName(streamBuilder.getContext(), port),
+                        ch.outbound,
+                        streamBuilder.getI64IntegerAttr(c * bx * rowWords),
+                        streamBuilder.getDenseI64ArrayAttr({rows * rowWords}),
+                        streamBuilder.getDenseI64ArrayAttr({1}));
+  }
+  // Every PE gets its column's slab; then column by column, the slab goes
+  // along the rows to the port's PE, which sends it.
+  View slab = gather(v, /*columns=*/true, /*rows=*/false, dx);
+  FlatSymbolRefAttr chunk = E.buffer("outcolumn", slabWords);
+  Attribute len = E.imm(slabWords);
+  E.loop(E.imm(columns), [&](unsigned c) {
+    E.emit<FillOp>(E.mem(chunk, 0, len), E.f32(0.0f));
+    E.ifElse(Predicate::eq, E.reg(c), E.val(PerPEExpr::var(emu::ExprVar::RX)),
+             nullptr, [&] {
+               E.emit<CopyOp>(E.mem(chunk, 0, len),
+                              E.mem(slab.buffer, 0, len));
+             });
+    callAllReduce(/*columns=*/false, /*rows=*/true, E.addr(chunk), len);
+    Emitter::Guard atPortOnly = guard(atPort());
+    auto send = [&](int64_t rows) {
+      E.emit<CopyOp>(E.out(ch.outbound, E.imm(rows * rowWords)),
+                     E.mem(chunk, 0, E.imm(rows * rowWords)));
+    };
+    if (lastRows == bx)
+      send(bx);
+    else
+      E.ifElse(
+          Predicate::eq, E.reg(c), E.imm(columns - 1), nullptr,
+          [&] { send(lastRows); }, [&] { send(bx); });
+    E.end(atPortOnly);
+  });
+  return true;
+}
+
 LogicalResult Lowering::lowerOutputs(Operation *ret) {
   for (auto [i, v] : llvm::enumerate(ret->getOperands())) {
     std::string hint = "output" + std::to_string(i);
@@ -954,7 +1013,8 @@ LogicalResult Lowering::lowerOutputs(Operation *ret) {
 }
 
 LogicalResult Lowering::emitOutput(Value v, StringRef hint, Operation *at,
-                                   StringRef what) {
+                                   StringRef what,
+                                   std::optional<int64_t> gatherWords) {
   auto type = cast<RankedTensorType>(v.getType());
   if (type.getNumElements() == 0)
     return at->emitError(what)
@@ -967,7 +1027,11 @@ LogicalResult Lowering::emitOutput(Value v, StringRef hint, Operation *at,
            << " is " << et << "; the wafer streams out numbers only";
   std::string name = declareOutput(hint, type, at->getLoc());
   lastOutput = name;
-  if (streamOutBlocks(v, E.sym(name)))
+  if (gatherWords && type.getNumElements() > *gatherWords &&
+      streamOutColumns(v, E.sym(name)))
+    return success();
+  if (streamOutBlocks(v, E.sym(name),
+                      gatherWords.value_or(machine.sramWords() / 2)))
     return success();
   View full = needFull(v);
   StreamOutOp::create(streamBuilder, at->getLoc(), E.sym(name),
@@ -1100,7 +1164,20 @@ LogicalResult Lowering::lowerConstant(wafer::ConstantOp op) {
   return success();
 }
 
+LogicalResult Lowering::lowerConstantsReadBy(Operation *op) {
+  if (!lazyConstants)
+    return success();
+  for (Value v : op->getOperands())
+    if (auto cst = v.getDefiningOp<wafer::ConstantOp>();
+        cst && !deferredConstants.contains(cst) && !hasData(v) &&
+        failed(lowerConstant(cst)))
+      return failure();
+  return success();
+}
+
 LogicalResult Lowering::lowerOp(Operation *op) {
+  if (failed(lowerConstantsReadBy(op)))
+    return failure();
   E.setLoc(op->getLoc());
   ++opIndex;
   // Profiling: `mark N` starts the code of the N-th placed op, numbered as
@@ -1177,6 +1254,7 @@ LogicalResult Lowering::run() {
   // loops (the latter reading what the former keeps per layer).
   std::vector<wafer::LayerLoop> loops;
   if (func->hasAttr(wafer::kTrainingStepAttrName)) {
+    lazyConstants = true;
     std::string why;
     wafer::gatherLayerInputRelayouts(func);
     FailureOr<std::vector<wafer::LayerLoop>> training =
@@ -1215,9 +1293,14 @@ LogicalResult Lowering::run() {
       i = loops[next++].end();
       continue;
     }
-    if (!deferredConstants.contains(ops[i]) && failed(lowerOp(ops[i])))
+    bool later = deferredConstants.contains(ops[i]) ||
+                 (lazyConstants && isa<wafer::ConstantOp>(ops[i]));
+    if (!later && failed(lowerOp(ops[i])))
       return failure();
     ++i;
   }
-  return lowerOutputs(func.getBody().front().getTerminator());
+  Operation *ret = func.getBody().front().getTerminator();
+  if (failed(lowerConstantsReadBy(ret)))
+    return failure();
+  return lowerOutputs(ret);
 }

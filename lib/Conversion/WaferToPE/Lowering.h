@@ -278,8 +278,12 @@ public:
 
   /// Declares host output `hint` (made unique) and streams `v` out through
   /// the port at this point of the program; errors name `what` at `at`.
+  /// Outputs of more than `gatherWords` (default: half of SRAM) leave
+  /// block by block where their layout allows (with `gatherWords` given,
+  /// one column of blocks at a time where that works).
   mlir::LogicalResult emitOutput(mlir::Value v, llvm::StringRef hint,
-                                 mlir::Operation *at, llvm::StringRef what);
+                                 mlir::Operation *at, llvm::StringRef what,
+                                 std::optional<int64_t> gatherWords = {});
   /// Declares host output `hint` (made unique) of `type`'s shape in f32 and
   /// returns its name.
   std::string declareOutput(llvm::StringRef hint, mlir::RankedTensorType type,
@@ -328,6 +332,12 @@ private:
   std::optional<unsigned> chunkCounter;
   /// Per-layer constants, lowered inside the loop instead of in place.
   llvm::DenseSet<mlir::Operation *> deferredConstants;
+  /// Constants are streamed in where first read rather than where defined
+  /// (a training step: canonicalization hoists its constants to the top,
+  /// and the backward pass reads some only at the end).
+  bool lazyConstants = false;
+  /// Streams in the constants `op` reads that have no data yet.
+  mlir::LogicalResult lowerConstantsReadBy(mlir::Operation *op);
   static constexpr int64_t kReuseWindow = 4;
 
   std::string tensorName(llvm::StringRef hint);
@@ -370,7 +380,14 @@ private:
   /// Streams an output too large to gather (over half of SRAM) out block
   /// by block, if its layout allows; returns whether it did. Each block
   /// costs a rectangle-wide all-reduce, so smaller outputs are gathered.
-  bool streamOutBlocks(mlir::Value v, mlir::FlatSymbolRefAttr name);
+  /// Streams an output out one column of blocks at a time (gathered down
+  /// the columns, then each column's slab along the rows to the port's PE),
+  /// if its x-blocks are contiguous runs of the tensor: one all-reduce per
+  /// mesh column instead of one per block. Returns whether it did.
+  bool streamOutColumns(mlir::Value v, mlir::FlatSymbolRefAttr name);
+  /// `gatherWords`: the largest output gathered whole instead.
+  bool streamOutBlocks(mlir::Value v, mlir::FlatSymbolRefAttr name,
+                       int64_t gatherWords);
   mlir::LogicalResult lowerOp(mlir::Operation *op);
   mlir::LogicalResult lowerStream(wafer::StreamOp op);
   mlir::LogicalResult lowerConstant(wafer::ConstantOp op);
