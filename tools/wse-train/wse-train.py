@@ -240,7 +240,36 @@ class EmuStep:
                 fail("internal error: the program has no gradient output for '%s'" % name)
             self.grad_names[name] = out
         self.input_name = input_name
-        self.cycles = []
+        self.reports = []
+        with open(self.cost) as f:
+            cost = json.load(f)
+        # The loss's mark: where the forward pass ends.
+        self.loss_mark = next((o["index"] for o in cost["ops"] if o["op"] == "wafer.loss"), None)
+        self.estimate = cost["training"]["step_cycles"]
+
+    def report(self, stats):
+        """One run's figures from wse-emu's statistics: cycles, those before
+        the loss (forward) and after it (loss and backward), bytes through
+        the ports (weights in, gradients out)."""
+        marks = {m["id"]: m["first"] for m in stats.get("marks", [])}
+        forward = marks.get(self.loss_mark)
+        ports = stats.get("ports", [])
+        return {"cycles": stats["cycles"], "forward": forward,
+                "bytes_in": 4 * sum(p["in_wavelets"] for p in ports),
+                "bytes_out": 4 * sum(p["out_wavelets"] for p in ports)}
+
+    def summary(self, runs):
+        """The step's line: its runs' figures summed."""
+        last = self.reports[-runs:]
+        cycles = sum(r["cycles"] for r in last)
+        text = "  cycles %d" % cycles
+        if all(r["forward"] is not None for r in last):
+            forward = sum(r["forward"] for r in last)
+            text += " (forward %d, loss and backward %d)" % (forward, cycles - forward)
+        text += ", %d B in, %d B out, emulated/estimate %.2f" % (
+            sum(r["bytes_in"] for r in last), sum(r["bytes_out"] for r in last),
+            cycles / (runs * self.estimate))
+        return text
 
     def write_weights(self, params):
         for name, value in params.items():
@@ -269,7 +298,7 @@ class EmuStep:
             cmd += ["--output", "%s=%s" % (out, os.path.join(w, out + ".npy"))]
         run(cmd, self.a.verbose)
         with open(stats) as f:
-            self.cycles.append(json.load(f)["cycles"])
+            self.reports.append(self.report(json.load(f)))
         loss = float(np.load(os.path.join(w, "loss.npy")))
         grads = {n: np.load(os.path.join(w, out + ".npy")) for n, out in self.grad_names.items()}
         return loss, grads
@@ -386,9 +415,7 @@ def main(argv):
         lr = a.lr * factor(step)
         optimizer.step(params, grads, lr)
         losses.append(loss)
-        cycles = ""
-        if emu:
-            cycles = "  cycles %d" % sum(emu.cycles[-runs_per_step:])
+        cycles = emu.summary(runs_per_step) if emu else ""
         print("%sstep %d: loss %.6f  lr %.3g%s%s" % ("\r" if tty else "", step + 1, loss, lr,
                                                     "  grad norm %.4g" % norm if norm is not None else "",
                                                     cycles),

@@ -322,9 +322,9 @@ private:
       const FlatInstr &last = flat.code[b.end - 1];
       // The last branch back of a subroutine does not continue into the
       // next subroutine.
-      bool lastReturn = last.role == FlatInstr::Role::Return &&
-                        (b.end == n ||
-                         flat.code[b.end].role != FlatInstr::Role::Return);
+      bool lastReturn =
+          last.role == FlatInstr::Role::Return &&
+          (b.end == n || flat.code[b.end].role != FlatInstr::Role::Return);
       bool fallsThrough = last.opcode != emu::Opcode::Br &&
                           last.opcode != emu::Opcode::Ret && b.end < n &&
                           !lastReturn;

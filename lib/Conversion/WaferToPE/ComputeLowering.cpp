@@ -963,7 +963,8 @@ static bool lowerReduceInBlocks(Lowering &L, wafer::ReduceOp op, int64_t axis) {
   Emitter::Guard holds = L.guard(il.holds);
   E.nest(
       keptExtent,
-      {Pointer{E.imm(0), denseStrides(keptBlock)}, Pointer{E.imm(0), inStrides}},
+      {Pointer{E.imm(0), denseStrides(keptBlock)},
+       Pointer{E.imm(0), inStrides}},
       [&](ArrayRef<Attribute> o, Attribute, ArrayRef<int64_t>) {
         Attribute dst = E.mem(partial, o[0], E.imm(1), E.imm(1));
         Attribute run =
@@ -984,10 +985,10 @@ static bool lowerReduceInBlocks(Lowering &L, wafer::ReduceOp op, int64_t axis) {
                     /*rows=*/along == wafer::MeshAxis::X, E.addr(partial),
                     E.imm(words), max);
   if (op.getKind() == wafer::ReduceKind::Mean)
-    E.emit<DivOp>(
-        E.mem(partial, 0, E.imm(words)), E.mem(partial, 0, E.imm(words)),
-        E.mem(E.scalarConstant(float(il.shape[axis])), E.imm(0), E.imm(words),
-              E.imm(0)));
+    E.emit<DivOp>(E.mem(partial, 0, E.imm(words)),
+                  E.mem(partial, 0, E.imm(words)),
+                  E.mem(E.scalarConstant(float(il.shape[axis])), E.imm(0),
+                        E.imm(words), E.imm(0)));
   FlatSymbolRefAttr out = L.defineBlock(res);
   Emitter::Guard skip = L.guard(lo.holds);
   E.emit<CopyOp>(E.mem(out, 0, E.imm(lo.blockWords())),

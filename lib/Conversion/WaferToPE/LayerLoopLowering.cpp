@@ -163,6 +163,7 @@ Lowering::lowerLayerLoop(const wafer::LayerLoop &loop,
     unsigned reg = E.allocReg();
     E.emit<MovOp>(E.reg(reg), E.imm(markIndex));
     markReg = reg;
+    marksSkipped = 0;
   }
   Operation *scheduleEnd = &module.getBody()->back();
 
@@ -232,6 +233,9 @@ Lowering::lowerLayerLoop(const wafer::LayerLoop &loop,
       Value result = loop.at(0, c.op)->getResult(c.result);
       copyBlock(*this, carry, needBlock(result, layout), layout);
     }
+    // The next layer's first mark (sparse marks advance before a mark).
+    if (markReg && sparseMarks && marksSkipped)
+      E.emit<IAddOp>(E.reg(*markReg), E.reg(*markReg), E.imm(marksSkipped));
     return success();
   };
   E.loop(

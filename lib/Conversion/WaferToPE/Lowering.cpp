@@ -855,8 +855,7 @@ bool Lowering::streamOutBlocks(Value v, FlatSymbolRefAttr name,
   if (r < 2 || !s.block || s.full || l.x0 != 0 || l.y0 != 0 ||
       l.width != kernelRect.getWidth() || l.height != kernelRect.getHeight() ||
       l.axes[r - 2] != wafer::MeshAxis::X ||
-      l.axes[r - 1] != wafer::MeshAxis::Y ||
-      l.numElements() <= gatherWords)
+      l.axes[r - 1] != wafer::MeshAxis::Y || l.numElements() <= gatherWords)
     return false;
   for (int64_t d = 0; d < r - 2; ++d)
     if (l.shape[d] != 1)
@@ -946,8 +945,8 @@ bool Lowering::streamOutBlocks(Value v, FlatSymbolRefAttr name,
 bool Lowering::streamOutColumns(Value v, FlatSymbolRefAttr name) {
   const TensorLayout &l = layoutOf(v);
   TensorState &s = tensors[v];
-  if (!s.block || l.x0 != 0 || l.y0 != 0 ||
-      l.width != kernelRect.getWidth() || l.height != kernelRect.getHeight())
+  if (!s.block || l.x0 != 0 || l.y0 != 0 || l.width != kernelRect.getWidth() ||
+      l.height != kernelRect.getHeight())
     return false;
   auto x = llvm::find(l.axes, wafer::MeshAxis::X);
   if (x == l.axes.end())
@@ -981,8 +980,7 @@ bool Lowering::streamOutColumns(Value v, FlatSymbolRefAttr name) {
     E.emit<FillOp>(E.mem(chunk, 0, len), E.f32(0.0f));
     E.ifElse(Predicate::eq, E.reg(c), E.val(PerPEExpr::var(emu::ExprVar::RX)),
              nullptr, [&] {
-               E.emit<CopyOp>(E.mem(chunk, 0, len),
-                              E.mem(slab.buffer, 0, len));
+               E.emit<CopyOp>(E.mem(chunk, 0, len), E.mem(slab.buffer, 0, len));
              });
     callAllReduce(/*columns=*/false, /*rows=*/true, E.addr(chunk), len);
     Emitter::Guard atPortOnly = guard(atPort());
@@ -1183,13 +1181,27 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   // Profiling: `mark N` starts the code of the N-th placed op, numbered as
   // the cost report numbers its rows (constants excluded), so wse-emu's
   // per-mark times give emulated cycles per layer.
+  // In a training step an op whose lowering emits no code (a reshape that
+  // aliases, a relayout left to its reader) keeps no mark: its number is
+  // skipped, and in a layer loop the register advances by the ops since
+  // the last mark right before the next one (a training step's code words
+  // are what keeps it from fitting a PE).
+  SmallVector<Operation *, 2> markCode;
+  int64_t skippedBefore = marksSkipped;
   if (marks && isa<wafer::PlacedOp>(op) && !isa<wafer::ConstantOp>(op)) {
-    if (markReg) {
+    if (markReg && sparseMarks) {
+      if (marksSkipped)
+        markCode.push_back(E.emit<IAddOp>(E.reg(*markReg), E.reg(*markReg),
+                                          E.imm(marksSkipped)));
+      markCode.push_back(E.emit<MarkOp>(E.reg(*markReg)));
+      marksSkipped = 1;
+      ++markIndex;
+    } else if (markReg) {
       E.emit<MarkOp>(E.reg(*markReg));
       E.emit<IAddOp>(E.reg(*markReg), E.reg(*markReg), E.imm(1));
       ++markIndex;
     } else {
-      E.emit<MarkOp>(E.imm(markIndex++));
+      markCode.push_back(E.emit<MarkOp>(E.imm(markIndex++)));
     }
   }
   LogicalResult lowered =
@@ -1218,6 +1230,13 @@ LogicalResult Lowering::lowerOp(Operation *op) {
           .Default([&](Operation *o) {
             return o->emitOpError("has no lowering to pe");
           });
+  if (sparseMarks && !markCode.empty() && succeeded(lowered) &&
+      !markCode.back()->getNextNode()) {
+    for (Operation *o : llvm::reverse(markCode))
+      o->erase();
+    if (markReg)
+      marksSkipped = skippedBefore + 1;
+  }
   return lowered;
 }
 
@@ -1255,6 +1274,7 @@ LogicalResult Lowering::run() {
   std::vector<wafer::LayerLoop> loops;
   if (func->hasAttr(wafer::kTrainingStepAttrName)) {
     lazyConstants = true;
+    sparseMarks = true;
     std::string why;
     wafer::gatherLayerInputRelayouts(func);
     FailureOr<std::vector<wafer::LayerLoop>> training =

@@ -336,6 +336,11 @@ private:
   /// (a training step: canonicalization hoists its constants to the top,
   /// and the backward pass reads some only at the end).
   bool lazyConstants = false;
+  /// Marks only on ops that emit code (a training step; see lowerOp), and
+  /// in a layer loop how far the mark register must advance before the
+  /// next mark.
+  bool sparseMarks = false;
+  int64_t marksSkipped = 0;
   /// Streams in the constants `op` reads that have no data yet.
   mlir::LogicalResult lowerConstantsReadBy(mlir::Operation *op);
   static constexpr int64_t kReuseWindow = 4;

@@ -34,8 +34,7 @@ LogicalResult wse::pe::lowering::lowerGradientOut(Lowering &L,
   // by block rather than gathered on every PE (whose SRAM the step's code
   // and kept checkpoints share).
   return L.emitOutput(op.getGradient(), ("grad." + op.getName()).str(), op,
-                      "the gradient of @" + op.getName().str(),
-                      L.slabBudget());
+                      "the gradient of @" + op.getName().str(), L.slabBudget());
 }
 
 namespace {
@@ -208,8 +207,9 @@ static bool lossInBlocks(Lowering &L, wafer::LossOp op, const LossSetup &S) {
   perRow([&](ArrayRef<Attribute> o, Attribute seg) {
     Attribute dst = E.mem(out, o[0], ea, E.imm(bs[axis]));
     Attribute oh = E.mem(onehot, 0, ea);
-    E.emit<SubOp>(oh, E.mem(S.iota.buffer, E.val(S.iota.base + lo.offset[axis]),
-                            ea, E.imm(1)),
+    E.emit<SubOp>(oh,
+                  E.mem(S.iota.buffer, E.val(S.iota.base + lo.offset[axis]), ea,
+                        E.imm(1)),
                   spread(S.targets, o[3], ea));
     E.emit<AbsOp>(oh, oh);
     E.emit<MinOp>(oh, oh, spread(unit, zero, ea));
@@ -280,8 +280,7 @@ LogicalResult wse::pe::lowering::lowerLoss(Lowering &L, wafer::LossOp op) {
 
   if (!lossInBlocks(L, op, S))
     lossByRows(L, op, S);
-  L.callAllReduce(/*columns=*/true, /*rows=*/true, E.addr(S.partial),
-                  E.imm(1));
+  L.callAllReduce(/*columns=*/true, /*rows=*/true, E.addr(S.partial), E.imm(1));
   FlatSymbolRefAttr loss = L.defineBlock(op.getLoss());
   E.emit<CopyOp>(E.mem(loss, 0, E.imm(1)), E.mem(S.partial, 0, E.imm(1)));
   return success();

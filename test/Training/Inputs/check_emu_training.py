@@ -78,21 +78,25 @@ def main():
         print("%s %s on emu: %d steps, loss %.4f -> %.4f, worst loss error %.2e relative to %s (%s)"
               % (family, opt, len(emu_losses), emu_losses[0], emu_losses[-1], err, what,
                  "ok" if ok else "FAIL"))
-    err, _ = weight_error(emu_w, ref_w)
+    # Elements whose gradient is zero up to rounding (GPT-2's key bias):
+    # Adam turns the rounding into +-lr steps, so two correct paths differ
+    # there (test/models/generate_training.py records them).
+    unstable = np.load(os.path.join(refdir, "%s.%s.unstable.npz" % (family, opt)))
+    err, skipped = weight_error(emu_w, ref_w, unstable)
     ok = err <= 1e-4
     failed += not ok
-    print("%s %s on emu: final weights within %.2e of the largest weight of the reference path's (%s)"
-          % (family, opt, err, "ok" if ok else "FAIL"))
+    print("%s %s on emu: final weights within %.2e of the largest weight of the reference path's (%s); "
+          "%d elements where torch differs from itself not compared"
+          % (family, opt, err, "ok" if ok else "FAIL", skipped))
     if steps == config["steps"]:
         torch_w = dict(np.load(os.path.join(refdir, "%s.%s.weights.npz" % (family, opt))))
-        unstable = np.load(os.path.join(refdir, "%s.%s.unstable.npz" % (family, opt)))
         err, skipped = weight_error(emu_w, torch_w, unstable)
         ok = err <= 1e-4
         failed += not ok
         print("%s %s on emu: final weights within %.2e of the largest torch weight (%s); "
               "%d elements where torch differs from itself not compared"
               % (family, opt, err, "ok" if ok else "FAIL", skipped))
-    cycles = [int(c) for c in re.findall(r"cycles (\d+)", log)]
+    cycles = [int(c) for c in re.findall(r" cycles (\d+)", log)]
     print("%s %s on emu: cycles per step %s" % (family, opt, ", ".join(map(str, cycles))))
     print("%s %s: failed %d" % (family, opt, failed))
 
