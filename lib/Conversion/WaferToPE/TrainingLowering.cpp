@@ -166,7 +166,7 @@ static bool lossInBlocks(Lowering &L, wafer::LossOp op, const LossSetup &S) {
   ext[axis] = 1;
   off[axis] = 0;
   PerPEExpr rowAt = dotOffsets(off, S.rowStrides);
-  Attribute a0 = E.val(lo.offset[axis]), ea = E.val(lo.extent[axis]);
+  Attribute ea = E.val(lo.extent[axis]);
   SmallVector<Pointer> ptrs{Pointer{E.imm(0), bs},
                             Pointer{E.imm(0), statStrides},
                             Pointer{E.val(rowAt), S.rowStrides},
