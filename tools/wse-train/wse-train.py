@@ -14,7 +14,8 @@ The model is the inference export; the compiler derives the training step:
   2. wse-opt --onnx-prepare --onnx-training-step=params=...: the loss and the
      gradient of every trainable parameter, as onnx IR (@train_step)
   3. per micro-batch, the step runs on the reference interpreter (wse-ref
-     --entry train_step, --on ref); the gradients are averaged over the
+     --entry train_step, --on ref) or as a wse-emu program compiled for
+     --target (--on emu: EmuStep); the gradients are averaged over the
      micro-batches, clipped, and the optimizer (tools/wse-train/wse_optim.py,
      torch semantics) updates the weights on the host: the weight store's
      side of weight streaming.
