@@ -26,23 +26,9 @@ using namespace wse;
 using namespace wse::pe;
 using namespace wse::pe::lowering;
 
-/// Copies the elements of this PE's block of `layout` (PEs past the end of
-/// a dimension hold fewer or none: their other words were never written).
-static void copyBlock(Lowering &L, FlatSymbolRefAttr dst, FlatSymbolRefAttr src,
-                      const TensorLayout &layout) {
-  Emitter &E = L.E;
-  Emitter::Guard skip = L.guard(layout.holds);
-  E.nest(layout.extent,
-         {Pointer{E.imm(0), layout.blockStrides()},
-          Pointer{E.imm(0), layout.blockStrides()}},
-         [&](ArrayRef<Attribute> off, Attribute len, ArrayRef<int64_t> st) {
-           E.emit<CopyOp>(E.mem(dst, off[0], len, E.imm(st[0])),
-                          E.mem(src, off[1], len, E.imm(st[1])));
-         });
-  E.end(skip);
-}
-
-/// copyBlock between buffers at run-time offsets (a slot of kept values).
+/// Copies the elements of this PE's block of `layout` between buffers, at
+/// run-time offsets `dstAt` and `srcAt` (PEs past the end of a dimension
+/// hold fewer or none: their other words were never written).
 static void copyBlockAt(Lowering &L, FlatSymbolRefAttr dst, Attribute dstAt,
                         FlatSymbolRefAttr src, Attribute srcAt,
                         const TensorLayout &layout) {
@@ -56,6 +42,11 @@ static void copyBlockAt(Lowering &L, FlatSymbolRefAttr dst, Attribute dstAt,
                           E.mem(src, off[1], len, E.imm(st[1])));
          });
   E.end(skip);
+}
+
+static void copyBlock(Lowering &L, FlatSymbolRefAttr dst, FlatSymbolRefAttr src,
+                      const TensorLayout &layout) {
+  copyBlockAt(L, dst, L.E.imm(0), src, L.E.imm(0), layout);
 }
 
 LogicalResult Lowering::lowerLayerConstant(
@@ -146,7 +137,11 @@ Lowering::lowerLayerLoop(const wafer::LayerLoop &loop,
   }
   // Kept values of an earlier loop this one reads: iteration i copies the
   // earlier loop's iteration count - 1 - i out of its slot.
-  llvm::DenseMap<std::pair<unsigned, unsigned>, FlatSymbolRefAttr> keptIn;
+  struct KeptIn {
+    FlatSymbolRefAttr buffer;
+    mlir::Value value; ///< what the first iteration reads in its place
+  };
+  llvm::DenseMap<std::pair<unsigned, unsigned>, KeptIn> keptIn;
   for (const wafer::LayerLoop::Kept &k : loop.kept) {
     auto key = std::make_pair(k.sourceOp, k.sourceResult);
     auto slot = keptSlots.find(key);
@@ -155,7 +150,8 @@ Lowering::lowerLayerLoop(const wafer::LayerLoop &loop,
              << "internal error: operand " << k.operand
              << " is a value an earlier loop did not keep";
     if (!keptIn.count(key))
-      keptIn[key] = E.buffer("kept_in", slot->second.words);
+      keptIn[key] = {E.buffer("kept_in", slot->second.words),
+                     loop.at(0, k.op)->getOperand(k.operand)};
   }
 
   int64_t firstMark = markIndex;
@@ -170,23 +166,18 @@ Lowering::lowerLayerLoop(const wafer::LayerLoop &loop,
   SmallVector<llvm::StringMap<std::string>> renames(loop.count);
   LogicalResult lowered = success();
   auto lowerBody = [&](unsigned counter) {
-    for (auto &[key, buffer] : keptIn) {
+    for (auto &[key, in] : keptIn) {
       // Slot count - 1 - counter.
       const KeptSlots &slot = keptSlots[key];
       unsigned at = E.allocReg();
       E.emit<ISubOp>(E.reg(at), E.imm(loop.count - 1), E.reg(counter));
       E.emit<IMulOp>(E.reg(at), E.reg(at), E.imm(slot.words));
-      const wafer::LayerLoop::Kept *use = nullptr;
-      for (const wafer::LayerLoop::Kept &k : loop.kept)
-        if (std::make_pair(k.sourceOp, k.sourceResult) == key)
-          use = &k;
-      Value kept = loop.at(0, use->op)->getOperand(use->operand);
-      TensorLayout layout = layoutOf(kept);
-      copyBlockAt(*this, buffer, E.imm(0), slot.buffer, E.reg(at), layout);
+      TensorLayout layout = layoutOf(in.value);
+      copyBlockAt(*this, in.buffer, E.imm(0), slot.buffer, E.reg(at), layout);
     }
     for (const wafer::LayerLoop::Kept &k : loop.kept) {
       TensorState &s = tensors[loop.at(0, k.op)->getOperand(k.operand)];
-      s.block = keptIn[{k.sourceOp, k.sourceResult}];
+      s.block = keptIn[{k.sourceOp, k.sourceResult}].buffer;
       s.full.reset();
       s.column.reset();
       s.row.reset();
@@ -209,7 +200,7 @@ Lowering::lowerLayerLoop(const wafer::LayerLoop &loop,
       if (failed(lowerOp(op)))
         return failure();
       // A gradient streamed out: each layer's is an output of its own.
-      if (auto out = dyn_cast<wafer::StreamOutOp>(op))
+      if (isa<wafer::StreamOutOp>(op))
         for (unsigned i = 1; i < loop.count; ++i) {
           auto ith = cast<wafer::StreamOutOp>(loop.at(i, k));
           renames[i][lastOutput] =
