@@ -36,7 +36,27 @@ static std::optional<StringRef> dictValue(StringRef header, StringRef key) {
   return rest.substr(0, end).trim();
 }
 
-Expected<HostTensor> parseNpy(StringRef bytes, StringRef name) {
+static unsigned dtypeBytes(StringRef d) {
+  if (d == "<f4" || d == "<i4")
+    return 4;
+  if (d == "<f8" || d == "<i8")
+    return 8;
+  if (d == "<f2")
+    return 2;
+  if (d == "|i1" || d == "|u1" || d == "|b1")
+    return 1;
+  return 0;
+}
+
+uint64_t NpyHeader::numElements() const {
+  uint64_t n = 1;
+  for (uint64_t d : shape)
+    n *= d;
+  return n;
+}
+
+Expected<NpyHeader> parseNpyHeader(StringRef bytes, StringRef name,
+                                   uint64_t fileSize) {
   auto bad = [&](const Twine &msg) {
     return createStringError(inconvertibleErrorCode(),
                              name + ": invalid .npy file: " + msg);
@@ -68,16 +88,13 @@ Expected<HostTensor> parseNpy(StringRef bytes, StringRef name) {
     return bad("header lacks descr, fortran_order or shape");
   if (*order != "False")
     return bad("Fortran-order arrays are not supported (use C order)");
-  StringRef d = descr->trim("'\"");
-  unsigned size;
-  if (d == "<f4" || d == "<f8" || d == "<f2" || d == "<i4" || d == "<i8" ||
-      d == "|i1" || d == "|u1" || d == "|b1")
-    size = d == "<f8" || d == "<i8" ? 8 : d == "<f2" ? 2 : d[0] == '|' ? 1 : 4;
-  else
-    return bad("unsupported dtype '" + d +
+  NpyHeader h;
+  h.descr = descr->trim("'\"").str();
+  unsigned size = dtypeBytes(h.descr);
+  if (!size)
+    return bad("unsupported dtype '" + h.descr +
                "' (float32, float64, float16, int32, int64, int8, uint8, bool; "
                "little-endian)");
-  HostTensor t;
   StringRef dims = shapeText->trim("()");
   uint64_t n = 1;
   while (!dims.trim().empty()) {
@@ -92,13 +109,26 @@ Expected<HostTensor> parseNpy(StringRef bytes, StringRef name) {
     if (v != 0 && n > (1ull << 40) / v)
       return bad("shape too large");
     n *= v;
-    t.shape.push_back(v);
+    h.shape.push_back(v);
   }
-  size_t dataStart = start + headerLen;
-  if ((bytes.size() - dataStart) / size < n)
+  h.dataOffset = start + headerLen;
+  if ((fileSize - h.dataOffset) / size < n)
     return bad(formatv("data is truncated: {0} elements need {1} bytes, file "
                        "has {2}",
-                       n, n * size, bytes.size() - dataStart));
+                       n, n * size, fileSize - h.dataOffset));
+  return h;
+}
+
+Expected<HostTensor> parseNpy(StringRef bytes, StringRef name) {
+  Expected<NpyHeader> h = parseNpyHeader(bytes, name, bytes.size());
+  if (!h)
+    return h.takeError();
+  StringRef d = h->descr;
+  unsigned size = dtypeBytes(d);
+  uint64_t n = h->numElements();
+  HostTensor t;
+  t.shape = h->shape;
+  size_t dataStart = h->dataOffset;
   const char *p = bytes.data() + dataStart;
   t.data.resize(n);
   for (uint64_t i = 0; i < n; ++i, p += size) {
@@ -109,9 +139,9 @@ Expected<HostTensor> parseNpy(StringRef bytes, StringRef name) {
       memcpy(&v, p, 8);
       t.data[i] = float(v);
     } else if (d == "<f2") {
-      uint16_t h;
-      memcpy(&h, p, 2);
-      t.data[i] = wse::halfToFloat(h);
+      uint16_t half;
+      memcpy(&half, p, 2);
+      t.data[i] = wse::halfToFloat(half);
     } else if (d == "<i4") {
       int32_t v;
       memcpy(&v, p, 4);
@@ -137,6 +167,36 @@ Expected<HostTensor> readNpy(StringRef path) {
   if (!buf)
     return buf.takeError();
   return parseNpy((*buf)->getBuffer(), path);
+}
+
+Expected<NpyHeader> readNpyHeader(StringRef path) {
+  // Headers are short (numpy pads them to 64-byte multiples, and rarely
+  // past a few hundred bytes): the data is not read.
+  Expected<sys::fs::file_t> fd = sys::fs::openNativeFileForRead(path);
+  if (!fd)
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot open '" + path +
+                                 "': " + toString(fd.takeError()));
+  uint64_t size = 0;
+  std::error_code ec = sys::fs::file_size(path, size);
+  std::string head(65536, '\0');
+  size_t got = 0;
+  while (!ec && got < head.size()) {
+    Expected<size_t> n = sys::fs::readNativeFile(
+        *fd, MutableArrayRef<char>(head.data() + got, head.size() - got));
+    if (!n) {
+      ec = errorToErrorCode(n.takeError());
+      break;
+    }
+    if (*n == 0)
+      break;
+    got += *n;
+  }
+  sys::fs::closeFile(*fd);
+  if (ec)
+    return createStringError(ec, "cannot read '" + path + "': " + ec.message());
+  head.resize(got);
+  return parseNpyHeader(head, path, size);
 }
 
 Error writeNpy(StringRef path, const HostTensor &t) {

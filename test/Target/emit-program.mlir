@@ -22,7 +22,7 @@
 // RUN:   | diff - %t/double.wse
 // RUN: cmp %t/double.bin.consts.bin %t/double.wse.consts.bin
 
-// TEXT: version 2
+// TEXT: version 3
 // TEXT-NEXT: machine "4x4"
 // TEXT-NEXT: param two : f32[1] file "double.wse.consts.bin" offset 0
 // TEXT-NEXT: input x : f32[8]

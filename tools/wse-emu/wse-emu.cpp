@@ -1,5 +1,7 @@
 //===- wse-emu.cpp - Run wafer-scale engine programs ----------------------===//
 
+#include "StoreRun.h"
+
 #include "wse/Emu/BinaryFormat.h"
 #include "wse/Emu/Ranks.h"
 #include "wse/Emu/Simulator.h"
@@ -207,7 +209,7 @@ static Expected<std::vector<std::pair<std::string, HostTensor>>> readInputs() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(cat);
+  cl::HideUnrelatedOptions({&cat, &emu_tool::storeCat});
   auto &registered = cl::getRegisteredOptions();
   for (auto [name, opt] :
        {std::pair<StringRef, cl::Option *>{"stats-json", &statsJson},
@@ -312,6 +314,12 @@ int main(int argc, char **argv) {
   sys::path::remove_filename(dir);
   opts.programDir = dir.empty() ? "." : std::string(dir);
 
+  // Every rank reads the store's weights; rank 0 alone updates it.
+  Expected<std::unique_ptr<emu::TrainingStore>> store =
+      emu_tool::openStore(*prog, *mach);
+  if (!store)
+    return fail(toString(store.takeError()));
+
   Expected<std::unique_ptr<emu::Simulator>> sim =
       emu::Simulator::create(*prog, *mach, opts);
   std::string setupError =
@@ -348,20 +356,28 @@ int main(int argc, char **argv) {
       return fail(toString(std::move(e)));
   if (!quiet)
     emu::printSummary(res->stats, outs());
+  if (*store)
+    if (Error e = emu_tool::updateStore(**store, *res, quiet))
+      return fail(toString(std::move(e)));
   if (!statsJson.empty()) {
     std::error_code ec;
     ToolOutputFile out(statsJson, ec, sys::fs::OF_Text);
     if (ec)
       return fail("cannot write '" + statsJson + "': " + ec.message());
-    emu::writeStatsJSON(out.os(), res->stats, [&](json::Object &o) {
-      auto it = markNames.find(*o.getInteger("id"));
-      if (it == markNames.end())
-        return;
-      o["location"] = it->second.location;
-      o["op"] = it->second.op;
-      if (it->second.layer >= 0)
-        o["layer"] = it->second.layer;
-    });
+    std::optional<json::Object> storeStats;
+    if (*store)
+      storeStats = (*store)->stats().toJSON();
+    emu::writeStatsJSON(out.os(), res->stats,
+                        storeStats ? &*storeStats : nullptr,
+                        [&](json::Object &o) {
+                          auto it = markNames.find(*o.getInteger("id"));
+                          if (it == markNames.end())
+                            return;
+                          o["location"] = it->second.location;
+                          o["op"] = it->second.op;
+                          if (it->second.layer >= 0)
+                            o["layer"] = it->second.layer;
+                        });
     out.os() << "\n";
     out.keep();
   }

@@ -15,10 +15,12 @@ The model is the inference export; the compiler derives the training step:
      gradient of every trainable parameter, as onnx IR (@train_step)
   3. per micro-batch, the step runs on the reference interpreter (wse-ref
      --entry train_step, --on ref) or as a wse-emu program compiled for
-     --target (--on emu: EmuStep); the gradients are averaged over the
-     micro-batches, clipped, and the optimizer (tools/wse-train/wse_optim.py,
-     torch semantics) updates the weights on the host: the weight store's
-     side of weight streaming.
+     --target (--on emu: EmuStep);
+  4. the weight store's side of weight streaming averages the gradients
+     over the micro-batches, clips them, and applies the optimizer (torch
+     semantics): on the host (tools/wse-train/wse_optim.py) with --on ref,
+     in the emulator's weight store (wse-emu --store, a checkpoint
+     directory) with --on emu.
 
 See docs/training.md.
 """
@@ -185,10 +187,11 @@ PRESETS = r"wse2|wse3|4x4|8x8|32x32|64x64"
 
 
 class EmuStep:
-    """The step as a wse-emu program. The weights reach it as the program
-    reads them, from the model's files at the importer's offsets: a copy of
-    every file the parameters live in, rewritten with the current weights
-    before each step (the weight store's side)."""
+    """The step as a wse-emu program, and its weight store: a checkpoint
+    directory (work/store) that wse-emu --store serves the trainable weights
+    from, accumulates the program's gradient outputs in, and applies the
+    optimizer to after a step's last run. Frozen weights come from the
+    model's files."""
 
     def __init__(self, a, step_ir, params, input_name, work):
         tool = lambda t: os.path.join(a.bin, t)
@@ -212,34 +215,11 @@ class EmuStep:
                      "give the PEs more SRAM, e.g. --target %s,sram_bytes=196608"
                      % (a.target, short.group(0), a.target.split(",")[0]))
             fail("compiling the step for %s failed (exit %d): wse-opt" % (a.target, proc.returncode))
-        # Where every parameter's bytes are (the importer's file and offset).
-        self.where = {}
-        pattern = re.compile(r'onnx\.parameter @"?([^" ]+)"? : tensor<[^>]*> '
-                             r'file "([^"]+)" offset (\d+) length (\d+)')
-        for line in open(os.path.join(work, "imported.mlir")):
-            m = pattern.search(line)
-            if m:
-                self.where[m.group(1)] = (m.group(2), int(m.group(3)), int(m.group(4)))
-        # The program reads copies of those files in the work directory.
-        model_dir = os.path.dirname(os.path.abspath(a.model))
-        for f in {f for f, _, _ in self.where.values()}:
-            os.makedirs(os.path.dirname(os.path.join(work, f)), exist_ok=True)
-            with open(os.path.join(model_dir, f), "rb") as src, \
-                    open(os.path.join(work, f), "wb") as dst:
-                dst.write(src.read())
         self.program = os.path.join(work, "step.wse")
-        run([tool("wse-translate"), "--emit-program", "--weights-dir", work,
-             program_ir, "-o", self.program], a.verbose)
-        text = run([os.path.join(a.bin, "wse-emu"), "--disassemble", self.program],
-                   a.verbose).stdout
-        self.outputs = {l.split()[1] for l in text.splitlines()
-                        if l.startswith("output ")}
-        self.grad_names = {}
-        for name in params:
-            out = "grad_" + re.sub(r"[^A-Za-z0-9_]", "_", name)
-            if out not in self.outputs:
-                fail("internal error: the program has no gradient output for '%s'" % name)
-            self.grad_names[name] = out
+        run([tool("wse-translate"), "--emit-program", "--weights-dir",
+             os.path.dirname(os.path.abspath(a.model)), program_ir, "-o", self.program],
+            a.verbose)
+        self.store = os.path.join(work, "store")
         self.input_name = input_name
         self.reports = []
         with open(self.cost) as f:
@@ -257,7 +237,8 @@ class EmuStep:
         ports = stats.get("ports", [])
         return {"cycles": stats["cycles"], "forward": forward,
                 "bytes_in": 4 * sum(p["in_wavelets"] for p in ports),
-                "bytes_out": 4 * sum(p["out_wavelets"] for p in ports)}
+                "bytes_out": 4 * sum(p["out_wavelets"] for p in ports),
+                "store": stats["store"]}
 
     def summary(self, runs):
         """The step's line: its runs' figures summed."""
@@ -267,23 +248,19 @@ class EmuStep:
         if all(r["forward"] is not None for r in last):
             forward = sum(r["forward"] for r in last)
             text += " (forward %d, loss and backward %d)" % (forward, cycles - forward)
-        text += ", %d B in, %d B out, emulated/estimate %.2f" % (
+        text += ", %d B in, %d B out, store %d cycles, emulated/estimate %.2f" % (
             sum(r["bytes_in"] for r in last), sum(r["bytes_out"] for r in last),
-            cycles / (runs * self.estimate))
+            sum(r["store"]["cycles"] for r in last), cycles / (runs * self.estimate))
         return text
 
-    def write_weights(self, params):
-        for name, value in params.items():
-            f, offset, length = self.where[name]
-            data = np.ascontiguousarray(value, dtype="<f4").tobytes()
-            if len(data) != length:
-                fail("internal error: '%s' has %d bytes, its file %d" % (name, len(data), length))
-            with open(os.path.join(self.work, f), "r+b") as out:
-                out.seek(offset)
-                out.write(data)
+    def grad_norm(self):
+        """The step's gradient norm before clipping (when the store clipped)."""
+        return self.reports[-1]["store"].get("grad_norm")
 
-    def run(self, ids, labels):
-        """Loss and gradients of one run of the step on wse-emu."""
+    def run(self, ids, labels, apply_lr=None):
+        """The loss of one run of the step on wse-emu; its gradients go to
+        the store, which applies the optimizer with learning rate APPLY_LR
+        after them if given (the step's last run)."""
         w = self.work
         np.save(os.path.join(w, "ids.npy"), ids)
         np.save(os.path.join(w, "labels.npy"), labels)
@@ -292,17 +269,17 @@ class EmuStep:
                "--input", "%s=%s" % (self.input_name, os.path.join(w, "ids.npy")),
                "--input", "labels=" + os.path.join(w, "labels.npy"),
                "--output", "loss=" + os.path.join(w, "loss.npy"),
-               "--quiet", "--stats-json", stats]
+               "--quiet", "--stats-json", stats, "--store", self.store]
         if not re.fullmatch(PRESETS, self.a.target):
             cmd += ["--machine", self.a.target]
-        for name, out in self.grad_names.items():
-            cmd += ["--output", "%s=%s" % (out, os.path.join(w, out + ".npy"))]
+        if apply_lr is not None:
+            cmd += ["--apply-lr", repr(apply_lr)]
+            if self.a.clip_norm:
+                cmd += ["--clip-norm", repr(self.a.clip_norm)]
         run(cmd, self.a.verbose)
         with open(stats) as f:
             self.reports.append(self.report(json.load(f)))
-        loss = float(np.load(os.path.join(w, "loss.npy")))
-        grads = {n: np.load(os.path.join(w, out + ".npy")) for n, out in self.grad_names.items()}
-        return loss, grads
+        return float(np.load(os.path.join(w, "loss.npy")))
 
 
 def run_step_ref(a, step_ir, model_dir, params, ids, labels, work):
@@ -385,13 +362,17 @@ def main(argv):
     tty = sys.stdout.isatty()
     model_dir = os.path.dirname(model)
     runs_per_step = geo.batch // geo.run
+    if emu:
+        # The store starts from the weights and optimizer state (resumed or
+        # fresh) and keeps them until the end.
+        wse_checkpoint.save(emu.store, params, optimizer, {"step": start, "losses": losses,
+                                                          "batch": geo.batch, "model": model})
     for step in range(start, start + a.steps):
-        if emu:
-            emu.write_weights(params)
-        else:
+        if not emu:
             for i, name in enumerate(params):
                 np.save(os.path.join(work, "p%04d.npy" % i), params[name])
         rows = geo.step_rows(step)
+        lr = a.lr * factor(step)
         total_loss, total = 0.0, None
         for r in range(runs_per_step):
             chunk = rows[r * geo.run:(r + 1) * geo.run]
@@ -399,22 +380,24 @@ def main(argv):
                 print("\rstep %d: run %d/%d" % (step + 1, r + 1, runs_per_step), end="", flush=True)
             ids, targets = data[chunk].astype(np.int64), labels[chunk].astype(np.int64)
             if emu:
-                loss, grads = emu.run(ids, targets)
-            else:
-                loss, grads = run_step_ref(a, step_ir, model_dir, params, ids, targets, work)
+                total_loss += emu.run(ids, targets, lr if r + 1 == runs_per_step else None)
+                continue
+            loss, grads = run_step_ref(a, step_ir, model_dir, params, ids, targets, work)
             total_loss += loss
             if total is None:
                 total = grads
             else:
                 for n in total:
                     total[n] = total[n] + grads[n]
-        # Every run covers the same number of positions, so the mean of the
-        # runs' means is the mean over the whole batch.
-        grads = {n: g / np.float32(runs_per_step) for n, g in total.items()}
         loss = total_loss / runs_per_step
-        norm = wse_optim.clip_grad_norm(grads, a.clip_norm) if a.clip_norm else None
-        lr = a.lr * factor(step)
-        optimizer.step(params, grads, lr)
+        if emu:
+            norm = emu.grad_norm()
+        else:
+            # Every run covers the same number of positions, so the mean of
+            # the runs' means is the mean over the whole batch.
+            grads = {n: g / np.float32(runs_per_step) for n, g in total.items()}
+            norm = wse_optim.clip_grad_norm(grads, a.clip_norm) if a.clip_norm else None
+            optimizer.step(params, grads, lr)
         losses.append(loss)
         cycles = emu.summary(runs_per_step) if emu else ""
         print("%sstep %d: loss %.6f  lr %.3g%s%s" % ("\r" if tty else "", step + 1, loss, lr,
@@ -422,6 +405,11 @@ def main(argv):
                                                     cycles),
               flush=True)
 
+    if emu:
+        try:
+            wse_checkpoint.load(emu.store, params, optimizer)
+        except ValueError as e:
+            fail("the emulator's weight store: %s" % e)
     try:
         write_outputs(a, params, optimizer, losses, start, geo, model)
     except OSError as e:

@@ -432,6 +432,26 @@ LogicalResult OutputOp::verify() {
   return checkTensorType(*this, getType(), true);
 }
 
+LogicalResult OutputOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  if (!getGradient())
+    return success();
+  auto param =
+      symbols.lookupNearestSymbolFrom<ParamOp>(*this, getGradientAttr());
+  if (!param)
+    return emitOpError("is the gradient of ")
+           << getGradientAttr() << ", which is not a pe.param";
+  auto type = cast<RankedTensorType>(param.getType());
+  if (!type.getElementType().isF32() || !param.getFile())
+    return emitOpError("is the gradient of ")
+           << getGradientAttr()
+           << ", which is not f32 weights read from a file (" << type << ")";
+  if (type.getShape() != cast<RankedTensorType>(getType()).getShape())
+    return emitOpError("has the shape of ")
+           << getType() << ", but its parameter " << getGradientAttr() << " is "
+           << type;
+  return success();
+}
+
 LogicalResult KernelOp::verify() {
   if (failed(checkName(*this, getSymName(), "kernel", false)))
     return failure();

@@ -52,7 +52,7 @@ def PE_InputOp : PE_Op<"input", [Symbol]> {
     `range [lo, hi]` declares that every value lies in [lo, hi): the
     emulator refuses an input with a value outside it, naming the position
     (token ids of an embedding of hi rows, negative ones counting from the
-    end, have the range [-hi, hi]).
+    end, have the range [-hi, hi]; a training step's labels [0, vocabulary]).
     ```mlir
     pe.input @input_ids : tensor<1x16xi64> range [-256, 256]
     ```
@@ -63,10 +63,21 @@ def PE_InputOp : PE_Op<"input", [Symbol]> {
   let hasVerifier = 1;
 }
 
-def PE_OutputOp : PE_Op<"output", [Symbol]> {
+def PE_OutputOp : PE_Op<"output",
+    [Symbol, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "a host output (f32), streamed out through a port";
-  let arguments = (ins SymbolNameAttr:$sym_name, TypeAttrOf<AnyRankedTensor>:$type);
-  let assemblyFormat = "$sym_name `:` $type attr-dict";
+  let description = [{
+    `gradient @p` declares the output the gradient of parameter `@p` (an
+    f32 `pe.param` read from a file, of the same shape): a weight store
+    (`wse-emu --store`) accumulates it and updates `@p` with it.
+    ```mlir
+    pe.output @grad_h_0_mlp_c_fc_weight : tensor<64x256xf32>
+        gradient @h_0_mlp_c_fc_weight
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, TypeAttrOf<AnyRankedTensor>:$type,
+                       OptionalAttr<FlatSymbolRefAttr>:$gradient);
+  let assemblyFormat = "$sym_name `:` $type (`gradient` $gradient^)? attr-dict";
   let hasVerifier = 1;
 }
 

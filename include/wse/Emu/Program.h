@@ -24,8 +24,9 @@ namespace wse::emu {
 
 /// Bumped whenever the meaning or encoding of a program changes.
 /// The version this emulator writes; it reads every version from
-/// kMinProgramVersion on. Version 2 added input ranges.
-constexpr uint32_t kProgramVersion = 2;
+/// kMinProgramVersion on. Version 2 added input ranges, version 3 outputs
+/// declared as a parameter's gradient.
+constexpr uint32_t kProgramVersion = 3;
 constexpr uint32_t kMinProgramVersion = 1;
 constexpr unsigned kNumRegs = 16;
 constexpr unsigned kMaxRank = 8;
@@ -64,6 +65,9 @@ struct TensorDecl {
   /// token ids indexing a table of `second` rows (negative ones count from
   /// the end). Checked when the input is set.
   std::optional<std::pair<int64_t, int64_t>> range;
+  /// Outputs only (version 3): the parameter this output is the gradient
+  /// of, which a weight store (wse-emu --store) updates with it.
+  std::string gradientOf;
   uint64_t numElements() const;
 };
 

@@ -73,9 +73,11 @@ struct RunStats {
 void printSummary(const RunStats &s, llvm::raw_ostream &os);
 /// Writes the --stats-json document to `os`, element by element (a whole
 /// wafer's per-PE and per-link arrays are too large to build as one tree).
+/// `store`, if given, is what the weight store did (wse-emu --store);
 /// `nameMark`, if given, may add keys to each mark's object.
 void writeStatsJSON(
     llvm::raw_ostream &os, const RunStats &s,
+    const llvm::json::Object *store = nullptr,
     llvm::function_ref<void(llvm::json::Object &mark)> nameMark = nullptr);
 
 } // namespace wse::emu

@@ -24,6 +24,21 @@ struct HostTensor {
 llvm::Expected<HostTensor> readNpy(llvm::StringRef path);
 llvm::Expected<HostTensor> parseNpy(llvm::StringRef bytes,
                                     llvm::StringRef name);
+/// What a .npy header says: the dtype ('<f4', ...), the shape and where the
+/// data starts.
+struct NpyHeader {
+  std::string descr;
+  std::vector<uint64_t> shape;
+  uint64_t dataOffset = 0;
+  uint64_t numElements() const;
+};
+/// Parses the header at the start of `bytes` (checking it describes a
+/// C-order array of a supported dtype, and that the data is complete when
+/// `fileSize` is given).
+llvm::Expected<NpyHeader>
+parseNpyHeader(llvm::StringRef bytes, llvm::StringRef name, uint64_t fileSize);
+/// Reads only the header of the .npy file at `path`.
+llvm::Expected<NpyHeader> readNpyHeader(llvm::StringRef path);
 /// Writes a float32 .npy (format 1.0).
 llvm::Error writeNpy(llvm::StringRef path, const HostTensor &t);
 

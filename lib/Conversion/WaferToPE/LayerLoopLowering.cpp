@@ -203,10 +203,11 @@ Lowering::lowerLayerLoop(const wafer::LayerLoop &loop,
       if (isa<wafer::StreamOutOp>(op))
         for (unsigned i = 1; i < loop.count; ++i) {
           auto ith = cast<wafer::StreamOutOp>(loop.at(i, k));
-          renames[i][lastOutput] =
-              declareOutput(("grad." + ith.getName()).str(),
-                            cast<RankedTensorType>(ith.getGradient().getType()),
-                            ith.getLoc());
+          renames[i][lastOutput] = declareOutput(
+              ("grad." + ith.getName()).str(),
+              cast<RankedTensorType>(ith.getGradient().getType()), ith.getLoc(),
+              FlatSymbolRefAttr::get(
+                  ith->getAttrOfType<StringAttr>("pe.param")));
         }
     }
     E.setLoc(loop.at(0, loop.period - 1)->getLoc());

@@ -779,22 +779,34 @@ Type lowering::peElementType(Type t) {
   return nullptr;
 }
 
-/// The rows of the smallest table `v` indexes, if every use of it (through
-/// reshapes and relayouts) is an embedding's indices.
-static std::optional<int64_t> embeddingRows(Value v) {
-  std::optional<int64_t> rows;
+/// The values host input `v` may hold, [lo, hi), if every use of it (through
+/// reshapes and relayouts) bounds them: an embedding's indices lie in
+/// [-rows, rows) (negative ones count from the end, as ONNX's Gather says),
+/// a loss's labels in [0, vocabulary).
+static std::optional<std::pair<int64_t, int64_t>> declaredRange(Value v) {
+  std::optional<std::pair<int64_t, int64_t>> range;
   for (Operation *user : v.getUsers()) {
-    std::optional<int64_t> r;
+    std::optional<std::pair<int64_t, int64_t>> r;
     if (auto emb = dyn_cast<wafer::EmbeddingOp>(user);
-        emb && emb.getIndices() == v && emb.getTable() != v)
-      r = cast<RankedTensorType>(emb.getTable().getType()).getShape()[0];
-    else if (isa<wafer::ReshapeOp, wafer::RelayoutOp>(user))
-      r = embeddingRows(user->getResult(0));
+        emb && emb.getIndices() == v && emb.getTable() != v) {
+      int64_t rows =
+          cast<RankedTensorType>(emb.getTable().getType()).getShape()[0];
+      r = {-rows, rows};
+    } else if (auto loss = dyn_cast<wafer::LossOp>(user);
+               loss && loss.getLabels() == v && loss.getLogits() != v) {
+      r = {
+          0,
+          cast<RankedTensorType>(loss.getLogits().getType()).getShape().back()};
+    } else if (isa<wafer::ReshapeOp, wafer::RelayoutOp>(user)) {
+      r = declaredRange(user->getResult(0));
+    }
     if (!r)
       return std::nullopt;
-    rows = rows ? std::min(*rows, *r) : *r;
+    range = range ? std::make_pair(std::max(range->first, r->first),
+                                   std::min(range->second, r->second))
+                  : *r;
   }
-  return rows;
+  return range;
 }
 
 LogicalResult Lowering::lowerInputs() {
@@ -824,11 +836,11 @@ LogicalResult Lowering::lowerInputs() {
             func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "onnx.name"))
       hint = name.getValue().str();
     std::string name = tensorName(hint);
-    // Token ids: the emulator refuses ids outside the table (negative ones
-    // count from the end, as ONNX's Gather says).
+    // Token ids and labels: the emulator refuses values outside the table
+    // or the vocabulary instead of computing with them.
     DenseI64ArrayAttr range;
-    if (std::optional<int64_t> rows = embeddingRows(arg))
-      range = moduleBuilder.getDenseI64ArrayAttr({-*rows, *rows});
+    if (std::optional<std::pair<int64_t, int64_t>> r = declaredRange(arg))
+      range = moduleBuilder.getDenseI64ArrayAttr({r->first, r->second});
     InputOp::create(moduleBuilder, func.getLoc(), name,
                     RankedTensorType::get(type.getShape(), declared), range);
     const TensorLayout &layout = layoutOf(arg);
@@ -1012,7 +1024,8 @@ LogicalResult Lowering::lowerOutputs(Operation *ret) {
 
 LogicalResult Lowering::emitOutput(Value v, StringRef hint, Operation *at,
                                    StringRef what,
-                                   std::optional<int64_t> gatherWords) {
+                                   std::optional<int64_t> gatherWords,
+                                   FlatSymbolRefAttr gradientOf) {
   auto type = cast<RankedTensorType>(v.getType());
   if (type.getNumElements() == 0)
     return at->emitError(what)
@@ -1023,7 +1036,7 @@ LogicalResult Lowering::emitOutput(Value v, StringRef hint, Operation *at,
   if (!isa<FloatType>(et) && !et.isInteger())
     return at->emitError(what)
            << " is " << et << "; the wafer streams out numbers only";
-  std::string name = declareOutput(hint, type, at->getLoc());
+  std::string name = declareOutput(hint, type, at->getLoc(), gradientOf);
   lastOutput = name;
   if (gatherWords && type.getNumElements() > *gatherWords &&
       streamOutColumns(v, E.sym(name)))
@@ -1046,11 +1059,13 @@ LogicalResult Lowering::emitOutput(Value v, StringRef hint, Operation *at,
 }
 
 std::string Lowering::declareOutput(StringRef hint, RankedTensorType type,
-                                    Location loc) {
+                                    Location loc,
+                                    FlatSymbolRefAttr gradientOf) {
   std::string name = tensorName(hint);
   OutputOp::create(moduleBuilder, loc, name,
                    RankedTensorType::get(type.getShape(),
-                                         Float32Type::get(type.getContext())));
+                                         Float32Type::get(type.getContext())),
+                   gradientOf);
   return name;
 }
 
@@ -1254,13 +1269,21 @@ LogicalResult Lowering::declareParameters() {
                     moduleBuilder.getI64IntegerAttr(param.getOffset()),
                     ElementsAttr());
   }
-  WalkResult walk = func.walk([&](wafer::StreamOp s) {
-    auto it = names.find(s.getName());
+  // Weights streamed in, and gradients streamed out to the weight store,
+  // name their pe.param.
+  WalkResult walk = func.walk([&](Operation *op) {
+    if (!isa<wafer::StreamOp, wafer::StreamOutOp>(op))
+      return WalkResult::advance();
+    auto it =
+        names.find(op->getAttrOfType<FlatSymbolRefAttr>("name").getValue());
     if (it == names.end()) {
-      s.emitOpError("streams an undeclared parameter");
+      op->emitOpError(isa<wafer::StreamOp>(op)
+                          ? "streams an undeclared parameter"
+                          : "streams out the gradient of an undeclared "
+                            "parameter");
       return WalkResult::interrupt();
     }
-    s->setAttr("pe.param", StringAttr::get(s.getContext(), it->second));
+    op->setAttr("pe.param", StringAttr::get(op->getContext(), it->second));
     return WalkResult::advance();
   });
   return failure(walk.wasInterrupted());

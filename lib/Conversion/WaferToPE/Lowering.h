@@ -280,14 +280,17 @@ public:
   /// the port at this point of the program; errors name `what` at `at`.
   /// Outputs of more than `gatherWords` (default: half of SRAM) leave
   /// block by block where their layout allows (with `gatherWords` given,
-  /// one column of blocks at a time where that works).
+  /// one column of blocks at a time where that works). A gradient names
+  /// the pe.param it is the gradient of (`gradientOf`).
   mlir::LogicalResult emitOutput(mlir::Value v, llvm::StringRef hint,
                                  mlir::Operation *at, llvm::StringRef what,
-                                 std::optional<int64_t> gatherWords = {});
-  /// Declares host output `hint` (made unique) of `type`'s shape in f32 and
-  /// returns its name.
+                                 std::optional<int64_t> gatherWords = {},
+                                 mlir::FlatSymbolRefAttr gradientOf = {});
+  /// Declares host output `hint` (made unique) of `type`'s shape in f32,
+  /// the gradient of `gradientOf` if given, and returns its name.
   std::string declareOutput(llvm::StringRef hint, mlir::RankedTensorType type,
-                            mlir::Location loc);
+                            mlir::Location loc,
+                            mlir::FlatSymbolRefAttr gradientOf = {});
   /// Constant data the compiler made (a pe.param holding `value`), streamed
   /// in whole to every PE now.
   View streamConstantFull(llvm::StringRef hint, mlir::DenseElementsAttr value);

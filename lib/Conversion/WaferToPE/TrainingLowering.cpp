@@ -28,13 +28,16 @@ LogicalResult wse::pe::lowering::lowerCheckpoint(Lowering &L,
 
 LogicalResult wse::pe::lowering::lowerGradientOut(Lowering &L,
                                                   wafer::StreamOutOp op) {
-  // The gradient leaves as soon as it is complete, named as wse-ref names
-  // it, so the weight store (the host) can match it to its parameter. A
-  // gradient is as large as a weight: one over a slab's budget leaves block
-  // by block rather than gathered on every PE (whose SRAM the step's code
-  // and kept checkpoints share).
-  return L.emitOutput(op.getGradient(), ("grad." + op.getName()).str(), op,
-                      "the gradient of @" + op.getName().str(), L.slabBudget());
+  // The gradient leaves as soon as it is complete, declared as the
+  // gradient of its parameter, so a weight store (wse-emu --store, or the
+  // host) matches it to the weights it updates. A gradient is as large as a
+  // weight: one over a slab's budget leaves block by block rather than
+  // gathered on every PE (whose SRAM the step's code and kept checkpoints
+  // share).
+  return L.emitOutput(
+      op.getGradient(), ("grad." + op.getName()).str(), op,
+      "the gradient of @" + op.getName().str(), L.slabBudget(),
+      FlatSymbolRefAttr::get(op->getAttrOfType<StringAttr>("pe.param")));
 }
 
 namespace {

@@ -257,6 +257,15 @@ bool Parser::parseTensor(std::vector<TensorDecl> &list, bool isParam) {
       return true;
     t.range = std::make_pair(lo, hi);
   }
+  if (&list == &prog.outputs && isIdent("gradient")) {
+    Token at = tok;
+    consume();
+    if (prog.version < 3)
+      return failAt(at, "a gradient output needs 'version 3'");
+    if (expectPunct("(") || parseIdent(t.gradientOf, "a parameter name") ||
+        expectPunct(")"))
+      return true;
+  }
   list.push_back(std::move(t));
   return false;
 }

@@ -131,6 +131,8 @@ public:
       int64_t lo = int64_t(u64("range")), hi = int64_t(u64("range"));
       t.range = std::make_pair(lo, hi);
     }
+    if (version >= 3)
+      t.gradientOf = str("gradient's parameter name");
     return t;
   }
   Expr expr() {

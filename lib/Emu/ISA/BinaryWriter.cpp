@@ -58,6 +58,8 @@ public:
         u64(uint64_t(t.range->second));
       }
     }
+    if (version >= 3)
+      str(t.gradientOf);
   }
   void expr(const Expr &e) {
     u32(e.ops.size());

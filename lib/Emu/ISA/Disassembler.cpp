@@ -74,6 +74,8 @@ void Printer::tensor(StringRef kw, const TensorDecl &t, bool isParam) {
     os << " file " << quote(t.file) << " offset " << t.offset;
   if (t.range)
     os << " range(" << t.range->first << ", " << t.range->second << ")";
+  if (!t.gradientOf.empty())
+    os << " gradient(" << t.gradientOf << ")";
   os << "\n";
 }
 

@@ -32,8 +32,8 @@ Error verifyExpr(const Expr &e, size_t numConsts, size_t numTables) {
   if (e.ops.empty())
     return exprError("empty expression");
   if (e.ops.size() > kMaxExprOps)
-    return exprError(formatv("expression longer than {0} operations",
-                             kMaxExprOps));
+    return exprError(
+        formatv("expression longer than {0} operations", kMaxExprOps));
   int depth = 0;
   for (const ExprOp &op : e.ops) {
     if (unsigned(op.kind) > unsigned(ExprOpKind::Select))

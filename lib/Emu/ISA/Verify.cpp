@@ -57,6 +57,13 @@ static std::string notIdentifier(StringRef what, StringRef name) {
       .str();
 }
 
+static std::string shapeText(ArrayRef<uint64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
 static Error verifyTensors(const Program &p) {
   StringSet<> names;
   uint64_t hostElements = 0;
@@ -89,6 +96,27 @@ static Error verifyTensors(const Program &p) {
         if (t.range->first >= t.range->second)
           return err(formatv("input '{0}' has the empty range [{1}, {2})",
                              t.name, t.range->first, t.range->second));
+      }
+      if (!t.gradientOf.empty()) {
+        if (kind != "output")
+          return err(kind + " '" + t.name +
+                     "' is declared a gradient (only outputs may be)");
+        if (p.version < 3)
+          return err("output '" + t.name +
+                     "' is declared a gradient, which needs program "
+                     "version 3");
+        const TensorDecl *param = nullptr;
+        for (const TensorDecl &q : p.params)
+          if (q.name == t.gradientOf)
+            param = &q;
+        if (!param)
+          return err("output '" + t.name + "' is the gradient of '" +
+                     t.gradientOf + "', which is not a param");
+        if (param->dtype != DType::F32 || param->shape != t.shape)
+          return err(formatv("output '{0}' is the gradient of '{1}', but "
+                             "{1} is {2}{3}, not f32{4}",
+                             t.name, t.gradientOf, dtypeName(param->dtype),
+                             shapeText(param->shape), shapeText(t.shape)));
       }
       if (kind != "param") {
         hostElements += t.numElements();

@@ -86,6 +86,7 @@ void printSummary(const RunStats &s, raw_ostream &os) {
 }
 
 void writeStatsJSON(raw_ostream &os, const RunStats &s,
+                    const json::Object *store,
                     function_ref<void(json::Object &)> nameMark) {
   const machine::MachineDescription &m = s.machine;
   double cycles = double(s.cycles);
@@ -177,6 +178,8 @@ void writeStatsJSON(raw_ostream &os, const RunStats &s,
              cycles ? p.outWavelets / (cycles * portPerCycle) : 0.0}});
     });
     J.attribute("seconds", s.seconds());
+    if (store)
+      J.attribute("store", json::Object(*store));
     J.attributeArray("streams", [&] {
       for (const StreamStats &st : s.streams)
         J.value(json::Object{{"tensor", st.tensor},

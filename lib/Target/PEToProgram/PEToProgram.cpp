@@ -193,6 +193,8 @@ llvm::Error Translator::addTensors() {
       list = &prog.outputs;
       kind = emu::TensorKind::Output;
       type = out.getType();
+      if (FlatSymbolRefAttr param = out.getGradientAttr())
+        t.gradientOf = param.getValue().str();
     } else {
       continue;
     }

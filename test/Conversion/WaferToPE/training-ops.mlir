@@ -46,9 +46,12 @@ module attributes {mesh.target = #mesh.target<"4x4">, wafer.mode = "stream"} {
   }
 }
 
-// The gradient leaves under its parameter's name, before the loss.
+// The labels are declared to lie in the vocabulary (the emulator refuses
+// others). The gradient leaves under its parameter's name, before the loss,
+// declared the gradient of @w for a weight store.
+// CHECK: pe.input @labels : tensor<1x5xi64> range [0, 12]
 // CHECK: pe.param @loss_iota : tensor<12xf32> = dense<[0.000000e+00, 1.000000e+00,
-// CHECK: pe.output @grad_w : tensor<8x12xf32>
+// CHECK: pe.output @grad_w : tensor<8x12xf32> gradient @w
 // CHECK: pe.output @loss : tensor<f32>
 // Each position's target is the next label; the last position's scale is 0.
 // CHECK: pe.fill #pe.mem<@loss_targets, 5, 1, 1>, -1.000000e+00

@@ -22,6 +22,20 @@ pe.param @p : tensor<2xf32> = dense<1.0> : tensor<3xf32>
 pe.param @p : tensor<2xf64> file "w.bin" offset 0
 
 // -----
+// expected-error @+1 {{is the gradient of @w, which is not a pe.param}}
+pe.output @grad_w : tensor<4xf32> gradient @w
+
+// -----
+pe.param @w : tensor<4xf32> file "w.bin" offset 0
+// expected-error @+1 {{has the shape of 'tensor<2x2xf32>', but its parameter @w is 'tensor<4xf32>'}}
+pe.output @grad_w : tensor<2x2xf32> gradient @w
+
+// -----
+pe.param @w : tensor<4xf32> = dense<1.0> : tensor<4xf32>
+// expected-error @+1 {{is the gradient of @w, which is not f32 weights read from a file ('tensor<4xf32>')}}
+pe.output @grad_w : tensor<4xf32> gradient @w
+
+// -----
 // expected-error @+1 {{element type 'i8' is not one the emulator reads}}
 pe.input @x : tensor<2xi8>
 

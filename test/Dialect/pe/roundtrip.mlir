@@ -20,6 +20,8 @@ module attributes {mesh.target = #mesh.target<"8x8">} {
   pe.input @h : tensor<8xbf16>
   // CHECK: pe.output @logits : tensor<1x16x8xf32>
   pe.output @logits : tensor<1x16x8xf32>
+  // CHECK: pe.output @grad_w : tensor<4x4xf32> gradient @w
+  pe.output @grad_w : tensor<4x4xf32> gradient @w
   // CHECK: pe.channel @bcast
   pe.channel @bcast
   pe.channel @res

@@ -191,7 +191,7 @@ TEST(TextFormat, ErrorsHaveLocations) {
             "t:2:1: unknown statement 'foo' (expected version, machine, param, "
             "input, output, kernel, place, route or stream)");
   EXPECT_EQ(parseError("kernel k {}"), "t:1:1: a program must start with "
-                                       "'version 2'");
+                                       "'version 3'");
   EXPECT_EQ(parseError("version 1\nkernel k {\n  const a = zz + 1\n}\n"),
             "t:3:13: unknown name 'zz' in expression (variables: x y rx ry pw "
             "ph mw mh, earlier constants, tables)");
