@@ -217,9 +217,27 @@ void Emitter::nest(ArrayRef<PerPEExpr> extents, ArrayRef<Pointer> ptrs,
         SmallVector<Attribute> iters, inits;
         SmallVector<int64_t> steps;
         SmallVector<Attribute> next = cur;
+        // Pointers that start at the same offset and take the same step
+        // (blocks of one shape in different buffers) hold the same value at
+        // every iteration: one register walks them all. One that starts at
+        // 0 with step 1 is the counter itself. Each shared register saves
+        // a mov before the loop and an iadd per iteration.
+        Attribute zero = imm(0);
         for (size_t j = 0; j < ptrs.size(); ++j) {
           if (d.strides[j] == 0)
             continue;
+          if (cur[j] == zero && d.strides[j] == 1) {
+            next[j] = reg(counter);
+            continue;
+          }
+          Attribute shared;
+          for (size_t k = 0; k < iters.size() && !shared; ++k)
+            if (inits[k] == cur[j] && steps[k] == d.strides[j])
+              shared = iters[k];
+          if (shared) {
+            next[j] = shared;
+            continue;
+          }
           RegAttr r = reg(allocReg());
           iters.push_back(r);
           inits.push_back(cur[j]);

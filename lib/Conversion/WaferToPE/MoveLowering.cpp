@@ -449,6 +449,60 @@ static bool concatInEqualChunks(Lowering &L, wafer::ConcatOp o, int64_t axis,
   return false;
 }
 
+/// For a reshape whose input is distributed differently from its result
+/// (a transposed [*, *, y, x] into [*, *, *, x, y]) but whose dimensions
+/// line up with the result's blocks: the input relaid out (a new
+/// wafer.relayout before the reshape, lowered here) so that its blocks are
+/// the result's, which the reshape then shares. A relayout gathers what a
+/// PE reads (a transposed gather here) instead of the whole tensor, at the
+/// price of more code: only for a tensor over a slab's budget. Null where
+/// the dimensions do not line up or the tensor is smaller.
+static Value relayoutForReshape(Lowering &L, wafer::ReshapeOp o) {
+  const TensorLayout &il = L.layoutOf(o.getInput());
+  const TensorLayout &lo = L.layoutOf(o.getResult());
+  auto segments = lo.blockSegments();
+  if (!segments || !lo.sameRectAs(il) ||
+      cast<RankedTensorType>(o.getType()).getNumElements() <= L.slabBudget())
+    return {};
+  // The input's axes that make its blockSegments the result's.
+  SmallVector<wafer::MeshAxis> axes(il.rank(), wafer::MeshAxis::None);
+  int64_t d = 0;
+  auto skipUnits = [&] {
+    while (d < il.rank() && il.shape[d] == 1)
+      ++d;
+  };
+  for (auto [size, axis] : *segments) {
+    skipUnits();
+    if (axis != wafer::MeshAxis::None) {
+      if (d == il.rank() || il.shape[d] != size)
+        return {};
+      axes[d++] = axis;
+      continue;
+    }
+    int64_t product = 1;
+    while (d < il.rank() && product < size)
+      product *= il.shape[d++];
+    if (product != size)
+      return {};
+  }
+  skipUnits();
+  if (d != il.rank() || axes == il.axes)
+    return {};
+  OpBuilder b(o);
+  auto moved = wafer::RelayoutOp::create(
+      b, o.getLoc(),
+      wafer::withDist(o.getInput().getType(),
+                      wafer::DistAttr::get(o.getContext(), axes)),
+      o.getInput());
+  moved.setPlacementAttr(
+      cast<wafer::PlacedOp>(o.getOperation()).getPlacementRect());
+  if (Attribute step = o->getAttr(wafer::kStepAttrName))
+    moved->setAttr(wafer::kStepAttrName, step);
+  if (failed(lowerRelayout(L, moved)))
+    return {};
+  return moved.getResult();
+}
+
 LogicalResult wse::pe::lowering::lowerRelayout(Lowering &L,
                                                wafer::RelayoutOp op) {
   return lowerCopy(L, op.getResult(), op.getInput());
@@ -473,6 +527,9 @@ LogicalResult wse::pe::lowering::lowerMove(Lowering &L, Operation *op) {
           return success();
         if (copyReshapeFromColumn(L, res, in))
           return success();
+        if (Value moved = relayoutForReshape(L, o))
+          if (L.aliasReshape(res, moved))
+            return success();
         // Gathered, the row-major copy is the result's full copy as well.
         L.needFull(in);
         if (L.aliasReshape(res, in))

@@ -41,21 +41,32 @@ bool TensorLayout::sameAs(const TensorLayout &o) const {
          width == o.width && height == o.height;
 }
 
+std::optional<SmallVector<std::pair<int64_t, wafer::MeshAxis>>>
+TensorLayout::blockSegments() const {
+  SmallVector<std::pair<int64_t, wafer::MeshAxis>> out;
+  int64_t whole = 1;
+  for (auto [d, a] : llvm::zip(shape, axes)) {
+    if (d == 1 && a != wafer::MeshAxis::None)
+      return std::nullopt;
+    if (a == wafer::MeshAxis::None) {
+      whole *= d;
+      continue;
+    }
+    if (whole != 1)
+      out.push_back({whole, wafer::MeshAxis::None});
+    whole = 1;
+    out.push_back({d, a});
+  }
+  if (whole != 1)
+    out.push_back({whole, wafer::MeshAxis::None});
+  return out;
+}
+
 bool TensorLayout::sameBlocksAs(const TensorLayout &o) const {
   if (x0 != o.x0 || y0 != o.y0 || width != o.width || height != o.height)
     return false;
-  auto significant = [](const TensorLayout &l,
-                        SmallVector<std::pair<int64_t, wafer::MeshAxis>> &out) {
-    for (auto [d, a] : llvm::zip(l.shape, l.axes)) {
-      if (d == 1 && a != wafer::MeshAxis::None)
-        return false;
-      if (d != 1)
-        out.push_back({d, a});
-    }
-    return true;
-  };
-  SmallVector<std::pair<int64_t, wafer::MeshAxis>> a, b;
-  return significant(*this, a) && significant(o, b) && a == b;
+  auto a = blockSegments(), b = o.blockSegments();
+  return a && b && *a == *b;
 }
 
 TensorLayout wse::pe::lowering::makeLayout(RankedTensorType type,

@@ -40,8 +40,16 @@ struct TensorLayout {
     return x0 == other.x0 && y0 == other.y0 && width == other.width &&
            height == other.height;
   }
-  /// Same blocks on the same PEs once unit dimensions are dropped (unit
-  /// dimensions undistributed): a block buffer of one is one of the other.
+  /// The dimensions that shape a block, in order: each distributed one
+  /// (size, axis), and between them the product of the undistributed ones
+  /// (size, None); unit dimensions dropped. Row-major order walks the
+  /// blocks of two layouts with the same segments the same way
+  /// ([2, 2, x16, y16] is [4, x16, y16]). None if a unit dimension is
+  /// distributed.
+  std::optional<llvm::SmallVector<std::pair<int64_t, wafer::MeshAxis>>>
+  blockSegments() const;
+  /// Same blocks on the same PEs (same rectangle, same blockSegments): a
+  /// block buffer of one is one of the other.
   bool sameBlocksAs(const TensorLayout &other) const;
 };
 

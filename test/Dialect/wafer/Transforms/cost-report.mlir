@@ -126,10 +126,10 @@ module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "stream"} {
 // JSON-NEXT: "sram_plan": {
 // JSON-NEXT: "busiest_layer": "",
 // JSON-NEXT: "busiest_op": 2,
-// JSON-NEXT: "code_words": 238,
+// JSON-NEXT: "code_words": 234,
 // JSON-NEXT: "data_words": 8320,
 // JSON-NEXT: "fits": true,
-// JSON-NEXT: "instructions": 119,
+// JSON-NEXT: "instructions": 117,
 // JSON-NEXT: "largest_buffers": [
 // JSON-NEXT: {
 // JSON-NEXT: "buffer": "full",
@@ -140,7 +140,7 @@ module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "stream"} {
 // JSON-NEXT: "words": 128
 // JSON-NEXT: }
 // JSON-NEXT: ],
-// JSON-NEXT: "needed_words": 8558,
+// JSON-NEXT: "needed_words": 8554,
 // JSON-NEXT: "peak_live_words": 8320,
 // JSON-NEXT: "shortfall_words": 0,
 // JSON-NEXT: "sram_words": 12288
@@ -156,7 +156,7 @@ module attributes {mesh.target = #mesh.target<"8x8">, wafer.mode = "stream"} {
 // TABLE: 2 wafer.reshape{{ +}}flat{{ +}}8x8{{ +}}0{{ +}}0{{ +}}0{{ +}}0{{ +}}0{{ +}}1056 fabric{{ +}}4608{{ +}}0
 // TABLE: total{{ +}}540672{{ +}}16384{{ +}}2176{{ +}}256{{ +}}2176{{ +}}3298{{ +}}4608{{ +}}8
 // TABLE: time 0.002998 ms at 1.1 GHz; 64.0388% of peak FLOP/s; tokens to keep pace 8
-// TABLE-NEXT: SRAM plan per PE: code 238 words (119 instructions) + data 8320 words = 8558 of 12288 words (34232 bytes), 3730 left; busiest at #2: full[8192] blk_1[128]
+// TABLE-NEXT: SRAM plan per PE: code 234 words (117 instructions) + data 8320 words = 8554 of 12288 words (34216 bytes), 3734 left; busiest at #2: full[8192] blk_1[128]
 
 // The IR is unchanged.
 // IR: wafer.stream @w0 {chunk_bytes = 512 : i64, depth = 2 : i64, end_cycle = 256 : i64, order = 0 : i64, region = #mesh.rect<x = 0, y = 0, width = 8, height = 8>, start_cycle = 0 : i64}
