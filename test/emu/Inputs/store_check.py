@@ -10,7 +10,7 @@ host optimizer of wse-train (tools/wse-train/wse_optim.py, torch semantics):
     (within 1e-6 with clipping, whose norm the store sums in double);
   * the store's statistics (bytes, runs, steps, modelled cycles).
 
-Usage: store_check.py BIN WORKDIR OPTIMIZER [CLIP]
+Usage: store_check.py BIN WORKDIR OPTIMIZER [CLIP] (BIN: where wse-emu is)
 """
 import json
 import os
@@ -21,7 +21,10 @@ import numpy as np
 
 bindir, work, opt = sys.argv[1:4]
 clip = float(sys.argv[4]) if len(sys.argv) > 4 else None
-sys.path.insert(0, bindir)
+# wse-train's modules from the source tree: a sanitized build's bin holds
+# only the C++ tools.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "tools", "wse-train"))
 import wse_checkpoint  # noqa: E402
 import wse_optim  # noqa: E402
 
