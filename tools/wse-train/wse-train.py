@@ -193,7 +193,7 @@ class EmuStep:
     optimizer to after a step's last run. Frozen weights come from the
     model's files."""
 
-    def __init__(self, a, step_ir, params, input_name, work):
+    def __init__(self, a, step_ir, input_name, work):
         tool = lambda t: os.path.join(a.bin, t)
         self.a, self.work = a, work
         program_ir = os.path.join(work, "program.mlir")
@@ -354,7 +354,7 @@ def main(argv):
     os.makedirs(work, exist_ok=True)
     t0 = time.time()
     step_ir = compile_step(a, model, input_name, geo, params, work)
-    emu = EmuStep(a, step_ir, params, input_name, work) if a.on == "emu" else None
+    emu = EmuStep(a, step_ir, input_name, work) if a.on == "emu" else None
     print("wse-train: %s, %d trainable tensors (%d weights)%s, step compiled in %.1f s"
           % (os.path.basename(model), len(params), sum(v.size for v in params.values()),
              ", %d frozen" % len(frozen) if frozen else "", time.time() - t0), flush=True)

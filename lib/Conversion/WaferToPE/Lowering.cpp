@@ -1,6 +1,7 @@
 //===- Lowering.cpp - Tensors, streams and collectives of wafer -> pe -----===//
 
 #include "Lowering.h"
+#include "wse/Support/TensorName.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -26,11 +27,7 @@ InFlightDiagnostic Lowering::emitError(Operation *op) {
 }
 
 std::string Lowering::tensorName(StringRef hint) {
-  std::string name;
-  for (char c : hint)
-    name += (isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
-  if (name.empty() || isdigit(static_cast<unsigned char>(name[0])))
-    name = "t_" + name;
+  std::string name = programTensorName(hint);
   unsigned n = tensorNames[name]++;
   return n == 0 ? name : name + "_" + std::to_string(n);
 }

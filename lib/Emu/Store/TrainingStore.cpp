@@ -2,6 +2,7 @@
 
 #include "wse/Emu/TrainingStore.h"
 #include "wse/Support/InputFile.h"
+#include "wse/Support/TensorName.h"
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -18,17 +19,6 @@ namespace wse::emu {
 
 static Error storeError(const Twine &msg) {
   return createStringError(inconvertibleErrorCode(), "--store: " + msg);
-}
-
-/// The program's name for a model's parameter: what the compiler's
-/// lowering makes of it (lib/Conversion/WaferToPE, Lowering::tensorName).
-static std::string programName(StringRef name) {
-  std::string s;
-  for (char c : name)
-    s += (isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
-  if (s.empty() || isdigit(static_cast<unsigned char>(s[0])))
-    s = "t_" + s;
-  return s;
 }
 
 static std::string shapeText(ArrayRef<uint64_t> shape) {
@@ -176,7 +166,7 @@ TrainingStore::open(StringRef dir, const Program &p, double bytesPerCycle) {
         return storeError("parameter '" + e.name + "' has a malformed shape");
       e.shape.push_back(uint64_t(*n));
     }
-    e.program = programName(e.name);
+    e.program = programTensorName(e.name);
     if (!matched.insert(e.program).second)
       return storeError(formatv("two of the store's parameters are '{0}' in "
                                 "the program ('{1}' is one)",
